@@ -1,0 +1,63 @@
+/*!
+Command-line definitions (clap derive). No I/O happens here.
+*/
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Turns scraped Chinese articles into clean text.
+#[derive(Debug, Parser)]
+#[command(name = "zhtidy", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Convert between Traditional and Simplified Chinese exactly as OpenCC
+    /// 1.4.2 does (a drop-in for `opencc -c`).
+    Convert(ConvertArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ConvertArgs {
+    /// A bundled config (s2t t2s s2tw tw2s s2hk hk2s s2twp tw2sp s2hkp
+    /// hk2sp t2tw tw2t t2hk hk2t t2jp jp2t, with or without `.json`) or the
+    /// path of an OpenCC JSON config whose dictionaries are text files.
+    #[arg(short, long, value_name = "NAME|PATH", default_value = "s2t")]
+    pub config: String,
+
+    /// Input file (default: standard input).
+    #[arg(short, long, value_name = "FILE")]
+    pub input: Option<PathBuf>,
+
+    /// Output file, replaced atomically (default: standard output).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// A dictionary of your own (`from<TAB>to` per line) whose matches win
+    /// over the config: what it maps is emitted as given and not converted
+    /// further. Repeatable; earlier files win.
+    #[arg(long = "dict", value_name = "FILE")]
+    pub dicts: Vec<PathBuf>,
+
+    /// Leave out dictionaries marked `may_output_tofu` (characters many
+    /// fonts lack), as the `opencc` Python command line does by default.
+    #[arg(long)]
+    pub no_tofu_risk: bool,
+
+    /// Which conversion engine to use.
+    #[arg(long, value_enum, default_value_t = Engine::Builtin)]
+    pub engine: Engine,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Engine {
+    /// Pure Rust, OpenCC 1.4.2 dictionaries compiled in.
+    Builtin,
+    /// The system's C++ libopencc (needs the `libopencc` cargo feature);
+    /// its dictionaries are those of the installed version, not 1.4.2.
+    Libopencc,
+}

@@ -1,0 +1,413 @@
+/*!
+One OpenCC text dictionary as a compiled, serializable lookup structure.
+
+This file is shared, through `#[path]`, by `build.rs` (which compiles the
+bundled dictionaries into blobs embedded in the binary) and by the library
+(which loads those blobs, and compiles users' own dictionaries at run time).
+It must therefore depend on nothing but `std` and `crawdad`.
+
+The parser follows OpenCC 1.4.2's `Lexicon` rules: lines starting with `#`
+and empty lines are skipped, a trailing `\r` is dropped, the key runs up to
+the first tab, the values are the rest split on single spaces, and the first
+value is the one conversion uses. Duplicate keys are an error, as upstream.
+
+A key is looked up with a character-wise double-array trie (crawdad): every
+prefix of the haystack that is a key is visited, so the longest one is the
+last one seen. Trie values are indices into an entry table that records each
+key's byte length and where its default value lies in one string blob.
+*/
+
+use std::fmt;
+
+/// Magic bytes and format version at the start of a serialized dictionary.
+const MAGIC: &[u8; 8] = b"ZHTDICT1";
+
+/// What went wrong while parsing a text dictionary, with its 1-based line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    /// 1-based line number in the dictionary text.
+    pub line: usize,
+    /// What is wrong with that line.
+    pub reason: String,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.reason)
+    }
+}
+
+/// One parsed line: a key and its values (the first is the default).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextEntry {
+    /// The text to match.
+    pub key: String,
+    /// Every candidate, in file order; conversion uses the first.
+    pub values: Vec<String>,
+    /// 1-based line number, kept for error messages.
+    pub line: usize,
+}
+
+/// Parses OpenCC's tab-separated dictionary format.
+pub fn parse_text(text: &str) -> Result<Vec<TextEntry>, ParseError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut entries = Vec::new();
+    for (index, raw) in text.split('\n').enumerate() {
+        let line = index + 1;
+        let raw = raw.strip_suffix('\r').unwrap_or(raw);
+        if raw.is_empty() || raw.starts_with('#') {
+            continue;
+        }
+        let Some((key, rest)) = raw.split_once('\t') else {
+            return Err(ParseError {
+                line,
+                reason: format!("no tab between key and value in {raw:?}"),
+            });
+        };
+        if key.is_empty() {
+            return Err(ParseError {
+                line,
+                reason: "empty key".to_string(),
+            });
+        }
+        let values: Vec<String> = rest.split(' ').map(str::to_string).collect();
+        entries.push(TextEntry {
+            key: key.to_string(),
+            values,
+            line,
+        });
+    }
+    Ok(entries)
+}
+
+/// Where one key's default value lies, and how long the key is in bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Entry {
+    key_len: u32,
+    value_start: u32,
+    value_len: u32,
+}
+
+/// A compiled dictionary: longest-prefix lookup from text to default value.
+pub struct DictData {
+    trie: crawdad::Trie,
+    entries: Vec<Entry>,
+    values: String,
+    /// Characters that begin at least one key; see [`DictData::starts_key`].
+    first_chars: CharSet,
+    /// Characters that occur anywhere in a key.
+    key_chars: CharSet,
+    max_key_chars: usize,
+}
+
+impl fmt::Debug for DictData {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DictData")
+            .field("entries", &self.entries.len())
+            .field("max_key_chars", &self.max_key_chars)
+            .finish()
+    }
+}
+
+impl DictData {
+    /// Compiles parsed entries. Duplicate keys are rejected, like OpenCC's
+    /// `TextDict`, because which of two values would win is undefined there.
+    pub fn from_entries(entries: &[TextEntry]) -> Result<Self, ParseError> {
+        let mut sorted: Vec<&TextEntry> = entries.iter().collect();
+        sorted.sort_by(|a, b| a.key.as_bytes().cmp(b.key.as_bytes()));
+        for pair in sorted.windows(2) {
+            if pair[0].key == pair[1].key {
+                return Err(ParseError {
+                    line: pair[1].line.max(pair[0].line),
+                    reason: format!("duplicated key {:?}", pair[1].key),
+                });
+            }
+        }
+        let mut table = Vec::with_capacity(sorted.len());
+        let mut values = String::new();
+        let mut records = Vec::with_capacity(sorted.len());
+        let mut first_chars = CharSet::default();
+        let mut key_chars = CharSet::default();
+        let mut max_key_chars = 0;
+        for (index, entry) in sorted.iter().enumerate() {
+            let default = entry.values.first().map(String::as_str).unwrap_or("");
+            table.push(Entry {
+                key_len: to_u32(entry.key.len()),
+                value_start: to_u32(values.len()),
+                value_len: to_u32(default.len()),
+            });
+            values.push_str(default);
+            records.push((entry.key.as_str(), to_u32(index)));
+            if let Some(c) = entry.key.chars().next() {
+                first_chars.insert(c);
+            }
+            entry.key.chars().for_each(|c| key_chars.insert(c));
+            max_key_chars = max_key_chars.max(entry.key.chars().count());
+        }
+        let trie = if records.is_empty() {
+            // crawdad cannot build an empty trie. A placeholder key whose
+            // value indexes no entry keeps lookups uniform: a hit on it finds
+            // no entry and so counts as no match.
+            crawdad::Trie::from_records([("\u{10FFFF}", 0)])
+        } else {
+            crawdad::Trie::from_records(records)
+        }
+        .map_err(|e| ParseError {
+            line: 0,
+            reason: format!("cannot build trie: {e}"),
+        })?;
+        Ok(Self {
+            trie,
+            entries: table,
+            values,
+            first_chars,
+            key_chars,
+            max_key_chars,
+        })
+    }
+
+    /// Parses and compiles OpenCC dictionary text in one step.
+    pub fn from_text(text: &str) -> Result<Self, ParseError> {
+        Self::from_entries(&parse_text(text)?)
+    }
+
+    /// Number of keys.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the dictionary has no keys.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Length in characters of the longest key.
+    pub fn max_key_chars(&self) -> usize {
+        self.max_key_chars
+    }
+
+    /// Whether some key begins with `c`. A character that begins no key can
+    /// be copied through without a lookup.
+    #[inline]
+    pub fn starts_key(&self, c: char) -> bool {
+        self.first_chars.contains(c)
+    }
+
+    /// The characters that begin some key.
+    pub fn first_chars(&self) -> &CharSet {
+        &self.first_chars
+    }
+
+    /// The characters that occur anywhere in some key.
+    pub fn key_chars(&self) -> &CharSet {
+        &self.key_chars
+    }
+
+    /// Iterates over the default values (used to check what a chain can emit).
+    pub fn values(&self) -> impl Iterator<Item = &str> + '_ {
+        self.entries.iter().map(|e| self.value_of(e))
+    }
+
+    #[inline]
+    fn value_of(&self, e: &Entry) -> &str {
+        let start = e.value_start as usize;
+        &self.values[start..start + e.value_len as usize]
+    }
+
+    /// The longest key that is a prefix of `text`: its byte length and the
+    /// default value.
+    #[inline]
+    pub fn longest_prefix<'a>(&'a self, text: &str) -> Option<(usize, &'a str)> {
+        let mut best: Option<u32> = None;
+        for (index, _end_chars) in self.trie.common_prefix_search(text.chars()) {
+            best = Some(index);
+        }
+        let entry = self.entries.get(best? as usize)?;
+        Some((entry.key_len as usize, self.value_of(entry)))
+    }
+
+    /// Serializes into a self-describing blob (see [`DictData::deserialize`]).
+    pub fn serialize(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        out.extend_from_slice(MAGIC);
+        let trie = self.trie.serialize_to_vec();
+        push_u32(&mut out, to_u32(trie.len()));
+        out.extend_from_slice(&trie);
+        push_u32(&mut out, to_u32(self.entries.len()));
+        for e in &self.entries {
+            push_u32(&mut out, e.key_len);
+            push_u32(&mut out, e.value_start);
+            push_u32(&mut out, e.value_len);
+        }
+        push_u32(&mut out, to_u32(self.values.len()));
+        out.extend_from_slice(self.values.as_bytes());
+        self.first_chars.serialize(&mut out);
+        self.key_chars.serialize(&mut out);
+        push_u32(&mut out, to_u32(self.max_key_chars));
+        out
+    }
+
+    /// Reads a blob written by [`DictData::serialize`], checking its shape.
+    pub fn deserialize(blob: &[u8]) -> Result<Self, String> {
+        let mut r = Reader(blob);
+        if r.take(MAGIC.len())? != MAGIC {
+            return Err("not a zhtidy dictionary blob".into());
+        }
+        let trie_len = r.u32()? as usize;
+        let trie_bytes = r.take(trie_len)?;
+        let (trie, rest) = crawdad::Trie::deserialize_from_slice(trie_bytes);
+        if !rest.is_empty() {
+            return Err("trailing bytes after trie".into());
+        }
+        let count = r.u32()? as usize;
+        let mut entries = Vec::with_capacity(count);
+        for _ in 0..count {
+            entries.push(Entry {
+                key_len: r.u32()?,
+                value_start: r.u32()?,
+                value_len: r.u32()?,
+            });
+        }
+        let values_len = r.u32()? as usize;
+        let values = std::str::from_utf8(r.take(values_len)?)
+            .map_err(|e| format!("values are not UTF-8: {e}"))?
+            .to_string();
+        for e in &entries {
+            let end = e.value_start as usize + e.value_len as usize;
+            if end > values.len()
+                || !values.is_char_boundary(e.value_start as usize)
+                || !values.is_char_boundary(end)
+            {
+                return Err("entry points outside the values".into());
+            }
+        }
+        let first_chars = CharSet::deserialize(&mut r)?;
+        let key_chars = CharSet::deserialize(&mut r)?;
+        let max_key_chars = r.u32()? as usize;
+        if !r.0.is_empty() {
+            return Err("trailing bytes after dictionary".into());
+        }
+        Ok(Self {
+            trie,
+            entries,
+            values,
+            first_chars,
+            key_chars,
+            max_key_chars,
+        })
+    }
+}
+
+/// A set of characters: a bitmap over the Basic and Supplementary
+/// Ideographic planes, plus a sorted list for anything above.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct CharSet {
+    bits: Vec<u64>,
+    high: Vec<u32>,
+}
+
+impl fmt::Debug for CharSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let members: u32 = self.bits.iter().map(|w| w.count_ones()).sum();
+        write!(f, "CharSet({} members)", members as usize + self.high.len())
+    }
+}
+
+/// Code points below this are kept in the bitmap (planes 0–2).
+const BITMAP_LIMIT: u32 = 0x3_0000;
+
+impl CharSet {
+    /// Adds `c`.
+    pub fn insert(&mut self, c: char) {
+        let cp = c as u32;
+        if cp < BITMAP_LIMIT {
+            let word = (cp / 64) as usize;
+            if self.bits.len() <= word {
+                self.bits.resize(word + 1, 0);
+            }
+            self.bits[word] |= 1 << (cp % 64);
+        } else if let Err(at) = self.high.binary_search(&cp) {
+            self.high.insert(at, cp);
+        }
+    }
+
+    /// Whether `c` is in the set.
+    #[inline]
+    pub fn contains(&self, c: char) -> bool {
+        let cp = c as u32;
+        if cp < BITMAP_LIMIT {
+            self.bits
+                .get((cp / 64) as usize)
+                .is_some_and(|w| w & (1 << (cp % 64)) != 0)
+        } else {
+            self.high.binary_search(&cp).is_ok()
+        }
+    }
+
+    /// Adds every member of `other`.
+    pub fn union_with(&mut self, other: &CharSet) {
+        if self.bits.len() < other.bits.len() {
+            self.bits.resize(other.bits.len(), 0);
+        }
+        for (a, b) in self.bits.iter_mut().zip(&other.bits) {
+            *a |= b;
+        }
+        for &cp in &other.high {
+            if let Err(at) = self.high.binary_search(&cp) {
+                self.high.insert(at, cp);
+            }
+        }
+    }
+
+    fn serialize(&self, out: &mut Vec<u8>) {
+        push_u32(out, to_u32(self.bits.len()));
+        for w in &self.bits {
+            out.extend_from_slice(&w.to_le_bytes());
+        }
+        push_u32(out, to_u32(self.high.len()));
+        for &cp in &self.high {
+            push_u32(out, cp);
+        }
+    }
+
+    fn deserialize(r: &mut Reader<'_>) -> Result<Self, String> {
+        let words = r.u32()? as usize;
+        let mut bits = Vec::with_capacity(words);
+        for _ in 0..words {
+            let b = r.take(8)?;
+            bits.push(u64::from_le_bytes(b.try_into().expect("8 bytes")));
+        }
+        let n = r.u32()? as usize;
+        let mut high = Vec::with_capacity(n);
+        for _ in 0..n {
+            high.push(r.u32()?);
+        }
+        Ok(Self { bits, high })
+    }
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).expect("dictionary larger than 4 GiB")
+}
+
+fn push_u32(out: &mut Vec<u8>, v: u32) {
+    out.extend_from_slice(&v.to_le_bytes());
+}
+
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
+        if self.0.len() < n {
+            return Err("truncated dictionary blob".into());
+        }
+        let (head, tail) = self.0.split_at(n);
+        self.0 = tail;
+        Ok(head)
+    }
+
+    fn u32(&mut self) -> Result<u32, String> {
+        let b = self.take(4)?;
+        Ok(u32::from_le_bytes(b.try_into().expect("4 bytes")))
+    }
+}

@@ -1,0 +1,368 @@
+/*!
+The conversion algorithm of OpenCC 1.4.2, step by step.
+
+Upstream (`SingleStageConverter`, `MaxMatchSegmentation`, `Conversion`,
+`ConversionChain`, `DictGroup`, `PrefixMatch`) does, for one config:
+
+1. **normalization** (optional): a conversion chain over the whole text, with
+   no segmentation (compatibility ideographs → unified ones);
+2. **segmentation**: forward maximum matching over the segmentation
+   dictionary; each match is a segment, and the characters between matches
+   are gathered into one segment;
+3. **conversion chain**: every segment goes through every conversion in
+   order, on its own: a match never crosses a segment boundary. Within a
+   segment a conversion is again forward maximum matching; an unmatched
+   position copies one character, or a whole ideographic description
+   sequence (⿰氵工) when one starts there.
+
+A dictionary *group* answers a prefix query by `match_policy`:
+`short_circuit` takes the first child that has any match (even if a later
+child has a longer one), `union` takes the longest match of any child, the
+earlier child winning ties. This is why a chain is never flattened into one
+automaton here: both the group policy and the per-segment, per-step order
+change results (the zhconv-rs comment in STYLE.md admits as much).
+
+Speed comes from data, not from changing the algorithm: a bitmap of the
+characters that begin some key lets runs of other characters be copied
+without a lookup (upstream's `SkipUnmatchable`), and the tries are
+character-wise double arrays.
+*/
+
+use std::sync::Arc;
+
+use super::dict_data::{CharSet, DictData};
+
+/// How a dictionary group answers a prefix query (OpenCC's `match_policy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchPolicy {
+    /// The first child with any match wins (OpenCC's default).
+    ShortCircuit,
+    /// The longest match among all children wins; ties go to the earlier.
+    Union,
+}
+
+/// A dictionary or a group of them, as a config describes it.
+#[derive(Debug, Clone)]
+pub enum DictNode {
+    /// One compiled dictionary.
+    Leaf(Arc<DictData>),
+    /// A group answering by its policy.
+    Group {
+        /// How the children's matches are combined.
+        policy: MatchPolicy,
+        /// Children in config order.
+        children: Vec<DictNode>,
+    },
+}
+
+impl DictNode {
+    /// The match OpenCC would take at the start of `text`: byte length of
+    /// the key and the value it is replaced with.
+    #[inline]
+    fn longest_prefix<'d>(&'d self, text: &str, first: char) -> Option<(usize, &'d str)> {
+        match self {
+            DictNode::Leaf(dict) => {
+                if dict.starts_key(first) {
+                    dict.longest_prefix(text)
+                } else {
+                    None
+                }
+            }
+            DictNode::Group {
+                policy: MatchPolicy::ShortCircuit,
+                children,
+            } => children.iter().find_map(|c| c.longest_prefix(text, first)),
+            DictNode::Group {
+                policy: MatchPolicy::Union,
+                children,
+            } => {
+                let mut best: Option<(usize, &str)> = None;
+                for child in children {
+                    if let Some(found) = child.longest_prefix(text, first) {
+                        if best.is_none_or(|b| found.0 > b.0) {
+                            best = Some(found);
+                        }
+                    }
+                }
+                best
+            }
+        }
+    }
+
+    /// Visits every dictionary under this node.
+    pub fn for_each_leaf(&self, f: &mut impl FnMut(&DictData)) {
+        match self {
+            DictNode::Leaf(dict) => f(dict),
+            DictNode::Group { children, .. } => {
+                children.iter().for_each(|c| c.for_each_leaf(f));
+            }
+        }
+    }
+}
+
+/// A dictionary node plus the set of characters that can begin a match.
+#[derive(Debug, Clone)]
+pub struct Matcher {
+    node: DictNode,
+    first: CharSet,
+}
+
+impl Matcher {
+    /// Prepares a node for matching.
+    pub fn new(node: DictNode) -> Self {
+        let mut first = CharSet::default();
+        node.for_each_leaf(&mut |d| first.union_with(d.first_chars()));
+        Self { node, first }
+    }
+
+    /// The node this matcher was made from.
+    pub fn node(&self) -> &DictNode {
+        &self.node
+    }
+
+    #[inline]
+    fn match_at<'d>(&'d self, text: &str, first: char) -> Option<(usize, &'d str)> {
+        if self.first.contains(first) {
+            self.node.longest_prefix(text, first)
+        } else {
+            None
+        }
+    }
+
+    /// The value of `text` if the match at its start covers all of it
+    /// (segments from [`Matcher::segment`] are either keys or unmatched).
+    pub fn match_whole<'d>(&'d self, text: &str, first: char) -> Option<&'d str> {
+        match self.match_at(text, first) {
+            Some((len, value)) if len == text.len() => Some(value),
+            _ => None,
+        }
+    }
+
+    /// Length of the unmatched run starting at the beginning of `text`,
+    /// whose first character (`first`) has just failed to match: that
+    /// character, or the ideographic description sequence it opens, plus
+    /// every following character that cannot begin a match and is not an
+    /// ideographic description operator (which would change the grouping).
+    #[inline]
+    fn unmatched_run(&self, text: &str, first: char) -> usize {
+        let mut end = ids_len(text).unwrap_or(first.len_utf8());
+        for c in text[end..].chars() {
+            if self.first.contains(c) || is_ids_operator(c) {
+                break;
+            }
+            end += c.len_utf8();
+        }
+        end
+    }
+
+    /// One conversion over one segment (upstream `Conversion::Convert`).
+    pub fn convert_segment(&self, segment: &str, out: &mut String) {
+        let mut pos = 0;
+        while let Some(first) = segment[pos..].chars().next() {
+            let rest = &segment[pos..];
+            if let Some((len, value)) = self.match_at(rest, first) {
+                out.push_str(value);
+                pos += len;
+            } else {
+                let run = self.unmatched_run(rest, first);
+                out.push_str(&rest[..run]);
+                pos += run;
+            }
+        }
+    }
+
+    /// Forward maximum matching segmentation (upstream
+    /// `MaxMatchSegmentation`): calls `emit` with each segment in order.
+    pub fn segment<'t>(&self, text: &'t str, mut emit: impl FnMut(&'t str)) {
+        let mut pos = 0;
+        let mut pending = 0;
+        while let Some(first) = text[pos..].chars().next() {
+            let rest = &text[pos..];
+            if let Some((len, _)) = self.match_at(rest, first) {
+                if pending < pos {
+                    emit(&text[pending..pos]);
+                }
+                emit(&rest[..len]);
+                pos += len;
+                pending = pos;
+            } else {
+                pos += self.unmatched_run(rest, first);
+            }
+        }
+        if pending < pos {
+            emit(&text[pending..pos]);
+        }
+    }
+}
+
+/// One stage: optional segmentation, then a chain applied to each segment.
+#[derive(Debug, Clone)]
+pub struct Stage {
+    /// `None` means the whole text is one segment (the normalization stage).
+    pub segmentation: Option<Matcher>,
+    /// The conversions, in order.
+    pub chain: Vec<Matcher>,
+}
+
+/// Scratch buffers reused across segments of one call.
+#[derive(Default)]
+struct Scratch {
+    a: String,
+    b: String,
+}
+
+impl Stage {
+    /// Converts `text`, appending the result to `out`.
+    pub fn run(&self, text: &str, out: &mut String) {
+        let mut scratch = Scratch::default();
+        match &self.segmentation {
+            None => self.run_chain(text, out, &mut scratch),
+            Some(seg) => seg.segment(text, |s| self.run_chain(s, out, &mut scratch)),
+        }
+    }
+
+    /// Upstream `ConversionChain::AppendConvertedSegment`.
+    fn run_chain(&self, segment: &str, out: &mut String, scratch: &mut Scratch) {
+        match self.chain.as_slice() {
+            [] => out.push_str(segment),
+            [only] => only.convert_segment(segment, out),
+            [first, middle @ .., last] => {
+                scratch.a.clear();
+                first.convert_segment(segment, &mut scratch.a);
+                for step in middle {
+                    scratch.b.clear();
+                    step.convert_segment(&scratch.a, &mut scratch.b);
+                    std::mem::swap(&mut scratch.a, &mut scratch.b);
+                }
+                last.convert_segment(&scratch.a, out);
+            }
+        }
+    }
+
+    /// Visits every matcher of the stage.
+    pub fn matchers(&self) -> impl Iterator<Item = &Matcher> {
+        self.segmentation.iter().chain(self.chain.iter())
+    }
+}
+
+/// Whether `c` is an ideographic description operator (U+2FF0–U+2FFF).
+#[inline]
+pub fn is_ids_operator(c: char) -> bool {
+    ('\u{2FF0}'..='\u{2FFF}').contains(&c)
+}
+
+fn ids_arity(c: char) -> usize {
+    match c {
+        '\u{2FF2}' | '\u{2FF3}' => 3,
+        '\u{2FFE}' | '\u{2FFF}' => 1,
+        '\u{2FF0}'..='\u{2FFD}' => 2,
+        _ => 0,
+    }
+}
+
+/// Byte length of the complete ideographic description sequence that starts
+/// `text`, as upstream `NextIdeographicDescriptionSequenceLength` (depth at
+/// most 16, at most 64 code points); `None` if `text` does not start with an
+/// operator or the sequence is incomplete or too deep.
+pub fn ids_len(text: &str) -> Option<usize> {
+    let first = text.chars().next()?;
+    if ids_arity(first) == 0 {
+        return None;
+    }
+    let mut code_points = 0;
+    match consume_ids(text, 16, &mut code_points) {
+        IdsParse::Complete(len) => Some(len),
+        IdsParse::Incomplete | IdsParse::Invalid => None,
+    }
+}
+
+enum IdsParse {
+    Complete(usize),
+    Incomplete,
+    Invalid,
+}
+
+fn consume_ids(text: &str, depth_left: usize, code_points: &mut usize) -> IdsParse {
+    const MAX_CODE_POINTS: usize = 64;
+    let Some(c) = text.chars().next() else {
+        return IdsParse::Incomplete;
+    };
+    if depth_left == 0 || *code_points >= MAX_CODE_POINTS {
+        return IdsParse::Invalid;
+    }
+    *code_points += 1;
+    let arity = ids_arity(c);
+    let mut offset = c.len_utf8();
+    for _ in 0..arity {
+        if offset >= text.len() {
+            return IdsParse::Incomplete;
+        }
+        match consume_ids(&text[offset..], depth_left - 1, code_points) {
+            IdsParse::Complete(len) => offset += len,
+            other => return other,
+        }
+    }
+    IdsParse::Complete(offset)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leaf(text: &str) -> DictNode {
+        DictNode::Leaf(Arc::new(DictData::from_text(text).unwrap()))
+    }
+
+    fn convert(m: &Matcher, s: &str) -> String {
+        let mut out = String::new();
+        m.convert_segment(s, &mut out);
+        out
+    }
+
+    #[test]
+    fn forward_maximum_matching_takes_the_longest_key() {
+        let m = Matcher::new(leaf("一\t1\n一二\t12\n一二三\t123\n三\t3\n"));
+        assert_eq!(convert(&m, "一二三四一二一"), "123四121");
+    }
+
+    #[test]
+    fn short_circuit_prefers_the_first_child_even_if_shorter() {
+        let group = DictNode::Group {
+            policy: MatchPolicy::ShortCircuit,
+            children: vec![leaf("甲乙\tA\n"), leaf("甲乙丙\tB\n甲\tC\n")],
+        };
+        let m = Matcher::new(group);
+        assert_eq!(convert(&m, "甲乙丙"), "A丙");
+        assert_eq!(convert(&m, "甲丙"), "C丙");
+    }
+
+    #[test]
+    fn union_takes_the_longest_and_the_earlier_on_ties() {
+        let group = DictNode::Group {
+            policy: MatchPolicy::Union,
+            children: vec![leaf("甲乙\tA\n甲\tX\n"), leaf("甲乙丙\tB\n甲\tY\n")],
+        };
+        let m = Matcher::new(group);
+        assert_eq!(convert(&m, "甲乙丙"), "B");
+        assert_eq!(convert(&m, "甲丁"), "X丁");
+    }
+
+    #[test]
+    fn segmentation_gathers_unmatched_runs() {
+        let m = Matcher::new(leaf("中国\tx\n"));
+        let mut segs = Vec::new();
+        m.segment("我爱中国人民中国", |s| segs.push(s));
+        assert_eq!(segs, ["我爱", "中国", "人民", "中国"]);
+    }
+
+    #[test]
+    fn an_ideographic_description_sequence_is_copied_whole() {
+        // 氵 would convert on its own; inside ⿰氵工 it is not looked up.
+        let m = Matcher::new(leaf("氵\tW\n工\tG\n"));
+        assert_eq!(convert(&m, "⿰氵工氵"), "⿰氵工W");
+        // Incomplete: the operator is copied alone, then matching resumes.
+        assert_eq!(convert(&m, "⿰氵"), "⿰W");
+        assert_eq!(ids_len("⿱⿰氵工木x"), Some("⿱⿰氵工木".len()));
+        assert_eq!(ids_len("⿲a"), None);
+    }
+}

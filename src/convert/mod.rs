@@ -1,0 +1,365 @@
+/*!
+Stage 4, **convert**: Traditional ⇄ Simplified and regional variants,
+byte-identical to OpenCC 1.4.2.
+
+A [`Converter`] is built once from a config (one of the 16 bundled ones, or
+an OpenCC JSON file) and shared: it is `Clone + Send + Sync`, and cloning
+only bumps a reference count. [`Converter::convert`] borrows its input back
+when nothing changes.
+
+```
+use zhtidy::convert::Converter;
+
+let s2t = Converter::builtin("s2t").unwrap();
+assert_eq!(s2t.convert("汉字转换"), "漢字轉換");
+assert!(matches!(s2t.convert("abc"), std::borrow::Cow::Borrowed("abc")));
+```
+
+The algorithm is in [`engine`], the config format in [`config`], the
+compiled dictionaries in `builtin`, and chunked conversion of large inputs
+in [`stream`].
+*/
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub mod config;
+pub mod dict_data;
+pub mod engine;
+pub mod stream;
+
+mod builtin;
+
+pub use builtin::CONFIG_NAMES;
+pub use config::LoadOptions;
+pub use dict_data::DictData;
+
+use dict_data::CharSet;
+use engine::{DictNode, Matcher, Stage};
+
+/// What can go wrong while building a converter or converting a stream.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A config name that is neither bundled nor an existing file.
+    #[error("unknown config {name:?}: not one of the bundled configs ({}) nor a file", CONFIG_NAMES.join(", "))]
+    UnknownConfig {
+        /// What the user asked for.
+        name: String,
+    },
+    /// A config file that cannot be understood.
+    #[error("config {config}: {reason}")]
+    Config {
+        /// The config name or path.
+        config: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A dictionary file with a bad line.
+    #[error("dictionary {}:{line}: {reason}", path.display())]
+    Dict {
+        /// The dictionary file.
+        path: PathBuf,
+        /// 1-based line number (0 when not tied to a line).
+        line: usize,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A file that cannot be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Input that is not valid UTF-8.
+    #[error("invalid UTF-8 at byte offset {offset}")]
+    InvalidUtf8 {
+        /// Offset of the first bad byte from the start of the input.
+        offset: u64,
+    },
+}
+
+/// A ready-to-use conversion: one OpenCC config plus optional user
+/// dictionaries that take precedence.
+#[derive(Debug, Clone)]
+pub struct Converter {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    name: String,
+    /// User dictionaries (`--dict`), matched before anything else.
+    user: Option<Matcher>,
+    /// Normalization (if the config has one), then the main stage.
+    stages: Vec<Stage>,
+    /// Characters that occur in some key of some dictionary used; cutting
+    /// the input right after any other character cannot change the output.
+    key_chars: CharSet,
+    /// Whether some value contains an ideographic description operator,
+    /// which would let a later step group characters across a cut.
+    values_have_ids: bool,
+    /// Longest key in characters over every dictionary used.
+    max_key_chars: usize,
+}
+
+/// Builds a [`Converter`]: a config, then options.
+#[derive(Debug, Clone, Default)]
+pub struct ConverterBuilder {
+    options: LoadOptions,
+    user_dicts: Vec<Arc<DictData>>,
+}
+
+impl ConverterBuilder {
+    /// Starts with upstream's library defaults.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Keeps or drops dictionaries marked `may_output_tofu` (default: keep,
+    /// as upstream's library; `opencc`'s Python command line drops them).
+    pub fn include_tofu_risk(mut self, yes: bool) -> Self {
+        self.options.include_tofu_risk = yes;
+        self
+    }
+
+    /// Adds a user dictionary. A match in a user dictionary is replaced by
+    /// its value and is not touched by the config; the text between such
+    /// matches is converted by the config as usual. Earlier dictionaries win
+    /// over later ones for the same key.
+    pub fn user_dict(mut self, dict: Arc<DictData>) -> Self {
+        self.user_dicts.push(dict);
+        self
+    }
+
+    /// Adds a user dictionary file in OpenCC's text format (`from<TAB>to`).
+    pub fn user_dict_file(self, path: &Path) -> Result<Self, Error> {
+        Ok(self.user_dict(config::load_text_dict(path)?))
+    }
+
+    /// Builds from a bundled config (`s2t`, `s2t.json`, …) or, failing that,
+    /// a config file path: what `opencc -c` accepts.
+    pub fn build(self, name_or_path: &str) -> Result<Converter, Error> {
+        if let Some((name, json)) = builtin::config_json(name_or_path) {
+            let src = config::Source {
+                label: name.to_string(),
+                dir: None,
+            };
+            let stages = config::parse(json, &src, self.options)?;
+            return Ok(self.finish(name.to_string(), stages));
+        }
+        let path = Path::new(name_or_path);
+        if path.is_file() {
+            return self.build_from_file(path);
+        }
+        Err(Error::UnknownConfig {
+            name: name_or_path.to_string(),
+        })
+    }
+
+    /// Builds from an OpenCC JSON config file. Its dictionary files are
+    /// looked up beside it first, then among the bundled ones.
+    pub fn build_from_file(self, path: &Path) -> Result<Converter, Error> {
+        let json = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let src = config::Source {
+            label: path.display().to_string(),
+            dir: Some(dir),
+        };
+        let stages = config::parse(&json, &src, self.options)?;
+        Ok(self.finish(path.display().to_string(), stages))
+    }
+
+    fn finish(self, name: String, stages: Vec<Stage>) -> Converter {
+        let user = match self.user_dicts.len() {
+            0 => None,
+            1 => Some(Matcher::new(DictNode::Leaf(Arc::clone(&self.user_dicts[0])))),
+            _ => Some(Matcher::new(DictNode::Group {
+                policy: engine::MatchPolicy::ShortCircuit,
+                children: self.user_dicts.iter().cloned().map(DictNode::Leaf).collect(),
+            })),
+        };
+        let mut key_chars = CharSet::default();
+        let mut values_have_ids = false;
+        let mut max_key_chars = 0;
+        let matchers = stages.iter().flat_map(Stage::matchers).chain(user.iter());
+        for m in matchers {
+            m.node().for_each_leaf(&mut |d| {
+                key_chars.union_with(d.key_chars());
+                max_key_chars = max_key_chars.max(d.max_key_chars());
+                values_have_ids |= d.values().any(|v| v.chars().any(engine::is_ids_operator));
+            });
+        }
+        Converter {
+            inner: Arc::new(Inner {
+                name,
+                user,
+                stages,
+                key_chars,
+                values_have_ids,
+                max_key_chars,
+            }),
+        }
+    }
+}
+
+impl Converter {
+    /// A bundled config by name (`s2t`, `s2twp.json`, …) or a config file:
+    /// shorthand for [`ConverterBuilder::build`] with default options.
+    pub fn new(name_or_path: &str) -> Result<Self, Error> {
+        ConverterBuilder::new().build(name_or_path)
+    }
+
+    /// A bundled config only; never reads a file.
+    pub fn builtin(name: &str) -> Result<Self, Error> {
+        if builtin::config_json(name).is_none() {
+            return Err(Error::UnknownConfig {
+                name: name.to_string(),
+            });
+        }
+        Self::new(name)
+    }
+
+    /// The config's name (or path).
+    pub fn name(&self) -> &str {
+        &self.inner.name
+    }
+
+    /// Converts `text`; borrows it back when the result is identical.
+    pub fn convert<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        let mut out = String::with_capacity(text.len() + text.len() / 8);
+        self.convert_into(text, &mut out);
+        if out == text {
+            Cow::Borrowed(text)
+        } else {
+            Cow::Owned(out)
+        }
+    }
+
+    /// Converts `text`, appending the result to `out`.
+    pub fn convert_into(&self, text: &str, out: &mut String) {
+        match &self.inner.user {
+            None => self.run_stages(text, out),
+            Some(user) => user.segment(text, |seg| {
+                let first = seg.chars().next().unwrap_or('\0');
+                match user.match_whole(seg, first) {
+                    Some(value) => out.push_str(value),
+                    None => self.run_stages(seg, out),
+                }
+            }),
+        }
+    }
+
+    fn run_stages(&self, text: &str, out: &mut String) {
+        match self.inner.stages.as_slice() {
+            [] => out.push_str(text),
+            [only] => only.run(text, out),
+            [first, rest @ ..] => {
+                let mut current = String::with_capacity(text.len());
+                first.run(text, &mut current);
+                for (i, stage) in rest.iter().enumerate() {
+                    if i + 1 == rest.len() {
+                        stage.run(&current, out);
+                    } else {
+                        let mut next = String::with_capacity(current.len());
+                        stage.run(&current, &mut next);
+                        current = next;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The largest `n <= text.len()` such that converting `text[..n]` and
+    /// `text[n..]` separately gives the same as converting `text` whole, or
+    /// `None` if there is no such cut but 0. Used to stream large inputs.
+    ///
+    /// A cut is safe right after a character that occurs in no key of any
+    /// dictionary used (no match can contain it, in any step), provided no
+    /// ideographic description sequence can span the cut: such a sequence
+    /// runs at most 64 code points, and later steps see the text shrunk by
+    /// at most the longest key, so an operator that far back is harmless.
+    pub fn safe_cut(&self, text: &str) -> Option<usize> {
+        if self.inner.values_have_ids {
+            return None;
+        }
+        let guard = 64 * self.inner.max_key_chars.max(1) + 64;
+        // (cut, code points seen before it without an operator)
+        let mut candidate: Option<(usize, usize)> = None;
+        for (i, c) in text.char_indices().rev() {
+            match candidate.as_mut() {
+                Some(_) if engine::is_ids_operator(c) => candidate = None,
+                Some((cut, seen)) => {
+                    *seen += 1;
+                    if *seen >= guard {
+                        return Some(*cut);
+                    }
+                }
+                None if !engine::is_ids_operator(c) && !self.inner.key_chars.contains(c) => {
+                    candidate = Some((i + c.len_utf8(), 0));
+                }
+                None => {}
+            }
+        }
+        candidate.map(|(cut, _)| cut)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync_clone<T: Send + Sync + Clone + 'static>() {}
+
+    #[test]
+    fn converter_is_shareable() {
+        assert_send_sync_clone::<Converter>();
+    }
+
+    #[test]
+    fn bundled_configs_convert() {
+        let cases = [
+            ("s2t", "汉字转换", "漢字轉換"),
+            ("t2s", "漢字轉換", "汉字转换"),
+            ("s2twp", "鼠标和软件", "滑鼠和軟體"),
+            ("s2t.json", "发展", "發展"),
+        ];
+        for (config, input, expected) in cases {
+            let c = Converter::new(config).unwrap();
+            assert_eq!(c.convert(input), expected, "{config}");
+        }
+    }
+
+    #[test]
+    fn unknown_config_is_an_error_naming_it() {
+        let err = Converter::new("s2x").unwrap_err();
+        assert!(err.to_string().contains("\"s2x\""), "{err}");
+    }
+
+    #[test]
+    fn user_dictionary_takes_precedence() {
+        let dict = DictData::from_text("台湾\t台灣\n").unwrap();
+        let c = ConverterBuilder::new()
+            .user_dict(Arc::new(dict))
+            .build("s2t")
+            .unwrap();
+        assert_eq!(c.convert("台湾和台风"), "台灣和颱風");
+    }
+
+    #[test]
+    fn safe_cut_never_splits_a_match() {
+        let c = Converter::new("s2twp").unwrap();
+        let text = "我们在计算机上用鼠标。\n然后又用软件，再用一次鼠标";
+        let cut = c.safe_cut(text).unwrap();
+        let whole = c.convert(text);
+        let parts = format!("{}{}", c.convert(&text[..cut]), c.convert(&text[cut..]));
+        assert_eq!(whole, parts);
+        assert!(cut > text.find('\n').unwrap());
+    }
+}

@@ -1,0 +1,147 @@
+/*!
+Converting inputs of any size in bounded memory.
+
+The input is read in blocks; each time, the text is converted up to the last
+cut that [`Converter::safe_cut`] proves harmless (after a character no
+dictionary key contains, usually a newline or punctuation), and the rest is
+kept for the next round. Output is therefore identical to converting the
+whole input at once, while memory stays near a few blocks. A run of text
+with no safe cut at all (unlikely: a megabyte of CJK without punctuation)
+grows the buffer until one appears.
+*/
+
+use std::io::{self, Read, Write};
+
+use super::{Converter, Error};
+
+/// Read size: large enough to amortize per-call costs, small enough that a
+/// few buffers stay far below the 64 MiB budget.
+pub const BLOCK: usize = 1 << 20;
+
+/// What a stream conversion did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StreamStats {
+    /// Bytes read.
+    pub bytes_in: u64,
+    /// Bytes written.
+    pub bytes_out: u64,
+}
+
+/// Where a streamed conversion failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StreamError {
+    /// Reading failed.
+    #[error("read error: {0}")]
+    Read(#[source] io::Error),
+    /// Writing failed (a closed pipe included: the caller decides).
+    #[error("write error: {0}")]
+    Write(#[source] io::Error),
+    /// The input is not UTF-8.
+    #[error(transparent)]
+    Input(#[from] Error),
+}
+
+/// Converts everything `reader` yields, writing to `writer`.
+pub fn convert_stream(
+    converter: &Converter,
+    mut reader: impl Read,
+    mut writer: impl Write,
+) -> Result<StreamStats, StreamError> {
+    let mut stats = StreamStats::default();
+    let mut pending: Vec<u8> = Vec::with_capacity(BLOCK * 2);
+    // Bytes of `pending` already known to be valid UTF-8.
+    let mut valid = 0usize;
+    // Absolute offset of pending[0] in the input.
+    let mut base = 0u64;
+    let mut out = String::with_capacity(BLOCK * 2);
+    let mut eof = false;
+    while !eof {
+        let start = pending.len();
+        pending.resize(start + BLOCK, 0);
+        let n = read_full(&mut reader, &mut pending[start..]).map_err(StreamError::Read)?;
+        pending.truncate(start + n);
+        stats.bytes_in += n as u64;
+        eof = n == 0;
+
+        valid += match std::str::from_utf8(&pending[valid..]) {
+            Ok(s) => s.len(),
+            Err(e) if e.error_len().is_none() && !eof => e.valid_up_to(),
+            Err(e) => {
+                return Err(Error::InvalidUtf8 {
+                    offset: base + (valid + e.valid_up_to()) as u64,
+                }
+                .into())
+            }
+        };
+        // SAFETY-free: validated just above.
+        let text = std::str::from_utf8(&pending[..valid]).expect("validated");
+        let cut = if eof {
+            text.len()
+        } else {
+            match converter.safe_cut(text) {
+                Some(cut) => cut,
+                None => continue,
+            }
+        };
+        out.clear();
+        converter.convert_into(&text[..cut], &mut out);
+        writer.write_all(out.as_bytes()).map_err(StreamError::Write)?;
+        stats.bytes_out += out.len() as u64;
+        pending.drain(..cut);
+        valid -= cut;
+        base += cut as u64;
+    }
+    writer.flush().map_err(StreamError::Write)?;
+    Ok(stats)
+}
+
+/// Fills `buf` as far as the reader allows; returns 0 only at end of input.
+fn read_full(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that hands out a few bytes at a time, to put block
+    /// boundaries inside characters and phrases.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.1.min(buf.len()).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn streaming_equals_whole_conversion() {
+        let c = Converter::new("s2twp").unwrap();
+        let text = "我们用鼠标打开计算机上的软件，然后退出。\n".repeat(120_000);
+        let mut out = Vec::new();
+        let stats = convert_stream(&c, Trickle(text.as_bytes(), 7_777), &mut out).unwrap();
+        assert_eq!(stats.bytes_in, text.len() as u64);
+        assert_eq!(String::from_utf8(out).unwrap(), c.convert(&text));
+    }
+
+    #[test]
+    fn invalid_utf8_names_the_offset() {
+        let c = Converter::new("s2t").unwrap();
+        let mut input = "汉字".repeat(10).into_bytes();
+        input.push(0xFF);
+        let err = convert_stream(&c, &input[..], Vec::new()).unwrap_err();
+        assert_eq!(err.to_string(), "invalid UTF-8 at byte offset 60");
+    }
+}
