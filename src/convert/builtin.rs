@@ -37,6 +37,15 @@ pub fn dict(file_name: &str) -> Option<Arc<DictData>> {
     })))
 }
 
+/// The longest key (in characters) of a bundled dictionary, without
+/// loading it.
+pub fn max_key_chars(file_name: &str) -> Option<usize> {
+    generated::MAX_KEY_CHARS
+        .iter()
+        .find(|(n, _)| *n == file_name)
+        .map(|(_, len)| *len)
+}
+
 /// The JSON text of a bundled config, by name with or without `.json`.
 pub fn config_json(name: &str) -> Option<(&'static str, &'static str)> {
     let stem = name.strip_suffix(".json").unwrap_or(name);

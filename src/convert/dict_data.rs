@@ -4,7 +4,7 @@ One OpenCC text dictionary as a compiled, serializable lookup structure.
 This file is shared, through `#[path]`, by `build.rs` (which compiles the
 bundled dictionaries into blobs embedded in the binary) and by the library
 (which loads those blobs, and compiles users' own dictionaries at run time).
-It must therefore depend on nothing but `std` and `crawdad`.
+It must therefore depend on nothing but `std`, `crawdad` and `simdutf8`.
 
 The parser follows OpenCC 1.4.2's `Lexicon` rules: lines starting with `#`
 and empty lines are skipped, a trailing `\r` is dropped, the key runs up to
@@ -100,6 +100,8 @@ pub struct DictData {
     /// Characters that occur anywhere in a key.
     key_chars: CharSet,
     max_key_chars: usize,
+    /// Whether a value holds an ideographic description operator.
+    values_have_ids: bool,
 }
 
 impl fmt::Debug for DictData {
@@ -161,7 +163,11 @@ impl DictData {
         let mut first_chars = CharSet::default();
         let mut key_chars = CharSet::default();
         let mut max_key_chars = 0;
+        let mut values_have_ids = false;
         for (index, (key, value)) in pairs.enumerate() {
+            values_have_ids |= value
+                .chars()
+                .any(|c| ('\u{2FF0}'..='\u{2FFF}').contains(&c));
             table.push(Entry {
                 key_start: to_u32(keys.len()),
                 key_len: to_u32(key.len()),
@@ -197,6 +203,7 @@ impl DictData {
             first_chars,
             key_chars,
             max_key_chars,
+            values_have_ids,
         })
     }
 
@@ -237,9 +244,10 @@ impl DictData {
         &self.key_chars
     }
 
-    /// Iterates over the default values (used to check what a chain can emit).
-    pub fn values(&self) -> impl Iterator<Item = &str> + '_ {
-        self.entries.iter().map(|e| self.value_of(e))
+    /// Whether some value contains an ideographic description operator
+    /// (U+2FF0–U+2FFF), which matters for where a stream may be cut.
+    pub fn values_have_ids(&self) -> bool {
+        self.values_have_ids
     }
 
     fn key_of(&self, e: &Entry) -> &str {
@@ -257,6 +265,12 @@ impl DictData {
     /// default value.
     #[inline]
     pub fn longest_prefix<'a>(&'a self, text: &str) -> Option<(usize, &'a str)> {
+        if self.max_key_chars == 1 {
+            // One-character keys: a single exact lookup, no prefix walk.
+            let c = text.chars().next()?;
+            let entry = self.entries.get(self.trie.exact_match([c])? as usize)?;
+            return Some((entry.key_len as usize, self.value_of(entry)));
+        }
         let mut best: Option<u32> = None;
         for (index, _end_chars) in self.trie.common_prefix_search(text.chars()) {
             best = Some(index);
@@ -286,6 +300,7 @@ impl DictData {
         self.first_chars.serialize(&mut out);
         self.key_chars.serialize(&mut out);
         push_u32(&mut out, to_u32(self.max_key_chars));
+        push_u32(&mut out, u32::from(self.values_have_ids));
         out
     }
 
@@ -327,6 +342,7 @@ impl DictData {
         let first_chars = CharSet::deserialize(&mut r)?;
         let key_chars = CharSet::deserialize(&mut r)?;
         let max_key_chars = r.u32()? as usize;
+        let values_have_ids = r.u32()? != 0;
         if !r.0.is_empty() {
             return Err("trailing bytes after dictionary".into());
         }
@@ -338,6 +354,7 @@ impl DictData {
             first_chars,
             key_chars,
             max_key_chars,
+            values_have_ids,
         })
     }
 }
@@ -452,9 +469,9 @@ impl<'a> Reader<'a> {
 
     fn utf8(&mut self) -> Result<String, String> {
         let len = self.u32()? as usize;
-        std::str::from_utf8(self.take(len)?)
+        simdutf8::basic::from_utf8(self.take(len)?)
             .map(str::to_string)
-            .map_err(|e| format!("text blob is not UTF-8: {e}"))
+            .map_err(|_| "text blob is not UTF-8".to_string())
     }
 
     fn u32(&mut self) -> Result<u32, String> {

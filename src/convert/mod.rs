@@ -201,7 +201,7 @@ impl ConverterBuilder {
             m.node().for_each_leaf(&mut |d| {
                 key_chars.union_with(d.key_chars());
                 max_key_chars = max_key_chars.max(d.max_key_chars());
-                values_have_ids |= d.values().any(|v| v.chars().any(engine::is_ids_operator));
+                values_have_ids |= d.values_have_ids();
             });
         }
         Converter {
