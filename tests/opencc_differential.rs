@@ -113,16 +113,55 @@ const TRICKY: &[&str] = &[
     "CRLF line\r",
     "\r",
     "中文\r",
-    // Astral plane and rare characters.
+    // A byte order mark inside the text, astral plane and rare characters.
+    "\u{FEFF}发展 头发\u{FEFF}",
     "𠀀𠀁𪚥𧸘 𠮷野家 𡃉 㗎 嘅",
     // Text that matches keys only across a space or punctuation.
     "发 展 头,发 后-台",
 ];
 
+/// [`TRICKY`] plus ideographic description sequences at upstream's limits
+/// (nesting depth 16, 64 code points), just inside and just beyond them.
+fn tricky_lines() -> Vec<String> {
+    let mut lines: Vec<String> = TRICKY.iter().map(|s| s.to_string()).collect();
+    for depth in [15, 16, 17] {
+        lines.push(format!(
+            "{}{}后",
+            "⿰".repeat(depth),
+            "发".repeat(depth + 1)
+        ));
+    }
+    // A full binary tree of depth 5 has 63 code points; each `⿾` (one
+    // operand) in front of a leaf adds one.
+    let tree = full_binary_ids(5);
+    for extra in 0..3 {
+        let grown = tree.replacen("发", "⿾发", extra);
+        lines.push(format!("{grown}发展"));
+    }
+    lines.push(format!("{}面", full_ternary_ids(3)));
+    lines.push(format!("{}面", full_ternary_ids(4)));
+    lines
+}
+
+fn full_binary_ids(depth: usize) -> String {
+    match depth {
+        0 => "发".to_string(),
+        _ => format!("⿰{0}{0}", full_binary_ids(depth - 1)),
+    }
+}
+
+fn full_ternary_ids(depth: usize) -> String {
+    match depth {
+        0 => "发".to_string(),
+        _ => format!("⿲{0}{0}{0}", full_ternary_ids(depth - 1)),
+    }
+}
+
 #[test]
 fn tricky_inputs_match_upstream_for_every_config() {
     let python = python();
-    let text = TRICKY.join("\n");
+    let lines = tricky_lines();
+    let text = lines.join("\n");
     let scratch = Scratch::new("tricky");
     let input = scratch.path().join("tricky.txt");
     std::fs::write(&input, &text).unwrap();
@@ -133,8 +172,8 @@ fn tricky_inputs_match_upstream_for_every_config() {
     for (config, outcome) in CONFIGS.iter().zip(results) {
         for (file, compared) in outcome {
             match compared {
-                Ok(lines) => {
-                    assert_eq!(lines, TRICKY.len(), "{config}");
+                Ok(count) => {
+                    assert_eq!(count, lines.len(), "{config}");
                     checked += 1;
                 }
                 Err(report) => failures.push(format!("{config}/{file}: {report}")),
