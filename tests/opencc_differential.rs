@@ -1,21 +1,31 @@
 /*!
-Gate 2: zhtidy's conversion against upstream OpenCC 1.4.2 itself, on
-megabytes of real text and on a set of tricky inputs.
+Gate 2: zhtidy's conversion against upstream OpenCC 1.4.2 itself.
 
 Gate 1 (`opencc_conformance.rs`) checks upstream's own 556 test cases. This
-gate runs every one of the 16 bundled configs over the whole corpus built by
-`scripts/make-corpus` (Simplified: People's Daily 1998 and product reviews;
-Traditional: Hong Kong and Taiwan sentences; about 19 MB from pinned Python
-packages) and compares zhtidy's output, line by line, with what the official
-Python binding `opencc==1.4.2` produces (`tests/support/opencc_reference.py`).
+gate converts with all 16 bundled configs on both sides and compares, line
+by line, zhtidy's output (`Converter::convert` and the streaming
+`convert_stream`) with what the official Python binding `opencc==1.4.2`
+produces (`tests/support/opencc_reference.py`), on:
 
-Both need Python: `scripts/test` makes a virtual environment with the pinned
-packages and exports `ZHTIDY_PYTHON`. Without it these tests fail (they never
-skip), telling you to run `scripts/test`.
+- the whole corpus built by `scripts/make-corpus`: Simplified (People's
+  Daily 1998, product reviews) and Traditional (Hong Kong and Taiwan
+  sentences), about 19 MB of real text from pinned Python packages;
+- tricky inputs: ideographic description sequences (also at upstream's
+  depth and length limits), compatibility ideographs, emoji, CRLF, empty
+  lines, regional phrases;
+- 20,000 deterministic pseudo-random lines glued from dictionary keys,
+  values and their prefixes and suffixes;
+- text with NUL characters, where upstream drops text in multi-step chains:
+  zhtidy keeps it, and must equal upstream wherever upstream keeps it.
+
+These tests need Python: `scripts/test` makes a virtual environment with the
+pinned packages and exports `ZHTIDY_PYTHON`. Without it they fail (they
+never skip), telling you to run `scripts/test`.
 
 Both sides convert each file whole, in one call. A mismatch report shows the
 first lines that differ (1-based line number, input, upstream's output and
-zhtidy's) and how many differ in all.
+zhtidy's, from a little before the first differing character) and how many
+differ in all.
 */
 
 use std::path::{Path, PathBuf};
