@@ -1,21 +1,31 @@
 /*!
-Gate 2: zhtidy's conversion against upstream OpenCC 1.4.2 itself, on
-megabytes of real text and on a set of tricky inputs.
+Gate 2: zhtidy's conversion against upstream OpenCC 1.4.2 itself.
 
 Gate 1 (`opencc_conformance.rs`) checks upstream's own 556 test cases. This
-gate runs every one of the 16 bundled configs over the whole corpus built by
-`scripts/make-corpus` (Simplified: People's Daily 1998 and product reviews;
-Traditional: Hong Kong and Taiwan sentences; about 19 MB from pinned Python
-packages) and compares zhtidy's output, line by line, with what the official
-Python binding `opencc==1.4.2` produces (`tests/support/opencc_reference.py`).
+gate converts with all 16 bundled configs on both sides and compares, line
+by line, zhtidy's output (`Converter::convert` and the streaming
+`convert_stream`) with what the official Python binding `opencc==1.4.2`
+produces (`tests/support/opencc_reference.py`), on:
 
-Both need Python: `scripts/test` makes a virtual environment with the pinned
-packages and exports `ZHTIDY_PYTHON`. Without it these tests fail (they never
-skip), telling you to run `scripts/test`.
+- the whole corpus built by `scripts/make-corpus`: Simplified (People's
+  Daily 1998, product reviews) and Traditional (Hong Kong and Taiwan
+  sentences), about 19 MB of real text from pinned Python packages;
+- tricky inputs: ideographic description sequences (also at upstream's
+  depth and length limits), compatibility ideographs, emoji, CRLF, empty
+  lines, regional phrases;
+- 20,000 deterministic pseudo-random lines glued from dictionary keys,
+  values and their prefixes and suffixes;
+- text with NUL characters, where upstream drops text in multi-step chains:
+  zhtidy keeps it, and must equal upstream wherever upstream keeps it.
+
+These tests need Python: `scripts/test` makes a virtual environment with the
+pinned packages and exports `ZHTIDY_PYTHON`. Without it they fail (they
+never skip), telling you to run `scripts/test`.
 
 Both sides convert each file whole, in one call. A mismatch report shows the
 first lines that differ (1-based line number, input, upstream's output and
-zhtidy's) and how many differ in all.
+zhtidy's, from a little before the first differing character) and how many
+differ in all.
 */
 
 use std::path::{Path, PathBuf};
@@ -24,6 +34,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
 
+use zhtidy::convert::stream::convert_stream;
 use zhtidy::convert::Converter;
 
 /// Every config bundled with OpenCC 1.4.2, which zhtidy bundles too.
@@ -78,7 +89,7 @@ fn whole_corpus_matches_upstream_for_every_config() {
         "zhtidy differs from upstream OpenCC 1.4.2:\n{}",
         failures.join("\n")
     );
-    assert_eq!(summary.len(), CONFIGS.len() * files.len());
+    assert_eq!(summary.len(), CONFIGS.len() * files.len() * 2);
 }
 
 /// Inputs where an engine can go wrong in ways real prose rarely shows.
@@ -112,16 +123,55 @@ const TRICKY: &[&str] = &[
     "CRLF line\r",
     "\r",
     "中文\r",
-    // Astral plane and rare characters.
+    // A byte order mark inside the text, astral plane and rare characters.
+    "\u{FEFF}发展 头发\u{FEFF}",
     "𠀀𠀁𪚥𧸘 𠮷野家 𡃉 㗎 嘅",
     // Text that matches keys only across a space or punctuation.
     "发 展 头,发 后-台",
 ];
 
+/// [`TRICKY`] plus ideographic description sequences at upstream's limits
+/// (nesting depth 16, 64 code points), just inside and just beyond them.
+fn tricky_lines() -> Vec<String> {
+    let mut lines: Vec<String> = TRICKY.iter().map(|s| s.to_string()).collect();
+    for depth in [15, 16, 17] {
+        lines.push(format!(
+            "{}{}后",
+            "⿰".repeat(depth),
+            "发".repeat(depth + 1)
+        ));
+    }
+    // A full binary tree of depth 5 has 63 code points; each `⿾` (one
+    // operand) in front of a leaf adds one.
+    let tree = full_binary_ids(5);
+    for extra in 0..3 {
+        let grown = tree.replacen("发", "⿾发", extra);
+        lines.push(format!("{grown}发展"));
+    }
+    lines.push(format!("{}面", full_ternary_ids(3)));
+    lines.push(format!("{}面", full_ternary_ids(4)));
+    lines
+}
+
+fn full_binary_ids(depth: usize) -> String {
+    match depth {
+        0 => "发".to_string(),
+        _ => format!("⿰{0}{0}", full_binary_ids(depth - 1)),
+    }
+}
+
+fn full_ternary_ids(depth: usize) -> String {
+    match depth {
+        0 => "发".to_string(),
+        _ => format!("⿲{0}{0}{0}", full_ternary_ids(depth - 1)),
+    }
+}
+
 #[test]
 fn tricky_inputs_match_upstream_for_every_config() {
     let python = python();
-    let text = TRICKY.join("\n");
+    let lines = tricky_lines();
+    let text = lines.join("\n");
     let scratch = Scratch::new("tricky");
     let input = scratch.path().join("tricky.txt");
     std::fs::write(&input, &text).unwrap();
@@ -132,8 +182,8 @@ fn tricky_inputs_match_upstream_for_every_config() {
     for (config, outcome) in CONFIGS.iter().zip(results) {
         for (file, compared) in outcome {
             match compared {
-                Ok(lines) => {
-                    assert_eq!(lines, TRICKY.len(), "{config}");
+                Ok(count) => {
+                    assert_eq!(count, lines.len(), "{config}");
                     checked += 1;
                 }
                 Err(report) => failures.push(format!("{config}/{file}: {report}")),
@@ -145,7 +195,98 @@ fn tricky_inputs_match_upstream_for_every_config() {
         "zhtidy differs from upstream OpenCC 1.4.2:\n{}",
         failures.join("\n")
     );
-    assert_eq!(checked, CONFIGS.len());
+    assert_eq!(checked, CONFIGS.len() * 2);
+}
+
+/// Lines glued together from dictionary keys, values, key prefixes and
+/// awkward characters, so that matches start, end and overlap at every kind
+/// of boundary: between segments, between chain steps, around ideographic
+/// description sequences and compatibility ideographs. Deterministic (fixed
+/// seed), so a failure reproduces.
+#[test]
+fn random_dictionary_mixtures_match_upstream_for_every_config() {
+    const LINES: usize = 20_000;
+    let python = python();
+    let fragments = dictionary_fragments();
+    assert!(fragments.len() > 100_000, "{} fragments", fragments.len());
+    let awkward: Vec<String> = "⿰⿱⿲⿳⿴⿵⿶⿷⿸⿹⿺⿻⿼⿽⿾⿿﨔﨑豈更車兀嗀 a1,。！\r😀‍️𠮷"
+        .chars()
+        .map(String::from)
+        .collect();
+    let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
+    let mut text = String::new();
+    for _ in 0..LINES {
+        for _ in 0..1 + rng.below(10) {
+            let fragment = if rng.below(5) == 0 {
+                &awkward[rng.below(awkward.len())]
+            } else {
+                &fragments[rng.below(fragments.len())]
+            };
+            // A prefix or suffix now and then, to end matches mid-key.
+            let chars: Vec<char> = fragment.chars().collect();
+            let (from, to) = match rng.below(4) {
+                0 => (0, 1 + rng.below(chars.len())),
+                1 => (rng.below(chars.len()), chars.len()),
+                _ => (0, chars.len()),
+            };
+            text.extend(&chars[from..to]);
+        }
+        text.push('\n');
+    }
+    let scratch = Scratch::new("random");
+    let input = scratch.path().join("random.txt");
+    std::fs::write(&input, &text).unwrap();
+    let files = vec![("random", input, text)];
+    let mut failures = Vec::new();
+    for (config, outcome) in CONFIGS.iter().zip(run_configs(&python, &scratch, &files)) {
+        for (file, compared) in outcome {
+            match compared {
+                Ok(lines) => assert_eq!(lines, LINES, "{config}"),
+                Err(report) => failures.push(format!("{config}/{file}: {report}")),
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "zhtidy differs from upstream OpenCC 1.4.2:\n{}",
+        failures.join("\n")
+    );
+}
+
+/// Every key and every value of every bundled OpenCC text dictionary.
+fn dictionary_fragments() -> Vec<String> {
+    let dir = repo().join("dictionaries/opencc");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    paths.sort();
+    let mut fragments = Vec::new();
+    for path in paths {
+        let text = std::fs::read_to_string(&path).unwrap();
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            let Some((key, values)) = line.split_once('\t') else {
+                continue;
+            };
+            fragments.push(key.to_string());
+            fragments.extend(values.split(' ').map(String::from));
+        }
+    }
+    fragments.retain(|f| !f.is_empty());
+    fragments
+}
+
+/// A tiny deterministic generator (xorshift64), enough to pick fragments.
+struct XorShift(u64);
+
+impl XorShift {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
 }
 
 /// Text with NUL characters. Upstream loses text here: in configs whose
@@ -194,8 +335,10 @@ fn nul_is_kept_and_matches_upstream_where_upstream_keeps_it() {
     assert!(identical.contains(&"s2t"), "s2t compared: {identical:?}");
 }
 
-/// What one (config, file) comparison gave: lines compared, or a report.
-type Outcome = Vec<(&'static str, Result<usize, String>)>;
+/// What the comparisons of one config gave, per file and API ("simplified"
+/// for `Converter::convert`, "simplified, streamed" for `convert_stream`):
+/// lines compared, or a report.
+type Outcome = Vec<(String, Result<usize, String>)>;
 
 /// Converts every file with every config on both sides and compares.
 /// Configs run on a few threads; each thread starts the Python reference
@@ -248,9 +391,14 @@ fn run_config(
         .unwrap_or_else(|e| panic!("cannot run {}: {e}", python.display()));
 
     let converter = Converter::new(config).expect("bundled config");
-    let ours: Vec<String> = files
+    let ours: Vec<(String, String)> = files
         .iter()
-        .map(|(_, _, text)| converter.convert(text).into_owned())
+        .map(|(_, _, text)| {
+            let mut streamed = Vec::new();
+            convert_stream(&converter, text.as_bytes(), &mut streamed).expect("stream");
+            let streamed = String::from_utf8(streamed).expect("UTF-8 output");
+            (converter.convert(text).into_owned(), streamed)
+        })
         .collect();
 
     let status = child.wait_with_output().expect("reference ran").status;
@@ -262,10 +410,16 @@ fn run_config(
         .iter()
         .zip(&outputs)
         .zip(&ours)
-        .map(|(((name, _, text), output), got)| {
+        .flat_map(|(((name, _, text), output), (whole, streamed))| {
             let expected = std::fs::read_to_string(output)
                 .unwrap_or_else(|e| panic!("{}: {e}", output.display()));
-            (*name, compare(text, &expected, got))
+            [
+                (name.to_string(), compare(text, &expected, whole)),
+                (
+                    format!("{name}, streamed"),
+                    compare(text, &expected, streamed),
+                ),
+            ]
         })
         .collect()
 }
