@@ -4,14 +4,16 @@ convert`), std::time only.
 
 `scripts/bench-convert` measures whole processes; this splits the same work
 into its parts: building a [`Converter`] (dictionary loading, what start-up
-pays) and converting a large text in memory (no I/O, no streaming). It reuses
+pays) and converting a large text in memory, no I/O, both as one string
+(`Converter::convert`) and in blocks (`convert_stream` from a byte slice
+into a `Vec`, what the command line does). It reuses
 the inputs and the upstream OpenCC outputs that the script leaves in
 `target/bench-convert/` (listed in `latest.tsv`), so run the script once
 first. Every conversion is checked against OpenCC's output byte for byte
 before it counts: a wrong engine never gets a number.
 
-Set `ZHTIDY_BENCH_RUNS` to change the number of timed conversions (default 3,
-the best is reported). `cargo test --all-targets` also builds and starts
+Set `ZHTIDY_BENCH_RUNS` to change the number of timed runs (default 3, the
+best of each is reported). `cargo test --all-targets` also builds and starts
 this target, without `--bench`: it then only says so and exits, because the
 inputs are made by the script, not by the test suite.
 */
@@ -21,6 +23,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use zhtidy::convert::stream::convert_stream;
 use zhtidy::convert::Converter;
 
 const MB: f64 = 1_000_000.0;
@@ -50,8 +53,8 @@ fn main() -> Result<(), Box<dyn Error>> {
         return Err("ZHTIDY_BENCH_RUNS must be at least 1".into());
     }
 
-    println!("| config | input MB | Converter::new ms | convert MB/s (best of {runs}) |");
-    println!("|---|---:|---:|---:|");
+    println!("| config | input MB | Converter::new ms | convert MB/s | convert_stream MB/s |");
+    println!("|---|---:|---:|---:|---:|");
     let mut rows = 0;
     for line in list.lines().filter(|l| !l.trim().is_empty()) {
         let fields: Vec<&str> = line.split('\t').collect();
@@ -65,28 +68,30 @@ fn main() -> Result<(), Box<dyn Error>> {
         let converter = Converter::new(config)?;
         let build = start.elapsed();
 
-        let mut best = Duration::MAX;
+        let (mut whole, mut streamed) = (Duration::MAX, Duration::MAX);
         for run in 0..runs {
             let start = Instant::now();
             let output = converter.convert(&input);
-            let took = start.elapsed();
-            if run == 0 && *output != *expected {
-                let at = first_difference(&output, &expected);
-                return Err(format!(
-                    "{config}: output differs from OpenCC's at byte {at} \
-                     (sizes {} vs {}); not timing a wrong engine",
-                    output.len(),
-                    expected.len()
-                )
-                .into());
+            whole = whole.min(start.elapsed());
+            if run == 0 {
+                check(config, "convert", output.as_bytes(), expected.as_bytes())?;
             }
-            best = best.min(took);
+            drop(output);
+
+            let mut output = Vec::with_capacity(expected.len());
+            let start = Instant::now();
+            convert_stream(&converter, input.as_bytes(), &mut output)?;
+            streamed = streamed.min(start.elapsed());
+            if run == 0 {
+                check(config, "convert_stream", &output, expected.as_bytes())?;
+            }
         }
+        let mb = input.len() as f64 / MB;
         println!(
-            "| {config} | {:.2} | {:.2} | {:.1} |",
-            input.len() as f64 / MB,
+            "| {config} | {mb:.2} | {:.2} | {:.1} | {:.1} |",
             build.as_secs_f64() * 1e3,
-            input.len() as f64 / MB / best.as_secs_f64()
+            mb / whole.as_secs_f64(),
+            mb / streamed.as_secs_f64()
         );
         rows += 1;
     }
@@ -104,9 +109,20 @@ fn read(path: &Path) -> Result<String, Box<dyn Error>> {
     fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()).into())
 }
 
-fn first_difference(a: &str, b: &str) -> usize {
-    a.bytes()
-        .zip(b.bytes())
+/// Fails unless `got` is OpenCC's output: a wrong engine gets no number.
+fn check(config: &str, what: &str, got: &[u8], expected: &[u8]) -> Result<(), Box<dyn Error>> {
+    if got == expected {
+        return Ok(());
+    }
+    let at = got
+        .iter()
+        .zip(expected)
         .position(|(x, y)| x != y)
-        .unwrap_or(a.len().min(b.len()))
+        .unwrap_or(got.len().min(expected.len()));
+    Err(format!(
+        "{config}: {what} output differs from OpenCC's at byte {at} (sizes {} vs {})",
+        got.len(),
+        expected.len()
+    )
+    .into())
 }
