@@ -1,0 +1,218 @@
+/*!
+Which characters belong to which script, derived from OpenCC's character
+tables at first use (never a hand-written list).
+
+From `STCharacters.txt` (Simplified → Traditional candidates) and
+`TSCharacters.txt` (Traditional → Simplified candidates):
+
+- a *Traditional character* is a value of STCharacters or a key of
+  TSCharacters; a *Simplified character* is a key of STCharacters or a value
+  of TSCharacters;
+- **Simplified-only** (开, 线, 这): a key of STCharacters that is not a
+  Traditional character, so s2t always maps it away and it is never valid
+  in Traditional text;
+- **Traditional-only** (這, 們, 說, 爲): a key of TSCharacters that is not a
+  Simplified character;
+- **shared** toward Traditional (准, 后, 台, 么, 愿): a key of STCharacters
+  that is also a Traditional character; toward Simplified (乾, 著): a key of
+  TSCharacters that is also a Simplified character.
+
+A shared character may change only when a phrase says so, and only if its
+own default conversion is another character (准 → 準, but 周 → 周 stays
+周 by default, so 周末 is never "fixed" into 週末) and it is not the
+regional standard form of that very candidate (HKVariants and TWVariants
+map 臺 → 台, so 台 in 平台 or 台面 is correct Traditional text).
+
+The text files are the pinned ones under `dictionaries/opencc/` that
+build.rs also compiles, so these sets always match the bundled converters.
+*/
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use crate::convert::dict_data::parse_text;
+
+const ST_CHARACTERS: &str = include_str!("../../dictionaries/opencc/STCharacters.txt");
+const TS_CHARACTERS: &str = include_str!("../../dictionaries/opencc/TSCharacters.txt");
+const HK_VARIANTS: &str = include_str!("../../dictionaries/opencc/HKVariants.txt");
+const TW_VARIANTS: &str = include_str!("../../dictionaries/opencc/TWVariants.txt");
+
+/// The character classes, built once per process.
+pub(crate) static TABLES: LazyLock<Tables> = LazyLock::new(Tables::build);
+
+/// Single-character candidates per key, in file order (first = default).
+type CharMap = HashMap<char, Vec<char>>;
+
+/// Script membership of characters; see the module doc.
+#[derive(Debug)]
+pub(crate) struct Tables {
+    st: CharMap,
+    ts: CharMap,
+    simplified_only: HashSet<char>,
+    traditional_only: HashSet<char>,
+    /// Shared characters allowed to change toward Traditional by a phrase.
+    contextual_to_traditional: HashSet<char>,
+    /// Shared characters allowed to change toward Simplified by a phrase.
+    contextual_to_simplified: HashSet<char>,
+    /// OpenCC-standard character → its Hong Kong and Taiwan forms.
+    regional_forms: CharMap,
+}
+
+fn char_map(text: &str, name: &str) -> CharMap {
+    let entries = parse_text(text).unwrap_or_else(|e| panic!("bundled {name} does not parse: {e}"));
+    let mut map = CharMap::new();
+    for entry in entries {
+        let mut key = entry.key.chars();
+        let (Some(k), None) = (key.next(), key.next()) else {
+            continue;
+        };
+        let values: Vec<char> = entry
+            .values
+            .iter()
+            .filter_map(|v| {
+                let mut cs = v.chars();
+                match (cs.next(), cs.next()) {
+                    (Some(c), None) => Some(c),
+                    _ => None,
+                }
+            })
+            .collect();
+        if !values.is_empty() {
+            map.insert(k, values);
+        }
+    }
+    map
+}
+
+impl Tables {
+    fn build() -> Self {
+        let st = char_map(ST_CHARACTERS, "STCharacters.txt");
+        let ts = char_map(TS_CHARACTERS, "TSCharacters.txt");
+        let mut traditional: HashSet<char> = ts.keys().copied().collect();
+        traditional.extend(st.values().flatten().copied());
+        let mut simplified: HashSet<char> = st.keys().copied().collect();
+        simplified.extend(ts.values().flatten().copied());
+
+        // 臺 → 台 in HKVariants: 台 is a regional standard form of 臺.
+        let mut regional: HashSet<(char, char)> = HashSet::new();
+        let mut regional_forms = CharMap::new();
+        for (text, name) in [
+            (HK_VARIANTS, "HKVariants.txt"),
+            (TW_VARIANTS, "TWVariants.txt"),
+        ] {
+            // Only the default value counts: TWVariants lists 麼 → 麼 么,
+            // which does not make 么 the Taiwan form of 麼.
+            for (from, tos) in char_map(text, name) {
+                let to = tos[0];
+                regional.insert((from, to));
+                let forms = regional_forms.entry(from).or_default();
+                if to != from && !forms.contains(&to) {
+                    forms.push(to);
+                }
+            }
+        }
+
+        let simplified_only = st
+            .keys()
+            .copied()
+            .filter(|c| !traditional.contains(c))
+            .collect();
+        let traditional_only = ts
+            .keys()
+            .copied()
+            .filter(|c| !simplified.contains(c))
+            .collect();
+        let contextual_to_traditional = st
+            .iter()
+            .filter(|(c, values)| {
+                traditional.contains(c)
+                    && values[0] != **c
+                    && !values.iter().any(|v| regional.contains(&(*v, **c)))
+            })
+            .map(|(c, _)| *c)
+            .collect();
+        let contextual_to_simplified = ts
+            .iter()
+            .filter(|(c, values)| {
+                simplified.contains(c)
+                    && values[0] != **c
+                    && !values.iter().any(|v| regional.contains(&(**c, *v)))
+            })
+            .map(|(c, _)| *c)
+            .collect();
+        Self {
+            st,
+            ts,
+            simplified_only,
+            traditional_only,
+            contextual_to_traditional,
+            contextual_to_simplified,
+            regional_forms,
+        }
+    }
+
+    /// Never valid in Traditional text (开, 这).
+    pub(crate) fn is_simplified_only(&self, c: char) -> bool {
+        self.simplified_only.contains(&c)
+    }
+
+    /// Never valid in Simplified text (這, 們).
+    pub(crate) fn is_traditional_only(&self, c: char) -> bool {
+        self.traditional_only.contains(&c)
+    }
+
+    /// A shared character that a phrase may change toward Traditional.
+    pub(crate) fn is_contextual_to_traditional(&self, c: char) -> bool {
+        self.contextual_to_traditional.contains(&c)
+    }
+
+    /// A shared character that a phrase may change toward Simplified.
+    pub(crate) fn is_contextual_to_simplified(&self, c: char) -> bool {
+        self.contextual_to_simplified.contains(&c)
+    }
+
+    /// STCharacters' default for `c`, if `c` is a key.
+    pub(crate) fn s2t_default(&self, c: char) -> Option<char> {
+        self.st.get(&c).map(|v| v[0])
+    }
+
+    /// The Hong Kong and Taiwan standard forms of an OpenCC-standard
+    /// character (裏 → 裡, 爲 → 為), if it has any.
+    pub(crate) fn regional_forms(&self, c: char) -> &[char] {
+        self.regional_forms.get(&c).map_or(&[], Vec::as_slice)
+    }
+
+    /// TSCharacters' default for `c`, if `c` is a key.
+    pub(crate) fn t2s_default(&self, c: char) -> Option<char> {
+        self.ts.get(&c).map(|v| v[0])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes_follow_the_opencc_tables() {
+        let t = &*TABLES;
+        for c in "开线战账这发么".chars().filter(|c| *c != '么') {
+            assert!(t.is_simplified_only(c), "{c} should be Simplified-only");
+        }
+        for c in "這們說爲裏開".chars() {
+            assert!(t.is_traditional_only(c), "{c} should be Traditional-only");
+        }
+        for c in "准后里台干么愿面周范的是".chars() {
+            assert!(!t.is_simplified_only(c), "{c} is valid Traditional");
+            assert!(!t.is_traditional_only(c), "{c} is valid Simplified");
+        }
+        for c in "准愿么里".chars() {
+            assert!(t.is_contextual_to_traditional(c), "{c}");
+        }
+        // Default stays itself (周 → 周) or regional standard form (台).
+        for c in "周面台".chars() {
+            assert!(!t.is_contextual_to_traditional(c), "{c}");
+        }
+        assert_eq!(t.s2t_default('开'), Some('開'));
+        assert_eq!(t.t2s_default('這'), Some('这'));
+    }
+}
