@@ -77,16 +77,18 @@ pub(super) fn stray(text: &str, _options: &FixOptions, _notes: &mut Vec<PlannedN
         let chars: Vec<(usize, char)> = line.char_indices().collect();
         let phrase = phrase_candidates(&chars, to_traditional, t);
         for (i, &(at, c)) in chars.iter().enumerate() {
-            let (unambiguous, contextual, default) = if to_traditional {
+            let (unambiguous, contextual, mostly, default) = if to_traditional {
                 (
                     t.is_simplified_only(c),
                     t.is_contextual_to_traditional(c),
+                    t.is_mostly_converted_to_traditional(c),
                     t.s2t_default(c),
                 )
             } else {
                 (
                     t.is_traditional_only(c),
                     t.is_contextual_to_simplified(c),
+                    t.is_mostly_converted_to_simplified(c),
                     t.t2s_default(c),
                 )
             };
@@ -94,13 +96,21 @@ pub(super) fn stray(text: &str, _options: &FixOptions, _notes: &mut Vec<PlannedN
                 let to = phrase[i].filter(|p| *p != c).or(default);
                 (Rule::StrayGlyph, to)
             } else if contextual {
-                (Rule::StrayGlyphContext, phrase[i].filter(|p| *p != c))
+                let to = match phrase[i] {
+                    Some(p) => Some(p),
+                    None if mostly => default,
+                    None => None,
+                };
+                (Rule::StrayGlyphContext, to)
             } else {
                 continue;
             };
             let Some(mut to) = to else { continue };
             if to_traditional {
-                to = follow_document_variants(to, text, t);
+                to = follow_variants(to, c, line, text, t);
+            }
+            if to == c {
+                continue;
             }
             let start = paragraph.range.start + at;
             edits.push(Edit {
@@ -144,39 +154,76 @@ fn phrase_candidates(
             continue;
         }
         let rest = &source[offsets[i]..];
-        let best = phrases
-            .iter()
-            .filter_map(|d| d.longest_prefix(rest))
-            .max_by_key(|(len, _)| *len);
-        let Some((len, value)) = best else {
+        let Some((len, value)) = phrase_at(phrases, &source, &offsets, i) else {
             i += 1;
             continue;
         };
         let key_chars = rest[..len].chars().count();
-        if key_chars >= 2 && value.chars().count() == key_chars {
+        if value.chars().count() == key_chars {
             for (k, v) in value.chars().enumerate() {
                 out[i + k] = Some(v);
             }
-            i += key_chars;
-        } else {
-            i += 1;
         }
+        i += key_chars;
     }
     out
 }
 
-/// `c` itself, or its regional form when the document writes that form and
-/// never `c` (裏 → 裡 in a text that writes 裡).
-fn follow_document_variants(c: char, document: &str, t: &Tables) -> char {
+/// The multi-character phrase at character `i` of `source`: (key length in
+/// bytes, value). The first dictionary segments, as OpenCC's segmentation
+/// does with STPhrases; a later one (the generated regional phrases) may
+/// only match where the first would not cut inside its match.
+fn phrase_at<'d>(
+    phrases: &'d [Arc<DictData>],
+    source: &str,
+    offsets: &[usize],
+    i: usize,
+) -> Option<(usize, &'d str)> {
+    let multi = |d: &'d DictData, at: usize| {
+        let rest = &source[offsets[at]..];
+        d.longest_prefix(rest)
+            .filter(|(len, _)| rest[..*len].chars().nth(1).is_some())
+    };
+    let (first, others) = phrases.split_first()?;
+    if let Some(hit) = multi(first, i) {
+        return Some(hit);
+    }
+    for d in others {
+        if let Some((len, value)) = multi(d, i) {
+            let n = source[offsets[i]..offsets[i] + len].chars().count();
+            if (i + 1..i + n).all(|j| multi(first, j).is_none()) {
+                return Some((len, value));
+            }
+        }
+    }
+    None
+}
+
+/// The candidate `c` (replacing `stray`), or its Hong Kong / Taiwan form
+/// when the text writes that form: the line decides if it uses either,
+/// else the document, by count (ties keep `c`). The stray itself may be
+/// that form (HK writes 户 for 戶); it counts for the form only when the
+/// text uses the form at least twice and `c` never, so that a single
+/// stray 户 in a text that writes 戶 elsewhere, or nowhere, becomes 戶.
+fn follow_variants(c: char, stray: char, line: &str, document: &str, t: &Tables) -> char {
     let forms = t.regional_forms(c);
-    if forms.is_empty() || document.contains(c) {
+    if forms.is_empty() {
         return c;
     }
-    forms
-        .iter()
-        .copied()
-        .find(|f| document.contains(*f))
-        .unwrap_or(c)
+    for scope in [line, document] {
+        let own = scope.chars().filter(|x| *x == c).count();
+        let best = forms
+            .iter()
+            .map(|f| (scope.chars().filter(|x| x == f).count(), *f))
+            .filter(|(n, f)| *f != stray || (*n >= 2 && own == 0))
+            .max();
+        match best {
+            Some((n, f)) if n > own => return f,
+            _ if own > 0 => return c,
+            _ => {}
+        }
+    }
+    c
 }
 
 #[cfg(test)]

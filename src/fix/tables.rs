@@ -17,11 +17,16 @@ From `STCharacters.txt` (Simplified → Traditional candidates) and
   that is also a Traditional character; toward Simplified (乾, 著): a key of
   TSCharacters that is also a Simplified character.
 
-A shared character may change only when a phrase says so, and only if its
-own default conversion is another character (准 → 準, but 周 → 周 stays
-周 by default, so 周末 is never "fixed" into 週末) and it is not the
-regional standard form of that very candidate (HKVariants and TWVariants
-map 臺 → 台, so 台 in 平台 or 台面 is correct Traditional text).
+A shared character may change only when a phrase says so (標准 → 標準),
+only if its own default conversion is another character (准 → 準, but 周
+→ 周 by default, so 周末 is never "fixed" into 週末, nor 係 forced on 系),
+and never when it is the regional standard form of its own candidate
+(HKVariants maps 臺 → 台, so 台 in 平台 or 台面 is correct Traditional
+text). One exception to "only by a phrase", also read from the data: a
+shared character that STPhrases keeps as itself in under 16% of the
+phrases containing it (于 → 於, 挂 → 掛; toward Simplified 於 → 于) is
+nearly always a stray, so outside any phrase its character default
+applies; 准 (批准), 范 (surnames), 里 (公里) stay phrase-only.
 
 The text files are the pinned ones under `dictionaries/opencc/` that
 build.rs also compiles, so these sets always match the bundled converters.
@@ -34,6 +39,7 @@ use crate::convert::dict_data::parse_text;
 
 const ST_CHARACTERS: &str = include_str!("../../dictionaries/opencc/STCharacters.txt");
 const TS_CHARACTERS: &str = include_str!("../../dictionaries/opencc/TSCharacters.txt");
+const ST_PHRASES: &str = include_str!("../../dictionaries/opencc/STPhrases.txt");
 const HK_VARIANTS: &str = include_str!("../../dictionaries/opencc/HKVariants.txt");
 const TW_VARIANTS: &str = include_str!("../../dictionaries/opencc/TWVariants.txt");
 
@@ -54,6 +60,11 @@ pub(crate) struct Tables {
     contextual_to_traditional: HashSet<char>,
     /// Shared characters allowed to change toward Simplified by a phrase.
     contextual_to_simplified: HashSet<char>,
+    /// Shared characters that OpenCC's phrases nearly always convert toward
+    /// Traditional (于, 挂): outside any phrase, their default applies.
+    mostly_converted_to_traditional: HashSet<char>,
+    /// Likewise toward Simplified (於).
+    mostly_converted_to_simplified: HashSet<char>,
     /// OpenCC-standard character → its Hong Kong and Taiwan forms.
     regional_forms: CharMap,
 }
@@ -82,6 +93,43 @@ fn char_map(text: &str, name: &str) -> CharMap {
         }
     }
     map
+}
+
+/// Per character: (times kept as itself, times converted).
+type PhraseStats = HashMap<char, (u32, u32)>;
+
+/// A shared character is "mostly converted" when STPhrases keeps it as
+/// itself in fewer than this share of its aligned occurrences.
+const MOSTLY_CONVERTED: f64 = 0.16;
+
+/// Per character, over the phrases of STPhrases whose key and value have
+/// the same length, aligned character by character: toward Traditional,
+/// (times a key character stays itself, times it becomes another); toward
+/// Simplified, (times a value character comes from itself, times it comes
+/// from another key character).
+fn phrase_statistics() -> (PhraseStats, PhraseStats) {
+    let entries = parse_text(ST_PHRASES)
+        .unwrap_or_else(|e| panic!("bundled STPhrases.txt does not parse: {e}"));
+    let mut to_t = PhraseStats::new();
+    let mut to_s = PhraseStats::new();
+    for entry in entries {
+        let value = &entry.values[0];
+        if entry.key.chars().count() != value.chars().count() {
+            continue;
+        }
+        for (k, v) in entry.key.chars().zip(value.chars()) {
+            let t = to_t.entry(k).or_default();
+            let s = to_s.entry(v).or_default();
+            if k == v {
+                t.0 += 1;
+                s.0 += 1;
+            } else {
+                t.1 += 1;
+                s.1 += 1;
+            }
+        }
+    }
+    (to_t, to_s)
 }
 
 impl Tables {
@@ -122,7 +170,7 @@ impl Tables {
             .copied()
             .filter(|c| !simplified.contains(c))
             .collect();
-        let contextual_to_traditional = st
+        let contextual_to_traditional: HashSet<char> = st
             .iter()
             .filter(|(c, values)| {
                 traditional.contains(c)
@@ -131,15 +179,26 @@ impl Tables {
             })
             .map(|(c, _)| *c)
             .collect();
-        let contextual_to_simplified = ts
+        let contextual_to_simplified: HashSet<char> = ts
             .iter()
-            .filter(|(c, values)| {
-                simplified.contains(c)
-                    && values[0] != **c
-                    && !values.iter().any(|v| regional.contains(&(**c, *v)))
-            })
+            .filter(|(c, values)| simplified.contains(c) && values[0] != **c)
             .map(|(c, _)| *c)
             .collect();
+
+        let (to_t, to_s) = phrase_statistics();
+        let mostly = |set: &HashSet<char>, map: &CharMap, stats: &PhraseStats| {
+            set.iter()
+                .filter(|c| map.get(c).is_some_and(|v| v[0] != **c))
+                .filter(|c| {
+                    let (kept, converted) = stats.get(c).copied().unwrap_or((0, 0));
+                    converted > 0
+                        && f64::from(kept) < MOSTLY_CONVERTED * f64::from(kept + converted)
+                })
+                .copied()
+                .collect::<HashSet<char>>()
+        };
+        let mostly_converted_to_traditional = mostly(&contextual_to_traditional, &st, &to_t);
+        let mostly_converted_to_simplified = mostly(&contextual_to_simplified, &ts, &to_s);
         Self {
             st,
             ts,
@@ -147,6 +206,8 @@ impl Tables {
             traditional_only,
             contextual_to_traditional,
             contextual_to_simplified,
+            mostly_converted_to_traditional,
+            mostly_converted_to_simplified,
             regional_forms,
         }
     }
@@ -169,6 +230,17 @@ impl Tables {
     /// A shared character that a phrase may change toward Simplified.
     pub(crate) fn is_contextual_to_simplified(&self, c: char) -> bool {
         self.contextual_to_simplified.contains(&c)
+    }
+
+    /// A shared character that OpenCC's phrases nearly always convert
+    /// toward Traditional: outside phrases, its default applies.
+    pub(crate) fn is_mostly_converted_to_traditional(&self, c: char) -> bool {
+        self.mostly_converted_to_traditional.contains(&c)
+    }
+
+    /// Likewise toward Simplified.
+    pub(crate) fn is_mostly_converted_to_simplified(&self, c: char) -> bool {
+        self.mostly_converted_to_simplified.contains(&c)
     }
 
     /// STCharacters' default for `c`, if `c` is a key.
@@ -208,10 +280,21 @@ mod tests {
         for c in "准愿么里".chars() {
             assert!(t.is_contextual_to_traditional(c), "{c}");
         }
-        // Default stays itself (周 → 周) or regional standard form (台).
+        // Default stays itself (周 → 周), or the Hong Kong standard form of
+        // the candidate (台 for 臺).
         for c in "周面台".chars() {
             assert!(!t.is_contextual_to_traditional(c), "{c}");
         }
+        // STPhrases nearly always turns 于 into 於 and 挂 into 掛, but keeps
+        // 准 (批准), 范 (surnames), 里 (公里) and 周 (周圍) often.
+        for c in "于挂".chars() {
+            assert!(t.is_mostly_converted_to_traditional(c), "{c}");
+        }
+        for c in "准范里周面系".chars() {
+            assert!(!t.is_mostly_converted_to_traditional(c), "{c}");
+        }
+        assert!(t.is_mostly_converted_to_simplified('於'));
+        assert!(!t.is_mostly_converted_to_simplified('著'));
         assert_eq!(t.s2t_default('开'), Some('開'));
         assert_eq!(t.t2s_default('這'), Some('这'));
     }
