@@ -17,11 +17,17 @@ use std::error::Error;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use serde_json::Value;
 use zhtidy::convert::Converter;
 use zhtidy::fix::{FixOptions, Fixer, Rule, VariantTarget};
 
 const DOC_PARAGRAPHS: usize = 20;
+
+/// Documents fixed, and those that a second run would change again.
+static DOCUMENTS: AtomicUsize = AtomicUsize::new(0);
+static NOT_IDEMPOTENT: AtomicUsize = AtomicUsize::new(0);
 
 /// Fixes a document: (output, changed lines as (1-based line, by a glyph rule)).
 type FixFn<'a> = &'a dyn Fn(&str) -> (String, Vec<(usize, bool)>);
@@ -195,6 +201,14 @@ fn score(cases: &[Case], fix: FixFn<'_>) -> Score {
 fn fixer_fn(fixer: Fixer) -> impl Fn(&str) -> (String, Vec<(usize, bool)>) {
     move |text| {
         let fixed = fixer.fix(text);
+        DOCUMENTS.fetch_add(1, Ordering::Relaxed);
+        let again = fixer.fix(&fixed.text);
+        if !again.changes.is_empty() {
+            NOT_IDEMPOTENT.fetch_add(1, Ordering::Relaxed);
+            if std::env::var_os("EVAL_FIX_DEBUG").is_some() {
+                eprintln!("NOT IDEMPOTENT {:?}", again.changes);
+            }
+        }
         let lines = fixed
             .changes
             .iter()
@@ -276,6 +290,12 @@ fn main() -> Result<(), Box<dyn Error>> {
         s.false_rate(),
         s.lines(false),
         s.misaligned
+    );
+    println!();
+    println!(
+        "Idempotence: fixing the output again changed {} of {} documents.",
+        NOT_IDEMPOTENT.load(Ordering::Relaxed),
+        DOCUMENTS.load(Ordering::Relaxed)
     );
     Ok(())
 }

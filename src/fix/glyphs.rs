@@ -14,7 +14,12 @@ key gives each position its candidate (标准 → 標準). Only positions whose
 - a character never valid in the target script takes the phrase
   candidate, or else its character-table default (开 → 開);
 - a shared character that [`tables`](super::tables) allows to change does
-  so only when a phrase covers it with another character;
+  so only when a phrase covers it with another character (or, for the few
+  that phrases nearly always convert, such as 于, by default outside
+  phrases);
+- any other shared character (周, 系, 台) changes only to agree with the
+  document: when a phrase covers it and the phrase's converted form occurs
+  in the document (關系 → 關係 in a text that writes 關係 elsewhere);
 - anything else is left alone, whatever the phrase says (a Traditional 後
   is never touched, nor is 周 in 周末).
 
@@ -27,7 +32,7 @@ use std::sync::{Arc, LazyLock};
 
 use super::script::{detect_script, is_han, Script};
 use super::tables::{Tables, TABLES};
-use super::{Edit, FixOptions, PlannedNote, Rule};
+use super::{Edit, FixOptions, PlannedNote, Rule, VariantTarget};
 use crate::convert::{builtin_dict, DictData};
 
 /// Phrase dictionaries toward Traditional and toward Simplified.
@@ -50,7 +55,14 @@ static PHRASES: LazyLock<Phrases> = LazyLock::new(|| {
 });
 
 /// Plans the stray-glyph edits for `text`.
-pub(super) fn stray(text: &str, _options: &FixOptions, _notes: &mut Vec<PlannedNote>) -> Vec<Edit> {
+pub(super) fn stray(text: &str, options: &FixOptions, _notes: &mut Vec<PlannedNote>) -> Vec<Edit> {
+    // With a Taiwan or Hong Kong target, a character that is the target's
+    // own form of its candidate (群 for 羣 in Taiwan) is no stray.
+    let standard = match options.variants {
+        Some(VariantTarget::Tw) => Some(false),
+        Some(VariantTarget::Hk) => Some(true),
+        Some(VariantTarget::Opencc) | None => None,
+    };
     let t = &*TABLES;
     let report = detect_script(text);
     let mut edits = Vec::new();
@@ -66,20 +78,21 @@ pub(super) fn stray(text: &str, _options: &FixOptions, _notes: &mut Vec<PlannedN
         };
         let needs_look = |c: char| {
             if to_traditional {
-                t.is_simplified_only(c) || t.is_contextual_to_traditional(c)
+                t.is_simplified_only(c) || t.is_shared_to_traditional(c)
             } else {
-                t.is_traditional_only(c) || t.is_contextual_to_simplified(c)
+                t.is_traditional_only(c) || t.is_shared_to_simplified(c)
             }
         };
         if !line.chars().any(needs_look) {
             continue;
         }
         let chars: Vec<(usize, char)> = line.char_indices().collect();
-        let phrase = phrase_candidates(&chars, to_traditional, t);
+        let (phrase, values) = phrase_candidates(&chars, to_traditional, t);
         for (i, &(at, c)) in chars.iter().enumerate() {
-            let (unambiguous, contextual, mostly, default) = if to_traditional {
+            let (unambiguous, shared, contextual, mostly, default) = if to_traditional {
                 (
                     t.is_simplified_only(c),
+                    t.is_shared_to_traditional(c),
                     t.is_contextual_to_traditional(c),
                     t.is_mostly_converted_to_traditional(c),
                     t.s2t_default(c),
@@ -87,26 +100,38 @@ pub(super) fn stray(text: &str, _options: &FixOptions, _notes: &mut Vec<PlannedN
             } else {
                 (
                     t.is_traditional_only(c),
+                    t.is_shared_to_simplified(c),
                     t.is_contextual_to_simplified(c),
                     t.is_mostly_converted_to_simplified(c),
                     t.t2s_default(c),
                 )
             };
+            let candidate = phrase[i].map(|(p, _)| p);
             let (rule, to) = if unambiguous {
-                let to = phrase[i].filter(|p| *p != c).or(default);
-                (Rule::StrayGlyph, to)
+                (Rule::StrayGlyph, candidate.filter(|p| *p != c).or(default))
             } else if contextual {
-                let to = match phrase[i] {
+                let to = match candidate {
                     Some(p) => Some(p),
                     None if mostly => default,
                     None => None,
                 };
                 (Rule::StrayGlyphContext, to)
+            } else if shared {
+                // Only to agree with the document's own spelling elsewhere.
+                let consistent = phrase[i]
+                    .filter(|(p, _)| *p != c)
+                    .filter(|(p, v)| text.contains(values[*v].as_str()) || text.contains(*p));
+                (Rule::StrayGlyphContext, consistent.map(|(p, _)| p))
             } else {
                 continue;
             };
             let Some(mut to) = to else { continue };
             if to_traditional {
+                if let Some(hk) = standard {
+                    if t.standard_form(to, hk) == Some(c) {
+                        continue;
+                    }
+                }
                 to = follow_variants(to, c, line, text, t);
             }
             if to == c {
@@ -124,12 +149,13 @@ pub(super) fn stray(text: &str, _options: &FixOptions, _notes: &mut Vec<PlannedN
 }
 
 /// For each character of a line, the character a multi-character phrase
-/// gives it (in the target script), if a phrase covers it.
+/// gives it (in the target script) and the index of that phrase's
+/// converted form in the returned list, if a phrase covers it.
 fn phrase_candidates(
     chars: &[(usize, char)],
     to_traditional: bool,
     t: &Tables,
-) -> Vec<Option<char>> {
+) -> (Vec<Option<(char, usize)>>, Vec<String>) {
     let mut source = String::with_capacity(chars.len() * 3);
     let mut offsets = Vec::with_capacity(chars.len());
     for &(_, c) in chars {
@@ -147,6 +173,7 @@ fn phrase_candidates(
         &PHRASES.to_simplified
     };
     let mut out = vec![None; chars.len()];
+    let mut values = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         if !is_han(chars[i].1) {
@@ -161,12 +188,13 @@ fn phrase_candidates(
         let key_chars = rest[..len].chars().count();
         if value.chars().count() == key_chars {
             for (k, v) in value.chars().enumerate() {
-                out[i + k] = Some(v);
+                out[i + k] = Some((v, values.len()));
             }
+            values.push(value.to_string());
         }
         i += key_chars;
     }
-    out
+    (out, values)
 }
 
 /// The multi-character phrase at character `i` of `source`: (key length in
@@ -279,6 +307,38 @@ mod tests {
         for (input, expected) in cases {
             assert_eq!(fix(input), expected, "{input}");
         }
+    }
+
+    #[test]
+    fn mostly_converted_shared_glyphs_take_their_default() {
+        // 于 → 於 even where no phrase covers it; 於 → 于 in Simplified.
+        assert_eq!(fix("他們被翻譯于指令中。"), "他們被翻譯於指令中。");
+        assert_eq!(fix("我们在这里於是说话了"), "我们在这里于是说话了");
+        // 准 is not: outside a phrase it stays (准許 is correct).
+        assert_eq!(fix("他們說這准了。"), "他們說這准了。");
+    }
+
+    #[test]
+    fn a_targets_own_form_is_no_stray() {
+        use super::super::VariantTarget;
+        // 群 is the Taiwan form of OpenCC's 羣: kept with a Taiwan target.
+        let text = "這個社群與們說";
+        let tw = FixOptions::default().variants(Some(VariantTarget::Tw));
+        let fixed = Fixer::new(tw).fix(text);
+        assert_eq!(fixed.text, text);
+        assert!(fixed.changes.is_empty(), "{:?}", fixed.changes);
+    }
+
+    #[test]
+    fn other_shared_glyphs_follow_the_documents_own_spelling() {
+        // 周末 stays 周末 alone, but not in a text that writes 週末.
+        assert_eq!(fix("他們說這個周末。"), "他們說這個周末。");
+        assert_eq!(
+            fix("他們說這個週末與那個周末。"),
+            "他們說這個週末與那個週末。"
+        );
+        assert_eq!(fix("這是後台與後臺"), "這是後臺與後臺");
+        assert_eq!(fix("這是後台與平台"), "這是後台與平台");
     }
 
     #[test]

@@ -515,6 +515,24 @@ mod tests {
     }
 
     #[test]
+    fn fixing_twice_changes_nothing_more() {
+        let inputs = [
+            "他們離开了會場,展开全文。當(dāng)前&amp;lt;標准\u{200b}，\u{2F08}們",
+            "我们这些人說这個问题,(大意)如此；這裏爲何开啓",
+            "紅,黃,藍都有。這是後台與後臺，周末與週末。",
+        ];
+        for variants in [None, Some(VariantTarget::Tw), Some(VariantTarget::Opencc)] {
+            let fixer = Fixer::new(FixOptions::default().variants(variants));
+            for input in inputs {
+                let once = fixer.fix(input);
+                let twice = fixer.fix(&once.text);
+                assert_eq!(twice.text, once.text, "{input} ({variants:?})");
+                assert!(twice.changes.is_empty(), "{input}: {:?}", twice.changes);
+            }
+        }
+    }
+
+    #[test]
     fn unchanged_text_is_borrowed() {
         let fixer = Fixer::new(FixOptions::default());
         let text = "台灣的平台上，周末與鄰里一起。";

@@ -28,6 +28,12 @@ phrases containing it (于 → 於, 挂 → 掛; toward Simplified 於 → 于) 
 nearly always a stray, so outside any phrase its character default
 applies; 准 (批准), 范 (surnames), 里 (公里) stay phrase-only.
 
+A shared character excluded above (周, 系, 台) still changes when the
+document is inconsistent with itself: when a phrase covers it and the
+document elsewhere writes that phrase's converted form (關系 in a text
+that also writes 關係, 後台 in one that writes 後臺). See
+[`glyphs`](super::glyphs).
+
 The text files are the pinned ones under `dictionaries/opencc/` that
 build.rs also compiles, so these sets always match the bundled converters.
 */
@@ -60,6 +66,10 @@ pub(crate) struct Tables {
     contextual_to_traditional: HashSet<char>,
     /// Shared characters allowed to change toward Simplified by a phrase.
     contextual_to_simplified: HashSet<char>,
+    /// Keys of STCharacters that are also Traditional characters (台, 系).
+    shared_to_traditional: HashSet<char>,
+    /// Keys of TSCharacters that are also Simplified characters (乾, 於).
+    shared_to_simplified: HashSet<char>,
     /// Shared characters that OpenCC's phrases nearly always convert toward
     /// Traditional (于, 挂): outside any phrase, their default applies.
     mostly_converted_to_traditional: HashSet<char>,
@@ -67,6 +77,10 @@ pub(crate) struct Tables {
     mostly_converted_to_simplified: HashSet<char>,
     /// OpenCC-standard character → its Hong Kong and Taiwan forms.
     regional_forms: CharMap,
+    /// OpenCC-standard character → its Taiwan form (TWVariants default).
+    taiwan_forms: HashMap<char, char>,
+    /// OpenCC-standard character → its Hong Kong form (HKVariants default).
+    hong_kong_forms: HashMap<char, char>,
 }
 
 fn char_map(text: &str, name: &str) -> CharMap {
@@ -144,14 +158,22 @@ impl Tables {
         // 臺 → 台 in HKVariants: 台 is a regional standard form of 臺.
         let mut regional: HashSet<(char, char)> = HashSet::new();
         let mut regional_forms = CharMap::new();
+        let mut taiwan_forms = HashMap::new();
+        let mut hong_kong_forms = HashMap::new();
         for (text, name) in [
             (HK_VARIANTS, "HKVariants.txt"),
             (TW_VARIANTS, "TWVariants.txt"),
         ] {
+            let own = if name.starts_with("HK") {
+                &mut hong_kong_forms
+            } else {
+                &mut taiwan_forms
+            };
             // Only the default value counts: TWVariants lists 麼 → 麼 么,
             // which does not make 么 the Taiwan form of 麼.
             for (from, tos) in char_map(text, name) {
                 let to = tos[0];
+                own.insert(from, to);
                 regional.insert((from, to));
                 let forms = regional_forms.entry(from).or_default();
                 if to != from && !forms.contains(&to) {
@@ -169,6 +191,16 @@ impl Tables {
             .keys()
             .copied()
             .filter(|c| !simplified.contains(c))
+            .collect();
+        let shared_to_traditional = st
+            .keys()
+            .filter(|c| traditional.contains(c))
+            .copied()
+            .collect();
+        let shared_to_simplified = ts
+            .keys()
+            .filter(|c| simplified.contains(c))
+            .copied()
             .collect();
         let contextual_to_traditional: HashSet<char> = st
             .iter()
@@ -206,9 +238,13 @@ impl Tables {
             traditional_only,
             contextual_to_traditional,
             contextual_to_simplified,
+            shared_to_traditional,
+            shared_to_simplified,
             mostly_converted_to_traditional,
             mostly_converted_to_simplified,
             regional_forms,
+            taiwan_forms,
+            hong_kong_forms,
         }
     }
 
@@ -232,6 +268,16 @@ impl Tables {
         self.contextual_to_simplified.contains(&c)
     }
 
+    /// A character valid in both scripts that s2t may convert (台, 系, 准).
+    pub(crate) fn is_shared_to_traditional(&self, c: char) -> bool {
+        self.shared_to_traditional.contains(&c)
+    }
+
+    /// A character valid in both scripts that t2s may convert (乾, 於).
+    pub(crate) fn is_shared_to_simplified(&self, c: char) -> bool {
+        self.shared_to_simplified.contains(&c)
+    }
+
     /// A shared character that OpenCC's phrases nearly always convert
     /// toward Traditional: outside phrases, its default applies.
     pub(crate) fn is_mostly_converted_to_traditional(&self, c: char) -> bool {
@@ -252,6 +298,17 @@ impl Tables {
     /// character (裏 → 裡, 爲 → 為), if it has any.
     pub(crate) fn regional_forms(&self, c: char) -> &[char] {
         self.regional_forms.get(&c).map_or(&[], Vec::as_slice)
+    }
+
+    /// The Taiwan (TWVariants) or Hong Kong (HKVariants) form of an
+    /// OpenCC-standard character, if it has one.
+    pub(crate) fn standard_form(&self, c: char, hong_kong: bool) -> Option<char> {
+        let map = if hong_kong {
+            &self.hong_kong_forms
+        } else {
+            &self.taiwan_forms
+        };
+        map.get(&c).copied()
     }
 
     /// TSCharacters' default for `c`, if `c` is a key.
