@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
 use zhtidy::convert::Converter;
-use zhtidy::fix::{FixOptions, Fixer, Rule, VariantTarget};
+use zhtidy::fix::{FixOptions, Fixer, VariantTarget};
 
 const DOC_PARAGRAPHS: usize = 20;
 
@@ -29,8 +29,8 @@ const DOC_PARAGRAPHS: usize = 20;
 static DOCUMENTS: AtomicUsize = AtomicUsize::new(0);
 static NOT_IDEMPOTENT: AtomicUsize = AtomicUsize::new(0);
 
-/// Fixes a document: (output, changed lines as (1-based line, by a glyph rule)).
-type FixFn<'a> = &'a dyn Fn(&str) -> (String, Vec<(usize, bool)>);
+/// Fixes a document: (output, changes as (1-based line, rule id)).
+type FixFn<'a> = &'a dyn Fn(&str) -> (String, Vec<(usize, &'static str)>);
 
 /// One paragraph: original text, input, and the places to restore with
 /// their class (`unambiguous`, `contextual` or `variant`).
@@ -50,6 +50,8 @@ struct Score {
     lines_changed_glyph: usize,
     /// (class, total, restored)
     classes: Vec<(String, usize, usize)>,
+    /// Lines changed per rule id.
+    per_rule: std::collections::BTreeMap<&'static str, usize>,
 }
 
 impl Score {
@@ -142,9 +144,17 @@ fn score(cases: &[Case], fix: FixFn<'_>) -> Score {
         );
         for (i, (case, out)) in doc.iter().zip(out_lines).enumerate() {
             s.paragraphs += 1;
-            let glyph = changed_lines.iter().any(|(l, g)| *l == i + 1 && *g);
-            if changed_lines.iter().any(|(l, _)| *l == i + 1) {
+            let here: std::collections::BTreeSet<&'static str> = changed_lines
+                .iter()
+                .filter(|(l, _)| *l == i + 1)
+                .map(|(_, r)| *r)
+                .collect();
+            let glyph = here.iter().any(|r| r.starts_with("stray-glyph"));
+            if !here.is_empty() {
                 s.lines_changed += 1;
+            }
+            for r in here {
+                *s.per_rule.entry(r).or_default() += 1;
             }
             if glyph {
                 s.lines_changed_glyph += 1;
@@ -198,7 +208,7 @@ fn score(cases: &[Case], fix: FixFn<'_>) -> Score {
     s
 }
 
-fn fixer_fn(fixer: Fixer) -> impl Fn(&str) -> (String, Vec<(usize, bool)>) {
+fn fixer_fn(fixer: Fixer) -> impl Fn(&str) -> (String, Vec<(usize, &'static str)>) {
     move |text| {
         let fixed = fixer.fix(text);
         DOCUMENTS.fetch_add(1, Ordering::Relaxed);
@@ -212,10 +222,7 @@ fn fixer_fn(fixer: Fixer) -> impl Fn(&str) -> (String, Vec<(usize, bool)>) {
         let lines = fixed
             .changes
             .iter()
-            .map(|c| {
-                let glyph = matches!(c.rule, Rule::StrayGlyph | Rule::StrayGlyphContext);
-                (c.line, glyph)
-            })
+            .map(|c| (c.line, c.rule.id()))
             .collect();
         (fixed.text.into_owned(), lines)
     }
@@ -239,7 +246,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             .zip(out.split('\n'))
             .enumerate()
             .filter(|(_, (a, b))| a != b)
-            .map(|(i, _)| (i + 1, true))
+            .map(|(i, _)| (i + 1, "stray-glyph (s2t)"))
             .collect();
         (out, lines)
     };
@@ -266,8 +273,12 @@ fn main() -> Result<(), Box<dyn Error>> {
         dir.join("trad-clean.jsonl"),
         &blanket,
     ));
+    let mut clean_rules = Vec::new();
     for (name, path, fix) in rows {
         let s = score(&read_cases(&path)?, fix);
+        if name.ends_with("clean") {
+            clean_rules.push((name.clone(), s.per_rule.clone()));
+        }
         println!(
             "| {name} | {} | {} | {} | {} | {} | {} | {} |",
             s.paragraphs,
@@ -291,6 +302,16 @@ fn main() -> Result<(), Box<dyn Error>> {
         s.lines(false),
         s.misaligned
     );
+    println!();
+    println!("Lines of clean text changed, per rule:");
+    println!();
+    println!("| set | rule | lines |");
+    println!("|---|---|---:|");
+    for (name, rules) in clean_rules {
+        for (rule, lines) in rules {
+            println!("| {name} | `{rule}` | {lines} |");
+        }
+    }
     println!();
     println!(
         "Idempotence: fixing the output again changed {} of {} documents.",
