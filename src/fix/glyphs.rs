@@ -18,8 +18,9 @@ key gives each position its candidate (标准 → 標準). Only positions whose
   that phrases nearly always convert, such as 于, by default outside
   phrases);
 - any other shared character (周, 系, 台) changes only to agree with the
-  document: when a phrase covers it and the phrase's converted form occurs
-  in the document (關系 → 關係 in a text that writes 關係 elsewhere);
+  document: when a phrase covers it and the document writes the phrase's
+  character elsewhere (關系 → 關係 in a text that writes 係 elsewhere,
+  後台 → 後臺 in one that writes 臺);
 - anything else is left alone, whatever the phrase says (a Traditional 後
   is never touched, nor is 周 in 周末).
 
@@ -28,6 +29,8 @@ Toward Traditional, a candidate that has a Taiwan or Hong Kong form (裏 →
 a fix does not bring a second variant system into the text.
 */
 
+use std::cell::OnceCell;
+use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
 
 use super::script::{detect_script, is_han, Script};
@@ -65,9 +68,11 @@ pub(super) fn stray(text: &str, options: &FixOptions, _notes: &mut Vec<PlannedNo
     };
     let t = &*TABLES;
     let report = detect_script(text);
+    let document: OnceCell<CharCounts> = OnceCell::new();
     let mut edits = Vec::new();
     for paragraph in &report.paragraphs {
         let line = &text[paragraph.range.clone()];
+        let line_counts: OnceCell<CharCounts> = OnceCell::new();
         let Some(target) = report.target_for(paragraph) else {
             continue;
         };
@@ -87,7 +92,7 @@ pub(super) fn stray(text: &str, options: &FixOptions, _notes: &mut Vec<PlannedNo
             continue;
         }
         let chars: Vec<(usize, char)> = line.char_indices().collect();
-        let (phrase, values) = phrase_candidates(&chars, to_traditional, t);
+        let phrase = phrase_candidates(&chars, to_traditional, t);
         for (i, &(at, c)) in chars.iter().enumerate() {
             let (unambiguous, shared, contextual, mostly, default) = if to_traditional {
                 (
@@ -106,7 +111,7 @@ pub(super) fn stray(text: &str, options: &FixOptions, _notes: &mut Vec<PlannedNo
                     t.t2s_default(c),
                 )
             };
-            let candidate = phrase[i].map(|(p, _)| p);
+            let candidate = phrase[i];
             let (rule, to) = if unambiguous {
                 (Rule::StrayGlyph, candidate.filter(|p| *p != c).or(default))
             } else if contextual {
@@ -118,10 +123,10 @@ pub(super) fn stray(text: &str, options: &FixOptions, _notes: &mut Vec<PlannedNo
                 (Rule::StrayGlyphContext, to)
             } else if shared {
                 // Only to agree with the document's own spelling elsewhere.
-                let consistent = phrase[i]
-                    .filter(|(p, _)| *p != c)
-                    .filter(|(p, v)| text.contains(values[*v].as_str()) || text.contains(*p));
-                (Rule::StrayGlyphContext, consistent.map(|(p, _)| p))
+                let consistent = candidate
+                    .filter(|p| *p != c)
+                    .filter(|p| document.get_or_init(|| CharCounts::of(text)).get(*p) > 0);
+                (Rule::StrayGlyphContext, consistent)
             } else {
                 continue;
             };
@@ -132,7 +137,11 @@ pub(super) fn stray(text: &str, options: &FixOptions, _notes: &mut Vec<PlannedNo
                         continue;
                     }
                 }
-                to = follow_variants(to, c, line, text, t);
+                let scopes = [
+                    line_counts.get_or_init(|| CharCounts::of(line)),
+                    document.get_or_init(|| CharCounts::of(text)),
+                ];
+                to = follow_variants(to, c, scopes, t);
             }
             if to == c {
                 continue;
@@ -149,13 +158,12 @@ pub(super) fn stray(text: &str, options: &FixOptions, _notes: &mut Vec<PlannedNo
 }
 
 /// For each character of a line, the character a multi-character phrase
-/// gives it (in the target script) and the index of that phrase's
-/// converted form in the returned list, if a phrase covers it.
+/// gives it (in the target script), if a phrase covers it.
 fn phrase_candidates(
     chars: &[(usize, char)],
     to_traditional: bool,
     t: &Tables,
-) -> (Vec<Option<(char, usize)>>, Vec<String>) {
+) -> Vec<Option<char>> {
     let mut source = String::with_capacity(chars.len() * 3);
     let mut offsets = Vec::with_capacity(chars.len());
     for &(_, c) in chars {
@@ -173,7 +181,6 @@ fn phrase_candidates(
         &PHRASES.to_simplified
     };
     let mut out = vec![None; chars.len()];
-    let mut values = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         if !is_han(chars[i].1) {
@@ -188,13 +195,12 @@ fn phrase_candidates(
         let key_chars = rest[..len].chars().count();
         if value.chars().count() == key_chars {
             for (k, v) in value.chars().enumerate() {
-                out[i + k] = Some((v, values.len()));
+                out[i + k] = Some(v);
             }
-            values.push(value.to_string());
         }
         i += key_chars;
     }
-    (out, values)
+    out
 }
 
 /// The multi-character phrase at character `i` of `source`: (key length in
@@ -227,22 +233,39 @@ fn phrase_at<'d>(
     None
 }
 
+/// How often each character occurs in a text.
+struct CharCounts(HashMap<char, usize>);
+
+impl CharCounts {
+    fn of(text: &str) -> Self {
+        let mut counts = HashMap::new();
+        for c in text.chars() {
+            *counts.entry(c).or_insert(0) += 1;
+        }
+        Self(counts)
+    }
+
+    fn get(&self, c: char) -> usize {
+        self.0.get(&c).copied().unwrap_or(0)
+    }
+}
+
 /// The candidate `c` (replacing `stray`), or its Hong Kong / Taiwan form
 /// when the text writes that form: the line decides if it uses either,
 /// else the document, by count (ties keep `c`). The stray itself may be
 /// that form (HK writes 户 for 戶); it counts for the form only when the
 /// text uses the form at least twice and `c` never, so that a single
 /// stray 户 in a text that writes 戶 elsewhere, or nowhere, becomes 戶.
-fn follow_variants(c: char, stray: char, line: &str, document: &str, t: &Tables) -> char {
+fn follow_variants(c: char, stray: char, scopes: [&CharCounts; 2], t: &Tables) -> char {
     let forms = t.regional_forms(c);
     if forms.is_empty() {
         return c;
     }
-    for scope in [line, document] {
-        let own = scope.chars().filter(|x| *x == c).count();
+    for scope in scopes {
+        let own = scope.get(c);
         let best = forms
             .iter()
-            .map(|f| (scope.chars().filter(|x| x == f).count(), *f))
+            .map(|f| (scope.get(*f), *f))
             .filter(|(n, f)| *f != stray || (*n >= 2 && own == 0))
             .max();
         match best {

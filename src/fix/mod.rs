@@ -289,29 +289,56 @@ pub(crate) struct PlannedNote {
 /// The edits applied so far, one list per step, to map positions back to
 /// the input.
 #[derive(Default)]
-struct History(Vec<Vec<Edit>>);
+struct History(Vec<Vec<Mapped>>);
+
+/// One applied edit: where it was in the step's input and where its
+/// replacement is in the step's output. `delta_after` is the output
+/// length minus the input length of the text up to its end.
+struct Mapped {
+    input: Range<usize>,
+    output: Range<usize>,
+    delta_after: isize,
+}
 
 impl History {
+    /// Records a step's edits (sorted, in the step's input coordinates).
+    fn push(&mut self, edits: &[Edit]) {
+        let mut delta: isize = 0;
+        let mut step = Vec::with_capacity(edits.len());
+        for e in edits {
+            let out_start = (e.range.start as isize + delta) as usize;
+            delta += e.to.len() as isize - e.range.len() as isize;
+            step.push(Mapped {
+                input: e.range.clone(),
+                output: out_start..out_start + e.to.len(),
+                delta_after: delta,
+            });
+        }
+        self.0.push(step);
+    }
+
     /// Maps a position in the current text back to the input. A position
     /// inside replaced text maps to the start (or, for an end, the end) of
-    /// what was replaced.
+    /// what was replaced; a start right after a removal maps past it.
     fn to_input(&self, mut pos: usize, is_end: bool) -> usize {
         for step in self.0.iter().rev() {
-            let mut delta: isize = 0;
-            let mut mapped = None;
-            for e in step {
-                let out_start = (e.range.start as isize + delta) as usize;
-                let out_end = out_start + e.to.len();
-                if pos < out_start || (pos == out_start && (is_end || !e.to.is_empty())) {
-                    break;
+            // Edits wholly before `pos` (a removal exactly at `pos` counts
+            // as before a start, after an end).
+            let before = step.partition_point(|m| {
+                pos > m.output.start || (pos == m.output.start && !is_end && m.output.is_empty())
+            });
+            let prev = before.checked_sub(1).map(|i| &step[i]);
+            pos = match prev {
+                Some(m) if pos < m.output.end => {
+                    if is_end {
+                        m.input.end
+                    } else {
+                        m.input.start
+                    }
                 }
-                if pos < out_end {
-                    mapped = Some(if is_end { e.range.end } else { e.range.start });
-                    break;
-                }
-                delta += e.to.len() as isize - e.range.len() as isize;
-            }
-            pos = mapped.unwrap_or((pos as isize - delta) as usize);
+                Some(m) => (pos as isize - m.delta_after) as usize,
+                None => pos,
+            };
         }
         pos
     }
@@ -429,7 +456,7 @@ impl Fixer {
                 last = e.range.end;
             }
             out.push_str(&current[last..]);
-            history.0.push(edits);
+            history.push(&edits);
             current = Cow::Owned(out);
         }
         if let Cow::Owned(s) = &current {
@@ -494,6 +521,28 @@ mod tests {
             [(Rule::ZeroWidth, 1, 3, 6), (Rule::StrayGlyph, 2, 2, 22)]
         );
         assert_eq!(&input[22..25], "开");
+    }
+
+    #[test]
+    fn history_maps_positions_through_replacements_and_removals() {
+        // Input "ab&amp;cd\u{200b}ef": one step decodes the entity (5 bytes
+        // → 1), a second removes the zero-width space (3 bytes → 0).
+        let mut h = History::default();
+        let edit = |range: Range<usize>, to: &str| Edit {
+            range,
+            to: to.to_string(),
+            rule: Rule::HtmlEntity,
+        };
+        h.push(&[edit(2..7, "&")]);
+        h.push(&[edit(5..8, "")]);
+        // Current text "ab&cdef".
+        assert_eq!(h.to_input(0, false), 0);
+        assert_eq!(h.to_input(2, false), 2); // the decoded '&'
+        assert_eq!(h.to_input(3, true), 7); // end of the decoded '&'
+        assert_eq!(h.to_input(3, false), 7); // 'c'
+        assert_eq!(h.to_input(5, false), 12); // 'e', after the removed space
+        assert_eq!(h.to_input(5, true), 9); // end of 'd'
+        assert_eq!(h.to_input(7, true), 14);
     }
 
     #[test]

@@ -30,8 +30,8 @@ applies; 准 (批准), 范 (surnames), 里 (公里) stay phrase-only.
 
 A shared character excluded above (周, 系, 台) still changes when the
 document is inconsistent with itself: when a phrase covers it and the
-document elsewhere writes that phrase's converted form (關系 in a text
-that also writes 關係, 後台 in one that writes 後臺). See
+document elsewhere writes the character the phrase gives (關系 in a text
+that also writes 係, 後台 in one that writes 臺). See
 [`glyphs`](super::glyphs).
 
 The text files are the pinned ones under `dictionaries/opencc/` that
