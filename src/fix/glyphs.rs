@@ -19,8 +19,9 @@ key gives each position its candidate (标准 → 標準). Only positions whose
   phrases);
 - any other shared character (周, 系, 台) changes only to agree with the
   document: when a phrase covers it and the document writes the phrase's
-  character elsewhere (關系 → 關係 in a text that writes 係 elsewhere,
-  後台 → 後臺 in one that writes 臺);
+  character elsewhere (關系 → 關係 in a text that writes 係 elsewhere);
+  a regional form (台) only when the document writes the standard form
+  more often (後台 → 後臺 in a text that mostly writes 臺);
 - anything else is left alone, whatever the phrase says (a Traditional 後
   is never touched, nor is 周 in 周末).
 
@@ -123,9 +124,12 @@ pub(super) fn stray(text: &str, options: &FixOptions, _notes: &mut Vec<PlannedNo
                 (Rule::StrayGlyphContext, to)
             } else if shared {
                 // Only to agree with the document's own spelling elsewhere.
-                let consistent = candidate
-                    .filter(|p| *p != c)
-                    .filter(|p| document.get_or_init(|| CharCounts::of(text)).get(*p) > 0);
+                let counts = || document.get_or_init(|| CharCounts::of(text));
+                let regional = to_traditional && t.is_regional_shared(c);
+                let consistent = candidate.filter(|p| *p != c).filter(|p| {
+                    let written = counts().get(*p);
+                    written > 0 && (!regional || written > counts().get(c))
+                });
                 (Rule::StrayGlyphContext, consistent)
             } else {
                 continue;
@@ -334,8 +338,8 @@ mod tests {
 
     #[test]
     fn mostly_converted_shared_glyphs_take_their_default() {
-        // 于 → 於 even where no phrase covers it; 於 → 于 in Simplified.
-        assert_eq!(fix("他們被翻譯于指令中。"), "他們被翻譯於指令中。");
+        // 挂 → 掛 even where no phrase covers it; 於 → 于 in Simplified.
+        assert_eq!(fix("他們把它挂載到這裡。"), "他們把它掛載到這裡。");
         assert_eq!(fix("我们在这里於是说话了"), "我们在这里于是说话了");
         // 准 is not: outside a phrase it stays (准許 is correct).
         assert_eq!(fix("他們說這准了。"), "他們說這准了。");
@@ -360,7 +364,9 @@ mod tests {
             fix("他們說這個週末與那個周末。"),
             "他們說這個週末與那個週末。"
         );
-        assert_eq!(fix("這是後台與後臺"), "這是後臺與後臺");
+        assert_eq!(fix("這是後台與後臺、舞臺"), "這是後臺與後臺、舞臺");
+        // As many 台 as 臺: the document's own system is not clear.
+        assert_eq!(fix("這是後台與舞臺"), "這是後台與舞臺");
         assert_eq!(fix("這是後台與平台"), "這是後台與平台");
     }
 

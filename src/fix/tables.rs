@@ -23,15 +23,18 @@ only if its own default conversion is another character (准 → 準, but 周
 and never when it is the regional standard form of its own candidate
 (HKVariants maps 臺 → 台, so 台 in 平台 or 台面 is correct Traditional
 text). One exception to "only by a phrase", also read from the data: a
-shared character that STPhrases keeps as itself in under 16% of the
-phrases containing it (于 → 於, 挂 → 掛; toward Simplified 於 → 于) is
+shared character that STPhrases keeps as itself in under 10% of the
+phrases containing it (挂 → 掛, 后 → 後; toward Simplified 於 → 于) is
 nearly always a stray, so outside any phrase its character default
-applies; 准 (批准), 范 (surnames), 里 (公里) stay phrase-only.
+applies; 准 (批准), 范 (surnames), 里 (公里), 于 (surname) stay
+phrase-only.
 
 A shared character excluded above (周, 系, 台) still changes when the
 document is inconsistent with itself: when a phrase covers it and the
 document elsewhere writes the character the phrase gives (關系 in a text
-that also writes 係, 後台 in one that writes 臺). See
+that also writes 係); for a regional form (台) the document must write
+the standard form more often than the regional one (後台 in a text that
+mostly writes 臺, but not 上台 in a Hong Kong text that mostly writes 台). See
 [`glyphs`](super::glyphs).
 
 The text files are the pinned ones under `dictionaries/opencc/` that
@@ -68,6 +71,9 @@ pub(crate) struct Tables {
     contextual_to_simplified: HashSet<char>,
     /// Keys of STCharacters that are also Traditional characters (台, 系).
     shared_to_traditional: HashSet<char>,
+    /// Shared characters that are the regional form of one of their own
+    /// candidates (台 for 臺).
+    regional_shared: HashSet<char>,
     /// Keys of TSCharacters that are also Simplified characters (乾, 於).
     shared_to_simplified: HashSet<char>,
     /// Shared characters that OpenCC's phrases nearly always convert toward
@@ -114,7 +120,7 @@ type PhraseStats = HashMap<char, (u32, u32)>;
 
 /// A shared character is "mostly converted" when STPhrases keeps it as
 /// itself in fewer than this share of its aligned occurrences.
-const MOSTLY_CONVERTED: f64 = 0.16;
+const MOSTLY_CONVERTED: f64 = 0.10;
 
 /// Per character, over the phrases of STPhrases whose key and value have
 /// the same length, aligned character by character: toward Traditional,
@@ -202,6 +208,11 @@ impl Tables {
             .filter(|c| simplified.contains(c))
             .copied()
             .collect();
+        let regional_shared = st
+            .iter()
+            .filter(|(c, values)| values.iter().any(|v| regional.contains(&(*v, **c))))
+            .map(|(c, _)| *c)
+            .collect();
         let contextual_to_traditional: HashSet<char> = st
             .iter()
             .filter(|(c, values)| {
@@ -239,6 +250,7 @@ impl Tables {
             contextual_to_traditional,
             contextual_to_simplified,
             shared_to_traditional,
+            regional_shared,
             shared_to_simplified,
             mostly_converted_to_traditional,
             mostly_converted_to_simplified,
@@ -271,6 +283,12 @@ impl Tables {
     /// A character valid in both scripts that s2t may convert (台, 系, 准).
     pub(crate) fn is_shared_to_traditional(&self, c: char) -> bool {
         self.shared_to_traditional.contains(&c)
+    }
+
+    /// A shared character that is the Hong Kong or Taiwan form of one of
+    /// its own Traditional candidates (台 for 臺).
+    pub(crate) fn is_regional_shared(&self, c: char) -> bool {
+        self.regional_shared.contains(&c)
     }
 
     /// A character valid in both scripts that t2s may convert (乾, 於).
@@ -342,16 +360,17 @@ mod tests {
         for c in "周面台".chars() {
             assert!(!t.is_contextual_to_traditional(c), "{c}");
         }
-        // STPhrases nearly always turns 于 into 於 and 挂 into 掛, but keeps
-        // 准 (批准), 范 (surnames), 里 (公里) and 周 (周圍) often.
-        for c in "于挂".chars() {
+        // STPhrases nearly always turns 挂 into 掛 and 后 into 後, but keeps
+        // 准 (批准), 范 and 于 (surnames), 里 (公里) and 周 (周圍) often.
+        for c in "挂后".chars() {
             assert!(t.is_mostly_converted_to_traditional(c), "{c}");
         }
-        for c in "准范里周面系".chars() {
+        for c in "准范里周面系于".chars() {
             assert!(!t.is_mostly_converted_to_traditional(c), "{c}");
         }
         assert!(t.is_mostly_converted_to_simplified('於'));
-        assert!(!t.is_mostly_converted_to_simplified('著'));
+        assert!(t.is_regional_shared('台'));
+        assert!(!t.is_regional_shared('系'));
         assert_eq!(t.s2t_default('开'), Some('開'));
         assert_eq!(t.t2s_default('這'), Some('这'));
     }
