@@ -15,7 +15,7 @@ key gives each position its candidate (标准 → 標準). Only positions whose
   candidate, or else its character-table default (开 → 開);
 - a shared character that [`tables`](super::tables) allows to change does
   so only when a phrase covers it with another character (or, for the few
-  that phrases nearly always convert, such as 于, by default outside
+  that phrases nearly always convert, such as 挂, by default outside
   phrases);
 - any other shared character (周, 系, 台) changes only to agree with the
   document: when a phrase covers it and the document writes the phrase's

@@ -77,7 +77,7 @@ pub(crate) struct Tables {
     /// Keys of TSCharacters that are also Simplified characters (乾, 於).
     shared_to_simplified: HashSet<char>,
     /// Shared characters that OpenCC's phrases nearly always convert toward
-    /// Traditional (于, 挂): outside any phrase, their default applies.
+    /// Traditional (挂, 后): outside any phrase, their default applies.
     mostly_converted_to_traditional: HashSet<char>,
     /// Likewise toward Simplified (於).
     mostly_converted_to_simplified: HashSet<char>,
