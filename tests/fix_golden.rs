@@ -6,7 +6,7 @@ was made), and fixing the output again must change nothing.
 
 use std::path::PathBuf;
 
-use zhtidy::fix::{FixOptions, Fixer, Rule, Script};
+use zhtidy::fix::{FixOptions, Fixer, Rule, Script, VariantTarget};
 
 fn fixture(name: &str) -> String {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -67,6 +67,43 @@ fn with_every_rule_on_only_punctuation_changes_besides() {
             other => panic!("unexpected {other} change: {c:?}"),
         }
     }
+    let again = fixer.fix(&fixed.text);
+    assert!(
+        again.changes.is_empty(),
+        "not idempotent: {:#?}",
+        again.changes
+    );
+}
+
+#[test]
+fn taiwan_target_normalizes_the_articles_variants_idempotently() {
+    let expected = fixture("reposted-article.out.txt");
+    let input = fixture("reposted-article.in.txt");
+    let options = FixOptions::default()
+        .disable(Rule::FullwidthPunct)
+        .variants(Some(VariantTarget::Tw));
+    let fixer = Fixer::new(options);
+    let fixed = fixer.fix(&input);
+    // The hand-made golden file keeps the article's OpenCC-standard forms;
+    // with a Taiwan target every one of them must go.
+    let opencc_forms = ['爲', '啓', '裏', '着'];
+    let before: usize = opencc_forms
+        .iter()
+        .map(|c| expected.matches(*c).count())
+        .sum();
+    assert!(before > 0, "the article has OpenCC-standard variants");
+    for c in opencc_forms {
+        assert!(!fixed.text.contains(c), "{c} left in Taiwan mode");
+    }
+    let variants: Vec<_> = fixed
+        .changes
+        .iter()
+        .filter(|c| c.rule == Rule::Variant)
+        .collect();
+    assert!(variants.len() >= before, "{} < {before}", variants.len());
+    // Outside the variant changes, the text is the golden one.
+    let glyph_changes = fixed.changes.len() - variants.len();
+    assert_eq!(glyph_changes, 29);
     let again = fixer.fix(&fixed.text);
     assert!(
         again.changes.is_empty(),
