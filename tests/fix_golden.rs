@@ -111,3 +111,30 @@ fn taiwan_target_normalizes_the_articles_variants_idempotently() {
         again.changes
     );
 }
+
+#[test]
+fn scraped_artifacts_are_repaired_and_ambiguous_commas_reported() {
+    let input = fixture("scraped-artifacts.in.txt");
+    let expected = fixture("scraped-artifacts.out.txt");
+    let fixer = Fixer::new(FixOptions::default());
+    let fixed = fixer.fix(&input);
+    assert_eq!(fixed.text, expected);
+    let rules: std::collections::BTreeSet<&str> =
+        fixed.changes.iter().map(|c| c.rule.id()).collect();
+    let expected_rules = [
+        "fullwidth-punct",
+        "html-entity",
+        "kangxi-radical",
+        "pinyin-annotation",
+        "zero-width",
+    ];
+    assert_eq!(rules.into_iter().collect::<Vec<_>>(), expected_rules);
+    let notes: Vec<(usize, usize)> = fixed.notes.iter().map(|n| (n.line, n.column)).collect();
+    assert_eq!(notes, [(5, 2), (5, 4)]);
+    let again = fixer.fix(&fixed.text);
+    assert!(
+        again.changes.is_empty(),
+        "not idempotent: {:#?}",
+        again.changes
+    );
+}

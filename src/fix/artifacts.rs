@@ -360,16 +360,22 @@ fn fullwidth(c: char) -> char {
     PUNCT.iter().find(|(h, _)| *h == c).map_or(c, |(_, f)| *f)
 }
 
-/// Whether the comma at `i` stands between two runs of one to three Han
-/// characters, each bounded by punctuation, space or the line's edge.
+/// Whether the comma at `i` may separate list items: it stands between two
+/// runs of one to three Han characters, each bounded by punctuation, space
+/// or the line's edge; or one of its runs is that short and bounded by
+/// another comma or 、, continuing a list (紅,黃,藍三種: the second comma
+/// follows the one-character item 黃).
 fn maybe_enumeration(line: &[char], i: usize) -> bool {
     let left = line[..i].iter().rev().take_while(|c| is_han(**c)).count();
     let right = line[i + 1..].iter().take_while(|c| is_han(**c)).count();
-    let bounded_left = line
-        .get(i.wrapping_sub(left + 1))
-        .is_none_or(|c| !c.is_alphanumeric());
-    let bounded_right = line.get(i + 1 + right).is_none_or(|c| !c.is_alphanumeric());
-    (1..=3).contains(&left) && (1..=3).contains(&right) && bounded_left && bounded_right
+    let before = i.checked_sub(left + 1).map(|j| line[j]);
+    let after = line.get(i + 1 + right).copied();
+    let short = |n: usize| (1..=3).contains(&n);
+    let bounded = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+    let list_mark = |c: Option<char>| matches!(c, Some(',' | '、'));
+    (short(left) && short(right) && bounded(before) && bounded(after))
+        || (short(left) && list_mark(before))
+        || (short(right) && list_mark(after))
 }
 
 /// Marks the characters of a line that belong to a URL: from `http://`,
