@@ -42,8 +42,13 @@ Each step is a rule with an id ([`Rule`]); every one can be turned off
    text) is always replaced, the candidate chosen by OpenCC's phrase
    dictionaries in context (开發 → 開發); a character valid in both (准, 愿,
    么) changes only inside a dictionary phrase that says so (標准 → 標準,
-   那么 → 那麼). Replacements follow the document's variant system: in a
-   text that writes 裡, 这里 becomes 這裡, not 這裏.
+   那么 → 那麼). Two exceptions, both read from OpenCC's data: the few
+   shared characters its phrases nearly always convert (挂, 后) take their
+   default outside phrases too, and those whose default is themselves or a
+   regional form (系, 周, 台) change only where a phrase says so *and* the
+   document writes that character elsewhere (so 周末 stays, 台灣 stays).
+   Replacements follow the document's variant system: in a text that
+   writes 裡, 这里 becomes 這裡, not 這裏. Accuracy: `docs/eval-fix.md`.
 7. `variant`: only with [`FixOptions::variants`] set: Traditional lines are
    normalized to Taiwan, Hong Kong or OpenCC standard forms (爲 → 為,
    啓 → 啟, 裏 → 裡, 着 → 著) with OpenCC's variant dictionaries.
