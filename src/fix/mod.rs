@@ -613,6 +613,18 @@ mod tests {
     }
 
     #[test]
+    fn empty_text_and_crlf_lines() {
+        let fixer = Fixer::new(FixOptions::default());
+        let empty = fixer.fix("");
+        assert!(matches!(empty.text, Cow::Borrowed("")));
+        assert_eq!(empty.script.script, Script::Unknown);
+        let fixed = fixer.fix("們說離开\r\n展开全文\r\n");
+        assert_eq!(fixed.text, "們說離開\r\n展開全文\r\n");
+        let at: Vec<_> = fixed.changes.iter().map(|c| (c.line, c.column)).collect();
+        assert_eq!(at, [(1, 4), (2, 2)]);
+    }
+
+    #[test]
     fn unchanged_text_is_borrowed() {
         let fixer = Fixer::new(FixOptions::default());
         let text = "台灣的平台上，周末與鄰里一起。";
