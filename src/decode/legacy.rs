@@ -1,0 +1,195 @@
+/*!
+Choosing a legacy encoding for bytes that are neither UTF-8 nor UTF-16.
+
+chardetng (Firefox's detector) gives the first guess. It is strong on long
+Chinese text but weak where the evidence is thin: short inputs, and English
+or markup with a handful of Chinese words, which it may call windows-1252.
+On top of it:
+
+- every candidate must decode the bytes without a single error;
+- GBK and Big5, when both decode cleanly, are compared by the plausibility
+  of the characters they yield ([`super::plausible`]), chardetng's choice
+  breaking ties;
+- a single-byte guess is replaced by a CJK reading when that reading is
+  made of common characters (the "English with a few Chinese words" case);
+- GBK is reported as gb18030 when four-byte sequences occur.
+
+No top-level-domain hint is ever passed to chardetng.
+*/
+
+use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
+use encoding_rs::{Encoding, BIG5, EUC_JP, EUC_KR, GB18030, GBK, SHIFT_JIS};
+
+use super::plausible::{score, Score};
+
+/// The chosen legacy encoding and a confidence in 0..=1.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LegacyGuess {
+    pub encoding: &'static Encoding,
+    pub confidence: f32,
+}
+
+/// chardetng's guess alone (UTF-8 not allowed, no TLD).
+pub fn chardetng_guess(bytes: &[u8]) -> &'static Encoding {
+    let mut det = EncodingDetector::new(Iso2022JpDetection::Deny);
+    det.feed(bytes, true);
+    det.guess(None, Utf8Detection::Deny)
+}
+
+fn decoded_score(encoding: &'static Encoding, bytes: &[u8]) -> Option<Score> {
+    encoding
+        .decode_without_bom_handling_and_without_replacement(bytes)
+        .map(|t| score(&t))
+}
+
+/// Picks a legacy encoding for `bytes`. The result may still fail to decode
+/// them when no candidate does; the caller checks.
+pub(crate) fn guess(bytes: &[u8]) -> LegacyGuess {
+    let base = chardetng_guess(bytes);
+    let gbk = decoded_score(GBK, bytes);
+    let big5 = decoded_score(BIG5, bytes);
+
+    let chosen = match (gbk, big5) {
+        (Some(g), Some(b)) => {
+            // Both read cleanly: the more plausible text wins, chardetng
+            // decides near-ties.
+            let (gp, bp) = (g.penalty as f64, b.penalty as f64);
+            let margin = 2.0;
+            let (enc, s, lead) = if gp + margin < bp {
+                (GBK, g, bp - gp)
+            } else if bp + margin < gp {
+                (BIG5, b, gp - bp)
+            } else if base == BIG5 {
+                (BIG5, b, (gp - bp).abs())
+            } else if base == GBK || gp <= bp {
+                (GBK, g, (bp - gp).abs())
+            } else {
+                (BIG5, b, gp - bp)
+            };
+            if base == GBK || base == BIG5 || overrides(base, &s) {
+                LegacyGuess {
+                    encoding: enc,
+                    confidence: confidence(&s, lead),
+                }
+            } else {
+                single(base, bytes)
+            }
+        }
+        (Some(s), None) | (None, Some(s)) => {
+            let enc = if gbk.is_some() { GBK } else { BIG5 };
+            if base == enc || overrides(base, &s) || !super::exact::is_clean(base, bytes) {
+                LegacyGuess {
+                    encoding: enc,
+                    confidence: confidence(&s, 8.0),
+                }
+            } else {
+                single(base, bytes)
+            }
+        }
+        (None, None) => single(base, bytes),
+    };
+    if chosen.encoding == GBK && has_four_byte_sequence(bytes) {
+        return LegacyGuess {
+            encoding: GB18030,
+            ..chosen
+        };
+    }
+    chosen
+}
+
+/// Whether a clean CJK reading with score `s` should replace chardetng's
+/// `base` guess. Japanese and Korean guesses are kept: their byte ranges
+/// overlap GBK's and this module has no model of those languages.
+fn overrides(base: &'static Encoding, s: &Score) -> bool {
+    if base == SHIFT_JIS || base == EUC_JP || base == EUC_KR {
+        return false;
+    }
+    // A few Chinese words in English: nearly all of the non-ASCII characters
+    // are common ones.
+    s.non_ascii > 0 && s.common * 10 >= s.non_ascii * 8 && s.mean() < 1.5
+}
+
+fn single(base: &'static Encoding, bytes: &[u8]) -> LegacyGuess {
+    let confidence = match decoded_score(base, bytes) {
+        Some(s) => (1.0 - s.mean() / 10.0).clamp(0.1, 0.9) as f32,
+        None => 0.0,
+    };
+    LegacyGuess {
+        encoding: base,
+        confidence,
+    }
+}
+
+/// Confidence from the chosen reading's mean penalty and its lead over
+/// the runner-up (in penalty units).
+fn confidence(s: &Score, lead: f64) -> f32 {
+    let quality = (1.0 - s.mean() / 9.0).clamp(0.0, 1.0);
+    let separation = 1.0 - (-lead / 8.0).exp();
+    (0.5 + 0.5 * quality * separation).clamp(0.0, 0.99) as f32
+}
+
+/// Whether GBK-looking bytes contain a GB18030 four-byte sequence
+/// (lead 0x81–0xFE, then a digit 0x30–0x39).
+fn has_four_byte_sequence(bytes: &[u8]) -> bool {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b <= 0x80 || b == 0xFF {
+            i += 1;
+        } else if bytes.get(i + 1).is_some_and(|n| (0x30..=0x39).contains(n)) {
+            return true;
+        } else {
+            i += 2;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn enc(e: &'static Encoding, s: &str) -> Vec<u8> {
+        let (b, _, unmappable) = e.encode(s);
+        assert!(!unmappable, "{s} in {}", e.name());
+        b.into_owned()
+    }
+
+    #[test]
+    fn simplified_gbk_and_traditional_big5() {
+        let gbk = enc(GBK, "这是一个简单的测试，看看编码检测是否正确。");
+        assert_eq!(guess(&gbk).encoding, GBK);
+        let big5 = enc(BIG5, "這是一個簡單的測試，看看編碼檢測是否正確。");
+        assert_eq!(guess(&big5).encoding, BIG5);
+    }
+
+    #[test]
+    fn short_inputs() {
+        assert_eq!(guess(&enc(GBK, "我们的中文")).encoding, GBK);
+        assert_eq!(guess(&enc(BIG5, "我們的中文")).encoding, BIG5);
+    }
+
+    #[test]
+    fn english_with_a_few_chinese_words() {
+        let text =
+            "The word for tea is 茶 and the word for China is 中国; see the glossary for more.";
+        assert_eq!(guess(&enc(GBK, text)).encoding, GBK);
+        let text = "Our office in Taipei (臺北) opens on Monday, please bring your passport.";
+        assert_eq!(guess(&enc(BIG5, text)).encoding, BIG5);
+    }
+
+    #[test]
+    fn four_byte_sequences_make_it_gb18030() {
+        let bytes = enc(GB18030, "中文𠮷字");
+        assert_eq!(guess(&bytes).encoding, GB18030);
+    }
+
+    #[test]
+    fn latin_text_stays_windows_1252() {
+        let bytes = enc(
+            encoding_rs::WINDOWS_1252,
+            "Le café est très bon, à bientôt à Zürich.",
+        );
+        assert_eq!(guess(&bytes).encoding, encoding_rs::WINDOWS_1252);
+    }
+}
