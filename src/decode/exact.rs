@@ -65,17 +65,6 @@ pub(crate) fn decode_exact(
     Ok(Exact { text, replacements })
 }
 
-/// Whether `bytes` decode with `encoding` without a single malformed
-/// sequence (cheaper than [`decode_exact`] when the text is not needed).
-pub(crate) fn is_clean(encoding: &'static Encoding, bytes: &[u8]) -> bool {
-    if encoding == UTF_8 {
-        return std::str::from_utf8(bytes).is_ok();
-    }
-    encoding
-        .decode_without_bom_handling_and_without_replacement(bytes)
-        .is_some()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,7 +101,5 @@ mod tests {
         // Big5 decodes it, so HKSCS files need no separate encoding.
         let (text, bad) = BIG5.decode_without_bom_handling(b"\x88\x40");
         assert!(!bad, "{text}");
-        assert!(is_clean(BIG5, b"\xa4\xa4\xa4\xe5"));
-        assert!(!is_clean(BIG5, b"\xa4"));
     }
 }

@@ -20,7 +20,7 @@ No top-level-domain hint is ever passed to chardetng.
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
 use encoding_rs::{Encoding, BIG5, EUC_JP, EUC_KR, GB18030, GBK, SHIFT_JIS};
 
-use super::plausible::{score, Score};
+use super::plausible::{score, score_single_byte, Score};
 
 /// The chosen legacy encoding and a confidence in 0..=1.
 #[derive(Debug, Clone, Copy)]
@@ -42,6 +42,13 @@ fn decoded_score(encoding: &'static Encoding, bytes: &[u8]) -> Option<Score> {
         .map(|t| score(&t))
 }
 
+/// Penalty lead a GBK or Big5 reading needs over the other to win without
+/// chardetng's say.
+const MARGIN: u64 = 2;
+
+/// Penalty lead needed to overrule chardetng when it chose GBK or Big5.
+const OVERRULE: u64 = 6;
+
 /// Picks a legacy encoding for `bytes`. The result may still fail to decode
 /// them when no candidate does; the caller checks.
 pub(crate) fn guess(bytes: &[u8]) -> LegacyGuess {
@@ -49,44 +56,38 @@ pub(crate) fn guess(bytes: &[u8]) -> LegacyGuess {
     let gbk = decoded_score(GBK, bytes);
     let big5 = decoded_score(BIG5, bytes);
 
-    let chosen = match (gbk, big5) {
+    // The better clean CJK reading, with its lead over the other one.
+    let cjk = match (gbk, big5) {
         (Some(g), Some(b)) => {
-            // Both read cleanly: the more plausible text wins, chardetng
-            // decides near-ties.
-            let (gp, bp) = (g.penalty as f64, b.penalty as f64);
-            let margin = 2.0;
-            let (enc, s, lead) = if gp + margin < bp {
-                (GBK, g, bp - gp)
-            } else if bp + margin < gp {
-                (BIG5, b, gp - bp)
-            } else if base == BIG5 {
-                (BIG5, b, (gp - bp).abs())
-            } else if base == GBK || gp <= bp {
-                (GBK, g, (bp - gp).abs())
+            let (gp, bp) = (g.penalty, b.penalty);
+            let lead = gp.abs_diff(bp) as f64;
+            // Overruling chardetng's own choice between the two takes a
+            // larger lead than breaking a tie does.
+            let needed =
+                |against: &'static Encoding| if base == against { OVERRULE } else { MARGIN };
+            let tie = gp + needed(BIG5) >= bp && bp + needed(GBK) >= gp;
+            Some(if gp + needed(BIG5) < bp {
+                (GBK, g, lead)
+            } else if bp + needed(GBK) < gp || (tie && (base == BIG5 || (base != GBK && bp < gp))) {
+                (BIG5, b, lead)
             } else {
-                (BIG5, b, gp - bp)
-            };
-            if base == GBK || base == BIG5 || overrides(base, &s) {
-                LegacyGuess {
-                    encoding: enc,
-                    confidence: confidence(&s, lead),
-                }
-            } else {
-                single(base, bytes)
+                (GBK, g, lead)
+            })
+        }
+        (Some(g), None) => Some((GBK, g, 8.0)),
+        (None, Some(b)) => Some((BIG5, b, 8.0)),
+        (None, None) => None,
+    };
+    let chosen = match cjk {
+        Some((encoding, s, lead))
+            if base == GBK || base == BIG5 || prefer_cjk(base, encoding, &s, bytes) =>
+        {
+            LegacyGuess {
+                encoding,
+                confidence: confidence(&s, lead),
             }
         }
-        (Some(s), None) | (None, Some(s)) => {
-            let enc = if gbk.is_some() { GBK } else { BIG5 };
-            if base == enc || overrides(base, &s) || !super::exact::is_clean(base, bytes) {
-                LegacyGuess {
-                    encoding: enc,
-                    confidence: confidence(&s, 8.0),
-                }
-            } else {
-                single(base, bytes)
-            }
-        }
-        (None, None) => single(base, bytes),
+        _ => single(base, bytes),
     };
     if chosen.encoding == GBK && has_four_byte_sequence(bytes) {
         return LegacyGuess {
@@ -97,16 +98,35 @@ pub(crate) fn guess(bytes: &[u8]) -> LegacyGuess {
     chosen
 }
 
-/// Whether a clean CJK reading with score `s` should replace chardetng's
-/// `base` guess. Japanese and Korean guesses are kept: their byte ranges
-/// overlap GBK's and this module has no model of those languages.
-fn overrides(base: &'static Encoding, s: &Score) -> bool {
-    if base == SHIFT_JIS || base == EUC_JP || base == EUC_KR {
-        return false;
+/// Whether a clean CJK reading (`encoding`, scored `s`) should replace
+/// chardetng's non-Chinese guess `base`.
+fn prefer_cjk(
+    base: &'static Encoding,
+    encoding: &'static Encoding,
+    s: &Score,
+    bytes: &[u8],
+) -> bool {
+    let Some(base_text) = base.decode_without_bom_handling_and_without_replacement(bytes) else {
+        return true; // chardetng's guess does not even decode the bytes
+    };
+    if encoding == GBK && has_four_byte_sequence(bytes) {
+        // [0x81-0xFE][0x30-0x39][0x81-0xFE][0x30-0x39] that decodes cleanly
+        // is GB18030's signature, not an accident of a single-byte text.
+        return true;
     }
-    // A few Chinese words in English: nearly all of the non-ASCII characters
-    // are common ones.
-    s.non_ascii > 0 && s.common * 10 >= s.non_ascii * 8 && s.mean() < 1.5
+    if base == SHIFT_JIS || base == EUC_JP || base == EUC_KR {
+        // Their byte ranges overlap GBK's and this module has no model of
+        // Japanese or Korean: only short, clearly Chinese readings win.
+        return s.non_ascii < 16 && s.common * 10 >= s.non_ascii * 9;
+    }
+    // A single-byte reading: Chinese wins when it is mostly common
+    // characters and more plausible than the letters and symbols of the
+    // single-byte reading (English with a few Chinese words, short texts).
+    // A handful of rare characters (an HKSCS word in English) still counts
+    // when the single-byte reading is clearly worse.
+    let single = score_single_byte(&base_text);
+    (s.common * 10 >= s.non_ascii * 6 && s.penalty < single.penalty)
+        || (s.non_ascii <= 4 && s.penalty + 4 < single.penalty)
 }
 
 fn single(base: &'static Encoding, bytes: &[u8]) -> LegacyGuess {

@@ -158,6 +158,25 @@ pub(crate) fn score(text: &str) -> Score {
     s
 }
 
+/// Scores `text` as the output of a single-byte encoding (Latin, Cyrillic,
+/// Greek…): letters of any alphabet are [`Rank::Uncommon`], C1 controls
+/// [`Rank::Bad`], other symbols [`Rank::Rare`].
+pub(crate) fn score_single_byte(text: &str) -> Score {
+    let mut s = Score::default();
+    for c in text.chars().filter(|c| !c.is_ascii()) {
+        let r = if c.is_alphabetic() {
+            Rank::Uncommon
+        } else if c.is_control() {
+            Rank::Bad
+        } else {
+            Rank::Rare
+        };
+        s.penalty += u64::from(r.penalty());
+        s.non_ascii += 1;
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
