@@ -23,11 +23,18 @@ use encoding_rs::{Encoding, BIG5, EUC_JP, EUC_KR, GB18030, GBK, SHIFT_JIS};
 use super::plausible::{score, score_single_byte, Score};
 
 /// The chosen legacy encoding and a confidence in 0..=1.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct LegacyGuess {
     pub encoding: &'static Encoding,
     pub confidence: f32,
+    /// The bytes decoded with `encoding`, when that was already done.
+    pub text: Option<String>,
 }
+
+/// chardetng looks at no more than this many bytes: beyond a few
+/// kilobytes its verdict no longer changes, while its cost grows
+/// linearly (it runs some thirty candidate models on every byte).
+const CHARDETNG_PREFIX: usize = 1024;
 
 /// chardetng's guess alone (UTF-8 not allowed, no TLD).
 pub fn chardetng_guess(bytes: &[u8]) -> &'static Encoding {
@@ -36,10 +43,25 @@ pub fn chardetng_guess(bytes: &[u8]) -> &'static Encoding {
     det.guess(None, Utf8Detection::Deny)
 }
 
-fn decoded_score(encoding: &'static Encoding, bytes: &[u8]) -> Option<Score> {
+/// chardetng's guess from at most [`CHARDETNG_PREFIX`] bytes.
+fn chardetng_prefix_guess(bytes: &[u8]) -> &'static Encoding {
+    let mut det = EncodingDetector::new(Iso2022JpDetection::Deny);
+    if bytes.len() <= CHARDETNG_PREFIX {
+        det.feed(bytes, true);
+    } else {
+        // Not the end of the stream: a sequence cut at the end is no error.
+        det.feed(&bytes[..CHARDETNG_PREFIX], false);
+    }
+    det.guess(None, Utf8Detection::Deny)
+}
+
+fn decoded_score(encoding: &'static Encoding, bytes: &[u8]) -> Option<(String, Score)> {
     encoding
         .decode_without_bom_handling_and_without_replacement(bytes)
-        .map(|t| score(&t))
+        .map(|t| {
+            let s = score(&t);
+            (t.into_owned(), s)
+        })
 }
 
 /// Penalty lead a GBK or Big5 reading needs over the other to win without
@@ -52,9 +74,21 @@ const OVERRULE: u64 = 6;
 /// Picks a legacy encoding for `bytes`. The result may still fail to decode
 /// them when no candidate does; the caller checks.
 pub(crate) fn guess(bytes: &[u8]) -> LegacyGuess {
-    let base = chardetng_guess(bytes);
-    let gbk = decoded_score(GBK, bytes);
-    let big5 = decoded_score(BIG5, bytes);
+    let (gbk_text, gbk) = decoded_score(GBK, bytes).unzip();
+    let (big5_text, big5) = decoded_score(BIG5, bytes).unzip();
+    let base = if decisive(gbk.as_ref(), big5.as_ref()) && !looks_japanese_or_korean(bytes) {
+        // chardetng could only agree (or be overruled): skip its cost,
+        // which is most of the time spent on legacy text.
+        if gbk.as_ref().map_or(u64::MAX, |s| s.penalty)
+            <= big5.as_ref().map_or(u64::MAX, |s| s.penalty)
+        {
+            GBK
+        } else {
+            BIG5
+        }
+    } else {
+        chardetng_prefix_guess(bytes)
+    };
 
     // The better clean CJK reading, with its lead over the other one.
     let cjk = match (gbk, big5) {
@@ -85,6 +119,7 @@ pub(crate) fn guess(bytes: &[u8]) -> LegacyGuess {
             LegacyGuess {
                 encoding,
                 confidence: confidence(&s, lead),
+                text: if encoding == GBK { gbk_text } else { big5_text },
             }
         }
         _ => single(base, bytes),
@@ -96,6 +131,43 @@ pub(crate) fn guess(bytes: &[u8]) -> LegacyGuess {
         };
     }
     chosen
+}
+
+/// Whether the CJK readings alone settle the question: the better one is
+/// clearly Chinese (at least 12 non-ASCII characters, nine in ten of them
+/// common) and the other is malformed or behind by more than [`OVERRULE`],
+/// so that no chardetng verdict between GBK and Big5 or for a single-byte
+/// encoding could change the outcome.
+fn decisive(gbk: Option<&Score>, big5: Option<&Score>) -> bool {
+    let clearly_chinese = |s: &Score| s.non_ascii >= 12 && s.common * 10 >= s.non_ascii * 9;
+    match (gbk, big5) {
+        (Some(s), None) | (None, Some(s)) => clearly_chinese(s),
+        (Some(g), Some(b)) => {
+            let best = if g.penalty <= b.penalty { g } else { b };
+            clearly_chinese(best) && g.penalty.abs_diff(b.penalty) > OVERRULE
+        }
+        (None, None) => false,
+    }
+}
+
+/// Whether the bytes read cleanly as Korean or Japanese with a fair share
+/// of Hangul or kana: then chardetng, which models those languages, must
+/// have its say. Chinese text read as EUC-KR or Shift_JIS yields Hanja,
+/// kanji and half-width katakana, not these.
+fn looks_japanese_or_korean(bytes: &[u8]) -> bool {
+    [EUC_KR, SHIFT_JIS, EUC_JP].into_iter().any(|encoding| {
+        let Some(text) = encoding.decode_without_bom_handling_and_without_replacement(bytes) else {
+            return false;
+        };
+        let (mut native, mut non_ascii) = (0usize, 0usize);
+        for c in text.chars().filter(|c| !c.is_ascii()) {
+            non_ascii += 1;
+            if matches!(c as u32, 0xAC00..=0xD7A3 | 0x3040..=0x30FF) {
+                native += 1;
+            }
+        }
+        native * 10 >= non_ascii * 3
+    })
 }
 
 /// Whether a clean CJK reading (`encoding`, scored `s`) should replace
@@ -131,12 +203,13 @@ fn prefer_cjk(
 
 fn single(base: &'static Encoding, bytes: &[u8]) -> LegacyGuess {
     let confidence = match decoded_score(base, bytes) {
-        Some(s) => (1.0 - s.mean() / 10.0).clamp(0.1, 0.9) as f32,
+        Some((_, s)) => (1.0 - s.mean() / 10.0).clamp(0.1, 0.9) as f32,
         None => 0.0,
     };
     LegacyGuess {
         encoding: base,
         confidence,
+        text: None,
     }
 }
 

@@ -183,15 +183,22 @@ pub fn decode(bytes: &[u8], opts: &DecodeOptions) -> Result<Outcome, DecodeError
     // Damaged UTF-8 (a few bad bytes among many good multi-byte sequences)
     // is far more common than legacy text that is mostly valid UTF-8 by
     // chance; windows-1252 would "decode" it without an error, wrongly.
-    let guess = if mostly_utf8(bytes) {
-        legacy::LegacyGuess {
-            encoding: UTF_8,
-            confidence: 0.0,
-        }
-    } else {
-        legacy::guess(bytes)
+    // Statistics on a large input run on its first part only; the whole
+    // must still decode cleanly with the result, or the whole is analysed.
+    let sample = analysis_sample(bytes);
+    let mut guess = legacy_guess(sample);
+    let mut decoded = match guess.text.take() {
+        Some(text) if sample.len() == bytes.len() => Ok(exact::Exact {
+            text,
+            replacements: 0,
+        }),
+        _ => exact::decode_exact(guess.encoding, bytes, false),
     };
-    match exact::decode_exact(guess.encoding, bytes, false) {
+    if decoded.is_err() && sample.len() < bytes.len() {
+        guess = legacy_guess(bytes);
+        decoded = exact::decode_exact(guess.encoding, bytes, false);
+    }
+    match decoded {
         Ok(found) => Ok(Outcome::Text(finish(
             found,
             guess.encoding,
@@ -268,6 +275,37 @@ fn finish(
     }
 }
 
+/// Bytes analysed statistically: all of a small input; of a large one, the
+/// first [`SAMPLE`] bytes or so, cut after a newline (a byte that is never
+/// part of a multi-byte sequence in any of the legacy encodings).
+fn analysis_sample(bytes: &[u8]) -> &[u8] {
+    if bytes.len() <= SAMPLE * 3 / 2 {
+        return bytes;
+    }
+    match bytes[SAMPLE..SAMPLE * 3 / 2]
+        .iter()
+        .position(|&b| b == b'\n')
+    {
+        Some(i) => &bytes[..SAMPLE + i + 1],
+        None => bytes,
+    }
+}
+
+/// See [`analysis_sample`].
+const SAMPLE: usize = 64 * 1024;
+
+fn legacy_guess(bytes: &[u8]) -> legacy::LegacyGuess {
+    if mostly_utf8(bytes) {
+        legacy::LegacyGuess {
+            encoding: UTF_8,
+            confidence: 0.0,
+            text: None,
+        }
+    } else {
+        legacy::guess(bytes)
+    }
+}
+
 /// Confidence that valid UTF-8 is UTF-8: certain for ASCII, and the more
 /// multi-byte sequences, the less likely a legacy text is valid by chance.
 fn utf8_confidence(text: &str) -> f32 {
@@ -277,14 +315,32 @@ fn utf8_confidence(text: &str) -> f32 {
     }
 }
 
-/// Whether invalid UTF-8 still looks like UTF-8 with a few damaged bytes.
+/// Whether invalid UTF-8 still looks like UTF-8 with a few damaged bytes:
+/// at least 4 good multi-byte characters and at most one bad sequence per
+/// 8 good ones. Legacy text fails within its first few non-ASCII bytes, so
+/// the scan stops early.
 fn mostly_utf8(bytes: &[u8]) -> bool {
-    let (text, _) = UTF_8.decode_without_bom_handling(bytes);
-    let bad = text.chars().filter(|&c| c == '\u{FFFD}').count();
-    let good = text
-        .chars()
-        .filter(|&c| !c.is_ascii() && c != '\u{FFFD}')
-        .count();
+    let (mut good, mut bad) = (0usize, 0usize);
+    let mut rest = bytes;
+    loop {
+        let (valid, error) = match std::str::from_utf8(rest) {
+            Ok(s) => (s, None),
+            Err(e) => (
+                std::str::from_utf8(&rest[..e.valid_up_to()]).expect("valid prefix"),
+                Some(e),
+            ),
+        };
+        good += valid.bytes().filter(|&b| b >= 0xC0).count();
+        let Some(e) = error else { break };
+        bad += 1;
+        if bad > 2 && bad * 8 > good {
+            return false;
+        }
+        match e.error_len() {
+            Some(n) => rest = &rest[e.valid_up_to() + n..],
+            None => break,
+        }
+    }
     good >= 4 && bad * 8 <= good
 }
 

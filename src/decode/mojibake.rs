@@ -51,15 +51,20 @@ pub(crate) fn find(text: &str) -> Option<Found> {
     if text.contains('\u{FFFD}') {
         return find_lossy(text);
     }
-    let before = score(text);
+    let mut before = None;
     let mut best: Option<(Found, u64)> = None;
+    let mut gbk_holds_it = false;
     for from in [WINDOWS_1252, GBK, BIG5, GB18030] {
-        if from == GB18030 && best.is_some() {
-            break; // GB18030 only matters when GBK could not hold the text
+        if from == GB18030 && gbk_holds_it {
+            break; // GB18030 only differs where GBK cannot hold the text
+        }
+        if !prefix_could_be_utf8(from, text) {
+            continue;
         }
         let Some(bytes) = encode_strict(from, text) else {
             continue;
         };
+        gbk_holds_it |= from == GBK;
         let Ok(repaired) = String::from_utf8(bytes) else {
             continue;
         };
@@ -72,6 +77,7 @@ pub(crate) fn find(text: &str) -> Option<Found> {
             continue;
         }
         let after = score(&repaired);
+        let before = *before.get_or_insert_with(|| score(text));
         // More plausible by a clear margin, per character of the original:
         // each repaired character replaces two or three mojibake ones.
         if after.penalty + 4 > before.penalty || after.mean() > 3.0 {
@@ -88,6 +94,22 @@ pub(crate) fn find(text: &str) -> Option<Found> {
         }
     }
     best.map(|(f, _)| f)
+}
+
+/// Cheap early test: whether the start of `text`, encoded with `from`, is
+/// (a prefix of) valid UTF-8. Most clean text fails here within a few
+/// characters, before the whole text is encoded.
+fn prefix_could_be_utf8(from: &'static Encoding, text: &str) -> bool {
+    let Some((end, _)) = text.char_indices().nth(256) else {
+        return true; // short: the full test is as cheap
+    };
+    match encode_strict(from, &text[..end]) {
+        None => false,
+        Some(bytes) => match std::str::from_utf8(&bytes) {
+            Ok(_) => true,
+            Err(e) => e.error_len().is_none(),
+        },
+    }
 }
 
 /// Recognises mojibake whose wrong decoding replaced bytes by U+FFFD.
