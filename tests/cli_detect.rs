@@ -231,3 +231,102 @@ fn convert_with_a_wrong_forced_encoding_fails_at_the_byte_offset_and_writes_noth
     );
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn convert_can_write_back_in_the_source_encoding_or_refuse() {
+    let dir = scratch("source");
+    // Big5 with CRLF: t2tw keeps it Traditional, so Big5 can hold the result.
+    let input = put(
+        &dir,
+        "in.txt",
+        &legacy("這是一篇關於編碼的文章。\r\n", BIG5),
+    );
+    let out = zhtidy(
+        &[
+            "convert",
+            "-c",
+            "t2tw",
+            "--output-encoding",
+            "source",
+            "-i",
+            &input,
+        ],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.stdout, legacy("這是一篇關於編碼的文章。\r\n", BIG5));
+
+    // To Simplified: Big5 cannot hold 这, so it is an error naming it, and
+    // the output file keeps its old content (no &#NNNN; ever written).
+    let output = dir.join("out.txt");
+    fs::write(&output, "previous").unwrap();
+    let out = zhtidy(
+        &[
+            "convert",
+            "-c",
+            "t2s",
+            "--output-encoding",
+            "source",
+            "-i",
+            &input,
+            "-o",
+            output.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("Big5") && stderr.contains("'这'") && stderr.contains("line 1, column 1"),
+        "{stderr}"
+    );
+    assert_eq!(fs::read_to_string(&output).unwrap(), "previous");
+
+    // A UTF-16 input with a BOM comes back as UTF-16 with its BOM.
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend("简体".encode_utf16().flat_map(u16::to_le_bytes));
+    let input = put(&dir, "utf16.txt", &utf16);
+    let out = zhtidy(
+        &[
+            "convert",
+            "-c",
+            "s2t",
+            "--output-encoding",
+            "source",
+            "-i",
+            &input,
+        ],
+        None,
+    );
+    let mut expected = vec![0xFF, 0xFE];
+    expected.extend("簡體".encode_utf16().flat_map(u16::to_le_bytes));
+    assert_eq!(out.stdout, expected);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn convert_reverses_mojibake_only_when_asked() {
+    let original = "中文的编码问题真是让人头疼，我们一起来看看怎么解决";
+    let (garbled, lossy) = GBK.decode_without_bom_handling(original.as_bytes());
+    assert!(!lossy);
+    let out = zhtidy(&["convert", "-c", "s2t"], Some(garbled.as_bytes()));
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("mojibake"));
+    assert_ne!(
+        String::from_utf8(out.stdout).unwrap(),
+        "中文的編碼問題真是讓人頭疼，我們一起來看看怎麼解決"
+    );
+    let out = zhtidy(
+        &["convert", "-c", "s2t", "--fix-mojibake"],
+        Some(garbled.as_bytes()),
+    );
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "中文的編碼問題真是讓人頭疼，我們一起來看看怎麼解決"
+    );
+}

@@ -223,7 +223,7 @@ fn confidence(s: &Score, lead: f64) -> f32 {
 
 /// Whether GBK-looking bytes contain a GB18030 four-byte sequence
 /// (lead 0x81–0xFE, then a digit 0x30–0x39).
-fn has_four_byte_sequence(bytes: &[u8]) -> bool {
+pub(crate) fn has_four_byte_sequence(bytes: &[u8]) -> bool {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];

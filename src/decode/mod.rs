@@ -198,6 +198,12 @@ pub fn decode(bytes: &[u8], opts: &DecodeOptions) -> Result<Outcome, DecodeError
         guess = legacy_guess(bytes);
         decoded = exact::decode_exact(guess.encoding, bytes, false);
     }
+    if guess.encoding == encoding_rs::GBK
+        && sample.len() < bytes.len()
+        && legacy::has_four_byte_sequence(bytes)
+    {
+        guess.encoding = encoding_rs::GB18030; // past the sample
+    }
     match decoded {
         Ok(found) => Ok(Outcome::Text(finish(
             found,
@@ -275,19 +281,29 @@ fn finish(
     }
 }
 
-/// Bytes analysed statistically: all of a small input; of a large one, the
-/// first [`SAMPLE`] bytes or so, cut after a newline (a byte that is never
-/// part of a multi-byte sequence in any of the legacy encodings).
+/// Bytes analysed statistically: all of a small input; of a large one,
+/// [`SAMPLE`] bytes or so from the line holding the first non-ASCII byte
+/// (ASCII carries no evidence), cut after a newline: a byte that is never
+/// part of a multi-byte sequence in any of the legacy encodings.
 fn analysis_sample(bytes: &[u8]) -> &[u8] {
     if bytes.len() <= SAMPLE * 3 / 2 {
         return bytes;
     }
-    match bytes[SAMPLE..SAMPLE * 3 / 2]
+    let first = bytes.iter().position(|&b| b >= 0x80).unwrap_or(0);
+    let start = bytes[..first]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let rest = &bytes[start..];
+    if rest.len() <= SAMPLE * 3 / 2 {
+        return rest;
+    }
+    match rest[SAMPLE..SAMPLE * 3 / 2]
         .iter()
         .position(|&b| b == b'\n')
     {
-        Some(i) => &bytes[..SAMPLE + i + 1],
-        None => bytes,
+        Some(i) => &rest[..SAMPLE + i + 1],
+        None => rest,
     }
 }
 

@@ -210,3 +210,20 @@ fn names_are_resolved() {
     assert_eq!(encoding_for_name("UTF-16"), Some(UTF_16LE));
     assert_eq!(encoding_for_name("no-such"), None);
 }
+
+#[test]
+fn large_inputs_are_judged_on_their_non_ascii_part() {
+    // 80 KB of ASCII first: the statistics must look past it.
+    let mut text = "plain ASCII line of a log file\n".repeat(2600);
+    text.push_str(&SIMPLIFIED.repeat(200));
+    text.push('\n');
+    let d = text_of(&encode(&text, GBK, false), &DecodeOptions::default());
+    assert_eq!((d.encoding, d.text == text), (GBK, true));
+
+    // A GB18030 four-byte sequence only at the very end, far past the
+    // sample: still reported, so that writing back can hold it.
+    let mut text = format!("{SIMPLIFIED}\n").repeat(1500);
+    text.push_str("𠮷\n");
+    let d = text_of(&encode(&text, GB18030, false), &DecodeOptions::default());
+    assert_eq!((d.encoding, d.text == text), (GB18030, true));
+}

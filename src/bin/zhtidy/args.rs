@@ -82,9 +82,28 @@ pub struct ConvertArgs {
     #[arg(long)]
     pub lossy: bool,
 
+    /// Reverse mojibake (UTF-8 text once decoded as GBK, Big5 or
+    /// windows-1252) when the reversal round-trips exactly.
+    #[arg(long)]
+    pub fix_mojibake: bool,
+
+    /// Encoding of the output: UTF-8 without BOM, or the input's own
+    /// encoding (BOM kept); a character it cannot hold is an error.
+    #[arg(long, value_enum, default_value_t = OutputEncoding::Utf8)]
+    pub output_encoding: OutputEncoding,
+
     /// Which conversion engine to use.
     #[arg(long, value_enum, default_value_t = Engine::Builtin)]
     pub engine: Engine,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputEncoding {
+    /// UTF-8 without a byte order mark.
+    #[value(name = "utf-8")]
+    Utf8,
+    /// The encoding the input was detected (or forced) in.
+    Source,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -2,7 +2,9 @@
 `zhtidy convert`: OpenCC-compatible conversion.
 
 Input in any encoding the decode stage knows is decoded first; output is
-UTF-8 without a BOM. Large BOM-less UTF-8 input (the usual case) is streamed
+UTF-8 without a BOM unless `--output-encoding source` asks for the input's
+own encoding (BOM kept; a character it cannot hold is an error, never a
+numeric character reference). Large BOM-less UTF-8 input (the usual case) is streamed
 in bounded memory: when the first [`PEEK`] bytes are valid UTF-8 and the
 input goes on, the rest is streamed and checked as UTF-8 (an invalid byte
 later on is an error with its offset, and the output file is left
@@ -10,9 +12,7 @@ untouched). Everything else is read whole and goes through detection.
 */
 
 use std::fs::File;
-#[cfg(feature = "libopencc")]
-use std::io::Write;
-use std::io::{self, BufWriter, Read};
+use std::io::{self, BufWriter, Read, Write};
 
 use anyhow::{anyhow, bail, Context, Result};
 use zhtidy::convert::stream::{convert_stream, StreamError};
@@ -23,7 +23,7 @@ use zhtidy::write::AtomicFile;
 /// How much input is looked at before deciding to stream it as UTF-8.
 const PEEK: usize = 1 << 20;
 
-use crate::args::{ConvertArgs, Engine};
+use crate::args::{ConvertArgs, Engine, OutputEncoding};
 
 pub fn run(args: &ConvertArgs) -> Result<()> {
     if args.engine == Engine::Libopencc {
@@ -57,14 +57,16 @@ pub fn run(args: &ConvertArgs) -> Result<()> {
         .read_to_end(&mut head)
         .with_context(|| format!("cannot read {input_name}"))?;
     let more = head.len() > PEEK;
-    let streamable = match forced {
-        Some(enc) => {
-            enc == encoding_rs::UTF_8
-                && !args.lossy
-                && encoding_rs::Encoding::for_bom(&head).is_none()
-        }
-        None => more && !args.lossy && looks_like_plain_utf8(&head),
-    };
+    let streamable = !args.fix_mojibake
+        && args.output_encoding == OutputEncoding::Utf8
+        && match forced {
+            Some(enc) => {
+                enc == encoding_rs::UTF_8
+                    && !args.lossy
+                    && encoding_rs::Encoding::for_bom(&head).is_none()
+            }
+            None => more && !args.lossy && looks_like_plain_utf8(&head),
+        };
     if streamable {
         let reader = io::Cursor::new(head).chain(reader);
         return convert_to_output(args, &converter, reader, &input_name);
@@ -76,7 +78,7 @@ pub fn run(args: &ConvertArgs) -> Result<()> {
     let opts = DecodeOptions {
         encoding: forced,
         lossy: args.lossy,
-        fix_mojibake: false,
+        fix_mojibake: args.fix_mojibake,
     };
     let decoded = match decode(&bytes, &opts).map_err(|e| anyhow!("{input_name}: {e}"))? {
         Outcome::Text(d) => d,
@@ -88,18 +90,46 @@ pub fn run(args: &ConvertArgs) -> Result<()> {
             decoded.replacements
         );
     }
-    if let Some(m) = &decoded.mojibake {
-        eprintln!(
-            "zhtidy: warning: {input_name}: looks like mojibake (UTF-8 once read as {}); converted as it is",
+    match &decoded.mojibake {
+        Some(m) if m.fixed => eprintln!(
+            "zhtidy: note: {input_name}: mojibake reversed (UTF-8 once read as {})",
             m.from.name()
-        );
+        ),
+        Some(m) => eprintln!(
+            "zhtidy: warning: {input_name}: looks like mojibake (UTF-8 once read as {}); converted as it is{}",
+            m.from.name(),
+            if args.fix_mojibake { " (it cannot be reversed exactly)" } else { " (--fix-mojibake reverses it)" }
+        ),
+        None => {}
     }
-    convert_to_output(
-        args,
-        &converter,
-        io::Cursor::new(decoded.text.into_bytes()),
-        &input_name,
-    )
+    let text = converter.convert(&decoded.text);
+    let bytes = match args.output_encoding {
+        OutputEncoding::Utf8 => text.as_bytes().to_vec(),
+        OutputEncoding::Source => zhtidy::write::encode(&text, decoded.encoding, decoded.bom)
+            .map_err(|e| {
+                anyhow!(
+                    "{input_name}: cannot write the result back as {}: {e}",
+                    decoded.encoding.name()
+                )
+            })?,
+    };
+    write_output(args, &bytes)
+}
+
+fn write_output(args: &ConvertArgs, bytes: &[u8]) -> Result<()> {
+    match &args.output {
+        None => io::stdout()
+            .lock()
+            .write_all(bytes)
+            .context("cannot write <stdout>"),
+        Some(path) => {
+            let mut file = AtomicFile::create(path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            file.write_all(bytes)
+                .and_then(|()| file.commit())
+                .with_context(|| format!("cannot replace {}", path.display()))
+        }
+    }
 }
 
 /// BOM-less UTF-8 without NULs (the last character may be cut off).
