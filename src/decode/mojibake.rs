@@ -78,9 +78,19 @@ pub(crate) fn find(text: &str) -> Option<Found> {
         }
         let after = score(&repaired);
         let before = *before.get_or_insert_with(|| score(text));
-        // More plausible by a clear margin, per character of the original:
-        // each repaired character replaces two or three mojibake ones.
-        if after.penalty + 4 > before.penalty || after.mean() > 3.0 {
+        // The repaired text must be more plausible. Two or more repaired
+        // three-byte sequences (or three non-ASCII characters) are
+        // structural evidence enough that "not less plausible" suffices:
+        // clean text almost never re-encodes into valid UTF-8 like that.
+        // Below that, a clear margin is required.
+        let strong = repaired
+            .chars()
+            .filter(|&c| c >= '\u{800}')
+            .nth(1)
+            .is_some()
+            || after.non_ascii >= 3;
+        let margin = if strong { 0 } else { 4 };
+        if after.penalty + margin > before.penalty || after.mean() > 3.0 {
             continue;
         }
         if best.as_ref().is_none_or(|(_, p)| after.penalty < *p) {
@@ -113,18 +123,33 @@ fn prefix_could_be_utf8(from: &'static Encoding, text: &str) -> bool {
 }
 
 /// Recognises mojibake whose wrong decoding replaced bytes by U+FFFD.
+///
+/// Each character is encoded back on its own; U+FFFD and characters the
+/// encoder cannot map back (Big5 pairs that decode to two code points) are
+/// holes. The bytes between holes must be UTF-8 except at their edges,
+/// with at most one broken sequence per four good ones (Big5 has duplicate
+/// pairs whose re-encoding differs). Only the first 64 KiB are examined.
 fn find_lossy(text: &str) -> Option<Found> {
+    let text = match text.char_indices().find(|&(i, _)| i >= 64 * 1024) {
+        Some((end, _)) => &text[..end],
+        None => text,
+    };
     let before = score(text);
     for from in [GBK, BIG5] {
-        let mut pieces = Vec::new();
-        for segment in text.split('\u{FFFD}') {
-            match encode_strict(from, segment) {
-                Some(bytes) => pieces.push(bytes),
-                None => break,
+        let mut pieces: Vec<Vec<u8>> = vec![Vec::new()];
+        let mut buf = [0u8; 4];
+        for c in text.chars() {
+            let bytes = if c == '\u{FFFD}' {
+                None
+            } else if c.is_ascii() {
+                Some(vec![c as u8])
+            } else {
+                encode_strict(from, c.encode_utf8(&mut buf))
+            };
+            match bytes {
+                Some(b) => pieces.last_mut().expect("one piece").extend_from_slice(&b),
+                None => pieces.push(Vec::new()),
             }
-        }
-        if pieces.len() != text.split('\u{FFFD}').count() {
-            continue;
         }
         let mut good = 0usize;
         let mut broken = 0usize;
@@ -135,8 +160,7 @@ fn find_lossy(text: &str) -> Option<Found> {
             broken += b;
         }
         let after = score(&recovered);
-        if good >= 3 && broken * 20 <= good && after.mean() < 2.0 && after.penalty < before.penalty
-        {
+        if good >= 3 && broken * 4 <= good && after.mean() < 2.0 && after.penalty < before.penalty {
             return Some(Found {
                 from,
                 repaired: None,
