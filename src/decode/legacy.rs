@@ -36,13 +36,6 @@ pub(crate) struct LegacyGuess {
 /// linearly (it runs some thirty candidate models on every byte).
 const CHARDETNG_PREFIX: usize = 1024;
 
-/// chardetng's guess alone (UTF-8 not allowed, no TLD).
-pub fn chardetng_guess(bytes: &[u8]) -> &'static Encoding {
-    let mut det = EncodingDetector::new(Iso2022JpDetection::Deny);
-    det.feed(bytes, true);
-    det.guess(None, Utf8Detection::Deny)
-}
-
 /// chardetng's guess from at most [`CHARDETNG_PREFIX`] bytes.
 fn chardetng_prefix_guess(bytes: &[u8]) -> &'static Encoding {
     let mut det = EncodingDetector::new(Iso2022JpDetection::Deny);

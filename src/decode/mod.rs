@@ -13,7 +13,7 @@ The checks run from the most certain to the least:
 4. UTF-16 without a BOM, judged by the ranges its 16-bit units fall in
    ([`sniff`]): Chinese UTF-16 has no zero bytes at all;
 5. legacy encodings: chardetng's guess, improved for GBK/Big5 and for text
-   that is mostly English or markup ([`legacy`]); GBK is reported as
+   that is mostly English or markup (module `legacy`); GBK is reported as
    gb18030 when four-byte sequences occur.
 
 Whatever is chosen must decode the bytes without a single error; when
@@ -31,7 +31,7 @@ assert_eq!(d.text, "这是一段简体中文的文字。");
 */
 
 mod exact;
-pub mod legacy;
+mod legacy;
 pub mod mojibake;
 mod newlines;
 mod plausible;
