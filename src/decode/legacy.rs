@@ -11,8 +11,18 @@ On top of it:
   of the characters they yield ([`super::plausible`]), chardetng's choice
   breaking ties;
 - a single-byte guess is replaced by a CJK reading when that reading is
-  made of common characters (the "English with a few Chinese words" case);
+  made of common characters and beats the single-byte reading (the
+  "English with a few Chinese words" case), or holds GB18030 four-byte
+  sequences;
+- Japanese and Korean guesses stand, except on short inputs whose Chinese
+  reading is clearly better;
 - GBK is reported as gb18030 when four-byte sequences occur.
+
+chardetng is the costly part (some thirty models run on every byte), so it
+sees at most the first [`CHARDETNG_PREFIX`] bytes, and is not asked at all
+when the CJK readings settle the matter by themselves ([`decisive`]) and
+nothing looks Japanese or Korean. `scripts/eval-detect` measures every
+rule against chardetng alone (docs/eval-detect.md).
 
 No top-level-domain hint is ever passed to chardetng.
 */

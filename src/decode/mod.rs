@@ -180,9 +180,6 @@ pub fn decode(bytes: &[u8], opts: &DecodeOptions) -> Result<Outcome, DecodeError
             )));
         }
     }
-    // Damaged UTF-8 (a few bad bytes among many good multi-byte sequences)
-    // is far more common than legacy text that is mostly valid UTF-8 by
-    // chance; windows-1252 would "decode" it without an error, wrongly.
     // Statistics on a large input run on its first part only; the whole
     // must still decode cleanly with the result, or the whole is analysed.
     let sample = analysis_sample(bytes);
@@ -310,6 +307,10 @@ fn analysis_sample(bytes: &[u8]) -> &[u8] {
 /// See [`analysis_sample`].
 const SAMPLE: usize = 64 * 1024;
 
+/// The legacy guess, or UTF-8 for damaged UTF-8: a few bad bytes among
+/// many good multi-byte sequences is far more common than legacy text that
+/// is mostly valid UTF-8 by chance, and windows-1252 would "decode" it
+/// without an error, wrongly.
 fn legacy_guess(bytes: &[u8]) -> legacy::LegacyGuess {
     if mostly_utf8(bytes) {
         legacy::LegacyGuess {
