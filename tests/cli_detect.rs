@@ -330,3 +330,52 @@ fn convert_reverses_mojibake_only_when_asked() {
         "中文的編碼問題真是讓人頭疼，我們一起來看看怎麼解決"
     );
 }
+
+#[test]
+fn large_inputs_stream_as_utf8_or_go_through_detection() {
+    let dir = scratch("large");
+    // 1.3 MB of UTF-8 (past the 1 MiB look-ahead), then a bad byte: the
+    // stream reports its offset and the output file is left alone.
+    let line = "这是一段用来测试流式转换的简体中文文字。\n";
+    let mut bytes = line.repeat(1_300_000 / line.len()).into_bytes();
+    let bad_at = bytes.len();
+    bytes.push(0xFF);
+    let input = put(&dir, "big-utf8.txt", &bytes);
+    let output = dir.join("out.txt");
+    fs::write(&output, "previous").unwrap();
+    let out = zhtidy(
+        &[
+            "convert",
+            "-c",
+            "s2t",
+            "-i",
+            &input,
+            "-o",
+            output.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("byte offset {bad_at}")),
+        "{stderr}"
+    );
+    assert_eq!(fs::read_to_string(&output).unwrap(), "previous");
+
+    // The same size in GBK is detected and converted whole.
+    let text = line.repeat(1_300_000 / line.len());
+    let input = put(&dir, "big-gbk.txt", &legacy(&text, GBK));
+    let out = zhtidy(&["convert", "-c", "s2t", "-i", &input], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let converted = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        converted,
+        "這是一段用來測試流式轉換的簡體中文文字。\n".repeat(1_300_000 / line.len())
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}

@@ -227,3 +227,23 @@ fn large_inputs_are_judged_on_their_non_ascii_part() {
     let d = text_of(&encode(&text, GB18030, false), &DecodeOptions::default());
     assert_eq!((d.encoding, d.text == text), (GB18030, true));
 }
+
+#[test]
+fn japanese_and_korean_are_left_to_chardetng() {
+    let korean = "대한민국은 민주공화국이다. 대한민국의 주권은 국민에게 있고, 모든 권력은 국민으로부터 나온다.\n";
+    let d = text_of(
+        &encode(korean, encoding_rs::EUC_KR, false),
+        &DecodeOptions::default(),
+    );
+    assert_eq!((d.encoding, d.text.as_str()), (encoding_rs::EUC_KR, korean));
+    let japanese =
+        "これは日本語の文章です。ひらがなとカタカナが含まれていますので、中国語ではありません。\n";
+    let d = text_of(
+        &encode(japanese, encoding_rs::SHIFT_JIS, false),
+        &DecodeOptions::default(),
+    );
+    assert_eq!(
+        (d.encoding, d.text.as_str()),
+        (encoding_rs::SHIFT_JIS, japanese)
+    );
+}
