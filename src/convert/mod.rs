@@ -27,6 +27,7 @@ use std::sync::Arc;
 pub mod config;
 pub mod dict_data;
 pub mod engine;
+pub mod plan;
 pub mod stream;
 
 mod builtin;
@@ -34,6 +35,13 @@ mod builtin;
 pub use builtin::CONFIG_NAMES;
 pub use config::LoadOptions;
 pub use dict_data::DictData;
+
+/// A bundled compiled dictionary by file name (`STPhrases.txt`), loaded on
+/// first use and shared. For other stages (fix) that look up phrases
+/// without running a whole conversion chain.
+pub(crate) fn builtin_dict(file_name: &str) -> Option<Arc<DictData>> {
+    builtin::dict(file_name)
+}
 
 use dict_data::CharSet;
 use engine::{DictNode, Matcher, Stage};
@@ -179,10 +187,17 @@ impl ConverterBuilder {
     fn finish(self, name: String, stages: Vec<Stage>) -> Converter {
         let user = match self.user_dicts.len() {
             0 => None,
-            1 => Some(Matcher::new(DictNode::Leaf(Arc::clone(&self.user_dicts[0])))),
+            1 => Some(Matcher::new(DictNode::Leaf(Arc::clone(
+                &self.user_dicts[0],
+            )))),
             _ => Some(Matcher::new(DictNode::Group {
                 policy: engine::MatchPolicy::ShortCircuit,
-                children: self.user_dicts.iter().cloned().map(DictNode::Leaf).collect(),
+                children: self
+                    .user_dicts
+                    .iter()
+                    .cloned()
+                    .map(DictNode::Leaf)
+                    .collect(),
             })),
         };
         let mut key_chars = CharSet::default();
@@ -193,7 +208,7 @@ impl ConverterBuilder {
             m.node().for_each_leaf(&mut |d| {
                 key_chars.union_with(d.key_chars());
                 max_key_chars = max_key_chars.max(d.max_key_chars());
-                values_have_ids |= d.values().any(|v| v.chars().any(engine::is_ids_operator));
+                values_have_ids |= d.values_have_ids();
             });
         }
         Converter {
@@ -246,12 +261,9 @@ impl Converter {
     pub fn convert_into(&self, text: &str, out: &mut String) {
         match &self.inner.user {
             None => self.run_stages(text, out),
-            Some(user) => user.segment(text, |seg| {
-                let first = seg.chars().next().unwrap_or('\0');
-                match user.match_whole(seg, first) {
-                    Some(value) => out.push_str(value),
-                    None => self.run_stages(seg, out),
-                }
+            Some(user) => user.segment(text, |seg, value| match value {
+                Some(value) => out.push_str(value),
+                None => self.run_stages(seg, out),
             }),
         }
     }
