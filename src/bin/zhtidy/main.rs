@@ -6,6 +6,7 @@ maps the outcome to an exit code (0 fine, 2 error). A closed standard output
 
 mod args;
 mod convert_cmd;
+mod detect_cmd;
 
 use std::io;
 use std::process::ExitCode;
@@ -16,6 +17,7 @@ fn main() -> ExitCode {
     let cli = args::Cli::parse();
     let result = match cli.command {
         args::Command::Convert(a) => convert_cmd::run(&a),
+        args::Command::Detect(a) => detect_cmd::run(&a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
