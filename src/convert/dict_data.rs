@@ -23,6 +23,7 @@ passed. Both structures' values are indices into an entry table that records
 each key and its default value in two string blobs.
 */
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::OnceLock;
 
@@ -99,6 +100,47 @@ struct Entry {
     value_len: u32,
 }
 
+/// Bytes of one serialized [`Entry`]: four little-endian `u32`s.
+const ENTRY_BYTES: usize = 16;
+
+/// The entry table: built, or read in place from an embedded blob.
+enum Entries {
+    Owned(Vec<Entry>),
+    Static(&'static [u8]),
+}
+
+impl Entries {
+    fn len(&self) -> usize {
+        match self {
+            Entries::Owned(v) => v.len(),
+            Entries::Static(b) => b.len() / ENTRY_BYTES,
+        }
+    }
+
+    #[inline]
+    fn get(&self, index: usize) -> Option<Entry> {
+        match self {
+            Entries::Owned(v) => v.get(index).copied(),
+            Entries::Static(b) => {
+                let raw = b.get(index * ENTRY_BYTES..(index + 1) * ENTRY_BYTES)?;
+                let word = |i: usize| {
+                    u32::from_le_bytes(raw[i * 4..i * 4 + 4].try_into().expect("4 bytes"))
+                };
+                Some(Entry {
+                    key_start: word(0),
+                    key_len: word(1),
+                    value_start: word(2),
+                    value_len: word(3),
+                })
+            }
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = Entry> + '_ {
+        (0..self.len()).map(|i| self.get(i).expect("index below len"))
+    }
+}
+
 /// A compiled dictionary: longest-prefix lookup from text to default value.
 pub struct DictData {
     trie: OnceLock<crawdad::Trie>,
@@ -113,9 +155,9 @@ pub struct DictData {
     /// Whether `automaton_section` is known to be well formed (written by
     /// this build), so that reading it may skip the checks.
     trusted: bool,
-    entries: Vec<Entry>,
-    keys: String,
-    values: String,
+    entries: Entries,
+    keys: Cow<'static, str>,
+    values: Cow<'static, str>,
     /// Characters that begin at least one key; see [`DictData::starts_key`].
     first_chars: CharSet,
     /// Characters that occur anywhere in a key.
@@ -164,7 +206,7 @@ impl DictData {
             all.extend(
                 dict.entries
                     .iter()
-                    .map(|e| (dict.key_of(e), dict.value_of(e), rank)),
+                    .map(|e| (dict.key_of(&e), dict.value_of(&e), rank)),
             );
         }
         // Stable by key then rank: the first of equal keys is the earliest.
@@ -236,9 +278,9 @@ impl DictData {
             automaton_section: &[],
             bmp: OnceLock::new(),
             trusted: false,
-            entries: table,
-            keys,
-            values,
+            entries: Entries::Owned(table),
+            keys: Cow::Owned(keys),
+            values: Cow::Owned(values),
             first_chars,
             key_chars,
             max_key_chars,
@@ -258,7 +300,7 @@ impl DictData {
 
     /// Whether the dictionary has no keys.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.entries.len() == 0
     }
 
     /// Length in characters of the longest key.
@@ -317,7 +359,7 @@ impl DictData {
                 let mut table = vec![u32::MAX; 0x1_0000].into_boxed_slice();
                 for (index, e) in self.entries.iter().enumerate() {
                     if let Some(c) = self
-                        .key_of(e)
+                        .key_of(&e)
                         .chars()
                         .next()
                         .filter(|c| (*c as usize) < 0x1_0000)
@@ -331,7 +373,7 @@ impl DictData {
         } else {
             self.trie().exact_match([c])?
         };
-        Some(self.value_of(&self.entries[index as usize]))
+        Some(self.value_of(&self.entries.get(index as usize)?))
     }
 
     /// [`DictData::longest_prefix`], plus the key's index (below
@@ -349,6 +391,7 @@ impl DictData {
             best?
         };
         let entry = self.entries.get(index as usize)?;
+        let entry = &entry;
         Some((entry.key_len as usize, self.value_of(entry), index))
     }
 
@@ -410,8 +453,11 @@ impl DictData {
             return;
         };
         for m in automaton.leftmost_find_iter(text) {
-            let entry = &self.entries[m.value() as usize];
-            f(m.start(), m.end(), self.value_of(entry), m.value());
+            let entry = self
+                .entries
+                .get(m.value() as usize)
+                .expect("automaton values index entries");
+            f(m.start(), m.end(), self.value_of(&entry), m.value());
         }
     }
 
@@ -426,7 +472,7 @@ impl DictData {
         push_u32(&mut out, to_u32(automaton.len()));
         out.extend_from_slice(&automaton);
         push_u32(&mut out, to_u32(self.entries.len()));
-        for e in &self.entries {
+        for e in self.entries.iter() {
             push_u32(&mut out, e.key_start);
             push_u32(&mut out, e.key_len);
             push_u32(&mut out, e.value_start);
@@ -452,14 +498,22 @@ impl DictData {
     /// very build (same source, same pinned `daachorse`), as the blobs that
     /// `build.rs` embeds are.
     pub unsafe fn deserialize_trusted(blob: &'static [u8]) -> Result<Self, String> {
-        let mut dict = Self::deserialize(blob)?;
+        let mut dict = Self::read(blob, false)?;
         dict.trusted = true;
         Ok(dict)
     }
 
     /// Reads a blob written by [`DictData::serialize`], checking its shape.
-    /// The trie and the automaton are read on first use.
+    /// The trie and the automaton are read on first use; the entry table,
+    /// keys and values are used in place, not copied.
     pub fn deserialize(blob: &'static [u8]) -> Result<Self, String> {
+        Self::read(blob, true)
+    }
+
+    /// `checked`: also verify that every entry lies inside the keys and
+    /// values (an entry that does not would make a lookup panic, never
+    /// misbehave, since every slice is bounds-checked).
+    fn read(blob: &'static [u8], checked: bool) -> Result<Self, String> {
         let mut r = Reader(blob);
         if r.take(MAGIC.len())? != MAGIC {
             return Err("not a zhtidy dictionary blob".into());
@@ -469,26 +523,26 @@ impl DictData {
         let automaton_len = r.u32()? as usize;
         let automaton_section = r.take(automaton_len)?;
         let count = r.u32()? as usize;
-        let mut entries = Vec::with_capacity(count);
-        for _ in 0..count {
-            entries.push(Entry {
-                key_start: r.u32()?,
-                key_len: r.u32()?,
-                value_start: r.u32()?,
-                value_len: r.u32()?,
-            });
-        }
+        let entries = Entries::Static(
+            r.take(
+                count
+                    .checked_mul(ENTRY_BYTES)
+                    .ok_or("entry count overflows")?,
+            )?,
+        );
         let keys = r.utf8()?;
         let values = r.utf8()?;
         let inside = |blob: &str, start: u32, len: u32| {
             let (start, end) = (start as usize, start as usize + len as usize);
             end <= blob.len() && blob.is_char_boundary(start) && blob.is_char_boundary(end)
         };
-        for e in &entries {
-            if !inside(&keys, e.key_start, e.key_len)
-                || !inside(&values, e.value_start, e.value_len)
-            {
-                return Err("entry points outside the keys or values".into());
+        if checked {
+            for e in entries.iter() {
+                if !inside(&keys, e.key_start, e.key_len)
+                    || !inside(&values, e.value_start, e.value_len)
+                {
+                    return Err("entry points outside the keys or values".into());
+                }
             }
         }
         let first_chars = CharSet::deserialize(&mut r)?;
@@ -642,10 +696,10 @@ impl<'a> Reader<'a> {
         Ok(head)
     }
 
-    fn utf8(&mut self) -> Result<String, String> {
+    fn utf8(&mut self) -> Result<Cow<'a, str>, String> {
         let len = self.u32()? as usize;
         simdutf8::basic::from_utf8(self.take(len)?)
-            .map(str::to_string)
+            .map(Cow::Borrowed)
             .map_err(|_| "text blob is not UTF-8".to_string())
     }
 
