@@ -29,7 +29,7 @@ pub mod dict_data;
 pub mod engine;
 pub mod stream;
 
-mod builtin;
+pub(crate) mod builtin;
 
 pub use builtin::CONFIG_NAMES;
 pub use config::LoadOptions;
@@ -179,10 +179,17 @@ impl ConverterBuilder {
     fn finish(self, name: String, stages: Vec<Stage>) -> Converter {
         let user = match self.user_dicts.len() {
             0 => None,
-            1 => Some(Matcher::new(DictNode::Leaf(Arc::clone(&self.user_dicts[0])))),
+            1 => Some(Matcher::new(DictNode::Leaf(Arc::clone(
+                &self.user_dicts[0],
+            )))),
             _ => Some(Matcher::new(DictNode::Group {
                 policy: engine::MatchPolicy::ShortCircuit,
-                children: self.user_dicts.iter().cloned().map(DictNode::Leaf).collect(),
+                children: self
+                    .user_dicts
+                    .iter()
+                    .cloned()
+                    .map(DictNode::Leaf)
+                    .collect(),
             })),
         };
         let mut key_chars = CharSet::default();
