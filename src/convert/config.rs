@@ -57,9 +57,7 @@ pub(crate) fn parse(json: &str, src: &Source<'_>, opts: LoadOptions) -> Result<V
         reason: format!("invalid JSON: {e}"),
     })?;
     let loader = Loader { src, opts };
-    let obj = doc
-        .as_object()
-        .ok_or_else(|| loader.err("the config must be a JSON object"))?;
+    let obj = doc.as_object().ok_or_else(|| loader.err("the config must be a JSON object"))?;
 
     let mut stages = Vec::new();
     if let Some(norm) = obj.get("normalization") {
@@ -150,7 +148,9 @@ impl Loader<'_> {
                 let policy = match doc.get("match_policy").map(|p| p.as_str()) {
                     None | Some(Some("short_circuit")) => MatchPolicy::ShortCircuit,
                     Some(Some("union")) => MatchPolicy::Union,
-                    Some(other) => return Err(self.err(&format!("unknown match_policy {other:?}"))),
+                    Some(other) => {
+                        return Err(self.err(&format!("unknown match_policy {other:?}")))
+                    }
                 };
                 let dicts = doc
                     .get("dicts")
@@ -182,11 +182,10 @@ impl Loader<'_> {
             .ok_or_else(|| self.err("an inline dictionary has no \"entries\" object"))?;
         let mut text = String::new();
         for (key, value) in entries {
-            let value = value.as_str().filter(|v| !v.is_empty()).ok_or_else(|| {
-                self.err(&format!(
-                    "inline value of {key:?} must be a non-empty string"
-                ))
-            })?;
+            let value = value
+                .as_str()
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| self.err(&format!("inline value of {key:?} must be a non-empty string")))?;
             if key.contains(['\t', '\n', '\r']) || value.contains(['\n', '\r']) {
                 return Err(self.err(&format!("inline entry {key:?} contains a tab or newline")));
             }

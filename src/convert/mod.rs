@@ -179,17 +179,10 @@ impl ConverterBuilder {
     fn finish(self, name: String, stages: Vec<Stage>) -> Converter {
         let user = match self.user_dicts.len() {
             0 => None,
-            1 => Some(Matcher::new(DictNode::Leaf(Arc::clone(
-                &self.user_dicts[0],
-            )))),
+            1 => Some(Matcher::new(DictNode::Leaf(Arc::clone(&self.user_dicts[0])))),
             _ => Some(Matcher::new(DictNode::Group {
                 policy: engine::MatchPolicy::ShortCircuit,
-                children: self
-                    .user_dicts
-                    .iter()
-                    .cloned()
-                    .map(DictNode::Leaf)
-                    .collect(),
+                children: self.user_dicts.iter().cloned().map(DictNode::Leaf).collect(),
             })),
         };
         let mut key_chars = CharSet::default();

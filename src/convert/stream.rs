@@ -85,9 +85,7 @@ pub fn convert_stream(
         };
         out.clear();
         converter.convert_into(&text[..cut], &mut out);
-        writer
-            .write_all(out.as_bytes())
-            .map_err(StreamError::Write)?;
+        writer.write_all(out.as_bytes()).map_err(StreamError::Write)?;
         stats.bytes_out += out.len() as u64;
         pending.drain(..cut);
         valid -= cut;
