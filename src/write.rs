@@ -31,7 +31,10 @@ impl AtomicFile {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "output".to_string());
         for attempt in 0..100u32 {
-            let temp = dir.join(format!(".{name}.zhtidy-{}-{attempt}.tmp", std::process::id()));
+            let temp = dir.join(format!(
+                ".{name}.zhtidy-{}-{attempt}.tmp",
+                std::process::id()
+            ));
             match File::options().write(true).create_new(true).open(&temp) {
                 Ok(file) => {
                     return Ok(Self {
@@ -96,7 +99,11 @@ mod tests {
         f.write_all(b"new").unwrap();
         f.commit().unwrap();
         assert_eq!(fs::read_to_string(&target).unwrap(), "new");
-        assert_eq!(fs::read_dir(&dir).unwrap().count(), 1, "no temporary file left");
+        assert_eq!(
+            fs::read_dir(&dir).unwrap().count(),
+            1,
+            "no temporary file left"
+        );
         fs::remove_dir_all(&dir).unwrap();
     }
 }

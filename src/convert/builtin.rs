@@ -30,9 +30,10 @@ pub fn dict(file_name: &str) -> Option<Arc<DictData>> {
         let blob = generated::DICTS[index].1;
         // The blob was written by build.rs from pinned data in this very
         // build; failing to read it back is a bug, not an input error.
-        Arc::new(DictData::deserialize(blob).unwrap_or_else(|e| {
-            panic!("bundled dictionary {file_name} is corrupt: {e}")
-        }))
+        Arc::new(
+            DictData::deserialize(blob)
+                .unwrap_or_else(|e| panic!("bundled dictionary {file_name} is corrupt: {e}")),
+        )
     })))
 }
 
@@ -59,7 +60,10 @@ mod tests {
     fn every_config_is_bundled_and_every_dictionary_loads() {
         for name in CONFIG_NAMES {
             assert!(config_json(name).is_some(), "{name}");
-            assert!(config_json(&format!("{name}.json")).is_some(), "{name}.json");
+            assert!(
+                config_json(&format!("{name}.json")).is_some(),
+                "{name}.json"
+            );
         }
         assert_eq!(generated::CONFIGS.len(), CONFIG_NAMES.len());
         for name in dict_names() {

@@ -16,14 +16,16 @@ to the compiled copies, so system configs such as `/usr/share/opencc/s2t.json`
 work unchanged.
 */
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde_json::Value;
 
 use super::builtin;
-use super::dict_data::{parse_text, DictData};
-use super::engine::{DictNode, MatchPolicy, Matcher, Stage};
+use super::dict_data::DictData;
+use super::engine::{DictNode, Fused, MatchPolicy, Matcher, Stage};
+use super::plan::{self, Plan};
 use super::Error;
 
 /// Options that change how a config is read.
@@ -52,165 +54,246 @@ pub(crate) struct Source<'a> {
 
 /// Parses config JSON into its stages: normalization (if any) first.
 pub(crate) fn parse(json: &str, src: &Source<'_>, opts: LoadOptions) -> Result<Vec<Stage>, Error> {
-    let doc: Value = serde_json::from_str(json).map_err(|e| Error::Config {
+    let err = |reason: String| Error::Config {
         config: src.label.clone(),
-        reason: format!("invalid JSON: {e}"),
-    })?;
-    let loader = Loader { src, opts };
-    let obj = doc.as_object().ok_or_else(|| loader.err("the config must be a JSON object"))?;
+        reason,
+    };
+    let doc: Value = serde_json::from_str(json).map_err(|e| err(format!("invalid JSON: {e}")))?;
+    if !doc.is_object() {
+        return Err(err("the config must be a JSON object".into()));
+    }
+    let mut loader = Loader {
+        src,
+        table: HashMap::new(),
+        inline_count: 0,
+        failure: None,
+    };
 
     let mut stages = Vec::new();
-    if let Some(norm) = obj.get("normalization") {
-        stages.push(Stage {
-            segmentation: None,
-            chain: loader.chain(norm, "normalization")?,
-        });
+    if let Some(norm) = doc.get("normalization") {
+        let chain = loader.chain(norm, "normalization", opts)?;
+        stages.push(Stage::new(
+            None,
+            chain.into_iter().map(|(_, m)| m).collect(),
+            None,
+        ));
     }
-    let segmentation = match obj.get("segmentation") {
+    let segmentation = match doc.get("segmentation") {
         None => None,
         Some(seg) => {
             let kind = seg.get("type").and_then(Value::as_str).unwrap_or("");
             if kind != "mmseg" {
-                return Err(loader.err(&format!(
+                return Err(err(format!(
                     "segmentation type {kind:?} is not supported (only \"mmseg\")"
                 )));
             }
             let dict = seg
                 .get("dict")
-                .ok_or_else(|| loader.err("segmentation has no \"dict\""))?;
+                .ok_or_else(|| err("segmentation has no \"dict\"".into()))?;
             // Upstream always keeps tofu-risk dictionaries for segmentation.
-            let keep_all = Loader {
-                src,
-                opts: LoadOptions {
-                    include_tofu_risk: true,
-                },
-            };
-            keep_all.dict(dict)?.map(Matcher::new)
+            loader.planned(dict, true)?
         }
     };
-    let chain_doc = obj
+    let chain = doc
         .get("conversion_chain")
-        .ok_or_else(|| loader.err("missing \"conversion_chain\""))?;
-    stages.push(Stage {
-        segmentation,
-        chain: loader.chain(chain_doc, "conversion_chain")?,
-    });
+        .ok_or_else(|| err("missing \"conversion_chain\"".into()))?;
+    let chain = loader.chain(chain, "conversion_chain", opts)?;
+    let fused = match (&segmentation, chain.first()) {
+        (Some((seg_plan, _)), Some((first_plan, _))) => loader.fusion(seg_plan, first_plan)?,
+        _ => None,
+    };
+    stages.push(Stage::new(
+        segmentation.map(|(_, m)| m),
+        chain.into_iter().map(|(_, m)| m).collect(),
+        fused,
+    ));
     Ok(stages)
 }
 
+/// Loads dictionaries as a config names them and turns plans into matchers.
 struct Loader<'a> {
     src: &'a Source<'a>,
-    opts: LoadOptions,
+    /// Every dictionary loaded so far, by the name its spec uses.
+    table: HashMap<String, Arc<DictData>>,
+    inline_count: usize,
+    /// A load error inside the `spec_of` callback, which can only return
+    /// a string; kept here to be returned with its type.
+    failure: Option<Error>,
 }
 
 impl Loader<'_> {
-    fn err(&self, reason: &str) -> Error {
+    fn err(&self, reason: String) -> Error {
         Error::Config {
             config: self.src.label.clone(),
-            reason: reason.to_string(),
+            reason,
         }
     }
 
-    fn chain(&self, doc: &Value, what: &str) -> Result<Vec<Matcher>, Error> {
+    fn chain(
+        &mut self,
+        doc: &Value,
+        what: &str,
+        opts: LoadOptions,
+    ) -> Result<Vec<(Plan, Matcher)>, Error> {
         let steps = doc
             .as_array()
-            .ok_or_else(|| self.err(&format!("\"{what}\" must be an array")))?;
+            .ok_or_else(|| self.err(format!("\"{what}\" must be an array")))?;
         let mut chain = Vec::new();
         for step in steps {
             let dict = step
                 .get("dict")
-                .ok_or_else(|| self.err(&format!("a step of \"{what}\" has no \"dict\"")))?;
-            if let Some(node) = self.dict(dict)? {
-                chain.push(Matcher::new(node));
-            }
+                .ok_or_else(|| self.err(format!("a step of \"{what}\" has no \"dict\"")))?;
+            chain.extend(self.planned(dict, opts.include_tofu_risk)?);
         }
         Ok(chain)
     }
 
-    /// Upstream `ParseDict`; `None` when tofu filtering empties it.
-    fn dict(&self, doc: &Value) -> Result<Option<DictNode>, Error> {
-        let kind = doc
-            .get("type")
-            .and_then(Value::as_str)
-            .ok_or_else(|| self.err("a dictionary has no string \"type\""))?;
-        if kind == "inline" {
-            return self.inline(doc).map(Some);
-        }
-        let tofu = doc
-            .get("may_output_tofu")
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
-        if tofu && !self.opts.include_tofu_risk {
+    /// Whether the first conversion can reuse the segmentation's lookups
+    /// (see [`Fused`]): its one trie is the segmentation's dictionaries
+    /// followed by one-character dictionaries only.
+    fn fusion(&self, segmentation: &Plan, first: &Plan) -> Result<Option<Fused>, Error> {
+        let (Plan::Merged(seg), Plan::Merged(first)) = (segmentation, first) else {
+            return Ok(None);
+        };
+        let is_prefix = first.len() >= seg.len() && first[..seg.len()] == seg[..];
+        if !is_prefix {
             return Ok(None);
         }
-        match kind {
-            "group" => {
-                let policy = match doc.get("match_policy").map(|p| p.as_str()) {
-                    None | Some(Some("short_circuit")) => MatchPolicy::ShortCircuit,
-                    Some(Some("union")) => MatchPolicy::Union,
-                    Some(other) => {
-                        return Err(self.err(&format!("unknown match_policy {other:?}")))
-                    }
-                };
-                let dicts = doc
-                    .get("dicts")
-                    .and_then(Value::as_array)
-                    .ok_or_else(|| self.err("a group has no \"dicts\" array"))?;
-                let mut children = Vec::new();
-                for child in dicts {
-                    if let Some(node) = self.dict(child)? {
-                        children.push(node);
-                    }
+        let rest = &first[seg.len()..];
+        if rest.iter().any(|n| self.table[n].max_key_chars() > 1) {
+            return Ok(None);
+        }
+        let rest = if rest.is_empty() {
+            None
+        } else {
+            Some(Matcher::new(self.node(&Plan::Merged(rest.to_vec()))?))
+        };
+        Ok(Some(Fused { rest }))
+    }
+
+    /// A config `dict` object as a plan and a matcher (`None` if tofu
+    /// filtering emptied it).
+    fn planned(
+        &mut self,
+        doc: &Value,
+        include_tofu: bool,
+    ) -> Result<Option<(Plan, Matcher)>, Error> {
+        let mut leaf = |d: &Value| self.leaf(d);
+        let spec = plan::spec_of(doc, include_tofu, &mut leaf);
+        if let Some(failure) = self.failure.take() {
+            return Err(failure);
+        }
+        let Some(spec) = spec.map_err(|reason| self.err(reason))? else {
+            return Ok(None);
+        };
+        let table = &self.table;
+        let max = |name: &str| table[name].max_key_chars();
+        let planned = plan::plan(&spec, &max);
+        let matcher = Matcher::new(self.node(&planned)?);
+        Ok(Some((planned, matcher)))
+    }
+
+    fn node(&self, planned: &Plan) -> Result<DictNode, Error> {
+        match planned {
+            Plan::Merged(names) if names.len() == 1 => {
+                Ok(DictNode::Leaf(Arc::clone(&self.table[&names[0]])))
+            }
+            Plan::Merged(names) => {
+                let merged_name = plan::merged_name(names);
+                if let Some(prebuilt) = builtin::dict(&merged_name) {
+                    return Ok(DictNode::Leaf(prebuilt));
                 }
-                Ok((!children.is_empty()).then_some(DictNode::Group { policy, children }))
+                let parts: Vec<&DictData> = names.iter().map(|n| self.table[n].as_ref()).collect();
+                let merged = DictData::merge(&parts).map_err(|e| self.err(e.reason))?;
+                Ok(DictNode::Leaf(Arc::new(merged)))
             }
-            "text" | "ocd2" | "ocd" => {
-                let file = doc
-                    .get("file")
-                    .and_then(Value::as_str)
-                    .ok_or_else(|| self.err("a dictionary has no \"file\""))?;
-                self.file(kind, file).map(|d| Some(DictNode::Leaf(d)))
-            }
-            other => Err(self.err(&format!("unknown dictionary type {other:?}"))),
+            Plan::Group { union, children } => Ok(DictNode::Group {
+                policy: if *union {
+                    MatchPolicy::Union
+                } else {
+                    MatchPolicy::ShortCircuit
+                },
+                children: children
+                    .iter()
+                    .map(|c| self.node(c))
+                    .collect::<Result<_, _>>()?,
+            }),
         }
     }
 
-    fn inline(&self, doc: &Value) -> Result<DictNode, Error> {
+    /// Loads one non-group dictionary and returns its name in `table`.
+    fn leaf(&mut self, doc: &Value) -> Result<String, String> {
+        let loaded = match doc.get("type").and_then(Value::as_str) {
+            Some("inline") => {
+                self.inline_count += 1;
+                let name = format!("inline#{}", self.inline_count);
+                self.inline(doc).map(|d| (name, d))
+            }
+            Some(kind @ ("text" | "ocd2" | "ocd")) => match doc.get("file").and_then(Value::as_str)
+            {
+                Some(file) => self.file(kind, file),
+                None => Err(self.err("a dictionary has no \"file\"".into())),
+            },
+            Some(other) => Err(self.err(format!("unknown dictionary type {other:?}"))),
+            None => Err(self.err("a dictionary has no string \"type\"".into())),
+        };
+        match loaded {
+            Ok((name, dict)) => {
+                self.table.entry(name.clone()).or_insert(dict);
+                Ok(name)
+            }
+            Err(e) => {
+                let message = e.to_string();
+                self.failure = Some(e);
+                Err(message)
+            }
+        }
+    }
+
+    fn inline(&self, doc: &Value) -> Result<Arc<DictData>, Error> {
         let entries = doc
             .get("entries")
             .and_then(Value::as_object)
-            .ok_or_else(|| self.err("an inline dictionary has no \"entries\" object"))?;
+            .ok_or_else(|| self.err("an inline dictionary has no \"entries\" object".into()))?;
         let mut text = String::new();
         for (key, value) in entries {
-            let value = value
-                .as_str()
-                .filter(|v| !v.is_empty())
-                .ok_or_else(|| self.err(&format!("inline value of {key:?} must be a non-empty string")))?;
+            let value = value.as_str().filter(|v| !v.is_empty()).ok_or_else(|| {
+                self.err(format!(
+                    "inline value of {key:?} must be a non-empty string"
+                ))
+            })?;
             if key.contains(['\t', '\n', '\r']) || value.contains(['\n', '\r']) {
-                return Err(self.err(&format!("inline entry {key:?} contains a tab or newline")));
+                return Err(self.err(format!("inline entry {key:?} contains a tab or newline")));
             }
             text.push_str(&format!("{key}\t{value}\n"));
         }
-        let dict = DictData::from_entries(&parse_text(&text).map_err(|e| self.err(&e.reason))?)
-            .map_err(|e| self.err(&e.reason))?;
-        Ok(DictNode::Leaf(Arc::new(dict)))
+        DictData::from_text(&text)
+            .map(Arc::new)
+            .map_err(|e| self.err(e.reason))
     }
 
-    fn file(&self, kind: &str, file: &str) -> Result<Arc<DictData>, Error> {
+    /// A dictionary file: beside a user config first, then the bundled one
+    /// of the same stem. Returns its table name and the dictionary.
+    fn file(&self, kind: &str, file: &str) -> Result<(String, Arc<DictData>), Error> {
         if let Some(dir) = self.src.dir {
             let path = dir.join(file);
             if path.is_file() && kind == "text" {
-                return load_text_dict(&path);
+                let name = path.display().to_string();
+                if let Some(d) = self.table.get(&name) {
+                    return Ok((name, Arc::clone(d)));
+                }
+                return load_text_dict(&path).map(|d| (name, d));
             }
         }
         let stem = Path::new(file)
             .file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or(file);
-        if let Some(dict) = builtin::dict(&format!("{stem}.txt")) {
-            return Ok(dict);
+        let name = format!("{stem}.txt");
+        if let Some(dict) = builtin::dict(&name) {
+            return Ok((name, dict));
         }
-        Err(self.err(&format!(
+        Err(self.err(format!(
             "dictionary {file:?} ({kind}) not found{}; binary .ocd/.ocd2 files are read only \
              when they name a bundled dictionary, give the text form instead",
             self.src

@@ -20,7 +20,7 @@ key's byte length and where its default value lies in one string blob.
 use std::fmt;
 
 /// Magic bytes and format version at the start of a serialized dictionary.
-const MAGIC: &[u8; 8] = b"ZHTDICT1";
+const MAGIC: &[u8; 8] = b"ZHTDICT2";
 
 /// What went wrong while parsing a text dictionary, with its 1-based line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,6 +83,7 @@ pub fn parse_text(text: &str) -> Result<Vec<TextEntry>, ParseError> {
 /// Where one key's default value lies, and how long the key is in bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Entry {
+    key_start: u32,
     key_len: u32,
     value_start: u32,
     value_len: u32,
@@ -92,6 +93,7 @@ struct Entry {
 pub struct DictData {
     trie: crawdad::Trie,
     entries: Vec<Entry>,
+    keys: String,
     values: String,
     /// Characters that begin at least one key; see [`DictData::starts_key`].
     first_chars: CharSet,
@@ -123,26 +125,57 @@ impl DictData {
                 });
             }
         }
-        let mut table = Vec::with_capacity(sorted.len());
+        let pairs = sorted.iter().map(|e| {
+            let default = e.values.first().map(String::as_str).unwrap_or("");
+            (e.key.as_str(), default)
+        });
+        Self::from_sorted_pairs(pairs)
+    }
+
+    /// One dictionary holding the keys of all of `dicts`; on a key present
+    /// in several, the earliest dictionary's value is kept (see `plan.rs`
+    /// for when this equals a group's answer).
+    pub fn merge(dicts: &[&DictData]) -> Result<Self, ParseError> {
+        let mut all: Vec<(&str, &str, usize)> = Vec::new();
+        for (rank, dict) in dicts.iter().enumerate() {
+            all.extend(
+                dict.entries
+                    .iter()
+                    .map(|e| (dict.key_of(e), dict.value_of(e), rank)),
+            );
+        }
+        // Stable by key then rank: the first of equal keys is the earliest.
+        all.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()).then(a.2.cmp(&b.2)));
+        all.dedup_by(|later, earlier| later.0 == earlier.0);
+        Self::from_sorted_pairs(all.into_iter().map(|(k, v, _)| (k, v)))
+    }
+
+    /// Compiles unique keys in byte order with their values.
+    fn from_sorted_pairs<'a>(
+        pairs: impl Iterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Self, ParseError> {
+        let mut table = Vec::new();
+        let mut keys = String::new();
         let mut values = String::new();
-        let mut records = Vec::with_capacity(sorted.len());
+        let mut records = Vec::new();
         let mut first_chars = CharSet::default();
         let mut key_chars = CharSet::default();
         let mut max_key_chars = 0;
-        for (index, entry) in sorted.iter().enumerate() {
-            let default = entry.values.first().map(String::as_str).unwrap_or("");
+        for (index, (key, value)) in pairs.enumerate() {
             table.push(Entry {
-                key_len: to_u32(entry.key.len()),
+                key_start: to_u32(keys.len()),
+                key_len: to_u32(key.len()),
                 value_start: to_u32(values.len()),
-                value_len: to_u32(default.len()),
+                value_len: to_u32(value.len()),
             });
-            values.push_str(default);
-            records.push((entry.key.as_str(), to_u32(index)));
-            if let Some(c) = entry.key.chars().next() {
+            keys.push_str(key);
+            values.push_str(value);
+            records.push((key, to_u32(index)));
+            if let Some(c) = key.chars().next() {
                 first_chars.insert(c);
             }
-            entry.key.chars().for_each(|c| key_chars.insert(c));
-            max_key_chars = max_key_chars.max(entry.key.chars().count());
+            key.chars().for_each(|c| key_chars.insert(c));
+            max_key_chars = max_key_chars.max(key.chars().count());
         }
         let trie = if records.is_empty() {
             // crawdad cannot build an empty trie. A placeholder key whose
@@ -159,6 +192,7 @@ impl DictData {
         Ok(Self {
             trie,
             entries: table,
+            keys,
             values,
             first_chars,
             key_chars,
@@ -208,6 +242,11 @@ impl DictData {
         self.entries.iter().map(|e| self.value_of(e))
     }
 
+    fn key_of(&self, e: &Entry) -> &str {
+        let start = e.key_start as usize;
+        &self.keys[start..start + e.key_len as usize]
+    }
+
     #[inline]
     fn value_of(&self, e: &Entry) -> &str {
         let start = e.value_start as usize;
@@ -235,10 +274,13 @@ impl DictData {
         out.extend_from_slice(&trie);
         push_u32(&mut out, to_u32(self.entries.len()));
         for e in &self.entries {
+            push_u32(&mut out, e.key_start);
             push_u32(&mut out, e.key_len);
             push_u32(&mut out, e.value_start);
             push_u32(&mut out, e.value_len);
         }
+        push_u32(&mut out, to_u32(self.keys.len()));
+        out.extend_from_slice(self.keys.as_bytes());
         push_u32(&mut out, to_u32(self.values.len()));
         out.extend_from_slice(self.values.as_bytes());
         self.first_chars.serialize(&mut out);
@@ -263,22 +305,23 @@ impl DictData {
         let mut entries = Vec::with_capacity(count);
         for _ in 0..count {
             entries.push(Entry {
+                key_start: r.u32()?,
                 key_len: r.u32()?,
                 value_start: r.u32()?,
                 value_len: r.u32()?,
             });
         }
-        let values_len = r.u32()? as usize;
-        let values = std::str::from_utf8(r.take(values_len)?)
-            .map_err(|e| format!("values are not UTF-8: {e}"))?
-            .to_string();
+        let keys = r.utf8()?;
+        let values = r.utf8()?;
+        let inside = |blob: &str, start: u32, len: u32| {
+            let (start, end) = (start as usize, start as usize + len as usize);
+            end <= blob.len() && blob.is_char_boundary(start) && blob.is_char_boundary(end)
+        };
         for e in &entries {
-            let end = e.value_start as usize + e.value_len as usize;
-            if end > values.len()
-                || !values.is_char_boundary(e.value_start as usize)
-                || !values.is_char_boundary(end)
+            if !inside(&keys, e.key_start, e.key_len)
+                || !inside(&values, e.value_start, e.value_len)
             {
-                return Err("entry points outside the values".into());
+                return Err("entry points outside the keys or values".into());
             }
         }
         let first_chars = CharSet::deserialize(&mut r)?;
@@ -290,6 +333,7 @@ impl DictData {
         Ok(Self {
             trie,
             entries,
+            keys,
             values,
             first_chars,
             key_chars,
@@ -404,6 +448,13 @@ impl<'a> Reader<'a> {
         let (head, tail) = self.0.split_at(n);
         self.0 = tail;
         Ok(head)
+    }
+
+    fn utf8(&mut self) -> Result<String, String> {
+        let len = self.u32()? as usize;
+        std::str::from_utf8(self.take(len)?)
+            .map(str::to_string)
+            .map_err(|e| format!("text blob is not UTF-8: {e}"))
     }
 
     fn u32(&mut self) -> Result<u32, String> {

@@ -129,15 +129,6 @@ impl Matcher {
         }
     }
 
-    /// The value of `text` if the match at its start covers all of it
-    /// (segments from [`Matcher::segment`] are either keys or unmatched).
-    pub fn match_whole<'d>(&'d self, text: &str, first: char) -> Option<&'d str> {
-        match self.match_at(text, first) {
-            Some((len, value)) if len == text.len() => Some(value),
-            _ => None,
-        }
-    }
-
     /// Length of the unmatched run starting at the beginning of `text`,
     /// whose first character (`first`) has just failed to match: that
     /// character, or the ideographic description sequence it opens, plus
@@ -172,17 +163,23 @@ impl Matcher {
     }
 
     /// Forward maximum matching segmentation (upstream
-    /// `MaxMatchSegmentation`): calls `emit` with each segment in order.
-    pub fn segment<'t>(&self, text: &'t str, mut emit: impl FnMut(&'t str)) {
+    /// `MaxMatchSegmentation`): calls `emit` with each segment in order, and
+    /// the matched key's value for segments that are keys (`None` for the
+    /// unmatched runs between them).
+    pub fn segment<'t, 'd>(
+        &'d self,
+        text: &'t str,
+        mut emit: impl FnMut(&'t str, Option<&'d str>),
+    ) {
         let mut pos = 0;
         let mut pending = 0;
         while let Some(first) = text[pos..].chars().next() {
             let rest = &text[pos..];
-            if let Some((len, _)) = self.match_at(rest, first) {
+            if let Some((len, value)) = self.match_at(rest, first) {
                 if pending < pos {
-                    emit(&text[pending..pos]);
+                    emit(&text[pending..pos], None);
                 }
-                emit(&rest[..len]);
+                emit(&rest[..len], Some(value));
                 pos += len;
                 pending = pos;
             } else {
@@ -190,7 +187,7 @@ impl Matcher {
             }
         }
         if pending < pos {
-            emit(&text[pending..pos]);
+            emit(&text[pending..pos], None);
         }
     }
 }
@@ -199,9 +196,37 @@ impl Matcher {
 #[derive(Debug, Clone)]
 pub struct Stage {
     /// `None` means the whole text is one segment (the normalization stage).
-    pub segmentation: Option<Matcher>,
+    segmentation: Option<Matcher>,
     /// The conversions, in order.
-    pub chain: Vec<Matcher>,
+    chain: Vec<Matcher>,
+    /// Set when the first conversion can reuse the segmentation's lookups.
+    fused: Option<Fused>,
+}
+
+/// The first conversion's dictionary is the segmentation's dictionary
+/// followed by one-character dictionaries (`rest`), merged (s2tw, s2twp,
+/// s2hk, s2hkp: segmentation by STPhrases, then STPhrases + STCharacters).
+/// Then, exactly:
+/// * a segment that is a key converts to the value the segmentation found
+///   (the key is a whole-segment match, and the segmentation's dictionaries
+///   come first in the merge, so they supply the value);
+/// * in an unmatched run every position was tried by the segmentation and
+///   matched no key of its dictionaries, so only `rest` can match there
+///   (`None`: nothing can; the run is copied). Positions inside an
+///   ideographic description sequence were skipped, not tried, so a run
+///   holding an operator takes the full first conversion instead.
+#[derive(Debug, Clone)]
+pub struct Fused {
+    /// The one-character dictionaries after the segmentation's, if any.
+    pub rest: Option<Matcher>,
+}
+
+/// How the first conversion of a segment is computed.
+#[derive(Clone, Copy)]
+enum First<'a> {
+    Full,
+    Value(&'a str),
+    Rest(Option<&'a Matcher>),
 }
 
 /// Scratch buffers reused across segments of one call.
@@ -212,36 +237,67 @@ struct Scratch {
 }
 
 impl Stage {
+    /// A stage; `fused` as described on [`Fused`] (the caller proves it).
+    pub fn new(segmentation: Option<Matcher>, chain: Vec<Matcher>, fused: Option<Fused>) -> Self {
+        let fused = fused.filter(|_| segmentation.is_some() && !chain.is_empty());
+        Self {
+            segmentation,
+            chain,
+            fused,
+        }
+    }
+
     /// Converts `text`, appending the result to `out`.
     pub fn run(&self, text: &str, out: &mut String) {
         let mut scratch = Scratch::default();
         match &self.segmentation {
-            None => self.run_chain(text, out, &mut scratch),
-            Some(seg) => seg.segment(text, |s| self.run_chain(s, out, &mut scratch)),
+            None => self.run_chain(text, First::Full, out, &mut scratch),
+            Some(seg) => seg.segment(text, |s, value| {
+                let first = match (&self.fused, value) {
+                    (None, _) => First::Full,
+                    (Some(_), Some(value)) => First::Value(value),
+                    (Some(f), None) if !s.chars().any(is_ids_operator) => {
+                        First::Rest(f.rest.as_ref())
+                    }
+                    (Some(_), None) => First::Full,
+                };
+                self.run_chain(s, first, out, &mut scratch);
+            }),
         }
     }
 
     /// Upstream `ConversionChain::AppendConvertedSegment`.
-    fn run_chain(&self, segment: &str, out: &mut String, scratch: &mut Scratch) {
-        match self.chain.as_slice() {
-            [] => out.push_str(segment),
-            [only] => only.convert_segment(segment, out),
-            [first, middle @ .., last] => {
-                scratch.a.clear();
-                first.convert_segment(segment, &mut scratch.a);
-                for step in middle {
-                    scratch.b.clear();
-                    step.convert_segment(&scratch.a, &mut scratch.b);
-                    std::mem::swap(&mut scratch.a, &mut scratch.b);
-                }
-                last.convert_segment(&scratch.a, out);
-            }
+    fn run_chain(&self, segment: &str, first: First<'_>, out: &mut String, scratch: &mut Scratch) {
+        let Some((head, tail)) = self.chain.split_first() else {
+            out.push_str(segment);
+            return;
+        };
+        let apply_head = |dst: &mut String| match first {
+            First::Full => head.convert_segment(segment, dst),
+            First::Value(value) => dst.push_str(value),
+            First::Rest(Some(rest)) => rest.convert_segment(segment, dst),
+            First::Rest(None) => dst.push_str(segment),
+        };
+        let Some((last, middle)) = tail.split_last() else {
+            apply_head(out);
+            return;
+        };
+        scratch.a.clear();
+        apply_head(&mut scratch.a);
+        for step in middle {
+            scratch.b.clear();
+            step.convert_segment(&scratch.a, &mut scratch.b);
+            std::mem::swap(&mut scratch.a, &mut scratch.b);
         }
+        last.convert_segment(&scratch.a, out);
     }
 
     /// Visits every matcher of the stage.
     pub fn matchers(&self) -> impl Iterator<Item = &Matcher> {
-        self.segmentation.iter().chain(self.chain.iter())
+        self.segmentation
+            .iter()
+            .chain(self.chain.iter())
+            .chain(self.fused.iter().filter_map(|f| f.rest.as_ref()))
     }
 }
 
@@ -351,7 +407,7 @@ mod tests {
     fn segmentation_gathers_unmatched_runs() {
         let m = Matcher::new(leaf("中国\tx\n"));
         let mut segs = Vec::new();
-        m.segment("我爱中国人民中国", |s| segs.push(s));
+        m.segment("我爱中国人民中国", |s, _| segs.push(s));
         assert_eq!(segs, ["我爱", "中国", "人民", "中国"]);
     }
 

@@ -27,6 +27,7 @@ use std::sync::Arc;
 pub mod config;
 pub mod dict_data;
 pub mod engine;
+pub mod plan;
 pub mod stream;
 
 pub(crate) mod builtin;
@@ -179,10 +180,17 @@ impl ConverterBuilder {
     fn finish(self, name: String, stages: Vec<Stage>) -> Converter {
         let user = match self.user_dicts.len() {
             0 => None,
-            1 => Some(Matcher::new(DictNode::Leaf(Arc::clone(&self.user_dicts[0])))),
+            1 => Some(Matcher::new(DictNode::Leaf(Arc::clone(
+                &self.user_dicts[0],
+            )))),
             _ => Some(Matcher::new(DictNode::Group {
                 policy: engine::MatchPolicy::ShortCircuit,
-                children: self.user_dicts.iter().cloned().map(DictNode::Leaf).collect(),
+                children: self
+                    .user_dicts
+                    .iter()
+                    .cloned()
+                    .map(DictNode::Leaf)
+                    .collect(),
             })),
         };
         let mut key_chars = CharSet::default();
@@ -246,12 +254,9 @@ impl Converter {
     pub fn convert_into(&self, text: &str, out: &mut String) {
         match &self.inner.user {
             None => self.run_stages(text, out),
-            Some(user) => user.segment(text, |seg| {
-                let first = seg.chars().next().unwrap_or('\0');
-                match user.match_whole(seg, first) {
-                    Some(value) => out.push_str(value),
-                    None => self.run_stages(seg, out),
-                }
+            Some(user) => user.segment(text, |seg, value| match value {
+                Some(value) => out.push_str(value),
+                None => self.run_stages(seg, out),
             }),
         }
     }

@@ -49,8 +49,6 @@ pub fn convert_stream(
 ) -> Result<StreamStats, StreamError> {
     let mut stats = StreamStats::default();
     let mut pending: Vec<u8> = Vec::with_capacity(BLOCK * 2);
-    // Bytes of `pending` already known to be valid UTF-8.
-    let mut valid = 0usize;
     // Absolute offset of pending[0] in the input.
     let mut base = 0u64;
     let mut out = String::with_capacity(BLOCK * 2);
@@ -63,18 +61,22 @@ pub fn convert_stream(
         stats.bytes_in += n as u64;
         eof = n == 0;
 
-        valid += match std::str::from_utf8(&pending[valid..]) {
-            Ok(s) => s.len(),
-            Err(e) if e.error_len().is_none() && !eof => e.valid_up_to(),
+        // Validate once, up to the last complete character unless at the end
+        // (a block boundary may split one).
+        let end = if eof {
+            pending.len()
+        } else {
+            char_boundary_before(&pending)
+        };
+        let text = match std::str::from_utf8(&pending[..end]) {
+            Ok(text) => text,
             Err(e) => {
                 return Err(Error::InvalidUtf8 {
-                    offset: base + (valid + e.valid_up_to()) as u64,
+                    offset: base + e.valid_up_to() as u64,
                 }
                 .into())
             }
         };
-        // SAFETY-free: validated just above.
-        let text = std::str::from_utf8(&pending[..valid]).expect("validated");
         let cut = if eof {
             text.len()
         } else {
@@ -85,14 +87,41 @@ pub fn convert_stream(
         };
         out.clear();
         converter.convert_into(&text[..cut], &mut out);
-        writer.write_all(out.as_bytes()).map_err(StreamError::Write)?;
+        writer
+            .write_all(out.as_bytes())
+            .map_err(StreamError::Write)?;
         stats.bytes_out += out.len() as u64;
         pending.drain(..cut);
-        valid -= cut;
         base += cut as u64;
     }
     writer.flush().map_err(StreamError::Write)?;
     Ok(stats)
+}
+
+/// The start of the last character of `bytes` if that character may be
+/// incomplete; otherwise `bytes.len()`. Invalid bytes are left for the
+/// validator to report.
+fn char_boundary_before(bytes: &[u8]) -> usize {
+    // Walk back over at most three continuation bytes to a lead byte.
+    let mut i = bytes.len();
+    while i > 0 && bytes.len() - i < 4 {
+        i -= 1;
+        let b = bytes[i];
+        if b & 0xC0 != 0x80 {
+            let need = match b {
+                0x00..=0x7F => 1,
+                0xC0..=0xDF => 2,
+                0xE0..=0xEF => 3,
+                _ => 4,
+            };
+            return if bytes.len() - i >= need {
+                bytes.len()
+            } else {
+                i
+            };
+        }
+    }
+    bytes.len()
 }
 
 /// Fills `buf` as far as the reader allows; returns 0 only at end of input.

@@ -3,9 +3,9 @@
 */
 
 use std::fs::File;
-use std::io::{self, BufWriter, Read};
 #[cfg(feature = "libopencc")]
 use std::io::Write;
+use std::io::{self, BufWriter, Read};
 
 use anyhow::{bail, Context, Result};
 use zhtidy::convert::stream::{convert_stream, StreamError};
@@ -29,22 +29,30 @@ pub fn run(args: &ConvertArgs) -> Result<()> {
         .as_ref()
         .map_or_else(|| "<stdin>".to_string(), |p| p.display().to_string());
     let reader: Box<dyn Read> = match &args.input {
-        Some(path) => Box::new(File::open(path).with_context(|| format!("cannot open {}", path.display()))?),
+        Some(path) => {
+            Box::new(File::open(path).with_context(|| format!("cannot open {}", path.display()))?)
+        }
         None => Box::new(io::stdin().lock()),
     };
     match &args.output {
         None => {
             let stdout = io::stdout().lock();
-            let result = convert_stream(&converter, reader, BufWriter::with_capacity(1 << 16, stdout));
+            let result = convert_stream(
+                &converter,
+                reader,
+                BufWriter::with_capacity(1 << 16, stdout),
+            );
             finish(result, &input_name, "<stdout>")
         }
         Some(path) => {
-            let file = AtomicFile::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+            let file = AtomicFile::create(path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
             let mut writer = BufWriter::with_capacity(1 << 16, file);
             let result = convert_stream(&converter, reader, &mut writer);
             finish(result, &input_name, &path.display().to_string())?;
             let file = writer.into_inner().map_err(|e| e.into_error())?;
-            file.commit().with_context(|| format!("cannot replace {}", path.display()))
+            file.commit()
+                .with_context(|| format!("cannot replace {}", path.display()))
         }
     }
 }
@@ -79,18 +87,27 @@ fn libopencc(args: &ConvertArgs) -> Result<()> {
         Some(p) => File::open(p)
             .and_then(|mut f| f.read_to_end(&mut input))
             .with_context(|| format!("cannot read {}", p.display()))?,
-        None => io::stdin().read_to_end(&mut input).context("cannot read <stdin>")?,
+        None => io::stdin()
+            .read_to_end(&mut input)
+            .context("cannot read <stdin>")?,
     };
     let text = String::from_utf8(input).map_err(|e| {
-        anyhow::anyhow!("invalid UTF-8 at byte offset {}", e.utf8_error().valid_up_to())
+        anyhow::anyhow!(
+            "invalid UTF-8 at byte offset {}",
+            e.utf8_error().valid_up_to()
+        )
     })?;
     let out = cc.convert(&text);
     match &args.output {
-        None => io::stdout().lock().write_all(out.as_bytes()).context("cannot write <stdout>"),
+        None => io::stdout()
+            .lock()
+            .write_all(out.as_bytes())
+            .context("cannot write <stdout>"),
         Some(path) => {
             let mut f = AtomicFile::create(path)?;
             f.write_all(out.as_bytes())?;
-            f.commit().with_context(|| format!("cannot replace {}", path.display()))
+            f.commit()
+                .with_context(|| format!("cannot replace {}", path.display()))
         }
     }
 }
