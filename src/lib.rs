@@ -25,5 +25,6 @@ layer over it.
 pub mod convert;
 pub mod decode;
 pub mod fix;
+pub mod pipeline;
 pub mod strip;
 pub mod write;

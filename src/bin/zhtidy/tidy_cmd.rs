@@ -1,0 +1,154 @@
+/*!
+The default command, `zhtidy [OPTIONS] [PATH|-]`: reads one article, runs
+the pipeline (strip → convert today; decode and fix plug in as they land),
+prints the result to standard output and, with `--explain`, every removal
+to standard error as `PATH:LINE: rule-id: text`.
+
+Input must be UTF-8 until the decode stage lands; anything else is an error
+that names the file and the byte offset. Several paths at once are a usage
+error for now (bulk mode is its own issue).
+*/
+
+use std::fs;
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use serde_json::json;
+use zhtidy::pipeline::{Pipeline, Source, Target, Tidied};
+use zhtidy::strip::StripOptions;
+
+use crate::args::{OutputFormat, SourceArg, TargetArg, TidyArgs};
+
+/// Where the text came from.
+enum Input {
+    Stdin,
+    File(PathBuf),
+}
+
+impl Input {
+    fn name(&self) -> String {
+        match self {
+            Input::Stdin => "<stdin>".to_string(),
+            Input::File(p) => p.display().to_string(),
+        }
+    }
+}
+
+pub fn run(args: &TidyArgs) -> Result<()> {
+    let input = match args.paths.as_slice() {
+        [] if io::stdin().is_terminal() => {
+            bail!("no input: give a PATH, or `-` / a pipe for standard input (zhtidy --help)")
+        }
+        [] => Input::Stdin,
+        [p] if p.as_os_str() == "-" => Input::Stdin,
+        [p] => Input::File(p.clone()),
+        _ => bail!(
+            "{} paths given: this zhtidy cleans one article at a time (PATH or -); bulk mode is not built yet",
+            args.paths.len()
+        ),
+    };
+    let pipeline = build_pipeline(args)?;
+
+    let name = input.name();
+    let bytes = match &input {
+        Input::Stdin => {
+            let mut buf = Vec::new();
+            io::stdin()
+                .lock()
+                .read_to_end(&mut buf)
+                .context("cannot read <stdin>")?;
+            buf
+        }
+        Input::File(p) => fs::read(p).with_context(|| format!("cannot read {}", p.display()))?,
+    };
+    // DECODE STAGE: replaces this once it lands.
+    let text = String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{name}: not valid UTF-8 (first bad byte at offset {}); only UTF-8 input is supported until the decode stage lands",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+
+    let tidied = pipeline.run(&text);
+    if let Some(refusal) = &tidied.strip_refused {
+        eprintln!("zhtidy: {name}: strip: {refusal}");
+    }
+    if args.explain {
+        let mut err = io::stderr().lock();
+        for r in &tidied.removals {
+            writeln!(err, "{name}:{}: {}: {}", r.line, r.rule, r.text)?;
+        }
+    }
+    let mut out = io::stdout().lock();
+    match args.output_format {
+        OutputFormat::Text => out
+            .write_all(tidied.text.as_bytes())
+            .context("cannot write <stdout>")?,
+        OutputFormat::Json => {
+            let mut json = serde_json::to_string_pretty(&to_json(&name, &tidied))?;
+            json.push('\n');
+            out.write_all(json.as_bytes())
+                .context("cannot write <stdout>")?;
+        }
+    }
+    out.flush().context("cannot write <stdout>")
+}
+
+fn build_pipeline(args: &TidyArgs) -> Result<Pipeline> {
+    let mut builder = Pipeline::builder();
+    if !args.no_strip {
+        builder = builder.strip(StripOptions {
+            disable: args.disable.clone(),
+            enable: args.enable.clone(),
+            rule_files: args.strip_rules.clone(),
+            max_removed_share: args.max_removed_share,
+            no_builtin_rules: false,
+        });
+    } else if !args.disable.is_empty() || !args.enable.is_empty() || !args.strip_rules.is_empty() {
+        bail!("--disable, --enable and --strip-rules configure strip, which --no-strip turns off");
+    }
+    // FIX STAGE: `if !args.no_fix { builder = builder.fix(...) }` once it exists.
+    if let Some(to) = args.to {
+        builder = builder.convert(target(to), args.from.map(source));
+    }
+    Ok(builder.build()?)
+}
+
+fn target(t: TargetArg) -> Target {
+    match t {
+        TargetArg::S => Target::S,
+        TargetArg::T => Target::T,
+        TargetArg::Tw => Target::Tw,
+        TargetArg::Twp => Target::Twp,
+        TargetArg::Hk => Target::Hk,
+        TargetArg::Hkp => Target::Hkp,
+        TargetArg::Jp => Target::Jp,
+    }
+}
+
+fn source(s: SourceArg) -> Source {
+    match s {
+        SourceArg::S => Source::S,
+        SourceArg::T => Source::T,
+        SourceArg::Tw => Source::Tw,
+        SourceArg::Hk => Source::Hk,
+        SourceArg::Jp => Source::Jp,
+    }
+}
+
+fn to_json(name: &str, t: &Tidied<'_>) -> serde_json::Value {
+    json!({
+        "path": name,
+        "text": t.text,
+        "removals": t.removals,
+        "strip_refused": t.strip_refused.as_ref().map(|r| json!({
+            "would_remove": r.would_remove,
+            "lines": r.lines,
+            "max_share": r.max_share,
+            "message": r.to_string(),
+        })),
+        "script": t.script,
+        "converted_with": t.converted_with,
+    })
+}

@@ -1,0 +1,211 @@
+/*!
+The default command (`zhtidy [OPTIONS] [PATH|-]`) end to end: the real
+sample against its golden output, `--explain`, JSON output, stdin, stage
+switches, conversion choice and usage errors.
+*/
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn sample() -> PathBuf {
+    root().join("examples/reposted-article.zh-Hant.txt")
+}
+
+fn zhtidy(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zhtidy"))
+        .args(args)
+        .current_dir(root())
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("zhtidy runs");
+    if let Some(bytes) = stdin {
+        child.stdin.take().unwrap().write_all(bytes).unwrap();
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+#[test]
+fn sample_file_gives_the_golden_output_and_explains_each_removal() {
+    let out = zhtidy(
+        &["examples/reposted-article.zh-Hant.txt", "--explain"],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let golden =
+        std::fs::read_to_string(root().join("tests/fixtures/pipeline/reposted-article.strip.txt"))
+            .unwrap();
+    assert_eq!(text(&out.stdout), golden);
+    let stderr = text(&out.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 10, "{stderr}");
+    assert_eq!(lines[0], "examples/reposted-article.zh-Hant.txt:3: header-meta-line: 來源: 編輯:匿名 發表時間:2024-10-01 00:53:48 熱度:1");
+    assert_eq!(
+        lines[5],
+        "examples/reposted-article.zh-Hant.txt:87: caption-credit-suffix: 圖源:胡潤百富"
+    );
+    assert!(lines[9]
+        .starts_with("examples/reposted-article.zh-Hant.txt:161: disclaimer-labelled: 鄭重聲明"));
+}
+
+#[test]
+fn stdin_with_dash_or_a_pipe() {
+    let input = std::fs::read(sample()).unwrap();
+    let a = zhtidy(&["-"], Some(&input));
+    let b = zhtidy(&[], Some(&input));
+    assert!(a.status.success() && b.status.success());
+    assert_eq!(a.stdout, b.stdout);
+    assert!(a.stdout.len() < input.len());
+}
+
+#[test]
+fn json_output_holds_text_and_removals() {
+    let out = zhtidy(
+        &["--output-format", "json", &sample().display().to_string()],
+        None,
+    );
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let removals = v["removals"].as_array().unwrap();
+    assert_eq!(removals.len(), 10);
+    assert_eq!(removals[1]["rule"], "header-lead-excerpt");
+    assert_eq!(removals[1]["line"], 5);
+    // The removals put back into the text give the input again.
+    let input = std::fs::read_to_string(sample()).unwrap();
+    assert_eq!(rebuild(v["text"].as_str().unwrap(), removals), input);
+}
+
+/// Independent of the library: lay each `deleted` back at its input offset.
+fn rebuild(output: &str, removals: &[serde_json::Value]) -> String {
+    let mut input = String::new();
+    let mut out_pos = 0;
+    for r in removals {
+        let at = r["at"].as_u64().unwrap() as usize;
+        let piece = r["deleted"].as_str().unwrap();
+        let take = at - input.len();
+        input.push_str(&output[out_pos..out_pos + take]);
+        out_pos += take;
+        input.push_str(piece);
+    }
+    input.push_str(&output[out_pos..]);
+    input
+}
+
+#[test]
+fn no_strip_keeps_the_text() {
+    let input = std::fs::read(sample()).unwrap();
+    let out = zhtidy(&["--no-strip", "-"], Some(&input));
+    assert!(out.status.success());
+    assert_eq!(out.stdout, input);
+}
+
+#[test]
+fn disable_a_rule_or_family() {
+    let out = zhtidy(
+        &[
+            "--disable",
+            "inline_expand_fulltext",
+            "--disable",
+            "caption-credit-suffix",
+            &sample().display().to_string(),
+        ],
+        None,
+    );
+    assert!(out.status.success());
+    let s = text(&out.stdout);
+    assert!(s.contains("\n展开全文\n"));
+    assert!(s.contains("位列第三 圖源:胡潤百富"));
+    let bad = zhtidy(
+        &["--disable", "nope", &sample().display().to_string()],
+        None,
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("no rule or family is called \"nope\""));
+}
+
+#[test]
+fn to_chooses_the_config_from_the_input_script() {
+    let out = zhtidy(
+        &["--to", "s", "--output-format", "json", "-"],
+        Some("這是一篇繁體中文的文章。\n".as_bytes()),
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["script"], "traditional");
+    assert_eq!(v["converted_with"], serde_json::json!(["t2s"]));
+    assert_eq!(v["text"], "这是一篇繁体中文的文章。\n");
+
+    let out = zhtidy(
+        &["--to", "tw", "-"],
+        Some("软件开发需要耐心。\n".as_bytes()),
+    );
+    assert_eq!(text(&out.stdout), "軟件開發需要耐心。\n");
+    let out = zhtidy(
+        &["--to", "twp", "-"],
+        Some("软件开发需要耐心。\n".as_bytes()),
+    );
+    assert_eq!(text(&out.stdout), "軟體開發需要耐心。\n");
+
+    let out = zhtidy(
+        &["--to", "s", "--from", "tw", "--output-format", "json", "-"],
+        Some("軟體\n".as_bytes()),
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["converted_with"], serde_json::json!(["tw2s"]));
+}
+
+#[test]
+fn usage_errors() {
+    let two = zhtidy(&["a.txt", "b.txt"], None);
+    assert_eq!(two.status.code(), Some(2));
+    assert!(text(&two.stderr).contains("2 paths given"));
+
+    let missing = zhtidy(&["no-such-file.txt"], None);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(text(&missing.stderr).contains("no-such-file.txt"));
+
+    let bad = zhtidy(&["-"], Some(b"abc\xff\xfe"));
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("<stdin>: not valid UTF-8 (first bad byte at offset 3)"));
+
+    let from_alone = zhtidy(&["--from", "s", "-"], Some(b"x"));
+    assert_eq!(from_alone.status.code(), Some(2));
+}
+
+#[test]
+fn safety_limit_is_reported() {
+    let out = zhtidy(
+        &["-"],
+        Some("来源：晨光日报\n作者：李小满\n展开全文\n正文只有这一句话而已。\n".as_bytes()),
+    );
+    assert!(out.status.success());
+    assert_eq!(
+        text(&out.stdout),
+        "来源：晨光日报\n作者：李小满\n展开全文\n正文只有这一句话而已。\n"
+    );
+    assert!(
+        text(&out.stderr).contains("<stdin>: strip: rules matched 3 of 4 non-blank lines"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn convert_subcommand_still_works() {
+    let out = zhtidy(&["convert", "--config", "s2t"], Some("简体".as_bytes()));
+    assert!(out.status.success());
+    assert_eq!(text(&out.stdout), "簡體");
+}
