@@ -26,7 +26,7 @@ use zhtidy::strip::StripOptions;
 
 let p = Pipeline::builder().strip(StripOptions::default()).convert(Target::Tw, None).build().unwrap();
 let out = p.run("展开全文\n软件开发的第一步是理解需求，这一点所有人都同意。\n");
-assert_eq!(out.text, "軟體開發的第一步是理解需求，這一點所有人都同意。\n");
+assert_eq!(out.text, "軟件開發的第一步是理解需求，這一點所有人都同意。\n");
 assert_eq!(out.converted_with, ["s2tw"]);
 ```
 */
