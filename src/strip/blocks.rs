@@ -194,7 +194,13 @@ pub fn plan(rules: &[Rule], text: &str) -> Plan {
         }
     }
 
-    // Weak matches need a strong one in the same block.
+    // Weak matches need a strong one in the same block, and never take
+    // the first line (the title).
+    if let Some(first) = (0..n).find(|&i| !lines[i].blank) {
+        if hits[first].is_some_and(|k| rules[k].weak) {
+            hits[first] = None;
+        }
+    }
     for range in [0..header_end, footer_start..n] {
         let strong = range
             .clone()

@@ -50,7 +50,7 @@ fn header_meta_byline_and_footer_go() {
         [
             "header-meta-line",
             "header-byline",
-            "footer-source-url",
+            "header-source-line",
             "disclaimer-labelled"
         ]
     );
@@ -225,4 +225,14 @@ fn user_rule_files_add_rules() {
 fn stripper_is_send_sync_clone() {
     fn check<T: Send + Sync + Clone>() {}
     check::<Stripper>();
+}
+
+#[test]
+fn weak_rules_never_take_the_title() {
+    let input = format!("2024年3月2日\n\n来源：晨光日报\n\n{P1}\n\n{P2}\n\n{P3}\n");
+    let (text, rules) = run(&input);
+    assert_eq!(rules, ["header-source-line"]);
+    assert!(text.starts_with("2024年3月2日\n\n"));
+    let input = format!("高温下的城市\n\n2024年3月2日\n\n来源：晨光日报\n\n{P1}\n\n{P2}\n\n{P3}\n");
+    assert_eq!(run(&input).1, ["header-bare-date", "header-source-line"]);
 }
