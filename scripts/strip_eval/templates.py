@@ -7,6 +7,8 @@ Everything random comes from the `rng` passed in, so a seed gives the same
 set every time.
 """
 
+import sys
+
 SITE_HEAD = ["晨光", "山海", "东方", "新视界", "蓝鲸", "金融界", "南风", "北辰", "星河", "云端", "前沿", "青柠", "知新", "观潮", "远见", "光锥", "极客", "深蓝"]
 SITE_TAIL = ["日报", "网", "科技", "财经", "观察", "资讯", "周刊", "新闻", "笔记", "研究院", "时报", "智能", "在线"]
 SURNAMES = "王李张刘陈杨黄赵周吴徐孙马朱胡郭何林罗高郑梁谢宋唐韩冯"
@@ -247,7 +249,9 @@ def widen(rng, line, halfwidth):
     return line
 
 
-def make_document(rng, index, script, pools):
+def make_document(rng, index, script, pools, heldout=None):
+    """One document; `heldout` (a module) swaps in other boilerplate wording."""
+    T = heldout or sys.modules[__name__]
     title = next(pools["titles"])
     n_body = rng.randint(6, 12)
     paras = []
@@ -267,19 +271,19 @@ def make_document(rng, index, script, pools):
             body.append({"text": next(pools["titles"]), "label": "heading", "family": "subheading"})
         if k > 0 and rng.random() < 0.18:
             if rng.random() < 0.3:
-                text, keep = i_caption(rng, next(pools["titles"]))
+                text, keep = T.i_caption(rng, next(pools["titles"]))
                 body.append({"text": text, "label": "caption", "keep": keep, "family": "caption_photo_credit", "other_script": rng.random() < 0.2})
             else:
-                body.append(bp(i_line(rng), "inline", rng))
+                body.append(bp(T.i_line(rng), "inline", rng))
         body.append(p)
 
     header = []
-    for f in rng.sample(HEADER, rng.choice([0, 1, 1, 2, 2, 3])):
+    for f in rng.sample(T.HEADER, rng.choice([0, 1, 1, 2, 2, 3])):
         header.append(bp(f(rng), f.__name__, rng))
     first_text = paras[0]["text"]
     r = rng.random()
     if r < 0.3:
-        byline = h_byline(rng) if rng.random() < 0.3 else None
+        byline = T.h_byline(rng) if rng.random() < 0.3 else None
         header.append(bp(lead_excerpt(rng, first_text, byline), "lead_excerpt", rng, 0.0))
         if byline:
             header.append(bp(byline, "h_byline", rng, 0.0))
@@ -292,11 +296,11 @@ def make_document(rng, index, script, pools):
         if kind < 0.25:
             footer += [bp(t, "source_block", rng) for t in f_source_block(rng, title)]
         elif kind < 0.6:
-            footer.append(bp(f_disclaimer(rng), "disclaimer", rng))
+            footer.append(bp(T.f_disclaimer(rng), "disclaimer", rng))
         else:
-            footer.append(bp(f_single(rng, title), "footer_line", rng))
+            footer.append(bp(T.f_single(rng, title), "footer_line", rng))
     if rng.random() < 0.15:
-        footer.append(bp(rng.choice(RELATED_HEADS), "related", rng, 0.0))
+        footer.append(bp(rng.choice(T.RELATED_HEADS), "related", rng, 0.0))
         for _ in range(rng.randint(2, 3)):
             footer.append(bp(rng.choice(["· ", "", "- "]) + next(pools["titles"]), "related", rng, 0.0))
 
