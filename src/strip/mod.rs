@@ -12,9 +12,12 @@ module decides *where* they may act:
   header-rule match extends the header; the first line of prose that no
   rule matches ends the scan;
 - the **footer** is found the same way, scanning up from the end;
-- **inline** rules act on whole lines inside the body, **anywhere** rules
-  on whole lines everywhere, **caption-suffix** rules cut a credit off the
-  end of a short line.
+- **inline** rules act on whole lines wherever they are, **anywhere**
+  rules too and they also count when the header and footer are searched
+  for; **caption-suffix** rules cut a credit off the end of a short line;
+- a **weak** rule (标题: in a footer, a bare date in a header) acts only
+  when a strong rule matched in the same block, and never on the first
+  line (the title).
 
 A rule only ever matches a whole line (or a caption's tail), and every rule
 has a length limit, so prose that merely contains a trigger word (收入来源,

@@ -41,12 +41,14 @@ pub enum Zone {
     Header,
     /// After the article body ends (source footers, disclaimers…).
     Footer,
-    /// Any whole line inside the body (UI buttons, image credits).
+    /// Any whole line, wherever it is (UI buttons, image credits); such a
+    /// line does not by itself make a header or a footer.
     Inline,
     /// The end of a line anywhere: a credit glued to a caption is cut off,
     /// the caption stays.
     CaptionSuffix,
-    /// Any whole line anywhere: header, body or footer.
+    /// Any whole line, wherever it is, and it counts as a header or
+    /// footer line when those are searched for.
     Anywhere,
 }
 
@@ -231,12 +233,6 @@ impl Rule {
                 )
             })
             .min()
-    }
-
-    /// Whether the rule may act in a zone.
-    pub fn acts_in(&self, zone: Zone) -> bool {
-        self.zones.contains(&zone)
-            || (self.zones.contains(&Zone::Anywhere) && zone != Zone::CaptionSuffix)
     }
 }
 
