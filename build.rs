@@ -104,6 +104,11 @@ fn main() {
         )
         .expect("write to String");
     }
+    generated.push_str("];\n\n/// Longest key in characters of each bundled dictionary.\n");
+    generated.push_str("pub static MAX_KEY_CHARS: &[(&str, usize)] = &[\n");
+    for (name, dict) in &dicts {
+        writeln!(generated, "    ({name:?}, {}),", dict.max_key_chars()).expect("write to String");
+    }
     generated.push_str("];\n\n/// Bundled OpenCC configs: (name without `.json`, JSON text).\n");
     generated.push_str("pub static CONFIGS: &[(&str, &str)] = &[\n");
     for name in pinned.keys().filter(|n| n.starts_with("config/")) {

@@ -13,15 +13,33 @@ use std::process::Command;
 
 #[test]
 fn libopencc_engine_converts_the_sample() {
-    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/reposted-article.zh-Hant.txt");
+    let sample = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/reposted-article.zh-Hant.txt"
+    );
     let out = Command::new(env!("CARGO_BIN_EXE_zhtidy"))
-        .args(["convert", "--engine", "libopencc", "--config", "t2s", "-i", sample])
+        .args([
+            "convert",
+            "--engine",
+            "libopencc",
+            "--config",
+            "t2s",
+            "-i",
+            sample,
+        ])
         .output()
         .expect("run zhtidy");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).expect("UTF-8 output");
     let input = std::fs::read_to_string(sample).unwrap();
     assert_eq!(text.lines().count(), input.lines().count());
-    assert!(input.contains("權力的遊戲") && text.contains("权力的游戏"), "{text}");
+    assert!(
+        input.contains("權力的遊戲") && text.contains("权力的游戏"),
+        "{text}"
+    );
     assert!(!text.contains("權力"), "Traditional left over");
 }

@@ -28,13 +28,23 @@ pub fn dict(file_name: &str) -> Option<Arc<DictData>> {
     let slot = &LOADED[index];
     Some(Arc::clone(slot.get_or_init(|| {
         let blob = generated::DICTS[index].1;
-        // The blob was written by build.rs from pinned data in this very
-        // build; failing to read it back is a bug, not an input error.
+        // SAFETY: the blob was written by build.rs, in this very build, with
+        // `DictData::serialize` from the same source; failing to read it
+        // back is a bug, not an input error.
+        let loaded = unsafe { DictData::deserialize_trusted(blob) };
         Arc::new(
-            DictData::deserialize(blob)
-                .unwrap_or_else(|e| panic!("bundled dictionary {file_name} is corrupt: {e}")),
+            loaded.unwrap_or_else(|e| panic!("bundled dictionary {file_name} is corrupt: {e}")),
         )
     })))
+}
+
+/// The longest key (in characters) of a bundled dictionary, without
+/// loading it.
+pub fn max_key_chars(file_name: &str) -> Option<usize> {
+    generated::MAX_KEY_CHARS
+        .iter()
+        .find(|(n, _)| *n == file_name)
+        .map(|(_, len)| *len)
 }
 
 /// The JSON text of a bundled config, by name with or without `.json`.
@@ -55,6 +65,15 @@ pub fn dict_names() -> impl Iterator<Item = &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_embedded_blob_passes_the_checked_reader() {
+        for (name, blob) in generated::DICTS {
+            let dict = DictData::deserialize(blob).unwrap_or_else(|e| panic!("{name}: {e}"));
+            dict.check_automaton()
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+    }
 
     #[test]
     fn every_config_is_bundled_and_every_dictionary_loads() {

@@ -113,8 +113,10 @@ pub(crate) fn parse(json: &str, src: &Source<'_>, opts: LoadOptions) -> Result<V
 /// Loads dictionaries as a config names them and turns plans into matchers.
 struct Loader<'a> {
     src: &'a Source<'a>,
-    /// Every dictionary loaded so far, by the name its spec uses.
-    table: HashMap<String, Arc<DictData>>,
+    /// Every dictionary named so far, by the name its spec uses: its
+    /// longest key, and the dictionary itself unless it is a bundled one
+    /// (those load only if used on their own, not merged).
+    table: HashMap<String, (usize, Option<Arc<DictData>>)>,
     inline_count: usize,
     /// A load error inside the `spec_of` callback, which can only return
     /// a string; kept here to be returned with its type.
@@ -160,7 +162,7 @@ impl Loader<'_> {
             return Ok(None);
         }
         let rest = &first[seg.len()..];
-        if rest.iter().any(|n| self.table[n].max_key_chars() > 1) {
+        if rest.iter().any(|n| self.table[n].0 > 1) {
             return Ok(None);
         }
         let rest = if rest.is_empty() {
@@ -187,7 +189,7 @@ impl Loader<'_> {
             return Ok(None);
         };
         let table = &self.table;
-        let max = |name: &str| table[name].max_key_chars();
+        let max = |name: &str| table[name].0;
         let planned = plan::plan(&spec, &max);
         let matcher = Matcher::new(self.node(&planned)?);
         Ok(Some((planned, matcher)))
@@ -195,15 +197,14 @@ impl Loader<'_> {
 
     fn node(&self, planned: &Plan) -> Result<DictNode, Error> {
         match planned {
-            Plan::Merged(names) if names.len() == 1 => {
-                Ok(DictNode::Leaf(Arc::clone(&self.table[&names[0]])))
-            }
+            Plan::Merged(names) if names.len() == 1 => Ok(DictNode::Leaf(self.load(&names[0]))),
             Plan::Merged(names) => {
                 let merged_name = plan::merged_name(names);
                 if let Some(prebuilt) = builtin::dict(&merged_name) {
                     return Ok(DictNode::Leaf(prebuilt));
                 }
-                let parts: Vec<&DictData> = names.iter().map(|n| self.table[n].as_ref()).collect();
+                let parts: Vec<Arc<DictData>> = names.iter().map(|n| self.load(n)).collect();
+                let parts: Vec<&DictData> = parts.iter().map(Arc::as_ref).collect();
                 let merged = DictData::merge(&parts).map_err(|e| self.err(e.reason))?;
                 Ok(DictNode::Leaf(Arc::new(merged)))
             }
@@ -221,13 +222,22 @@ impl Loader<'_> {
         }
     }
 
+    /// The dictionary named `name` in `table`.
+    fn load(&self, name: &str) -> Arc<DictData> {
+        match &self.table[name] {
+            (_, Some(dict)) => Arc::clone(dict),
+            (_, None) => builtin::dict(name).expect("bundled names are checked when named"),
+        }
+    }
+
     /// Loads one non-group dictionary and returns its name in `table`.
     fn leaf(&mut self, doc: &Value) -> Result<String, String> {
         let loaded = match doc.get("type").and_then(Value::as_str) {
             Some("inline") => {
                 self.inline_count += 1;
                 let name = format!("inline#{}", self.inline_count);
-                self.inline(doc).map(|d| (name, d))
+                self.inline(doc)
+                    .map(|d| (name, (d.max_key_chars(), Some(d))))
             }
             Some(kind @ ("text" | "ocd2" | "ocd")) => match doc.get("file").and_then(Value::as_str)
             {
@@ -238,8 +248,8 @@ impl Loader<'_> {
             None => Err(self.err("a dictionary has no string \"type\"".into())),
         };
         match loaded {
-            Ok((name, dict)) => {
-                self.table.entry(name.clone()).or_insert(dict);
+            Ok((name, entry)) => {
+                self.table.entry(name.clone()).or_insert(entry);
                 Ok(name)
             }
             Err(e) => {
@@ -273,16 +283,21 @@ impl Loader<'_> {
     }
 
     /// A dictionary file: beside a user config first, then the bundled one
-    /// of the same stem. Returns its table name and the dictionary.
-    fn file(&self, kind: &str, file: &str) -> Result<(String, Arc<DictData>), Error> {
+    /// of the same stem. Returns its table name and table entry.
+    #[allow(clippy::type_complexity)]
+    fn file(
+        &self,
+        kind: &str,
+        file: &str,
+    ) -> Result<(String, (usize, Option<Arc<DictData>>)), Error> {
         if let Some(dir) = self.src.dir {
             let path = dir.join(file);
             if path.is_file() && kind == "text" {
                 let name = path.display().to_string();
-                if let Some(d) = self.table.get(&name) {
-                    return Ok((name, Arc::clone(d)));
+                if let Some(entry) = self.table.get(&name) {
+                    return Ok((name, entry.clone()));
                 }
-                return load_text_dict(&path).map(|d| (name, d));
+                return load_text_dict(&path).map(|d| (name, (d.max_key_chars(), Some(d))));
             }
         }
         let stem = Path::new(file)
@@ -290,8 +305,8 @@ impl Loader<'_> {
             .and_then(|s| s.to_str())
             .unwrap_or(file);
         let name = format!("{stem}.txt");
-        if let Some(dict) = builtin::dict(&name) {
-            return Ok((name, dict));
+        if let Some(max) = builtin::max_key_chars(&name) {
+            return Ok((name, (max, None)));
         }
         Err(self.err(format!(
             "dictionary {file:?} ({kind}) not found{}; binary .ocd/.ocd2 files are read only \

@@ -4,23 +4,33 @@ One OpenCC text dictionary as a compiled, serializable lookup structure.
 This file is shared, through `#[path]`, by `build.rs` (which compiles the
 bundled dictionaries into blobs embedded in the binary) and by the library
 (which loads those blobs, and compiles users' own dictionaries at run time).
-It must therefore depend on nothing but `std` and `crawdad`.
+It must therefore depend on nothing but `std`, `crawdad`, `daachorse` and
+`simdutf8`.
 
 The parser follows OpenCC 1.4.2's `Lexicon` rules: lines starting with `#`
 and empty lines are skipped, a trailing `\r` is dropped, the key runs up to
 the first tab, the values are the rest split on single spaces, and the first
 value is the one conversion uses. Duplicate keys are an error, as upstream.
 
-A key is looked up with a character-wise double-array trie (crawdad): every
-prefix of the haystack that is a key is visited, so the longest one is the
-last one seen. Trie values are indices into an entry table that records each
-key's byte length and where its default value lies in one string blob.
+Two lookup structures answer for the same keys, each loaded on first use:
+a character-wise double-array trie (crawdad), which answers "the longest key
+at this position" for dictionary groups, and a character-wise double-array
+Aho-Corasick automaton with leftmost-longest semantics (daachorse), which
+scans a whole text in one pass. Leftmost-longest matching *is* forward
+maximum matching: at the first position where some key starts it takes the
+longest such key, then goes on after it; positions where no key starts are
+passed. Both structures' values are indices into an entry table that records
+each key and its default value in two string blobs.
 */
 
 use std::fmt;
+use std::sync::OnceLock;
+
+/// The scanning automaton.
+type Automaton = daachorse::CharwiseDoubleArrayAhoCorasick<u32>;
 
 /// Magic bytes and format version at the start of a serialized dictionary.
-const MAGIC: &[u8; 8] = b"ZHTDICT2";
+const MAGIC: &[u8; 8] = b"ZHTDICT3";
 
 /// What went wrong while parsing a text dictionary, with its 1-based line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,7 +101,15 @@ struct Entry {
 
 /// A compiled dictionary: longest-prefix lookup from text to default value.
 pub struct DictData {
-    trie: crawdad::Trie,
+    trie: OnceLock<crawdad::Trie>,
+    /// The serialized trie, when it comes from an embedded blob.
+    trie_section: &'static [u8],
+    automaton: OnceLock<Option<Automaton>>,
+    /// The serialized automaton (empty for a dictionary without keys).
+    automaton_section: &'static [u8],
+    /// Whether `automaton_section` is known to be well formed (written by
+    /// this build), so that reading it may skip the checks.
+    trusted: bool,
     entries: Vec<Entry>,
     keys: String,
     values: String,
@@ -100,6 +118,8 @@ pub struct DictData {
     /// Characters that occur anywhere in a key.
     key_chars: CharSet,
     max_key_chars: usize,
+    /// Whether a value holds an ideographic description operator.
+    values_have_ids: bool,
 }
 
 impl fmt::Debug for DictData {
@@ -161,7 +181,11 @@ impl DictData {
         let mut first_chars = CharSet::default();
         let mut key_chars = CharSet::default();
         let mut max_key_chars = 0;
+        let mut values_have_ids = false;
         for (index, (key, value)) in pairs.enumerate() {
+            values_have_ids |= value
+                .chars()
+                .any(|c| ('\u{2FF0}'..='\u{2FFF}').contains(&c));
             table.push(Entry {
                 key_start: to_u32(keys.len()),
                 key_len: to_u32(key.len()),
@@ -177,6 +201,19 @@ impl DictData {
             key.chars().for_each(|c| key_chars.insert(c));
             max_key_chars = max_key_chars.max(key.chars().count());
         }
+        let automaton = if records.is_empty() {
+            None
+        } else {
+            Some(
+                daachorse::CharwiseDoubleArrayAhoCorasickBuilder::new()
+                    .match_kind(daachorse::MatchKind::LeftmostLongest)
+                    .build_with_values(records.iter().copied())
+                    .map_err(|e| ParseError {
+                        line: 0,
+                        reason: format!("cannot build automaton: {e}"),
+                    })?,
+            )
+        };
         let trie = if records.is_empty() {
             // crawdad cannot build an empty trie. A placeholder key whose
             // value indexes no entry keeps lookups uniform: a hit on it finds
@@ -190,13 +227,18 @@ impl DictData {
             reason: format!("cannot build trie: {e}"),
         })?;
         Ok(Self {
-            trie,
+            trie: OnceLock::from(trie),
+            trie_section: &[],
+            automaton: OnceLock::from(automaton),
+            automaton_section: &[],
+            trusted: false,
             entries: table,
             keys,
             values,
             first_chars,
             key_chars,
             max_key_chars,
+            values_have_ids,
         })
     }
 
@@ -237,9 +279,10 @@ impl DictData {
         &self.key_chars
     }
 
-    /// Iterates over the default values (used to check what a chain can emit).
-    pub fn values(&self) -> impl Iterator<Item = &str> + '_ {
-        self.entries.iter().map(|e| self.value_of(e))
+    /// Whether some value contains an ideographic description operator
+    /// (U+2FF0–U+2FFF), which matters for where a stream may be cut.
+    pub fn values_have_ids(&self) -> bool {
+        self.values_have_ids
     }
 
     fn key_of(&self, e: &Entry) -> &str {
@@ -257,21 +300,85 @@ impl DictData {
     /// default value.
     #[inline]
     pub fn longest_prefix<'a>(&'a self, text: &str) -> Option<(usize, &'a str)> {
+        if self.max_key_chars == 1 {
+            // One-character keys: a single exact lookup, no prefix walk.
+            let c = text.chars().next()?;
+            let entry = self.entries.get(self.trie().exact_match([c])? as usize)?;
+            return Some((entry.key_len as usize, self.value_of(entry)));
+        }
         let mut best: Option<u32> = None;
-        for (index, _end_chars) in self.trie.common_prefix_search(text.chars()) {
+        for (index, _end_chars) in self.trie().common_prefix_search(text.chars()) {
             best = Some(index);
         }
         let entry = self.entries.get(best? as usize)?;
         Some((entry.key_len as usize, self.value_of(entry)))
     }
 
+    fn trie(&self) -> &crawdad::Trie {
+        self.trie
+            .get_or_init(|| crawdad::Trie::deserialize_from_slice(self.trie_section).0)
+    }
+
+    fn automaton(&self) -> Option<&Automaton> {
+        self.automaton
+            .get_or_init(|| {
+                if self.automaton_section.is_empty() {
+                    return None;
+                }
+                let section = self.automaton_section;
+                let automaton = if self.trusted {
+                    // SAFETY: `trusted` is set only by `deserialize_trusted`,
+                    // whose caller guarantees the blob came from `serialize`
+                    // in this build (the same pinned daachorse). Skipping the
+                    // checks saves most of a one-line run's start-up (16 of
+                    // 27 million instructions for s2t); the test
+                    // `every_embedded_blob_passes_the_checked_reader` checks
+                    // every embedded blob with the checked reader.
+                    unsafe { Automaton::deserialize_unchecked(section) }.0
+                } else {
+                    Automaton::deserialize(section)
+                        .expect("dictionary automaton is well formed")
+                        .0
+                };
+                Some(automaton)
+            })
+            .as_ref()
+    }
+
+    /// Reads the automaton now, with the checks (for tests of embedded data).
+    pub fn check_automaton(&self) -> Result<(), String> {
+        if self.automaton_section.is_empty() {
+            return Ok(());
+        }
+        Automaton::deserialize(self.automaton_section)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
+    /// Forward maximum matching over all of `text` (no ideographic
+    /// description sequence in it: those need the position-by-position
+    /// loop): calls `f(start, end, value)` for each match in order.
+    #[inline]
+    pub fn for_each_match<'a>(&'a self, text: &str, mut f: impl FnMut(usize, usize, &'a str)) {
+        let Some(automaton) = self.automaton() else {
+            return;
+        };
+        for m in automaton.leftmost_find_iter(text) {
+            let entry = &self.entries[m.value() as usize];
+            f(m.start(), m.end(), self.value_of(entry));
+        }
+    }
+
     /// Serializes into a self-describing blob (see [`DictData::deserialize`]).
     pub fn serialize(&self) -> Vec<u8> {
         let mut out = Vec::new();
         out.extend_from_slice(MAGIC);
-        let trie = self.trie.serialize_to_vec();
+        let trie = self.trie().serialize_to_vec();
         push_u32(&mut out, to_u32(trie.len()));
         out.extend_from_slice(&trie);
+        let automaton = self.automaton().map(|a| a.serialize()).unwrap_or_default();
+        push_u32(&mut out, to_u32(automaton.len()));
+        out.extend_from_slice(&automaton);
         push_u32(&mut out, to_u32(self.entries.len()));
         for e in &self.entries {
             push_u32(&mut out, e.key_start);
@@ -286,21 +393,35 @@ impl DictData {
         self.first_chars.serialize(&mut out);
         self.key_chars.serialize(&mut out);
         push_u32(&mut out, to_u32(self.max_key_chars));
+        push_u32(&mut out, u32::from(self.values_have_ids));
         out
     }
 
+    /// Reads a blob written by [`DictData::serialize`] without checking the
+    /// automaton (its layout and tables are otherwise checked as usual).
+    ///
+    /// # Safety
+    ///
+    /// `blob` must have been produced by [`DictData::serialize`] of this
+    /// very build (same source, same pinned `daachorse`), as the blobs that
+    /// `build.rs` embeds are.
+    pub unsafe fn deserialize_trusted(blob: &'static [u8]) -> Result<Self, String> {
+        let mut dict = Self::deserialize(blob)?;
+        dict.trusted = true;
+        Ok(dict)
+    }
+
     /// Reads a blob written by [`DictData::serialize`], checking its shape.
-    pub fn deserialize(blob: &[u8]) -> Result<Self, String> {
+    /// The trie and the automaton are read on first use.
+    pub fn deserialize(blob: &'static [u8]) -> Result<Self, String> {
         let mut r = Reader(blob);
         if r.take(MAGIC.len())? != MAGIC {
             return Err("not a zhtidy dictionary blob".into());
         }
         let trie_len = r.u32()? as usize;
-        let trie_bytes = r.take(trie_len)?;
-        let (trie, rest) = crawdad::Trie::deserialize_from_slice(trie_bytes);
-        if !rest.is_empty() {
-            return Err("trailing bytes after trie".into());
-        }
+        let trie_section = r.take(trie_len)?;
+        let automaton_len = r.u32()? as usize;
+        let automaton_section = r.take(automaton_len)?;
         let count = r.u32()? as usize;
         let mut entries = Vec::with_capacity(count);
         for _ in 0..count {
@@ -327,17 +448,23 @@ impl DictData {
         let first_chars = CharSet::deserialize(&mut r)?;
         let key_chars = CharSet::deserialize(&mut r)?;
         let max_key_chars = r.u32()? as usize;
+        let values_have_ids = r.u32()? != 0;
         if !r.0.is_empty() {
             return Err("trailing bytes after dictionary".into());
         }
         Ok(Self {
-            trie,
+            trie: OnceLock::new(),
+            trie_section,
+            automaton: OnceLock::new(),
+            automaton_section,
+            trusted: false,
             entries,
             keys,
             values,
             first_chars,
             key_chars,
             max_key_chars,
+            values_have_ids,
         })
     }
 }
@@ -386,6 +513,24 @@ impl CharSet {
         } else {
             self.high.binary_search(&cp).is_ok()
         }
+    }
+
+    /// Calls `f` with every member.
+    pub fn for_each(&self, mut f: impl FnMut(char)) {
+        for (w, &word) in self.bits.iter().enumerate() {
+            let mut rest = word;
+            while rest != 0 {
+                let bit = rest.trailing_zeros();
+                rest &= rest - 1;
+                if let Some(c) = char::from_u32(w as u32 * 64 + bit) {
+                    f(c);
+                }
+            }
+        }
+        self.high
+            .iter()
+            .filter_map(|&cp| char::from_u32(cp))
+            .for_each(f);
     }
 
     /// Adds every member of `other`.
@@ -452,9 +597,9 @@ impl<'a> Reader<'a> {
 
     fn utf8(&mut self) -> Result<String, String> {
         let len = self.u32()? as usize;
-        std::str::from_utf8(self.take(len)?)
+        simdutf8::basic::from_utf8(self.take(len)?)
             .map(str::to_string)
-            .map_err(|e| format!("text blob is not UTF-8: {e}"))
+            .map_err(|_| "text blob is not UTF-8".to_string())
     }
 
     fn u32(&mut self) -> Result<u32, String> {

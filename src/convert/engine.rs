@@ -105,6 +105,41 @@ impl DictNode {
 pub struct Matcher {
     node: DictNode,
     first: CharSet,
+    /// UTF-8 lead bytes of the characters in `first` and of the ideographic
+    /// description operators: any other byte starts no lookup, so runs of
+    /// them are skipped without decoding (upstream's `SkipUnmatchable`).
+    leads: Leads,
+}
+
+/// The lead bytes worth stopping at, as a table, and as a short list when
+/// there are at most three (then the scan is `memchr`'s vectorized one).
+#[derive(Debug, Clone)]
+struct Leads {
+    table: [bool; 256],
+    few: Option<Vec<u8>>,
+}
+
+impl Leads {
+    fn new(first: &CharSet) -> Self {
+        let mut table = [false; 256];
+        let mut buf = [0u8; 4];
+        first.for_each(|c| table[c.encode_utf8(&mut buf).as_bytes()[0] as usize] = true);
+        table['\u{2FF0}'.encode_utf8(&mut buf).as_bytes()[0] as usize] = true;
+        let set: Vec<u8> = (0..=255u8).filter(|&b| table[b as usize]).collect();
+        let few = (set.len() <= 3).then_some(set);
+        Self { table, few }
+    }
+
+    /// Offset of the first byte of `bytes` that may start a lookup.
+    #[inline]
+    fn find(&self, bytes: &[u8]) -> Option<usize> {
+        match self.few.as_deref() {
+            Some([a]) => memchr::memchr(*a, bytes),
+            Some([a, b]) => memchr::memchr2(*a, *b, bytes),
+            Some([a, b, c]) => memchr::memchr3(*a, *b, *c, bytes),
+            _ => bytes.iter().position(|&b| self.table[b as usize]),
+        }
+    }
 }
 
 impl Matcher {
@@ -112,7 +147,8 @@ impl Matcher {
     pub fn new(node: DictNode) -> Self {
         let mut first = CharSet::default();
         node.for_each_leaf(&mut |d| first.union_with(d.first_chars()));
-        Self { node, first }
+        let leads = Leads::new(&first);
+        Self { node, first, leads }
     }
 
     /// The node this matcher was made from.
@@ -137,17 +173,47 @@ impl Matcher {
     #[inline]
     fn unmatched_run(&self, text: &str, first: char) -> usize {
         let mut end = ids_len(text).unwrap_or(first.len_utf8());
-        for c in text[end..].chars() {
+        loop {
+            // Lead bytes are never continuation bytes: `at` is a boundary.
+            let Some(offset) = self.leads.find(&text.as_bytes()[end..]) else {
+                return text.len();
+            };
+            let at = end + offset;
+            let c = text[at..]
+                .chars()
+                .next()
+                .expect("a lead byte starts a character");
             if self.first.contains(c) || is_ids_operator(c) {
-                break;
+                return at;
             }
-            end += c.len_utf8();
+            end = at + c.len_utf8();
         }
-        end
+    }
+
+    /// The single dictionary of this matcher, when it can scan `text` in
+    /// one automaton pass: it is not a group, and `text` holds no ideographic
+    /// description operator (whose sequences are stepped over, not
+    /// searched, by upstream).
+    #[inline]
+    fn scanner(&self, text: &str) -> Option<&DictData> {
+        match &self.node {
+            DictNode::Leaf(dict) if !contains_ids_operator(text) => Some(dict),
+            _ => None,
+        }
     }
 
     /// One conversion over one segment (upstream `Conversion::Convert`).
     pub fn convert_segment(&self, segment: &str, out: &mut String) {
+        if let Some(dict) = self.scanner(segment) {
+            let mut done = 0;
+            dict.for_each_match(segment, |start, end, value| {
+                out.push_str(&segment[done..start]);
+                out.push_str(value);
+                done = end;
+            });
+            out.push_str(&segment[done..]);
+            return;
+        }
         let mut pos = 0;
         while let Some(first) = segment[pos..].chars().next() {
             let rest = &segment[pos..];
@@ -171,6 +237,20 @@ impl Matcher {
         text: &'t str,
         mut emit: impl FnMut(&'t str, Option<&'d str>),
     ) {
+        if let Some(dict) = self.scanner(text) {
+            let mut done = 0;
+            dict.for_each_match(text, |start, end, value| {
+                if done < start {
+                    emit(&text[done..start], None);
+                }
+                emit(&text[start..end], Some(value));
+                done = end;
+            });
+            if done < text.len() {
+                emit(&text[done..], None);
+            }
+            return;
+        }
         let mut pos = 0;
         let mut pending = 0;
         while let Some(first) = text[pos..].chars().next() {
@@ -299,6 +379,22 @@ impl Stage {
             .chain(self.chain.iter())
             .chain(self.fused.iter().filter_map(|f| f.rest.as_ref()))
     }
+}
+
+/// Whether `text` holds an ideographic description operator: U+2FF0–U+2FFF
+/// are the UTF-8 sequences E2 BF B0 to E2 BF BF.
+#[inline]
+pub fn contains_ids_operator(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(offset) = memchr::memchr(0xE2, &bytes[from..]) {
+        let at = from + offset;
+        if bytes.get(at + 1) == Some(&0xBF) && bytes.get(at + 2).is_some_and(|&b| b >= 0xB0) {
+            return true;
+        }
+        from = at + 1;
+    }
+    false
 }
 
 /// Whether `c` is an ideographic description operator (U+2FF0–U+2FFF).

@@ -36,6 +36,13 @@ pub use builtin::CONFIG_NAMES;
 pub use config::LoadOptions;
 pub use dict_data::DictData;
 
+/// A bundled compiled dictionary by file name (`STPhrases.txt`), loaded on
+/// first use and shared. For other stages (fix) that look up phrases
+/// without running a whole conversion chain.
+pub(crate) fn builtin_dict(file_name: &str) -> Option<Arc<DictData>> {
+    builtin::dict(file_name)
+}
+
 use dict_data::CharSet;
 use engine::{DictNode, Matcher, Stage};
 
@@ -201,7 +208,7 @@ impl ConverterBuilder {
             m.node().for_each_leaf(&mut |d| {
                 key_chars.union_with(d.key_chars());
                 max_key_chars = max_key_chars.max(d.max_key_chars());
-                values_have_ids |= d.values().any(|v| v.chars().any(engine::is_ids_operator));
+                values_have_ids |= d.values_have_ids();
             });
         }
         Converter {

@@ -68,13 +68,17 @@ pub fn convert_stream(
         } else {
             char_boundary_before(&pending)
         };
-        let text = match std::str::from_utf8(&pending[..end]) {
+        // The SIMD validator is fast on valid text; std's is used only to
+        // find where invalid text goes wrong.
+        let text = match simdutf8::basic::from_utf8(&pending[..end]) {
             Ok(text) => text,
-            Err(e) => {
+            Err(_) => {
+                let bad = std::str::from_utf8(&pending[..end])
+                    .map_or_else(|e| e.valid_up_to(), |s| s.len());
                 return Err(Error::InvalidUtf8 {
-                    offset: base + e.valid_up_to() as u64,
+                    offset: base + bad as u64,
                 }
-                .into())
+                .into());
             }
         };
         let cut = if eof {

@@ -1,0 +1,516 @@
+/*!
+Scraping artifacts, one rule each: HTML entities, zero-width characters,
+compatibility ideographs, radical characters, pinyin annotations and
+halfwidth punctuation between CJK characters.
+
+Each function plans edits on the text it is given (see
+[`Edit`](super::Edit)); the caller filters, applies and records them.
+*/
+
+use std::sync::{Arc, LazyLock};
+
+use super::radical_table::RADICALS;
+use super::script::is_han;
+use super::{Edit, FixOptions, PlannedNote, Rule};
+use crate::convert::{builtin_dict, DictData};
+
+/// Rule `html-entity`: decodes `&name;`, `&#NNN;` and `&#xHHH;`, unless the
+/// result would begin a new entity with the text after it (`&amp;lt;` stays,
+/// so that a second run changes nothing).
+pub(super) fn html_entities(text: &str, _: &FixOptions, _: &mut Vec<PlannedNote>) -> Vec<Edit> {
+    let mut edits = Vec::new();
+    for (at, _) in text.match_indices('&') {
+        let Some((len, decoded)) = parse_entity(&text[at..]) else {
+            continue;
+        };
+        let after: String = text[at + len..].chars().take(12).collect();
+        if decoded == '&' && parse_entity(&format!("&{after}")).is_some() {
+            continue;
+        }
+        if edits.last().is_some_and(|e: &Edit| e.range.end > at) {
+            continue;
+        }
+        edits.push(Edit {
+            range: at..at + len,
+            to: decoded.to_string(),
+            rule: Rule::HtmlEntity,
+        });
+    }
+    edits
+}
+
+/// Named entities decoded (the ones scraped Chinese text carries).
+const NAMED_ENTITIES: [(&str, char); 26] = [
+    ("nbsp", '\u{a0}'),
+    ("amp", '&'),
+    ("lt", '<'),
+    ("gt", '>'),
+    ("quot", '"'),
+    ("apos", '\''),
+    ("ensp", '\u{2002}'),
+    ("emsp", '\u{2003}'),
+    ("thinsp", '\u{2009}'),
+    ("middot", '·'),
+    ("hellip", '…'),
+    ("mdash", '—'),
+    ("ndash", '–'),
+    ("lsquo", '‘'),
+    ("rsquo", '’'),
+    ("ldquo", '“'),
+    ("rdquo", '”'),
+    ("laquo", '«'),
+    ("raquo", '»'),
+    ("copy", '©'),
+    ("reg", '®'),
+    ("trade", '™'),
+    ("times", '×'),
+    ("divide", '÷'),
+    ("yen", '¥'),
+    ("deg", '°'),
+];
+
+/// An entity at the start of `s` (which starts with `&`): its byte length
+/// and the character it stands for.
+fn parse_entity(s: &str) -> Option<(usize, char)> {
+    let body = s.strip_prefix('&')?;
+    let end = body.char_indices().take(12).find(|(_, c)| *c == ';')?.0;
+    let name = &body[..end];
+    let c = if let Some(num) = name.strip_prefix('#') {
+        let value = match num.strip_prefix(['x', 'X']) {
+            Some(hex) if !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                u32::from_str_radix(hex, 16).ok()?
+            }
+            Some(_) => return None,
+            None if !num.is_empty() && num.bytes().all(|b| b.is_ascii_digit()) => {
+                num.parse().ok()?
+            }
+            None => return None,
+        };
+        char::from_u32(value).filter(|c| *c != '\0')?
+    } else {
+        NAMED_ENTITIES.iter().find(|(n, _)| *n == name)?.1
+    };
+    Some((end + 2, c))
+}
+
+/// Rule `zero-width`: removes U+200B, U+2060 and U+FEFF (except a BOM at
+/// the very start, which is the decoder's business), and U+200C/U+200D
+/// when both neighbours are CJK, ASCII or a line edge, so that joiners in
+/// emoji and other scripts stay.
+pub(super) fn zero_width(text: &str, _: &FixOptions, _: &mut Vec<PlannedNote>) -> Vec<Edit> {
+    let mut edits = Vec::new();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for (i, &(at, c)) in chars.iter().enumerate() {
+        let remove = match c {
+            '\u{200b}' | '\u{2060}' => true,
+            '\u{feff}' => at > 0,
+            '\u{200c}' | '\u{200d}' => {
+                let plain = |n: Option<&(usize, char)>| {
+                    n.is_none_or(|&(_, c)| c.is_ascii() || is_cjk(c) || is_zero_width(c))
+                };
+                plain(i.checked_sub(1).and_then(|j| chars.get(j))) && plain(chars.get(i + 1))
+            }
+            _ => false,
+        };
+        if remove {
+            edits.push(Edit {
+                range: at..at + c.len_utf8(),
+                to: String::new(),
+                rule: Rule::ZeroWidth,
+            });
+        }
+    }
+    edits
+}
+
+fn is_zero_width(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}')
+}
+
+/// Han, CJK symbols and punctuation, kana, fullwidth forms, radicals.
+fn is_cjk(c: char) -> bool {
+    is_han(c)
+        || matches!(c as u32, 0x2E80..=0x2FDF | 0x3000..=0x30FF | 0x3100..=0x312F | 0xFF00..=0xFFEF)
+}
+
+static COMPAT: LazyLock<Arc<DictData>> = LazyLock::new(|| {
+    builtin_dict("CJK_Compatibility_Ideographs.txt")
+        .expect("bundled dictionary CJK_Compatibility_Ideographs.txt is missing")
+});
+
+/// Rule `compat-ideograph`: CJK compatibility ideographs → unified ones, by
+/// OpenCC's normalization table.
+pub(super) fn compat_ideographs(text: &str, _: &FixOptions, _: &mut Vec<PlannedNote>) -> Vec<Edit> {
+    let mut edits = Vec::new();
+    for (at, c) in text.char_indices() {
+        if !matches!(c as u32, 0xF900..=0xFAFF | 0x2F800..=0x2FA1F) {
+            continue;
+        }
+        let end = at + c.len_utf8();
+        if let Some((len, to)) = COMPAT.longest_prefix(&text[at..end]) {
+            if len == c.len_utf8() && to != &text[at..end] {
+                edits.push(Edit {
+                    range: at..end,
+                    to: to.to_string(),
+                    rule: Rule::CompatIdeograph,
+                });
+            }
+        }
+    }
+    edits
+}
+
+/// Rule `kangxi-radical`: a radical character next to Han text (or another
+/// radical) → its equivalent unified ideograph. A radical standing alone (a
+/// list of radicals, a glyph table) is left as written.
+pub(super) fn radicals(text: &str, _: &FixOptions, _: &mut Vec<PlannedNote>) -> Vec<Edit> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let lookup = |c: char| {
+        RADICALS
+            .binary_search_by_key(&c, |(r, _)| *r)
+            .ok()
+            .map(|i| RADICALS[i].1)
+    };
+    let mut edits = Vec::new();
+    for (i, &(at, c)) in chars.iter().enumerate() {
+        let Some(to) = lookup(c) else { continue };
+        let han_or_radical = |j: Option<usize>| {
+            j.and_then(|j| chars.get(j))
+                .is_some_and(|&(_, n)| is_han(n) || lookup(n).is_some())
+        };
+        if han_or_radical(i.checked_sub(1)) || han_or_radical(Some(i + 1)) {
+            edits.push(Edit {
+                range: at..at + c.len_utf8(),
+                to: to.to_string(),
+                rule: Rule::KangxiRadical,
+            });
+        }
+    }
+    edits
+}
+
+/// Vowels with tone marks (and ü), which mark a parenthesis as pinyin.
+const TONE_VOWELS: &str = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ";
+
+/// Rule `pinyin-annotation`: `當(dāng)前` → `當前`. The parenthesis must
+/// follow a Han character and hold at most as many syllables as there are
+/// Han characters right before it (and at most four), each syllable Latin
+/// letters with a tone mark or a tone digit 1–5, so an English gloss such
+/// as `(app)` is never taken for pinyin.
+pub(super) fn pinyin(text: &str, _: &FixOptions, _: &mut Vec<PlannedNote>) -> Vec<Edit> {
+    let mut edits = Vec::new();
+    for (at, open) in text.char_indices() {
+        if open != '(' && open != '（' {
+            continue;
+        }
+        let before = &text[..at];
+        let han_before = before.chars().rev().take_while(|c| is_han(*c)).count();
+        if han_before == 0 {
+            continue;
+        }
+        let inner_start = at + open.len_utf8();
+        let rest = &text[inner_start..];
+        let Some(close) = rest.find([')', '）']) else {
+            continue;
+        };
+        let inner = &rest[..close];
+        let close_len = rest[close..].chars().next().map_or(1, char::len_utf8);
+        let syllables: Vec<&str> = inner.split([' ', '\'']).filter(|s| !s.is_empty()).collect();
+        if syllables.is_empty()
+            || syllables.len() > han_before.min(4)
+            || !syllables.iter().all(|s| is_pinyin_syllable(s))
+        {
+            continue;
+        }
+        edits.push(Edit {
+            range: at..inner_start + close + close_len,
+            to: String::new(),
+            rule: Rule::PinyinAnnotation,
+        });
+    }
+    edits
+}
+
+fn is_pinyin_syllable(s: &str) -> bool {
+    let (letters, digit) = match s.strip_suffix(|c: char| ('1'..='5').contains(&c)) {
+        Some(l) => (l, true),
+        None => (s, false),
+    };
+    let lower = |c: char| c.is_ascii_lowercase() || c == 'ü' || TONE_VOWELS.contains(c);
+    let marked = letters.chars().filter(|c| TONE_VOWELS.contains(*c)).count();
+    !letters.is_empty()
+        && letters.chars().count() <= 6
+        && letters.chars().all(lower)
+        && letters
+            .chars()
+            .any(|c| "aeiouü".contains(c) || TONE_VOWELS.contains(c))
+        && (digit && marked == 0 || !digit && marked == 1)
+}
+
+/// The halfwidth marks converted and their fullwidth forms.
+const PUNCT: [(char, char); 7] = [
+    (',', '，'),
+    (':', '：'),
+    (';', '；'),
+    ('?', '？'),
+    ('!', '！'),
+    ('(', '（'),
+    (')', '）'),
+];
+
+/// Closing CJK marks that may stand left of a converted mark.
+const CJK_CLOSERS: &str = "」』）》】〉”’";
+/// Opening CJK marks that may stand right of a converted mark.
+const CJK_OPENERS: &str = "「『（《【〈“‘";
+
+/// Rule `fullwidth-punct`: halfwidth `, : ; ? !` with a Han character (or a
+/// CJK closing mark) right before and a Han character (or CJK opening mark)
+/// right after → fullwidth; a `( … )` pair on one line whose content has Han
+/// text and with Han text right outside → `（ … ）`. Marks inside a URL are
+/// never touched. A comma between two runs of at most three Han characters
+/// may be an enumeration comma `、`: it is left alone and reported.
+pub(super) fn fullwidth_punct(
+    text: &str,
+    _: &FixOptions,
+    notes: &mut Vec<PlannedNote>,
+) -> Vec<Edit> {
+    let mut edits = Vec::new();
+    for range in super::script::line_ranges(text) {
+        let line = &text[range.clone()];
+        if !line.bytes().any(|b| b",:;?!()".contains(&b)) {
+            continue;
+        }
+        let chars: Vec<(usize, char)> = line.char_indices().collect();
+        let in_url = url_mask(&chars);
+        let mut now: Vec<char> = chars.iter().map(|(_, c)| *c).collect();
+        let mut reported = vec![false; now.len()];
+        // Repeat until nothing more converts, so that a mark next to one
+        // converted in this run is decided as a second run would decide it.
+        loop {
+            let mut changed = false;
+            for i in 0..now.len() {
+                if in_url[i] || reported[i] {
+                    continue;
+                }
+                let c = now[i];
+                match c {
+                    ',' | ':' | ';' | '?' | '!' => {
+                        let left =
+                            i > 0 && (is_han(now[i - 1]) || CJK_CLOSERS.contains(now[i - 1]));
+                        let right = now
+                            .get(i + 1)
+                            .is_some_and(|n| is_han(*n) || CJK_OPENERS.contains(*n));
+                        if !(left && right) {
+                            continue;
+                        }
+                        if c == ',' && maybe_enumeration(&now, i) {
+                            reported[i] = true;
+                            let at = range.start + chars[i].0;
+                            notes.push(PlannedNote {
+                                range: at..at + 1,
+                                id: "enumeration-comma",
+                                message: "comma between short items: may be an enumeration comma 、; left as is"
+                                    .to_string(),
+                            });
+                            continue;
+                        }
+                        now[i] = fullwidth(c);
+                        changed = true;
+                    }
+                    '(' => {
+                        let Some(len) = now[i + 1..].iter().position(|c| *c == ')' || *c == '(')
+                        else {
+                            continue;
+                        };
+                        let j = i + 1 + len;
+                        if now[j] != ')' || in_url[j] {
+                            continue;
+                        }
+                        let inner_han = now[i + 1..j].iter().any(|c| is_han(*c));
+                        let outside_han = (i > 0 && is_han(now[i - 1]))
+                            || now.get(j + 1).is_some_and(|c| is_han(*c));
+                        if inner_han && outside_han {
+                            now[i] = '（';
+                            now[j] = '）';
+                            changed = true;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        for (i, &(at, old)) in chars.iter().enumerate() {
+            if now[i] != old {
+                let start = range.start + at;
+                edits.push(Edit {
+                    range: start..start + old.len_utf8(),
+                    to: now[i].to_string(),
+                    rule: Rule::FullwidthPunct,
+                });
+            }
+        }
+    }
+    edits
+}
+
+fn fullwidth(c: char) -> char {
+    PUNCT.iter().find(|(h, _)| *h == c).map_or(c, |(_, f)| *f)
+}
+
+/// Whether the comma at `i` may separate list items: it stands between two
+/// runs of one to three Han characters, each bounded by punctuation, space
+/// or the line's edge; or one of its runs is that short and bounded by
+/// another comma or 、, continuing a list (紅,黃,藍三種: the second comma
+/// follows the one-character item 黃).
+fn maybe_enumeration(line: &[char], i: usize) -> bool {
+    let left = line[..i].iter().rev().take_while(|c| is_han(**c)).count();
+    let right = line[i + 1..].iter().take_while(|c| is_han(**c)).count();
+    let before = i.checked_sub(left + 1).map(|j| line[j]);
+    let after = line.get(i + 1 + right).copied();
+    let short = |n: usize| (1..=3).contains(&n);
+    let bounded = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+    let list_mark = |c: Option<char>| matches!(c, Some(',' | '、'));
+    (short(left) && short(right) && bounded(before) && bounded(after))
+        || (short(left) && list_mark(before))
+        || (short(right) && list_mark(after))
+}
+
+/// Marks the characters of a line that belong to a URL: from `http://`,
+/// `https://` or `www.` up to the next whitespace or CJK punctuation.
+fn url_mask(chars: &[(usize, char)]) -> Vec<bool> {
+    let text: Vec<char> = chars.iter().map(|(_, c)| *c).collect();
+    let mut mask = vec![false; text.len()];
+    let starts_with = |i: usize, p: &str| {
+        (i..)
+            .zip(p.chars())
+            .all(|(k, pc)| text.get(k).map(char::to_ascii_lowercase) == Some(pc))
+    };
+    let mut i = 0;
+    while i < text.len() {
+        if starts_with(i, "http://") || starts_with(i, "https://") || starts_with(i, "www.") {
+            let mut j = i;
+            while j < text.len()
+                && !text[j].is_whitespace()
+                && !matches!(text[j] as u32, 0x3000..=0x303F | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20)
+            {
+                mask[j] = true;
+                j += 1;
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    mask
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{FixOptions, Fixer, Rule};
+
+    fn fix_with(rule: Rule, text: &str) -> String {
+        Fixer::new(FixOptions::default().only(&[rule]))
+            .fix(text)
+            .text
+            .into_owned()
+    }
+
+    #[test]
+    fn html_entities_are_decoded_once() {
+        let cases = [
+            ("中&nbsp;文&amp;字&#x4E2D;&#20013;", "中\u{a0}文&字中中"),
+            ("&amp;lt; stays one level", "&amp;lt; stays one level"),
+            (
+                "a=1&b=2 &unknown; &#xZZ; &#;",
+                "a=1&b=2 &unknown; &#xZZ; &#;",
+            ),
+            ("&ldquo;好&rdquo;", "“好”"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(fix_with(Rule::HtmlEntity, input), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn zero_width_characters_are_removed_not_spaced() {
+        let cases = [
+            ("中\u{200b}文\u{2060}字\u{feff}", "中文字"),
+            ("\u{feff}開頭", "\u{feff}開頭"),
+            ("中\u{200d}文", "中文"),
+            ("👨\u{200d}👩", "👨\u{200d}👩"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(fix_with(Rule::ZeroWidth, input), expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn compatibility_ideographs_become_unified() {
+        // U+F900 豈 and U+2F800 丽 are compatibility ideographs.
+        assert_eq!(
+            fix_with(Rule::CompatIdeograph, "\u{f900}\u{2f800}字"),
+            "豈丽字"
+        );
+        let s2t = crate::convert::Converter::new("s2t").unwrap();
+        // Agrees with OpenCC's own normalization.
+        assert_eq!(
+            fix_with(Rule::CompatIdeograph, "\u{f91f}"),
+            s2t.convert("\u{f91f}").as_ref()
+        );
+    }
+
+    #[test]
+    fn radicals_among_han_become_ideographs() {
+        let cases = [
+            ("\u{2F08}們", "人們"),     // ⼈ KANGXI RADICAL MAN
+            ("中\u{2EA0}國", "中民國"), // ⺠ CJK RADICAL CIVILIAN
+            ("radical \u{2F08} alone", "radical \u{2F08} alone"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(fix_with(Rule::KangxiRadical, input), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn pinyin_annotations_are_removed() {
+        let cases = [
+            ("當(dāng)前", "當前"),
+            ("銀行（yín háng）", "銀行"),
+            ("行(hang2)業", "行業"),
+            ("應用(app)程序", "應用(app)程序"),
+            ("說(see below)", "說(see below)"),
+            ("(dāng)開頭", "(dāng)開頭"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(fix_with(Rule::PinyinAnnotation, input), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn halfwidth_punctuation_between_cjk_becomes_fullwidth() {
+        let cases = [
+            ("光錐智能,作者說:好嗎?好!", "光錐智能，作者說：好嗎？好!"),
+            ("資本永不停,Open AI", "資本永不停,Open AI"),
+            ("數字3,000和1:2", "數字3,000和1:2"),
+            ("他說(大意)如此", "他說（大意）如此"),
+            ("見https://例子.com/a,中文頁", "見https://例子.com/a,中文頁"),
+            ("English, text: here", "English, text: here"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(fix_with(Rule::FullwidthPunct, input), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn a_possible_enumeration_comma_is_reported_not_guessed() {
+        let fixer = Fixer::new(FixOptions::default().only(&[Rule::FullwidthPunct]));
+        let fixed = fixer.fix("買了蘋果。紅,黃,藍都有");
+        assert_eq!(fixed.text, "買了蘋果。紅,黃,藍都有");
+        assert_eq!(fixed.notes.len(), 2);
+        assert_eq!(fixed.notes[0].id, "enumeration-comma");
+        assert_eq!((fixed.notes[0].line, fixed.notes[0].column), (1, 7));
+    }
+}

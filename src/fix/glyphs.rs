@@ -1,0 +1,390 @@
+/*!
+Rules `stray-glyph` and `stray-glyph-context`: glyphs of the minority
+script, fixed toward each line's script.
+
+How a candidate is chosen in context: the line is first brought entirely
+into the *source* script character by character (for a Traditional target:
+every Traditional character → its TSCharacters default, so 標准 reads
+标准), then OpenCC's phrase dictionaries are matched over it by forward
+maximum matching, as `s2t` (or `t2s`) would: STPhrases with its generated
+regional supplement, or TSPhrases. A phrase with as many characters as its
+key gives each position its candidate (标准 → 標準). Only positions whose
+*original* character needs fixing are then changed:
+
+- a character never valid in the target script takes the phrase
+  candidate, or else its character-table default (开 → 開);
+- a shared character that [`tables`](super::tables) allows to change does
+  so only when a phrase covers it with another character (or, for the few
+  that phrases nearly always convert, such as 挂, by default outside
+  phrases);
+- any other shared character (周, 系, 台) changes only to agree with the
+  document: when a phrase covers it and the document writes the phrase's
+  character elsewhere (關系 → 關係 in a text that writes 係 elsewhere);
+  a regional form (台) only when the document writes the standard form
+  more often (後台 → 後臺 in a text that mostly writes 臺);
+- anything else is left alone, whatever the phrase says (a Traditional 後
+  is never touched, nor is 周 in 周末).
+
+Toward Traditional, a candidate that has a Taiwan or Hong Kong form (裏 →
+裡) takes that form when the document uses it and never the OpenCC one, so
+a fix does not bring a second variant system into the text.
+*/
+
+use std::cell::OnceCell;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock};
+
+use super::script::{detect_script, is_han, Script};
+use super::tables::{Tables, TABLES};
+use super::{Edit, FixOptions, PlannedNote, Rule, VariantTarget};
+use crate::convert::{builtin_dict, DictData};
+
+/// Phrase dictionaries toward Traditional and toward Simplified.
+struct Phrases {
+    to_traditional: Vec<Arc<DictData>>,
+    to_simplified: Vec<Arc<DictData>>,
+}
+
+static PHRASES: LazyLock<Phrases> = LazyLock::new(|| {
+    let load = |name: &str| {
+        builtin_dict(name).unwrap_or_else(|| panic!("bundled dictionary {name} is missing"))
+    };
+    Phrases {
+        to_traditional: vec![
+            load("STPhrases.txt"),
+            load("STPhrases_GeneratedFromRegionalPhrases.txt"),
+        ],
+        to_simplified: vec![load("TSPhrases.txt")],
+    }
+});
+
+/// Plans the stray-glyph edits for `text`.
+pub(super) fn stray(text: &str, options: &FixOptions, _notes: &mut Vec<PlannedNote>) -> Vec<Edit> {
+    // With a Taiwan or Hong Kong target, a character that is the target's
+    // own form of its candidate (群 for 羣 in Taiwan) is no stray.
+    let standard = match options.variants {
+        Some(VariantTarget::Tw) => Some(false),
+        Some(VariantTarget::Hk) => Some(true),
+        Some(VariantTarget::Opencc) | None => None,
+    };
+    let t = &*TABLES;
+    let report = detect_script(text);
+    let document: OnceCell<CharCounts> = OnceCell::new();
+    let mut edits = Vec::new();
+    for paragraph in &report.paragraphs {
+        let line = &text[paragraph.range.clone()];
+        let line_counts: OnceCell<CharCounts> = OnceCell::new();
+        let Some(target) = report.target_for(paragraph) else {
+            continue;
+        };
+        let to_traditional = match target {
+            Script::Traditional => true,
+            Script::Simplified => false,
+            Script::Mixed | Script::Unknown => continue,
+        };
+        let needs_look = |c: char| {
+            if to_traditional {
+                t.is_simplified_only(c) || t.is_shared_to_traditional(c)
+            } else {
+                t.is_traditional_only(c) || t.is_shared_to_simplified(c)
+            }
+        };
+        if !line.chars().any(needs_look) {
+            continue;
+        }
+        let chars: Vec<(usize, char)> = line.char_indices().collect();
+        let phrase = phrase_candidates(&chars, to_traditional, t);
+        for (i, &(at, c)) in chars.iter().enumerate() {
+            let (unambiguous, shared, contextual, mostly, default) = if to_traditional {
+                (
+                    t.is_simplified_only(c),
+                    t.is_shared_to_traditional(c),
+                    t.is_contextual_to_traditional(c),
+                    t.is_mostly_converted_to_traditional(c),
+                    t.s2t_default(c),
+                )
+            } else {
+                (
+                    t.is_traditional_only(c),
+                    t.is_shared_to_simplified(c),
+                    t.is_contextual_to_simplified(c),
+                    t.is_mostly_converted_to_simplified(c),
+                    t.t2s_default(c),
+                )
+            };
+            let candidate = phrase[i];
+            let (rule, to) = if unambiguous {
+                (Rule::StrayGlyph, candidate.filter(|p| *p != c).or(default))
+            } else if contextual {
+                let to = match candidate {
+                    Some(p) => Some(p),
+                    None if mostly => default,
+                    None => None,
+                };
+                (Rule::StrayGlyphContext, to)
+            } else if shared {
+                // Only to agree with the document's own spelling elsewhere.
+                let counts = || document.get_or_init(|| CharCounts::of(text));
+                let regional = to_traditional && t.is_regional_shared(c);
+                let consistent = candidate.filter(|p| *p != c).filter(|p| {
+                    let written = counts().get(*p);
+                    written > 0 && (!regional || written > counts().get(c))
+                });
+                (Rule::StrayGlyphContext, consistent)
+            } else {
+                continue;
+            };
+            let Some(mut to) = to else { continue };
+            if to_traditional {
+                if let Some(hk) = standard {
+                    if t.standard_form(to, hk) == Some(c) {
+                        continue;
+                    }
+                }
+                let scopes = [
+                    line_counts.get_or_init(|| CharCounts::of(line)),
+                    document.get_or_init(|| CharCounts::of(text)),
+                ];
+                to = follow_variants(to, c, scopes, t);
+            }
+            if to == c {
+                continue;
+            }
+            let start = paragraph.range.start + at;
+            edits.push(Edit {
+                range: start..start + c.len_utf8(),
+                to: to.to_string(),
+                rule,
+            });
+        }
+    }
+    edits
+}
+
+/// For each character of a line, the character a multi-character phrase
+/// gives it (in the target script), if a phrase covers it.
+fn phrase_candidates(
+    chars: &[(usize, char)],
+    to_traditional: bool,
+    t: &Tables,
+) -> Vec<Option<char>> {
+    let mut source = String::with_capacity(chars.len() * 3);
+    let mut offsets = Vec::with_capacity(chars.len());
+    for &(_, c) in chars {
+        offsets.push(source.len());
+        let n = if to_traditional {
+            t.t2s_default(c)
+        } else {
+            t.s2t_default(c)
+        };
+        source.push(n.unwrap_or(c));
+    }
+    let phrases = if to_traditional {
+        &PHRASES.to_traditional
+    } else {
+        &PHRASES.to_simplified
+    };
+    let mut out = vec![None; chars.len()];
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_han(chars[i].1) {
+            i += 1;
+            continue;
+        }
+        let rest = &source[offsets[i]..];
+        let Some((len, value)) = phrase_at(phrases, &source, &offsets, i) else {
+            i += 1;
+            continue;
+        };
+        let key_chars = rest[..len].chars().count();
+        if value.chars().count() == key_chars {
+            for (k, v) in value.chars().enumerate() {
+                out[i + k] = Some(v);
+            }
+        }
+        i += key_chars;
+    }
+    out
+}
+
+/// The multi-character phrase at character `i` of `source`: (key length in
+/// bytes, value). The first dictionary segments, as OpenCC's segmentation
+/// does with STPhrases; a later one (the generated regional phrases) may
+/// only match where the first would not cut inside its match.
+fn phrase_at<'d>(
+    phrases: &'d [Arc<DictData>],
+    source: &str,
+    offsets: &[usize],
+    i: usize,
+) -> Option<(usize, &'d str)> {
+    let multi = |d: &'d DictData, at: usize| {
+        let rest = &source[offsets[at]..];
+        d.longest_prefix(rest)
+            .filter(|(len, _)| rest[..*len].chars().nth(1).is_some())
+    };
+    let (first, others) = phrases.split_first()?;
+    if let Some(hit) = multi(first, i) {
+        return Some(hit);
+    }
+    for d in others {
+        if let Some((len, value)) = multi(d, i) {
+            let n = source[offsets[i]..offsets[i] + len].chars().count();
+            if (i + 1..i + n).all(|j| multi(first, j).is_none()) {
+                return Some((len, value));
+            }
+        }
+    }
+    None
+}
+
+/// How often each character occurs in a text.
+struct CharCounts(HashMap<char, usize>);
+
+impl CharCounts {
+    fn of(text: &str) -> Self {
+        let mut counts = HashMap::new();
+        for c in text.chars() {
+            *counts.entry(c).or_insert(0) += 1;
+        }
+        Self(counts)
+    }
+
+    fn get(&self, c: char) -> usize {
+        self.0.get(&c).copied().unwrap_or(0)
+    }
+}
+
+/// The candidate `c` (replacing `stray`), or its Hong Kong / Taiwan form
+/// when the text writes that form: the line decides if it uses either,
+/// else the document, by count (ties keep `c`). The stray itself may be
+/// that form (HK writes 户 for 戶); it counts for the form only when the
+/// text uses the form at least twice and `c` never, so that a single
+/// stray 户 in a text that writes 戶 elsewhere, or nowhere, becomes 戶.
+fn follow_variants(c: char, stray: char, scopes: [&CharCounts; 2], t: &Tables) -> char {
+    let forms = t.regional_forms(c);
+    if forms.is_empty() {
+        return c;
+    }
+    for scope in scopes {
+        let own = scope.get(c);
+        let best = forms
+            .iter()
+            .map(|f| (scope.get(*f), *f))
+            .filter(|(n, f)| *f != stray || (*n >= 2 && own == 0))
+            .max();
+        match best {
+            Some((n, f)) if n > own => return f,
+            _ if own > 0 => return c,
+            _ => {}
+        }
+    }
+    c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{FixOptions, Fixer};
+
+    fn fix(text: &str) -> String {
+        Fixer::new(FixOptions::default())
+            .fix(text)
+            .text
+            .into_owned()
+    }
+
+    #[test]
+    fn unambiguous_glyphs_are_always_fixed() {
+        let cases = [
+            // Traditional text with Simplified strays.
+            ("他們離开了會場，展开全文。", "他們離開了會場，展開全文。"),
+            (
+                "這場战爭的帳目，賬上的錢與账戶。",
+                "這場戰爭的帳目，賬上的錢與賬戶。",
+            ),
+            ("全量上线後，這條線", "全量上線後，這條線"),
+            // Simplified text with Traditional strays.
+            ("我们这些人說这個问题", "我们这些人说这个问题"),
+            ("這是他们的书，他们说了", "这是他们的书，他们说了"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(fix(input), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn candidates_are_chosen_by_phrase() {
+        // 发 has two Traditional candidates: 發 and 髮.
+        assert_eq!(fix("這個開发團隊，頭发很長。"), "這個開發團隊，頭髮很長。");
+    }
+
+    #[test]
+    fn shared_glyphs_change_only_inside_a_phrase() {
+        let cases = [
+            (
+                "這是標准，精准卡點，那么說，意愿。",
+                "這是標準，精準卡點，那麼說，意願。",
+            ),
+            // Correct Traditional text with shared characters stays.
+            (
+                "他們在台灣的平台上，擺上了台面，周末鄰里范先生。",
+                "他們在台灣的平台上，擺上了台面，周末鄰里范先生。",
+            ),
+            ("這個准許後來", "這個准許後來"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(fix(input), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn mostly_converted_shared_glyphs_take_their_default() {
+        // 挂 → 掛 even where no phrase covers it; 於 → 于 in Simplified.
+        assert_eq!(fix("他們把它挂載到這裡。"), "他們把它掛載到這裡。");
+        assert_eq!(fix("我们在这里於是说话了"), "我们在这里于是说话了");
+        // 准 is not: outside a phrase it stays (准許 is correct).
+        assert_eq!(fix("他們說這准了。"), "他們說這准了。");
+    }
+
+    #[test]
+    fn a_targets_own_form_is_no_stray() {
+        use super::super::VariantTarget;
+        // 群 is the Taiwan form of OpenCC's 羣: kept with a Taiwan target.
+        let text = "這個社群與們說";
+        let tw = FixOptions::default().variants(Some(VariantTarget::Tw));
+        let fixed = Fixer::new(tw).fix(text);
+        assert_eq!(fixed.text, text);
+        assert!(fixed.changes.is_empty(), "{:?}", fixed.changes);
+    }
+
+    #[test]
+    fn other_shared_glyphs_follow_the_documents_own_spelling() {
+        // 周末 stays 周末 alone, but not in a text that writes 週末.
+        assert_eq!(fix("他們說這個周末。"), "他們說這個周末。");
+        assert_eq!(
+            fix("他們說這個週末與那個周末。"),
+            "他們說這個週末與那個週末。"
+        );
+        assert_eq!(fix("這是後台與後臺、舞臺"), "這是後臺與後臺、舞臺");
+        // As many 台 as 臺: the document's own system is not clear.
+        assert_eq!(fix("這是後台與舞臺"), "這是後台與舞臺");
+        assert_eq!(fix("這是後台與平台"), "這是後台與平台");
+    }
+
+    #[test]
+    fn fixes_follow_the_documents_variants() {
+        assert_eq!(
+            fix("這裡很好。我們在这里說話。"),
+            "這裡很好。我們在這裡說話。"
+        );
+        assert_eq!(
+            fix("這裏很好。我們在这里說話。"),
+            "這裏很好。我們在這裏說話。"
+        );
+    }
+
+    #[test]
+    fn each_line_follows_its_own_script() {
+        let text = "這是繁體的一段話，們說這個開會。\n这是简体的一段话，们说这个开会。\n";
+        assert_eq!(fix(text), text);
+    }
+}

@@ -1,0 +1,635 @@
+/*!
+Stage 3, **fix**: repair what scraping and poor conversion tools leave in a
+Chinese text, without touching correct text, and explain every change.
+
+```
+use zhtidy::fix::{Fixer, FixOptions, Rule, Script};
+
+let fixer = Fixer::new(FixOptions::default());
+let fixed = fixer.fix("他們離开了會場，展开全文。這是標准做法。");
+assert_eq!(fixed.text, "他們離開了會場，展開全文。這是標準做法。");
+// Two stray glyphs against five Traditional-only ones: mixed, mostly
+// Traditional, so the strays are fixed toward Traditional.
+assert_eq!(fixed.script.script, Script::Mixed);
+assert_eq!(fixed.script.counts.majority(), Some(Script::Traditional));
+let first = &fixed.changes[0];
+assert_eq!((first.rule, first.line, first.column), (Rule::StrayGlyph, 1, 4));
+assert_eq!((first.from.as_str(), first.to.as_str()), ("开", "開"));
+// Correct text comes back borrowed, byte for byte.
+assert!(matches!(fixer.fix("台灣的平台"), fixed if fixed.changes.is_empty()));
+```
+
+# What it does, in order
+
+Each step is a rule with an id ([`Rule`]); every one can be turned off
+([`FixOptions::disable`]), and none touches a protected term
+([`FixOptions::protect`], e.g. a brand such as `Whoo 后`).
+
+1. `html-entity`: `&nbsp;`, `&amp;`, `&#x4E2D;` … decoded (never into a new
+   entity, so the rule is idempotent).
+2. `zero-width`: U+200B, U+2060 and a BOM inside the text are removed (never
+   turned into spaces); U+200C/U+200D only between CJK or ASCII characters,
+   so emoji sequences keep their joiners.
+3. `compat-ideograph`: CJK compatibility ideographs → unified ones, with
+   OpenCC's own `CJK_Compatibility_Ideographs` table (what every bundled
+   OpenCC config normalizes first, so the two agree).
+4. `kangxi-radical`: Kangxi radicals and CJK radicals-supplement characters
+   next to Han text → the unified ideograph Unicode declares equivalent.
+5. `pinyin-annotation`: `當(dāng)前` → `當前`.
+6. `stray-glyph` / `stray-glyph-context`: glyphs of the minority script are
+   fixed toward each line's script (see [`detect_script`]): a character
+   never valid in that script (开 in Traditional text, 這 in Simplified
+   text) is always replaced, the candidate chosen by OpenCC's phrase
+   dictionaries in context (开發 → 開發); a character valid in both (准, 愿,
+   么) changes only inside a dictionary phrase that says so (標准 → 標準,
+   那么 → 那麼). Two exceptions, both read from OpenCC's data: the few
+   shared characters its phrases nearly always convert (挂, 后) take their
+   default outside phrases too, and those whose default is themselves or a
+   regional form (系, 周, 台) change only where a phrase says so *and* the
+   document writes that character elsewhere (so 周末 stays, 台灣 stays).
+   Replacements follow the document's variant system: in a text that
+   writes 裡, 这里 becomes 這裡, not 這裏. Accuracy: `docs/eval-fix.md`.
+7. `variant`: only with [`FixOptions::variants`] set: Traditional lines are
+   normalized to Taiwan, Hong Kong or OpenCC standard forms (爲 → 為,
+   啓 → 啟, 裏 → 裡, 着 → 著) with OpenCC's variant dictionaries.
+8. `fullwidth-punct`: halfwidth `, : ; ? ! ( )` between CJK characters →
+   `，：；？！（）` (never the reverse; never in URLs, numbers or Latin
+   text). A comma between short items that could be an enumeration comma
+   `、` is left alone and reported as a [`Note`] (rule `enumeration-comma`).
+
+Everything else stays byte for byte, and `fix(fix(x)) == fix(x)`.
+
+# Using it
+
+Build one [`Fixer`] and share it: it is `Clone + Send + Sync` and cloning
+bumps a reference count. [`Fixer::fix`] returns a [`Fixed`]: the text
+(borrowed when nothing changed), the [`Change`]s with their rule, position
+in the *input* (1-based line and column in characters, and byte offset),
+old and new text, the [`Note`]s, and the input's [`ScriptReport`].
+[`detect_script`] is also usable on its own (for `zhtidy detect --script`).
+[`Fixed::to_json`], [`Change::to_json`] and [`ScriptReport::to_json`]
+render results for JSON reports.
+
+The OpenCC tables are read on first use (about 60 ms, once per process:
+the character classes and STPhrases statistics); after that a fix runs
+at a few megabytes per second.
+
+# Plugging it into a pipeline
+
+```
+use zhtidy::fix::{FixOptions, Fixer, Rule, VariantTarget};
+
+// From configuration: rules turned off, a variant target, protected terms.
+let options = FixOptions::default()
+    .disable("fullwidth-punct".parse::<Rule>().unwrap())
+    .variants(Some(VariantTarget::Tw))
+    .protect("Whoo 后");
+let fixer = Fixer::new(options); // once; clone it into worker threads
+let fixed = fixer.fix("這裏爲何開启？Whoo 后的面霜");
+assert_eq!(fixed.text, "這裡為何開啟？Whoo 后的面霜");
+for c in &fixed.changes {
+    // --explain: "1:3 variant 裏 → 裡" …
+    let _line = format!("{}:{} {} {} → {}", c.line, c.column, c.rule, c.from, c.to);
+}
+```
+*/
+
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+use std::ops::Range;
+use std::sync::Arc;
+
+mod artifacts;
+mod glyphs;
+mod json;
+#[rustfmt::skip]
+mod radical_table;
+mod script;
+mod tables;
+mod variants;
+
+pub use script::{detect_script, ParagraphScript, Script, ScriptCounts, ScriptReport};
+
+/// One fix rule, named by a stable id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rule {
+    /// `html-entity`: HTML character references decoded.
+    HtmlEntity,
+    /// `zero-width`: zero-width characters removed.
+    ZeroWidth,
+    /// `compat-ideograph`: CJK compatibility ideographs → unified.
+    CompatIdeograph,
+    /// `kangxi-radical`: radical characters → unified ideographs.
+    KangxiRadical,
+    /// `pinyin-annotation`: `字(zì)` → `字`.
+    PinyinAnnotation,
+    /// `stray-glyph`: a character never valid in the line's script.
+    StrayGlyph,
+    /// `stray-glyph-context`: a character valid in both scripts, changed
+    /// because a dictionary phrase around it says so.
+    StrayGlyphContext,
+    /// `variant`: a variant form normalized to the requested standard.
+    Variant,
+    /// `fullwidth-punct`: halfwidth punctuation between CJK → fullwidth.
+    FullwidthPunct,
+}
+
+impl Rule {
+    /// Every rule, in the order they run.
+    pub const ALL: [Rule; 9] = [
+        Rule::HtmlEntity,
+        Rule::ZeroWidth,
+        Rule::CompatIdeograph,
+        Rule::KangxiRadical,
+        Rule::PinyinAnnotation,
+        Rule::StrayGlyph,
+        Rule::StrayGlyphContext,
+        Rule::Variant,
+        Rule::FullwidthPunct,
+    ];
+
+    /// The rule's id, as used in reports and configuration.
+    pub fn id(self) -> &'static str {
+        match self {
+            Rule::ZeroWidth => "zero-width",
+            Rule::HtmlEntity => "html-entity",
+            Rule::CompatIdeograph => "compat-ideograph",
+            Rule::KangxiRadical => "kangxi-radical",
+            Rule::PinyinAnnotation => "pinyin-annotation",
+            Rule::StrayGlyph => "stray-glyph",
+            Rule::StrayGlyphContext => "stray-glyph-context",
+            Rule::Variant => "variant",
+            Rule::FullwidthPunct => "fullwidth-punct",
+        }
+    }
+}
+
+impl std::fmt::Display for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// A rule id that names no rule.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown fix rule {0:?}; known rules: zero-width, html-entity, compat-ideograph, kangxi-radical, pinyin-annotation, stray-glyph, stray-glyph-context, variant, fullwidth-punct")]
+pub struct UnknownRule(pub String);
+
+impl std::str::FromStr for Rule {
+    type Err = UnknownRule;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Rule::ALL
+            .into_iter()
+            .find(|r| r.id() == s)
+            .ok_or_else(|| UnknownRule(s.to_string()))
+    }
+}
+
+/// The standard Traditional variants are normalized to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum VariantTarget {
+    /// Taiwan (OpenCC `t2tw`): 爲 → 為, 裏 → 裡, 着 → 著.
+    Tw,
+    /// Hong Kong (OpenCC `t2hk`): 爲 → 為, 裏 → 裏.
+    Hk,
+    /// OpenCC's own standard (`tw2t`, then `hk2t`): 為 → 爲, 著 → 着 where
+    /// the word means 着.
+    Opencc,
+}
+
+/// What the fixer does; the default runs every rule except `variant`
+/// (which needs a target) and protects nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FixOptions {
+    /// Rules that do not run.
+    pub disabled: BTreeSet<Rule>,
+    /// Normalize Traditional variants to this standard; `None` keeps the
+    /// document's own variant system.
+    pub variants: Option<VariantTarget>,
+    /// Terms no rule touches (names, brands such as `Whoo 后`).
+    pub protected: Vec<String>,
+}
+
+impl FixOptions {
+    /// Turns `rule` off.
+    pub fn disable(mut self, rule: Rule) -> Self {
+        self.disabled.insert(rule);
+        self
+    }
+
+    /// Runs only `rules`.
+    pub fn only(mut self, rules: &[Rule]) -> Self {
+        self.disabled = Rule::ALL
+            .into_iter()
+            .filter(|r| !rules.contains(r))
+            .collect();
+        self
+    }
+
+    /// Sets the variant target.
+    pub fn variants(mut self, target: Option<VariantTarget>) -> Self {
+        self.variants = target;
+        self
+    }
+
+    /// Adds a protected term (empty terms are ignored).
+    pub fn protect(mut self, term: impl Into<String>) -> Self {
+        self.protected.push(term.into());
+        self
+    }
+
+    /// Whether `rule` runs.
+    pub fn enabled(&self, rule: Rule) -> bool {
+        !self.disabled.contains(&rule)
+    }
+}
+
+/// One change made to the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// The rule that made it.
+    pub rule: Rule,
+    /// 1-based line in the input.
+    pub line: usize,
+    /// 1-based column in the input, in characters.
+    pub column: usize,
+    /// Byte offset in the input.
+    pub offset: usize,
+    /// The text replaced (as the rule saw it).
+    pub from: String,
+    /// The replacement (empty for a removal).
+    pub to: String,
+}
+
+/// Something worth a look that no rule changed (e.g. a comma that may be
+/// an enumeration comma).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// A rule-like id: `enumeration-comma`.
+    pub id: &'static str,
+    /// 1-based line in the input.
+    pub line: usize,
+    /// 1-based column in the input, in characters.
+    pub column: usize,
+    /// Byte offset in the input.
+    pub offset: usize,
+    /// The text the note is about.
+    pub text: String,
+    /// What to check.
+    pub message: String,
+}
+
+/// The result of [`Fixer::fix`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fixed<'a> {
+    /// The fixed text; borrowed when nothing changed.
+    pub text: Cow<'a, str>,
+    /// Every change, in the order the rules ran (and in text order within
+    /// one rule).
+    pub changes: Vec<Change>,
+    /// Reports that changed nothing.
+    pub notes: Vec<Note>,
+    /// The script of the input.
+    pub script: ScriptReport,
+}
+
+/// The fix stage, built once from [`FixOptions`] and shared.
+#[derive(Debug, Clone)]
+pub struct Fixer {
+    inner: Arc<FixOptions>,
+}
+
+/// A replacement planned by a rule, in the coordinates of the text the rule
+/// saw: `range` becomes `to`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Edit {
+    pub range: Range<usize>,
+    pub to: String,
+    pub rule: Rule,
+}
+
+/// A note planned by a rule, in the coordinates of the text it saw.
+#[derive(Debug, Clone)]
+pub(crate) struct PlannedNote {
+    pub range: Range<usize>,
+    pub id: &'static str,
+    pub message: String,
+}
+
+/// The edits applied so far, one list per step, to map positions back to
+/// the input.
+#[derive(Default)]
+struct History(Vec<Vec<Mapped>>);
+
+/// One applied edit: where it was in the step's input and where its
+/// replacement is in the step's output. `delta_after` is the output
+/// length minus the input length of the text up to its end.
+struct Mapped {
+    input: Range<usize>,
+    output: Range<usize>,
+    delta_after: isize,
+}
+
+impl History {
+    /// Records a step's edits (sorted, in the step's input coordinates).
+    fn push(&mut self, edits: &[Edit]) {
+        let mut delta: isize = 0;
+        let mut step = Vec::with_capacity(edits.len());
+        for e in edits {
+            let out_start = (e.range.start as isize + delta) as usize;
+            delta += e.to.len() as isize - e.range.len() as isize;
+            step.push(Mapped {
+                input: e.range.clone(),
+                output: out_start..out_start + e.to.len(),
+                delta_after: delta,
+            });
+        }
+        self.0.push(step);
+    }
+
+    /// Maps a position in the current text back to the input. A position
+    /// inside replaced text maps to the start (or, for an end, the end) of
+    /// what was replaced; a start right after a removal maps past it.
+    fn to_input(&self, mut pos: usize, is_end: bool) -> usize {
+        for step in self.0.iter().rev() {
+            // Edits wholly before `pos` (a removal exactly at `pos` counts
+            // as before a start, after an end).
+            let before = step.partition_point(|m| {
+                pos > m.output.start || (pos == m.output.start && !is_end && m.output.is_empty())
+            });
+            let prev = before.checked_sub(1).map(|i| &step[i]);
+            pos = match prev {
+                Some(m) if pos < m.output.end => {
+                    if is_end {
+                        m.input.end
+                    } else {
+                        m.input.start
+                    }
+                }
+                Some(m) => (pos as isize - m.delta_after) as usize,
+                None => pos,
+            };
+        }
+        pos
+    }
+}
+
+/// Line starts of the input, for line and column numbers.
+struct Lines<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Self { text, starts }
+    }
+
+    /// (1-based line, 1-based column in characters) of byte `offset`.
+    fn position(&self, offset: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        let column = self.text[start..offset].chars().count() + 1;
+        (line, column)
+    }
+}
+
+impl Fixer {
+    /// Builds a fixer. The OpenCC tables it needs are bundled and loaded on
+    /// first use, so this cannot fail.
+    pub fn new(options: FixOptions) -> Self {
+        let mut options = options;
+        options.protected.retain(|t| !t.is_empty());
+        Self {
+            inner: Arc::new(options),
+        }
+    }
+
+    /// The options this fixer was built with.
+    pub fn options(&self) -> &FixOptions {
+        &self.inner
+    }
+
+    /// Fixes `text`; see the module doc for what changes.
+    pub fn fix<'a>(&self, text: &'a str) -> Fixed<'a> {
+        let options = &*self.inner;
+        let script = detect_script(text);
+        let protected = protected_ranges(text, &options.protected);
+        let lines = Lines::new(text);
+        let mut history = History::default();
+        let mut current: Cow<'a, str> = Cow::Borrowed(text);
+        let mut changes = Vec::new();
+        let mut notes = Vec::new();
+
+        type Step = fn(&str, &FixOptions, &mut Vec<PlannedNote>) -> Vec<Edit>;
+        let steps: [(&[Rule], Step); 8] = [
+            (&[Rule::HtmlEntity], artifacts::html_entities),
+            (&[Rule::ZeroWidth], artifacts::zero_width),
+            (&[Rule::CompatIdeograph], artifacts::compat_ideographs),
+            (&[Rule::KangxiRadical], artifacts::radicals),
+            (&[Rule::PinyinAnnotation], artifacts::pinyin),
+            (&[Rule::StrayGlyph, Rule::StrayGlyphContext], glyphs::stray),
+            (&[Rule::Variant], variants::normalize),
+            (&[Rule::FullwidthPunct], artifacts::fullwidth_punct),
+        ];
+        for (rules, step) in steps {
+            if !rules.iter().any(|r| options.enabled(*r)) {
+                continue;
+            }
+            let mut planned_notes = Vec::new();
+            let edits: Vec<Edit> = step(&current, options, &mut planned_notes)
+                .into_iter()
+                .filter(|e| options.enabled(e.rule))
+                .filter(|e| {
+                    let start = history.to_input(e.range.start, false);
+                    let end = history.to_input(e.range.end, true);
+                    !protected.iter().any(|p| p.start < end && start < p.end)
+                })
+                .collect();
+            for n in planned_notes {
+                let offset = history.to_input(n.range.start, false);
+                let end = history.to_input(n.range.end, true);
+                if protected.iter().any(|p| p.start < end && offset < p.end) {
+                    continue;
+                }
+                let (line, column) = lines.position(offset);
+                notes.push(Note {
+                    id: n.id,
+                    line,
+                    column,
+                    offset,
+                    text: current[n.range].to_string(),
+                    message: n.message,
+                });
+            }
+            if edits.is_empty() {
+                continue;
+            }
+            let mut out = String::with_capacity(current.len());
+            let mut last = 0;
+            for e in &edits {
+                debug_assert!(e.range.start >= last, "overlapping edits from {}", e.rule);
+                let offset = history.to_input(e.range.start, false);
+                let (line, column) = lines.position(offset);
+                changes.push(Change {
+                    rule: e.rule,
+                    line,
+                    column,
+                    offset,
+                    from: current[e.range.clone()].to_string(),
+                    to: e.to.clone(),
+                });
+                out.push_str(&current[last..e.range.start]);
+                out.push_str(&e.to);
+                last = e.range.end;
+            }
+            out.push_str(&current[last..]);
+            history.push(&edits);
+            current = Cow::Owned(out);
+        }
+        if let Cow::Owned(s) = &current {
+            if s == text {
+                current = Cow::Borrowed(text);
+            }
+        }
+        Fixed {
+            text: current,
+            changes,
+            notes,
+            script,
+        }
+    }
+}
+
+/// Byte ranges of every occurrence of every protected term.
+fn protected_ranges(text: &str, terms: &[String]) -> Vec<Range<usize>> {
+    let mut ranges: Vec<Range<usize>> = terms
+        .iter()
+        .flat_map(|t| text.match_indices(t.as_str()).map(|(i, m)| i..i + m.len()))
+        .collect();
+    ranges.sort_by_key(|r| r.start);
+    ranges
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync_clone<T: Send + Sync + Clone + 'static>() {}
+
+    #[test]
+    fn fixer_is_shareable() {
+        assert_send_sync_clone::<Fixer>();
+    }
+
+    #[test]
+    fn rule_ids_round_trip() {
+        for rule in Rule::ALL {
+            assert_eq!(rule.id().parse::<Rule>(), Ok(rule));
+        }
+        let err = "no-such".parse::<Rule>().unwrap_err();
+        assert!(err.to_string().contains("no-such"));
+    }
+
+    #[test]
+    fn positions_map_back_through_earlier_steps() {
+        // The zero-width space is removed first; the stray 开 after it is
+        // reported where it is in the input.
+        let fixer = Fixer::new(FixOptions::default());
+        let input = "這個\u{200b}們說，\n離开會場";
+        let fixed = fixer.fix(input);
+        assert_eq!(fixed.text, "這個們說，\n離開會場");
+        let kinds: Vec<_> = fixed
+            .changes
+            .iter()
+            .map(|c| (c.rule, c.line, c.column, c.offset))
+            .collect();
+        assert_eq!(
+            kinds,
+            [(Rule::ZeroWidth, 1, 3, 6), (Rule::StrayGlyph, 2, 2, 22)]
+        );
+        assert_eq!(&input[22..25], "开");
+    }
+
+    #[test]
+    fn history_maps_positions_through_replacements_and_removals() {
+        // Input "ab&amp;cd\u{200b}ef": one step decodes the entity (5 bytes
+        // → 1), a second removes the zero-width space (3 bytes → 0).
+        let mut h = History::default();
+        let edit = |range: Range<usize>, to: &str| Edit {
+            range,
+            to: to.to_string(),
+            rule: Rule::HtmlEntity,
+        };
+        h.push(&[edit(2..7, "&")]);
+        h.push(&[edit(5..8, "")]);
+        // Current text "ab&cdef".
+        assert_eq!(h.to_input(0, false), 0);
+        assert_eq!(h.to_input(2, false), 2); // the decoded '&'
+        assert_eq!(h.to_input(3, true), 7); // end of the decoded '&'
+        assert_eq!(h.to_input(3, false), 7); // 'c'
+        assert_eq!(h.to_input(5, false), 12); // 'e', after the removed space
+        assert_eq!(h.to_input(5, true), 9); // end of 'd'
+        assert_eq!(h.to_input(7, true), 14);
+    }
+
+    #[test]
+    fn protected_terms_are_never_touched() {
+        let text = "我們買了Whoo 后的面霜，離开時說這個后來的事。";
+        let options = FixOptions::default().protect("Whoo 后");
+        let fixed = Fixer::new(options).fix(text);
+        assert!(fixed.text.contains("Whoo 后"), "{}", fixed.text);
+        assert!(fixed.text.contains("離開"), "{}", fixed.text);
+    }
+
+    #[test]
+    fn each_rule_can_be_turned_off() {
+        let text = "他們離开了，標准";
+        let off = FixOptions::default().disable(Rule::StrayGlyph);
+        assert_eq!(Fixer::new(off).fix(text).text, "他們離开了，標準");
+        let off = FixOptions::default().disable(Rule::StrayGlyphContext);
+        assert_eq!(Fixer::new(off).fix(text).text, "他們離開了，標准");
+    }
+
+    #[test]
+    fn fixing_twice_changes_nothing_more() {
+        let inputs = [
+            "他們離开了會場,展开全文。當(dāng)前&amp;lt;標准\u{200b}，\u{2F08}們",
+            "我们这些人說这個问题,(大意)如此；這裏爲何开啓",
+            "紅,黃,藍都有。這是後台與後臺，周末與週末。",
+        ];
+        for variants in [None, Some(VariantTarget::Tw), Some(VariantTarget::Opencc)] {
+            let fixer = Fixer::new(FixOptions::default().variants(variants));
+            for input in inputs {
+                let once = fixer.fix(input);
+                let twice = fixer.fix(&once.text);
+                assert_eq!(twice.text, once.text, "{input} ({variants:?})");
+                assert!(twice.changes.is_empty(), "{input}: {:?}", twice.changes);
+            }
+        }
+    }
+
+    #[test]
+    fn empty_text_and_crlf_lines() {
+        let fixer = Fixer::new(FixOptions::default());
+        let empty = fixer.fix("");
+        assert!(matches!(empty.text, Cow::Borrowed("")));
+        assert_eq!(empty.script.script, Script::Unknown);
+        let fixed = fixer.fix("們說離开\r\n展开全文\r\n");
+        assert_eq!(fixed.text, "們說離開\r\n展開全文\r\n");
+        let at: Vec<_> = fixed.changes.iter().map(|c| (c.line, c.column)).collect();
+        assert_eq!(at, [(1, 4), (2, 2)]);
+    }
+
+    #[test]
+    fn unchanged_text_is_borrowed() {
+        let fixer = Fixer::new(FixOptions::default());
+        let text = "台灣的平台上，周末與鄰里一起。";
+        let fixed = fixer.fix(text);
+        assert!(matches!(fixed.text, Cow::Borrowed(_)));
+        assert!(fixed.changes.is_empty(), "{:?}", fixed.changes);
+    }
+}

@@ -1,0 +1,257 @@
+/*!
+Script detection: is a document (and each of its paragraphs) Traditional,
+Simplified, mixed, or unknown?
+
+Only characters that one script alone uses count as evidence (see
+[`tables`](super::tables)): 這 says Traditional, 这 says Simplified, and 的,
+台 or 后 say nothing. A paragraph is one line; blank lines have no report.
+
+A text is [`Script::Traditional`] when Simplified-only characters are at
+most a fifth of the evidence (a Traditional article with a few stray 开 is
+still Traditional), [`Script::Simplified`] likewise, [`Script::Mixed`] when
+both are present beyond that, and [`Script::Unknown`] with no evidence.
+*/
+
+use std::ops::Range;
+
+use super::tables::TABLES;
+
+/// Which script a text is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Script {
+    /// Traditional Chinese, possibly with a few stray Simplified glyphs.
+    Traditional,
+    /// Simplified Chinese, possibly with a few stray Traditional glyphs.
+    Simplified,
+    /// Both scripts in substantial amounts.
+    Mixed,
+    /// No character that only one script uses (no Chinese, or only shared
+    /// characters).
+    Unknown,
+}
+
+impl Script {
+    /// A short lowercase name: `traditional`, `simplified`, `mixed`,
+    /// `unknown`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Script::Traditional => "traditional",
+            Script::Simplified => "simplified",
+            Script::Mixed => "mixed",
+            Script::Unknown => "unknown",
+        }
+    }
+}
+
+impl std::fmt::Display for Script {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The evidence counted in a text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ScriptCounts {
+    /// Characters only Traditional text uses (這, 們).
+    pub traditional_only: usize,
+    /// Characters only Simplified text uses (这, 们).
+    pub simplified_only: usize,
+    /// All Han ideographs, evidence or not.
+    pub han: usize,
+}
+
+impl ScriptCounts {
+    /// Counts the evidence in `text`.
+    pub fn of(text: &str) -> Self {
+        let t = &*TABLES;
+        let mut counts = Self::default();
+        for c in text.chars() {
+            if !is_han(c) {
+                continue;
+            }
+            counts.han += 1;
+            if t.is_traditional_only(c) {
+                counts.traditional_only += 1;
+            } else if t.is_simplified_only(c) {
+                counts.simplified_only += 1;
+            }
+        }
+        counts
+    }
+
+    /// The verdict for these counts (see the module doc).
+    pub fn script(&self) -> Script {
+        let (t, s) = (self.traditional_only, self.simplified_only);
+        if t + s == 0 {
+            Script::Unknown
+        } else if s * 4 <= t {
+            Script::Traditional
+        } else if t * 4 <= s {
+            Script::Simplified
+        } else {
+            Script::Mixed
+        }
+    }
+
+    /// The script with more evidence, if one has more.
+    pub fn majority(&self) -> Option<Script> {
+        use std::cmp::Ordering::*;
+        match self.traditional_only.cmp(&self.simplified_only) {
+            Greater => Some(Script::Traditional),
+            Less => Some(Script::Simplified),
+            Equal => None,
+        }
+    }
+
+    fn add(&mut self, other: &ScriptCounts) {
+        self.traditional_only += other.traditional_only;
+        self.simplified_only += other.simplified_only;
+        self.han += other.han;
+    }
+}
+
+/// The verdict for one paragraph (one non-blank line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParagraphScript {
+    /// 1-based line number.
+    pub line: usize,
+    /// Byte range of the line in the text, without its line ending.
+    pub range: Range<usize>,
+    /// The verdict for this line alone.
+    pub script: Script,
+    /// The evidence on this line.
+    pub counts: ScriptCounts,
+}
+
+/// Script of a whole text and of each of its paragraphs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScriptReport {
+    /// The verdict for the whole text.
+    pub script: Script,
+    /// The evidence in the whole text.
+    pub counts: ScriptCounts,
+    /// One entry per non-blank line that has Han characters.
+    pub paragraphs: Vec<ParagraphScript>,
+}
+
+impl ScriptReport {
+    /// The script that stray glyphs of this line are fixed toward: the
+    /// line's own verdict when it has enough evidence (at least 3
+    /// characters and a clear verdict), else the document's majority.
+    /// `None` when neither decides.
+    pub fn target_for(&self, paragraph: &ParagraphScript) -> Option<Script> {
+        let c = &paragraph.counts;
+        let own = paragraph.script;
+        if c.traditional_only + c.simplified_only >= MIN_PARAGRAPH_EVIDENCE
+            && matches!(own, Script::Traditional | Script::Simplified)
+        {
+            return Some(own);
+        }
+        self.counts.majority().or_else(|| c.majority())
+    }
+}
+
+/// Fewer script-only characters than this and a line follows the document.
+const MIN_PARAGRAPH_EVIDENCE: usize = 3;
+
+/// Decides the script of `text` and of each of its lines.
+///
+/// ```
+/// use zhtidy::fix::{detect_script, Script};
+///
+/// let report = detect_script("這是繁體字。\n这是简体字，这些们。\n");
+/// assert_eq!(report.paragraphs[0].script, Script::Traditional);
+/// assert_eq!(report.paragraphs[1].script, Script::Simplified);
+/// assert_eq!(detect_script("展開全文，离开").script, Script::Mixed);
+/// assert_eq!(detect_script("hello 的").script, Script::Unknown);
+/// ```
+pub fn detect_script(text: &str) -> ScriptReport {
+    let mut counts = ScriptCounts::default();
+    let mut paragraphs = Vec::new();
+    for (index, range) in line_ranges(text).enumerate() {
+        let line_counts = ScriptCounts::of(&text[range.clone()]);
+        counts.add(&line_counts);
+        if line_counts.han > 0 {
+            paragraphs.push(ParagraphScript {
+                line: index + 1,
+                range,
+                script: line_counts.script(),
+                counts: line_counts,
+            });
+        }
+    }
+    ScriptReport {
+        script: counts.script(),
+        counts,
+        paragraphs,
+    }
+}
+
+/// Byte ranges of the lines of `text`, without `\n` or `\r\n`.
+pub(crate) fn line_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut start = 0;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        let rest = &text[start..];
+        let (len, next) = match rest.find('\n') {
+            Some(i) => (i, start + i + 1),
+            None => {
+                done = true;
+                (rest.len(), text.len())
+            }
+        };
+        let line = &rest[..len];
+        let end = start + line.strip_suffix('\r').map_or(len, str::len);
+        let range = start..end;
+        start = next;
+        Some(range)
+    })
+}
+
+/// Whether `c` is a CJK unified (or compatibility) ideograph.
+pub(crate) fn is_han(c: char) -> bool {
+    matches!(c as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF
+        | 0x20000..=0x2A6DF | 0x2A700..=0x2EBEF | 0x2F800..=0x2FA1F | 0x30000..=0x323AF)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verdicts_follow_the_evidence() {
+        let cases = [
+            ("這些人們說", Script::Traditional),
+            ("这些人们说", Script::Simplified),
+            ("這些人們說話時離开", Script::Traditional),
+            ("這們說这们说", Script::Mixed),
+            ("的是台后", Script::Unknown),
+            ("abc", Script::Unknown),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(detect_script(text).script, expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn paragraphs_are_lines_with_han() {
+        let report = detect_script("這是繁體\r\n\nabc\n这是简体");
+        let lines: Vec<usize> = report.paragraphs.iter().map(|p| p.line).collect();
+        assert_eq!(lines, [1, 4]);
+        assert_eq!(report.paragraphs[0].range, 0..12);
+        assert_eq!(report.script, Script::Mixed);
+    }
+
+    #[test]
+    fn short_lines_follow_the_document() {
+        let text = "這是繁體字，們說這個開會。\n展开全文\n";
+        let report = detect_script(text);
+        let short = &report.paragraphs[1];
+        assert_eq!(short.script, Script::Simplified);
+        assert_eq!(report.target_for(short), Some(Script::Traditional));
+    }
+}

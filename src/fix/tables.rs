@@ -1,0 +1,377 @@
+/*!
+Which characters belong to which script, derived from OpenCC's character
+tables at first use (never a hand-written list).
+
+From `STCharacters.txt` (Simplified → Traditional candidates) and
+`TSCharacters.txt` (Traditional → Simplified candidates):
+
+- a *Traditional character* is a value of STCharacters or a key of
+  TSCharacters; a *Simplified character* is a key of STCharacters or a value
+  of TSCharacters;
+- **Simplified-only** (开, 线, 这): a key of STCharacters that is not a
+  Traditional character, so s2t always maps it away and it is never valid
+  in Traditional text;
+- **Traditional-only** (這, 們, 說, 爲): a key of TSCharacters that is not a
+  Simplified character;
+- **shared** toward Traditional (准, 后, 台, 么, 愿): a key of STCharacters
+  that is also a Traditional character; toward Simplified (乾, 著): a key of
+  TSCharacters that is also a Simplified character.
+
+A shared character may change only when a phrase says so (標准 → 標準),
+only if its own default conversion is another character (准 → 準, but 周
+→ 周 by default, so 周末 is never "fixed" into 週末, nor 係 forced on 系),
+and never when it is the regional standard form of its own candidate
+(HKVariants maps 臺 → 台, so 台 in 平台 or 台面 is correct Traditional
+text). One exception to "only by a phrase", also read from the data: a
+shared character that STPhrases keeps as itself in under 10% of the
+phrases containing it (挂 → 掛, 后 → 後; toward Simplified 於 → 于) is
+nearly always a stray, so outside any phrase its character default
+applies; 准 (批准), 范 (surnames), 里 (公里), 于 (surname) stay
+phrase-only.
+
+A shared character excluded above (周, 系, 台) still changes when the
+document is inconsistent with itself: when a phrase covers it and the
+document elsewhere writes the character the phrase gives (關系 in a text
+that also writes 係); for a regional form (台) the document must write
+the standard form more often than the regional one (後台 in a text that
+mostly writes 臺, but not 上台 in a Hong Kong text that mostly writes 台). See
+[`glyphs`](super::glyphs).
+
+The text files are the pinned ones under `dictionaries/opencc/` that
+build.rs also compiles, so these sets always match the bundled converters.
+*/
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use crate::convert::dict_data::parse_text;
+
+const ST_CHARACTERS: &str = include_str!("../../dictionaries/opencc/STCharacters.txt");
+const TS_CHARACTERS: &str = include_str!("../../dictionaries/opencc/TSCharacters.txt");
+const ST_PHRASES: &str = include_str!("../../dictionaries/opencc/STPhrases.txt");
+const HK_VARIANTS: &str = include_str!("../../dictionaries/opencc/HKVariants.txt");
+const TW_VARIANTS: &str = include_str!("../../dictionaries/opencc/TWVariants.txt");
+
+/// The character classes, built once per process.
+pub(crate) static TABLES: LazyLock<Tables> = LazyLock::new(Tables::build);
+
+/// Single-character candidates per key, in file order (first = default).
+type CharMap = HashMap<char, Vec<char>>;
+
+/// Script membership of characters; see the module doc.
+#[derive(Debug)]
+pub(crate) struct Tables {
+    st: CharMap,
+    ts: CharMap,
+    simplified_only: HashSet<char>,
+    traditional_only: HashSet<char>,
+    /// Shared characters allowed to change toward Traditional by a phrase.
+    contextual_to_traditional: HashSet<char>,
+    /// Shared characters allowed to change toward Simplified by a phrase.
+    contextual_to_simplified: HashSet<char>,
+    /// Keys of STCharacters that are also Traditional characters (台, 系).
+    shared_to_traditional: HashSet<char>,
+    /// Shared characters that are the regional form of one of their own
+    /// candidates (台 for 臺).
+    regional_shared: HashSet<char>,
+    /// Keys of TSCharacters that are also Simplified characters (乾, 於).
+    shared_to_simplified: HashSet<char>,
+    /// Shared characters that OpenCC's phrases nearly always convert toward
+    /// Traditional (挂, 后): outside any phrase, their default applies.
+    mostly_converted_to_traditional: HashSet<char>,
+    /// Likewise toward Simplified (於).
+    mostly_converted_to_simplified: HashSet<char>,
+    /// OpenCC-standard character → its Hong Kong and Taiwan forms.
+    regional_forms: CharMap,
+    /// OpenCC-standard character → its Taiwan form (TWVariants default).
+    taiwan_forms: HashMap<char, char>,
+    /// OpenCC-standard character → its Hong Kong form (HKVariants default).
+    hong_kong_forms: HashMap<char, char>,
+}
+
+fn char_map(text: &str, name: &str) -> CharMap {
+    let entries = parse_text(text).unwrap_or_else(|e| panic!("bundled {name} does not parse: {e}"));
+    let mut map = CharMap::new();
+    for entry in entries {
+        let mut key = entry.key.chars();
+        let (Some(k), None) = (key.next(), key.next()) else {
+            continue;
+        };
+        let values: Vec<char> = entry
+            .values
+            .iter()
+            .filter_map(|v| {
+                let mut cs = v.chars();
+                match (cs.next(), cs.next()) {
+                    (Some(c), None) => Some(c),
+                    _ => None,
+                }
+            })
+            .collect();
+        if !values.is_empty() {
+            map.insert(k, values);
+        }
+    }
+    map
+}
+
+/// Per character: (times kept as itself, times converted).
+type PhraseStats = HashMap<char, (u32, u32)>;
+
+/// A shared character is "mostly converted" when STPhrases keeps it as
+/// itself in fewer than this share of its aligned occurrences.
+const MOSTLY_CONVERTED: f64 = 0.10;
+
+/// Per character, over the phrases of STPhrases whose key and value have
+/// the same length, aligned character by character: toward Traditional,
+/// (times a key character stays itself, times it becomes another); toward
+/// Simplified, (times a value character comes from itself, times it comes
+/// from another key character).
+fn phrase_statistics() -> (PhraseStats, PhraseStats) {
+    let entries = parse_text(ST_PHRASES)
+        .unwrap_or_else(|e| panic!("bundled STPhrases.txt does not parse: {e}"));
+    let mut to_t = PhraseStats::new();
+    let mut to_s = PhraseStats::new();
+    for entry in entries {
+        let value = &entry.values[0];
+        if entry.key.chars().count() != value.chars().count() {
+            continue;
+        }
+        for (k, v) in entry.key.chars().zip(value.chars()) {
+            let t = to_t.entry(k).or_default();
+            let s = to_s.entry(v).or_default();
+            if k == v {
+                t.0 += 1;
+                s.0 += 1;
+            } else {
+                t.1 += 1;
+                s.1 += 1;
+            }
+        }
+    }
+    (to_t, to_s)
+}
+
+impl Tables {
+    fn build() -> Self {
+        let st = char_map(ST_CHARACTERS, "STCharacters.txt");
+        let ts = char_map(TS_CHARACTERS, "TSCharacters.txt");
+        let mut traditional: HashSet<char> = ts.keys().copied().collect();
+        traditional.extend(st.values().flatten().copied());
+        let mut simplified: HashSet<char> = st.keys().copied().collect();
+        simplified.extend(ts.values().flatten().copied());
+
+        // 臺 → 台 in HKVariants: 台 is a regional standard form of 臺.
+        let mut regional: HashSet<(char, char)> = HashSet::new();
+        let mut regional_forms = CharMap::new();
+        let mut taiwan_forms = HashMap::new();
+        let mut hong_kong_forms = HashMap::new();
+        for (text, name) in [
+            (HK_VARIANTS, "HKVariants.txt"),
+            (TW_VARIANTS, "TWVariants.txt"),
+        ] {
+            let own = if name.starts_with("HK") {
+                &mut hong_kong_forms
+            } else {
+                &mut taiwan_forms
+            };
+            // Only the default value counts: TWVariants lists 麼 → 麼 么,
+            // which does not make 么 the Taiwan form of 麼.
+            for (from, tos) in char_map(text, name) {
+                let to = tos[0];
+                own.insert(from, to);
+                regional.insert((from, to));
+                let forms = regional_forms.entry(from).or_default();
+                if to != from && !forms.contains(&to) {
+                    forms.push(to);
+                }
+            }
+        }
+
+        let simplified_only = st
+            .keys()
+            .copied()
+            .filter(|c| !traditional.contains(c))
+            .collect();
+        let traditional_only = ts
+            .keys()
+            .copied()
+            .filter(|c| !simplified.contains(c))
+            .collect();
+        let shared_to_traditional = st
+            .keys()
+            .filter(|c| traditional.contains(c))
+            .copied()
+            .collect();
+        let shared_to_simplified = ts
+            .keys()
+            .filter(|c| simplified.contains(c))
+            .copied()
+            .collect();
+        let regional_shared = st
+            .iter()
+            .filter(|(c, values)| values.iter().any(|v| regional.contains(&(*v, **c))))
+            .map(|(c, _)| *c)
+            .collect();
+        let contextual_to_traditional: HashSet<char> = st
+            .iter()
+            .filter(|(c, values)| {
+                traditional.contains(c)
+                    && values[0] != **c
+                    && !values.iter().any(|v| regional.contains(&(*v, **c)))
+            })
+            .map(|(c, _)| *c)
+            .collect();
+        let contextual_to_simplified: HashSet<char> = ts
+            .iter()
+            .filter(|(c, values)| simplified.contains(c) && values[0] != **c)
+            .map(|(c, _)| *c)
+            .collect();
+
+        let (to_t, to_s) = phrase_statistics();
+        let mostly = |set: &HashSet<char>, map: &CharMap, stats: &PhraseStats| {
+            set.iter()
+                .filter(|c| map.get(c).is_some_and(|v| v[0] != **c))
+                .filter(|c| {
+                    let (kept, converted) = stats.get(c).copied().unwrap_or((0, 0));
+                    converted > 0
+                        && f64::from(kept) < MOSTLY_CONVERTED * f64::from(kept + converted)
+                })
+                .copied()
+                .collect::<HashSet<char>>()
+        };
+        let mostly_converted_to_traditional = mostly(&contextual_to_traditional, &st, &to_t);
+        let mostly_converted_to_simplified = mostly(&contextual_to_simplified, &ts, &to_s);
+        Self {
+            st,
+            ts,
+            simplified_only,
+            traditional_only,
+            contextual_to_traditional,
+            contextual_to_simplified,
+            shared_to_traditional,
+            regional_shared,
+            shared_to_simplified,
+            mostly_converted_to_traditional,
+            mostly_converted_to_simplified,
+            regional_forms,
+            taiwan_forms,
+            hong_kong_forms,
+        }
+    }
+
+    /// Never valid in Traditional text (开, 这).
+    pub(crate) fn is_simplified_only(&self, c: char) -> bool {
+        self.simplified_only.contains(&c)
+    }
+
+    /// Never valid in Simplified text (這, 們).
+    pub(crate) fn is_traditional_only(&self, c: char) -> bool {
+        self.traditional_only.contains(&c)
+    }
+
+    /// A shared character that a phrase may change toward Traditional.
+    pub(crate) fn is_contextual_to_traditional(&self, c: char) -> bool {
+        self.contextual_to_traditional.contains(&c)
+    }
+
+    /// A shared character that a phrase may change toward Simplified.
+    pub(crate) fn is_contextual_to_simplified(&self, c: char) -> bool {
+        self.contextual_to_simplified.contains(&c)
+    }
+
+    /// A character valid in both scripts that s2t may convert (台, 系, 准).
+    pub(crate) fn is_shared_to_traditional(&self, c: char) -> bool {
+        self.shared_to_traditional.contains(&c)
+    }
+
+    /// A shared character that is the Hong Kong or Taiwan form of one of
+    /// its own Traditional candidates (台 for 臺).
+    pub(crate) fn is_regional_shared(&self, c: char) -> bool {
+        self.regional_shared.contains(&c)
+    }
+
+    /// A character valid in both scripts that t2s may convert (乾, 於).
+    pub(crate) fn is_shared_to_simplified(&self, c: char) -> bool {
+        self.shared_to_simplified.contains(&c)
+    }
+
+    /// A shared character that OpenCC's phrases nearly always convert
+    /// toward Traditional: outside phrases, its default applies.
+    pub(crate) fn is_mostly_converted_to_traditional(&self, c: char) -> bool {
+        self.mostly_converted_to_traditional.contains(&c)
+    }
+
+    /// Likewise toward Simplified.
+    pub(crate) fn is_mostly_converted_to_simplified(&self, c: char) -> bool {
+        self.mostly_converted_to_simplified.contains(&c)
+    }
+
+    /// STCharacters' default for `c`, if `c` is a key.
+    pub(crate) fn s2t_default(&self, c: char) -> Option<char> {
+        self.st.get(&c).map(|v| v[0])
+    }
+
+    /// The Hong Kong and Taiwan standard forms of an OpenCC-standard
+    /// character (裏 → 裡, 爲 → 為), if it has any.
+    pub(crate) fn regional_forms(&self, c: char) -> &[char] {
+        self.regional_forms.get(&c).map_or(&[], Vec::as_slice)
+    }
+
+    /// The Taiwan (TWVariants) or Hong Kong (HKVariants) form of an
+    /// OpenCC-standard character, if it has one.
+    pub(crate) fn standard_form(&self, c: char, hong_kong: bool) -> Option<char> {
+        let map = if hong_kong {
+            &self.hong_kong_forms
+        } else {
+            &self.taiwan_forms
+        };
+        map.get(&c).copied()
+    }
+
+    /// TSCharacters' default for `c`, if `c` is a key.
+    pub(crate) fn t2s_default(&self, c: char) -> Option<char> {
+        self.ts.get(&c).map(|v| v[0])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes_follow_the_opencc_tables() {
+        let t = &*TABLES;
+        for c in "开线战账这发么".chars().filter(|c| *c != '么') {
+            assert!(t.is_simplified_only(c), "{c} should be Simplified-only");
+        }
+        for c in "這們說爲裏開".chars() {
+            assert!(t.is_traditional_only(c), "{c} should be Traditional-only");
+        }
+        for c in "准后里台干么愿面周范的是".chars() {
+            assert!(!t.is_simplified_only(c), "{c} is valid Traditional");
+            assert!(!t.is_traditional_only(c), "{c} is valid Simplified");
+        }
+        for c in "准愿么里".chars() {
+            assert!(t.is_contextual_to_traditional(c), "{c}");
+        }
+        // Default stays itself (周 → 周), or the Hong Kong standard form of
+        // the candidate (台 for 臺).
+        for c in "周面台".chars() {
+            assert!(!t.is_contextual_to_traditional(c), "{c}");
+        }
+        // STPhrases nearly always turns 挂 into 掛 and 后 into 後, but keeps
+        // 准 (批准), 范 and 于 (surnames), 里 (公里) and 周 (周圍) often.
+        for c in "挂后".chars() {
+            assert!(t.is_mostly_converted_to_traditional(c), "{c}");
+        }
+        for c in "准范里周面系于".chars() {
+            assert!(!t.is_mostly_converted_to_traditional(c), "{c}");
+        }
+        assert!(t.is_mostly_converted_to_simplified('於'));
+        assert!(t.is_regional_shared('台'));
+        assert!(!t.is_regional_shared('系'));
+        assert_eq!(t.s2t_default('开'), Some('開'));
+        assert_eq!(t.t2s_default('這'), Some('这'));
+    }
+}
