@@ -12,19 +12,24 @@ Stages in [`Pipeline::run`], in this order:
    (encoding detection) plugs in in front of `run` when it lands.
 2. **strip** — [`crate::strip::Stripper`], removals recorded in
    [`Tidied::removals`].
-3. **fix** — the glyph-repair stage is being written separately; it plugs
-   in between strip and convert (see `FIX STAGE` below). Until then the
-   pipeline has no fix stage at all rather than a pretend one.
+3. **fix** — [`crate::fix::Fixer`]: stray glyphs, artifacts, punctuation;
+   its changes are in [`Tidied::fix_changes`], with lines, columns and
+   offsets mapped back to the *input* (before strip).
 4. **convert** — when a target is set: the OpenCC config is chosen from the
-   script the text is written in ([`detect_script`], or `from` when the
-   caller knows): Simplified text with target `tw` goes through `s2tw`,
-   Traditional text through `t2tw`.
+   script the text is written in (the fix stage's
+   [`detect_script`](crate::fix::detect_script): the script with more
+   characters of its own), or `from` when the caller knows: Simplified text
+   with target `tw` goes through `s2tw`, Traditional text through `t2tw`.
 
 ```
 use zhtidy::pipeline::{Pipeline, Target};
 use zhtidy::strip::StripOptions;
 
-let p = Pipeline::builder().strip(StripOptions::default()).convert(Target::Tw, None).build().unwrap();
+let p = Pipeline::builder()
+    .strip(StripOptions::default())
+    .convert(Target::Tw, None)
+    .build()
+    .unwrap();
 let out = p.run("展开全文\n软件开发的第一步是理解需求，这一点所有人都同意。\n");
 assert_eq!(out.text, "軟件開發的第一步是理解需求，這一點所有人都同意。\n");
 assert_eq!(out.converted_with, ["s2tw"]);
@@ -34,20 +39,11 @@ assert_eq!(out.converted_with, ["s2tw"]);
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use serde::Serialize;
-
-use crate::convert::{self, builtin, Converter, DictData};
+use crate::convert::{self, Converter};
+use crate::fix::{self, Change, FixOptions, Fixer, Note};
 use crate::strip::{Refusal, Removal, StripError, StripOptions, Stripper};
 
-/// The script a text is written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Script {
-    /// Simplified Chinese.
-    Simplified,
-    /// Traditional Chinese.
-    Traditional,
-}
+pub use crate::fix::Script;
 
 /// What to convert to (`--to`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,35 +118,10 @@ pub fn chain(source: Source, target: Target) -> &'static [&'static str] {
     }
 }
 
-/// Characters looked at by [`detect_script`].
-pub const DETECT_SAMPLE_CHARS: usize = 20_000;
-
-/// Which script `text` is written in: the one with more characters that
-/// belong to it only (a character OpenCC's `TSCharacters` changes is
-/// Traditional-only, one `STCharacters` changes is Simplified-only).
-/// `None` when neither kind occurs.
-pub fn detect_script(text: &str) -> Option<Script> {
-    let ts = builtin::dict("TSCharacters.txt")?;
-    let st = builtin::dict("STCharacters.txt")?;
-    let changes = |d: &DictData, c: char| {
-        let mut buf = [0u8; 4];
-        let s = c.encode_utf8(&mut buf);
-        matches!(d.longest_prefix(s), Some((n, v)) if n == s.len() && v != s)
-    };
-    let (mut trad, mut simp) = (0usize, 0usize);
-    for c in text
-        .chars()
-        .filter(|c| !c.is_ascii())
-        .take(DETECT_SAMPLE_CHARS)
-    {
-        trad += usize::from(changes(&ts, c));
-        simp += usize::from(changes(&st, c));
-    }
-    match (trad, simp) {
-        (0, 0) => None,
-        (t, s) if t > s => Some(Script::Traditional),
-        _ => Some(Script::Simplified),
-    }
+/// The script to convert from: the one with more characters of its own
+/// (the fix stage's evidence), `None` when neither has more.
+pub fn majority_script(text: &str) -> Option<Script> {
+    fix::detect_script(text).counts.majority()
 }
 
 /// The convert stage: converters for each possible input script, built up
@@ -213,6 +184,7 @@ pub enum PipelineError {
 #[derive(Debug, Default)]
 pub struct PipelineBuilder {
     strip: Option<StripOptions>,
+    fix: Option<FixOptions>,
     convert: Option<(Target, Option<Source>)>,
 }
 
@@ -220,6 +192,12 @@ impl PipelineBuilder {
     /// Turns strip on with these options.
     pub fn strip(mut self, options: StripOptions) -> Self {
         self.strip = Some(options);
+        self
+    }
+
+    /// Turns fix on with these options.
+    pub fn fix(mut self, options: FixOptions) -> Self {
+        self.fix = Some(options);
         self
     }
 
@@ -233,6 +211,7 @@ impl PipelineBuilder {
     pub fn build(self) -> Result<Pipeline, PipelineError> {
         Ok(Pipeline {
             strip: self.strip.map(|o| Stripper::new(&o)).transpose()?,
+            fix: self.fix.map(Fixer::new),
             convert: self
                 .convert
                 .map(|(t, f)| ConvertStage::new(t, f))
@@ -245,8 +224,7 @@ impl PipelineBuilder {
 #[derive(Debug, Clone)]
 pub struct Pipeline {
     strip: Option<Stripper>,
-    // FIX STAGE: `fix: Option<crate::fix::Fixer>` goes here once the fix
-    // stage exists; `run` calls it between strip and convert.
+    fix: Option<Fixer>,
     convert: Option<ConvertStage>,
 }
 
@@ -259,8 +237,13 @@ pub struct Tidied<'a> {
     pub removals: Vec<Removal>,
     /// Set when strip's safety limit kept the text unchanged.
     pub strip_refused: Option<Refusal>,
+    /// What fix changed; `line`, `column` and `offset` are positions in the
+    /// pipeline's input (mapped back through strip's removals).
+    pub fix_changes: Vec<Change>,
+    /// What fix noticed but left alone (positions as for `fix_changes`).
+    pub fix_notes: Vec<Note>,
     /// The script the text was detected in (only when converting without
-    /// `from`).
+    /// `from`; `None` when neither script has more evidence).
     pub script: Option<Script>,
     /// The OpenCC configs applied, in order.
     pub converted_with: Vec<String>,
@@ -283,6 +266,8 @@ impl Pipeline {
             text: Cow::Borrowed(text),
             removals: Vec::new(),
             strip_refused: None,
+            fix_changes: Vec::new(),
+            fix_notes: Vec::new(),
             script: None,
             converted_with: Vec::new(),
         };
@@ -292,10 +277,31 @@ impl Pipeline {
             tidied.removals = out.removals;
             tidied.strip_refused = out.refused;
         }
-        // FIX STAGE: runs here, on `tidied.text`, once it exists.
+        if let Some(fixer) = &self.fix {
+            let fixed = fixer.fix(&tidied.text);
+            let (changes, notes) = (fixed.changes, fixed.notes);
+            if let Cow::Owned(s) = fixed.text {
+                tidied.text = Cow::Owned(s);
+            }
+            let to_input = |offset: usize| to_input_position(text, &tidied.removals, offset);
+            tidied.fix_changes = changes
+                .into_iter()
+                .map(|mut c| {
+                    (c.offset, c.line, c.column) = to_input(c.offset);
+                    c
+                })
+                .collect();
+            tidied.fix_notes = notes
+                .into_iter()
+                .map(|mut n| {
+                    (n.offset, n.line, n.column) = to_input(n.offset);
+                    n
+                })
+                .collect();
+        }
         if let Some(stage) = &self.convert {
             if stage.fixed.is_none() {
-                tidied.script = detect_script(&tidied.text);
+                tidied.script = majority_script(&tidied.text);
             }
             for converter in stage.chain_for(tidied.script) {
                 if let Cow::Owned(s) = converter.convert(&tidied.text) {
@@ -306,6 +312,26 @@ impl Pipeline {
         }
         tidied
     }
+}
+
+/// A byte offset in strip's output as (offset, 1-based line, 1-based
+/// column in characters) in strip's input.
+fn to_input_position(input: &str, removals: &[Removal], offset: usize) -> (usize, usize, usize) {
+    let mut at = offset;
+    let mut deleted = 0;
+    for r in removals {
+        // Where this removal sits in the output.
+        if r.at - deleted <= offset {
+            at += r.deleted.len();
+            deleted += r.deleted.len();
+        } else {
+            break;
+        }
+    }
+    let before = &input[..at.min(input.len())];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (at, line, before[line_start..].chars().count() + 1)
 }
 
 #[cfg(test)]
@@ -319,16 +345,33 @@ mod tests {
     }
 
     #[test]
-    fn detects_scripts() {
+    fn majority_script_decides_the_config() {
         assert_eq!(
-            detect_script("这是简体中文的句子。"),
+            majority_script("这是简体中文的句子。"),
             Some(Script::Simplified)
         );
         assert_eq!(
-            detect_script("這是繁體中文的句子。"),
+            majority_script("這是繁體中文的句子。"),
             Some(Script::Traditional)
         );
-        assert_eq!(detect_script("hello"), None);
+        assert_eq!(majority_script("hello"), None);
+    }
+
+    #[test]
+    fn fix_positions_point_into_the_input() {
+        let p = Pipeline::builder()
+            .strip(StripOptions::default())
+            .fix(FixOptions::default())
+            .build()
+            .unwrap();
+        let input = "來源：晨光日報\n\n這是一段很長的正文，講述了一件發生在城市裡的事情，足足有五十個字那麼長的一段話。\n\n他們離开了會場，這是第二段很長的正文，也有很多很多字。\n";
+        let out = p.run(input);
+        assert_eq!(out.removals.len(), 1);
+        let c = &out.fix_changes[0];
+        assert_eq!((c.from.as_str(), c.to.as_str()), ("开", "開"));
+        assert_eq!((c.line, c.column), (5, 4));
+        assert_eq!(&input[c.offset..c.offset + "开".len()], "开");
+        assert!(out.text.contains("他們離開了會場"));
     }
 
     #[test]

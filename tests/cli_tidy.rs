@@ -43,7 +43,11 @@ fn text(bytes: &[u8]) -> String {
 #[test]
 fn sample_file_gives_the_golden_output_and_explains_each_removal() {
     let out = zhtidy(
-        &["examples/reposted-article.zh-Hant.txt", "--explain"],
+        &[
+            "examples/reposted-article.zh-Hant.txt",
+            "--no-fix",
+            "--explain",
+        ],
         None,
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -76,7 +80,12 @@ fn stdin_with_dash_or_a_pipe() {
 #[test]
 fn json_output_holds_text_and_removals() {
     let out = zhtidy(
-        &["--output-format", "json", &sample().display().to_string()],
+        &[
+            "--no-fix",
+            "--output-format",
+            "json",
+            &sample().display().to_string(),
+        ],
         None,
     );
     assert!(out.status.success());
@@ -109,7 +118,7 @@ fn rebuild(output: &str, removals: &[serde_json::Value]) -> String {
 #[test]
 fn no_strip_keeps_the_text() {
     let input = std::fs::read(sample()).unwrap();
-    let out = zhtidy(&["--no-strip", "-"], Some(&input));
+    let out = zhtidy(&["--no-strip", "--no-fix", "-"], Some(&input));
     assert!(out.status.success());
     assert_eq!(out.stdout, input);
 }
@@ -118,6 +127,7 @@ fn no_strip_keeps_the_text() {
 fn disable_a_rule_or_family() {
     let out = zhtidy(
         &[
+            "--no-fix",
             "--disable",
             "inline_expand_fulltext",
             "--disable",
@@ -209,4 +219,38 @@ fn convert_subcommand_still_works() {
     let out = zhtidy(&["convert", "--config", "s2t"], Some("简体".as_bytes()));
     assert!(out.status.success());
     assert_eq!(text(&out.stdout), "簡體");
+}
+
+#[test]
+fn default_pipeline_is_strip_then_fix() {
+    // The default command = strip, then fix on what strip left (checked
+    // against the library's own stages), with fixes explained at their
+    // position in the input file.
+    let out = zhtidy(&["--explain", &sample().display().to_string()], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let strip_golden =
+        std::fs::read_to_string(root().join("tests/fixtures/pipeline/reposted-article.strip.txt"))
+            .unwrap();
+    let fixer = zhtidy::fix::Fixer::new(zhtidy::fix::FixOptions::default());
+    let fixed = fixer.fix(&strip_golden);
+    assert!(fixed.changes.len() > 20);
+    assert_eq!(text(&out.stdout), fixed.text);
+
+    let stderr = text(&out.stderr);
+    let input = std::fs::read_to_string(sample()).unwrap();
+    let mut fixes = 0;
+    for line in stderr.lines().filter(|l| l.contains(" → ")) {
+        // PATH:LINE:COLUMN: rule: from → to
+        let mut parts = line.splitn(4, ':');
+        let _path = parts.next();
+        let line_no: usize = parts.next().unwrap().parse().unwrap();
+        let col: usize = parts.next().unwrap().parse().unwrap();
+        let (_rule, change) = parts.next().unwrap().trim_start().split_once(": ").unwrap();
+        let (from, _to) = change.rsplit_once(" → ").unwrap();
+        let source_line = input.lines().nth(line_no - 1).unwrap();
+        let at: String = source_line.chars().skip(col - 1).collect();
+        assert!(at.starts_with(from), "{line}: input has {at:?}");
+        fixes += 1;
+    }
+    assert_eq!(fixes, fixed.changes.len());
 }

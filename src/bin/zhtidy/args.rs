@@ -38,8 +38,8 @@ pub struct TidyArgs {
     #[arg(long)]
     pub no_strip: bool,
 
-    /// Do not repair stray glyphs. (The fix stage is not part of this build
-    /// yet, so this changes nothing today.)
+    /// Do not repair stray glyphs, scraping artifacts and punctuation (the
+    /// fix stage).
     #[arg(long)]
     pub no_fix: bool,
 
@@ -52,7 +52,8 @@ pub struct TidyArgs {
     #[arg(long, value_enum, value_name = "SCRIPT", requires = "to")]
     pub from: Option<SourceArg>,
 
-    /// Print every removal to standard error as `PATH:LINE: rule-id: text`.
+    /// Print every removal to standard error as `PATH:LINE: rule-id: text`,
+    /// and every fix as `PATH:LINE:COLUMN: rule-id: from → to`.
     #[arg(long)]
     pub explain: bool,
 

@@ -1,8 +1,9 @@
 /*!
 The default command, `zhtidy [OPTIONS] [PATH|-]`: reads one article, runs
-the pipeline (strip → convert today; decode and fix plug in as they land),
-prints the result to standard output and, with `--explain`, every removal
-to standard error as `PATH:LINE: rule-id: text`.
+the pipeline (strip → fix → convert; decode plugs in when it lands), prints
+the result to standard output and, with `--explain`, every removal to
+standard error as `PATH:LINE: rule-id: text` and every fix as
+`PATH:LINE:COLUMN: rule-id: from → to` (positions in the input file).
 
 Input must be UTF-8 until the decode stage lands; anything else is an error
 that names the file and the byte offset. Several paths at once are a usage
@@ -15,6 +16,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use serde_json::json;
+use zhtidy::fix::FixOptions;
 use zhtidy::pipeline::{Pipeline, Source, Target, Tidied};
 use zhtidy::strip::StripOptions;
 
@@ -79,6 +81,13 @@ pub fn run(args: &TidyArgs) -> Result<()> {
         for r in &tidied.removals {
             writeln!(err, "{name}:{}: {}: {}", r.line, r.rule, r.text)?;
         }
+        for c in &tidied.fix_changes {
+            writeln!(
+                err,
+                "{name}:{}:{}: {}: {} → {}",
+                c.line, c.column, c.rule, c.from, c.to
+            )?;
+        }
     }
     let mut out = io::stdout().lock();
     match args.output_format {
@@ -108,7 +117,9 @@ fn build_pipeline(args: &TidyArgs) -> Result<Pipeline> {
     } else if !args.disable.is_empty() || !args.enable.is_empty() || !args.strip_rules.is_empty() {
         bail!("--disable, --enable and --strip-rules configure strip, which --no-strip turns off");
     }
-    // FIX STAGE: `if !args.no_fix { builder = builder.fix(...) }` once it exists.
+    if !args.no_fix {
+        builder = builder.fix(FixOptions::default());
+    }
     if let Some(to) = args.to {
         builder = builder.convert(target(to), args.from.map(source));
     }
@@ -148,7 +159,11 @@ fn to_json(name: &str, t: &Tidied<'_>) -> serde_json::Value {
             "max_share": r.max_share,
             "message": r.to_string(),
         })),
-        "script": t.script,
+        "fix": {
+            "changes": t.fix_changes.iter().map(|c| c.to_json()).collect::<Vec<_>>(),
+            "notes": t.fix_notes.iter().map(|n| n.to_json()).collect::<Vec<_>>(),
+        },
+        "script": t.script.map(|s| s.as_str()),
         "converted_with": t.converted_with,
     })
 }
