@@ -254,3 +254,41 @@ fn default_pipeline_is_strip_then_fix() {
     }
     assert_eq!(fixes, fixed.changes.len());
 }
+
+#[test]
+fn user_rules_from_the_command_line() {
+    let dir = std::env::temp_dir().join(format!("zhtidy-cli-rules-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let rules = dir.join("mine.toml");
+    std::fs::write(
+        &rules,
+        "[[rule]]\nid = 'my-banner'\nfamily = 'mine'\nzone = 'anywhere'\npatterns = ['本站广告位招租']\nmatch = ['本站广告位招租']\nno_match = ['招租']\n",
+    )
+    .unwrap();
+    let input = "第一段正文很長很長，講了一件事情，足足有五十多個字那麼長的一段話呢。\n本站廣告位招租\n第二段正文也很長，講了另一件事情，也有五十多個字那麼長的一段話呢。\n";
+    let rules_arg = rules.display().to_string();
+    let out = zhtidy(
+        &["--no-fix", "--strip-rules", &rules_arg, "--explain", "-"],
+        Some(input.as_bytes()),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(!text(&out.stdout).contains("招租"));
+    assert_eq!(text(&out.stderr), "<stdin>:2: my-banner: 本站廣告位招租\n");
+
+    std::fs::write(
+        &rules,
+        "[[rule]]\nid = 'x'\nfamily = 'f'\nzone = 'sideways'\npatterns = ['a']\n",
+    )
+    .unwrap();
+    let bad = zhtidy(&["--strip-rules", &rules_arg, "-"], Some(b"x"));
+    assert_eq!(bad.status.code(), Some(2));
+    let err = text(&bad.stderr);
+    assert!(
+        err.contains("mine.toml") && err.contains("sideways"),
+        "{err}"
+    );
+
+    let share = zhtidy(&["--max-removed-share", "1.5", "-"], Some(b"x"));
+    assert_eq!(share.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -104,9 +104,8 @@ fn strip_then_fix_agrees_with_the_fix_golden() {
             assert_eq!(*line, want, "input line {n}");
         }
     }
-    assert_eq!(
-        out.fix_changes.len(),
-        27,
-        "29 in the whole article, 2 of them in removed lines"
-    );
+    // 29 stray glyphs in the whole article; one is the 开 of 展开全文
+    // (line 33), which strip removed.
+    assert_eq!(out.fix_changes.len(), 28);
+    assert!(out.fix_changes.iter().all(|c| c.line != 33));
 }
