@@ -8,8 +8,9 @@ only bumps reference counts, so a thread pool can share one.
 
 Stages in [`Pipeline::run`], in this order:
 
-1. **decode** — not here yet: callers pass UTF-8 text. The decode stage
-   (encoding detection) plugs in in front of `run` when it lands.
+1. **decode** — before `run`: [`crate::decode::decode`] turns the bytes
+   into the `&str` that `run` takes (the command line does this, with
+   `--encoding`, `--lossy` and `--fix-mojibake`).
 2. **strip** — [`crate::strip::Stripper`], removals recorded in
    [`Tidied::removals`].
 3. **fix** — [`crate::fix::Fixer`]: stray glyphs, artifacts, punctuation;

@@ -188,9 +188,13 @@ fn usage_errors() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(text(&missing.stderr).contains("no-such-file.txt"));
 
-    let bad = zhtidy(&["-"], Some(b"abc\xff\xfe"));
+    let bad = zhtidy(&["--encoding", "utf-8", "-"], Some(b"abc\xff\xfe"));
     assert_eq!(bad.status.code(), Some(2));
-    assert!(text(&bad.stderr).contains("<stdin>: not valid UTF-8 (first bad byte at offset 3)"));
+    assert!(
+        text(&bad.stderr).contains("<stdin>: not valid UTF-8: malformed bytes at byte offset 3"),
+        "{}",
+        text(&bad.stderr)
+    );
 
     let from_alone = zhtidy(&["--from", "s", "-"], Some(b"x"));
     assert_eq!(from_alone.status.code(), Some(2));
@@ -291,4 +295,25 @@ fn user_rules_from_the_command_line() {
     let share = zhtidy(&["--max-removed-share", "1.5", "-"], Some(b"x"));
     assert_eq!(share.status.code(), Some(2));
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn legacy_encodings_are_decoded_first() {
+    // The sample encoded as GB18030 is decoded, then stripped as usual.
+    let input = std::fs::read_to_string(sample()).unwrap();
+    let (gb, _, unmappable) = encoding_rs::GB18030.encode(&input);
+    assert!(!unmappable);
+    let out = zhtidy(&["--no-fix", "--output-format", "json", "-"], Some(&gb));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // No four-byte sequences: GBK and GB18030 read it the same way.
+    assert!(
+        matches!(v["encoding"].as_str(), Some("GBK" | "gb18030")),
+        "{}",
+        v["encoding"]
+    );
+    let golden =
+        std::fs::read_to_string(root().join("tests/fixtures/pipeline/reposted-article.strip.txt"))
+            .unwrap();
+    assert_eq!(v["text"], golden);
 }

@@ -191,23 +191,18 @@ impl Loader<'_> {
         let table = &self.table;
         let max = |name: &str| table[name].0;
         let planned = plan::plan(&spec, &max);
-        let matcher = Matcher::new(self.node(&planned)?);
+        let mut matcher = Matcher::new(self.node(&planned)?);
+        if let Plan::Group { .. } = planned {
+            let probe = self.merged(&plan::probe_names(&planned))?;
+            matcher = matcher.with_probe(probe);
+        }
         Ok(Some((planned, matcher)))
     }
 
     fn node(&self, planned: &Plan) -> Result<DictNode, Error> {
         match planned {
             Plan::Merged(names) if names.len() == 1 => Ok(DictNode::Leaf(self.load(&names[0]))),
-            Plan::Merged(names) => {
-                let merged_name = plan::merged_name(names);
-                if let Some(prebuilt) = builtin::dict(&merged_name) {
-                    return Ok(DictNode::Leaf(prebuilt));
-                }
-                let parts: Vec<Arc<DictData>> = names.iter().map(|n| self.load(n)).collect();
-                let parts: Vec<&DictData> = parts.iter().map(Arc::as_ref).collect();
-                let merged = DictData::merge(&parts).map_err(|e| self.err(e.reason))?;
-                Ok(DictNode::Leaf(Arc::new(merged)))
-            }
+            Plan::Merged(names) => self.merged(names).map(DictNode::Leaf),
             Plan::Group { union, children } => Ok(DictNode::Group {
                 policy: if *union {
                     MatchPolicy::Union
@@ -220,6 +215,22 @@ impl Loader<'_> {
                     .collect::<Result<_, _>>()?,
             }),
         }
+    }
+
+    /// One dictionary holding the keys of `names` (earlier ones winning):
+    /// compiled by build.rs for the bundled configs, built here otherwise.
+    fn merged(&self, names: &[String]) -> Result<Arc<DictData>, Error> {
+        if let [only] = names {
+            return Ok(self.load(only));
+        }
+        if let Some(prebuilt) = builtin::dict(&plan::merged_name(names)) {
+            return Ok(prebuilt);
+        }
+        let parts: Vec<Arc<DictData>> = names.iter().map(|n| self.load(n)).collect();
+        let parts: Vec<&DictData> = parts.iter().map(Arc::as_ref).collect();
+        DictData::merge(&parts)
+            .map(Arc::new)
+            .map_err(|e| self.err(e.reason))
     }
 
     /// The dictionary named `name` in `table`.

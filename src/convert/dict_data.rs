@@ -107,6 +107,9 @@ pub struct DictData {
     automaton: OnceLock<Option<Automaton>>,
     /// The serialized automaton (empty for a dictionary without keys).
     automaton_section: &'static [u8],
+    /// For one-character dictionaries: value index by code point over the
+    /// Basic Multilingual Plane (`u32::MAX`: no key), built on first use.
+    bmp: OnceLock<Box<[u32]>>,
     /// Whether `automaton_section` is known to be well formed (written by
     /// this build), so that reading it may skip the checks.
     trusted: bool,
@@ -231,6 +234,7 @@ impl DictData {
             trie_section: &[],
             automaton: OnceLock::from(automaton),
             automaton_section: &[],
+            bmp: OnceLock::new(),
             trusted: false,
             entries: table,
             keys,
@@ -300,18 +304,52 @@ impl DictData {
     /// default value.
     #[inline]
     pub fn longest_prefix<'a>(&'a self, text: &str) -> Option<(usize, &'a str)> {
-        if self.max_key_chars == 1 {
+        self.longest_prefix_entry(text)
+            .map(|(len, value, _)| (len, value))
+    }
+
+    /// For a dictionary whose keys are all one character: the value of `c`.
+    #[inline]
+    pub fn char_value(&self, c: char) -> Option<&str> {
+        let cp = c as usize;
+        let index = if cp < 0x1_0000 {
+            let table = self.bmp.get_or_init(|| {
+                let mut table = vec![u32::MAX; 0x1_0000].into_boxed_slice();
+                for (index, e) in self.entries.iter().enumerate() {
+                    if let Some(c) = self
+                        .key_of(e)
+                        .chars()
+                        .next()
+                        .filter(|c| (*c as usize) < 0x1_0000)
+                    {
+                        table[c as usize] = to_u32(index);
+                    }
+                }
+                table
+            });
+            Some(table[cp]).filter(|&i| i != u32::MAX)?
+        } else {
+            self.trie().exact_match([c])?
+        };
+        Some(self.value_of(&self.entries[index as usize]))
+    }
+
+    /// [`DictData::longest_prefix`], plus the key's index (below
+    /// [`DictData::len`]).
+    #[inline]
+    pub fn longest_prefix_entry<'a>(&'a self, text: &str) -> Option<(usize, &'a str, u32)> {
+        let index = if self.max_key_chars == 1 {
             // One-character keys: a single exact lookup, no prefix walk.
-            let c = text.chars().next()?;
-            let entry = self.entries.get(self.trie().exact_match([c])? as usize)?;
-            return Some((entry.key_len as usize, self.value_of(entry)));
-        }
-        let mut best: Option<u32> = None;
-        for (index, _end_chars) in self.trie().common_prefix_search(text.chars()) {
-            best = Some(index);
-        }
-        let entry = self.entries.get(best? as usize)?;
-        Some((entry.key_len as usize, self.value_of(entry)))
+            self.trie().exact_match([text.chars().next()?])?
+        } else {
+            let mut best: Option<u32> = None;
+            for (index, _end_chars) in self.trie().common_prefix_search(text.chars()) {
+                best = Some(index);
+            }
+            best?
+        };
+        let entry = self.entries.get(index as usize)?;
+        Some((entry.key_len as usize, self.value_of(entry), index))
     }
 
     fn trie(&self) -> &crawdad::Trie {
@@ -345,6 +383,13 @@ impl DictData {
             .as_ref()
     }
 
+    /// Whether some key occurs anywhere in `text`.
+    #[inline]
+    pub fn occurs_in(&self, text: &str) -> bool {
+        self.automaton()
+            .is_some_and(|a| a.leftmost_find_iter(text).next().is_some())
+    }
+
     /// Reads the automaton now, with the checks (for tests of embedded data).
     pub fn check_automaton(&self) -> Result<(), String> {
         if self.automaton_section.is_empty() {
@@ -357,15 +402,16 @@ impl DictData {
 
     /// Forward maximum matching over all of `text` (no ideographic
     /// description sequence in it: those need the position-by-position
-    /// loop): calls `f(start, end, value)` for each match in order.
+    /// loop): calls `f(start, end, value, key index)` for each match in
+    /// order.
     #[inline]
-    pub fn for_each_match<'a>(&'a self, text: &str, mut f: impl FnMut(usize, usize, &'a str)) {
+    pub fn for_each_match<'a>(&'a self, text: &str, mut f: impl FnMut(usize, usize, &'a str, u32)) {
         let Some(automaton) = self.automaton() else {
             return;
         };
         for m in automaton.leftmost_find_iter(text) {
             let entry = &self.entries[m.value() as usize];
-            f(m.start(), m.end(), self.value_of(entry));
+            f(m.start(), m.end(), self.value_of(entry), m.value());
         }
     }
 
@@ -457,6 +503,7 @@ impl DictData {
             trie_section,
             automaton: OnceLock::new(),
             automaton_section,
+            bmp: OnceLock::new(),
             trusted: false,
             entries,
             keys,

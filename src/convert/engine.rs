@@ -28,7 +28,7 @@ without a lookup (upstream's `SkipUnmatchable`), and the tries are
 character-wise double arrays.
 */
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::dict_data::{CharSet, DictData};
 
@@ -109,6 +109,9 @@ pub struct Matcher {
     /// description operators: any other byte starts no lookup, so runs of
     /// them are skipped without decoding (upstream's `SkipUnmatchable`).
     leads: Leads,
+    /// For a group: all its keys in one automaton. A segment in which none
+    /// occurs converts to itself, so it is copied without a lookup.
+    probe: Option<Arc<DictData>>,
 }
 
 /// The lead bytes worth stopping at, as a table, and as a short list when
@@ -148,7 +151,19 @@ impl Matcher {
         let mut first = CharSet::default();
         node.for_each_leaf(&mut |d| first.union_with(d.first_chars()));
         let leads = Leads::new(&first);
-        Self { node, first, leads }
+        Self {
+            node,
+            first,
+            leads,
+            probe: None,
+        }
+    }
+
+    /// Adds the group probe (see the field's doc); `probe` must hold every
+    /// key of every dictionary of the node.
+    pub fn with_probe(mut self, probe: Arc<DictData>) -> Self {
+        self.probe = Some(probe);
+        self
     }
 
     /// The node this matcher was made from.
@@ -162,6 +177,38 @@ impl Matcher {
             self.node.longest_prefix(text, first)
         } else {
             None
+        }
+    }
+
+    /// [`Matcher::match_at`] with the key's index when the node is a
+    /// single dictionary.
+    #[inline]
+    fn hit_at<'d>(&'d self, text: &str, first: char) -> Option<(usize, Hit<'d>)> {
+        if !self.first.contains(first) {
+            return None;
+        }
+        match &self.node {
+            DictNode::Leaf(dict) => dict.longest_prefix_entry(text).map(|(len, value, index)| {
+                (
+                    len,
+                    Hit {
+                        value,
+                        key: Some(index),
+                    },
+                )
+            }),
+            node => node
+                .longest_prefix(text, first)
+                .map(|(len, value)| (len, Hit { value, key: None })),
+        }
+    }
+
+    /// The number of keys when the node is a single dictionary (what
+    /// [`Hit::key`] indexes).
+    fn key_count(&self) -> Option<usize> {
+        match &self.node {
+            DictNode::Leaf(dict) => Some(dict.len()),
+            DictNode::Group { .. } => None,
         }
     }
 
@@ -194,19 +241,51 @@ impl Matcher {
     /// one automaton pass: it is not a group, and `text` holds no ideographic
     /// description operator (whose sequences are stepped over, not
     /// searched, by upstream).
+    /// A dictionary whose keys start with at most three different lead
+    /// bytes (compatibility ideographs) is faster to skip with `memchr`.
     #[inline]
     fn scanner(&self, text: &str) -> Option<&DictData> {
         match &self.node {
-            DictNode::Leaf(dict) if !contains_ids_operator(text) => Some(dict),
+            DictNode::Leaf(dict) if self.leads.few.is_none() && !contains_ids_operator(text) => {
+                Some(dict)
+            }
             _ => None,
         }
     }
 
     /// One conversion over one segment (upstream `Conversion::Convert`).
     pub fn convert_segment(&self, segment: &str, out: &mut String) {
+        if let Some(probe) = &self.probe {
+            if !probe.occurs_in(segment) {
+                // No key anywhere: every position is unmatched and copied.
+                out.push_str(segment);
+                return;
+            }
+        }
+        if let DictNode::Leaf(dict) = &self.node {
+            if dict.max_key_chars() == 1
+                && self.leads.few.is_none()
+                && !contains_ids_operator(segment)
+            {
+                // Keys of one character: matching is a lookup per character.
+                let mut done = 0;
+                for (at, c) in segment.char_indices() {
+                    if !self.first.contains(c) {
+                        continue;
+                    }
+                    if let Some(value) = dict.char_value(c) {
+                        out.push_str(&segment[done..at]);
+                        out.push_str(value);
+                        done = at + c.len_utf8();
+                    }
+                }
+                out.push_str(&segment[done..]);
+                return;
+            }
+        }
         if let Some(dict) = self.scanner(segment) {
             let mut done = 0;
-            dict.for_each_match(segment, |start, end, value| {
+            dict.for_each_match(segment, |start, end, value, _| {
                 out.push_str(&segment[done..start]);
                 out.push_str(value);
                 done = end;
@@ -230,20 +309,26 @@ impl Matcher {
 
     /// Forward maximum matching segmentation (upstream
     /// `MaxMatchSegmentation`): calls `emit` with each segment in order, and
-    /// the matched key's value for segments that are keys (`None` for the
-    /// unmatched runs between them).
+    /// the [`Hit`] for segments that are keys (`None` for the unmatched runs
+    /// between them).
     pub fn segment<'t, 'd>(
         &'d self,
         text: &'t str,
-        mut emit: impl FnMut(&'t str, Option<&'d str>),
+        mut emit: impl FnMut(&'t str, Option<Hit<'d>>),
     ) {
         if let Some(dict) = self.scanner(text) {
             let mut done = 0;
-            dict.for_each_match(text, |start, end, value| {
+            dict.for_each_match(text, |start, end, value, index| {
                 if done < start {
                     emit(&text[done..start], None);
                 }
-                emit(&text[start..end], Some(value));
+                emit(
+                    &text[start..end],
+                    Some(Hit {
+                        value,
+                        key: Some(index),
+                    }),
+                );
                 done = end;
             });
             if done < text.len() {
@@ -255,11 +340,11 @@ impl Matcher {
         let mut pending = 0;
         while let Some(first) = text[pos..].chars().next() {
             let rest = &text[pos..];
-            if let Some((len, value)) = self.match_at(rest, first) {
+            if let Some((len, hit)) = self.hit_at(rest, first) {
                 if pending < pos {
                     emit(&text[pending..pos], None);
                 }
-                emit(&rest[..len], Some(value));
+                emit(&rest[..len], Some(hit));
                 pos += len;
                 pending = pos;
             } else {
@@ -272,6 +357,16 @@ impl Matcher {
     }
 }
 
+/// A segment that is a key: the value it maps to, and the key's index in
+/// the dictionary when the matcher is a single one.
+#[derive(Debug, Clone, Copy)]
+pub struct Hit<'d> {
+    /// The key's value.
+    pub value: &'d str,
+    /// The key's index, for memoizing per key.
+    pub key: Option<u32>,
+}
+
 /// One stage: optional segmentation, then a chain applied to each segment.
 #[derive(Debug, Clone)]
 pub struct Stage {
@@ -281,6 +376,10 @@ pub struct Stage {
     chain: Vec<Matcher>,
     /// Set when the first conversion can reuse the segmentation's lookups.
     fused: Option<Fused>,
+    /// The chain's output for each segmentation key, computed on first use:
+    /// a segment that is a key always converts the same way, and most
+    /// segments are keys.
+    memo: Option<Arc<[OnceLock<Box<str>>]>>,
 }
 
 /// The first conversion's dictionary is the segmentation's dictionary
@@ -320,10 +419,18 @@ impl Stage {
     /// A stage; `fused` as described on [`Fused`] (the caller proves it).
     pub fn new(segmentation: Option<Matcher>, chain: Vec<Matcher>, fused: Option<Fused>) -> Self {
         let fused = fused.filter(|_| segmentation.is_some() && !chain.is_empty());
+        // With one fused step a key's output is its value already.
+        let worth_memo = chain.len() > 1 || (fused.is_none() && !chain.is_empty());
+        let memo = segmentation
+            .as_ref()
+            .and_then(Matcher::key_count)
+            .filter(|_| worth_memo)
+            .map(|n| (0..n).map(|_| OnceLock::new()).collect());
         Self {
             segmentation,
             chain,
             fused,
+            memo,
         }
     }
 
@@ -332,16 +439,24 @@ impl Stage {
         let mut scratch = Scratch::default();
         match &self.segmentation {
             None => self.run_chain(text, First::Full, out, &mut scratch),
-            Some(seg) => seg.segment(text, |s, value| {
-                let first = match (&self.fused, value) {
+            Some(seg) => seg.segment(text, |s, hit| {
+                let first = match (&self.fused, hit) {
                     (None, _) => First::Full,
-                    (Some(_), Some(value)) => First::Value(value),
-                    (Some(f), None) if !s.chars().any(is_ids_operator) => {
-                        First::Rest(f.rest.as_ref())
-                    }
+                    (Some(_), Some(hit)) => First::Value(hit.value),
+                    (Some(f), None) if !contains_ids_operator(s) => First::Rest(f.rest.as_ref()),
                     (Some(_), None) => First::Full,
                 };
-                self.run_chain(s, first, out, &mut scratch);
+                match (&self.memo, hit.and_then(|h| h.key)) {
+                    (Some(memo), Some(key)) => {
+                        let converted = memo[key as usize].get_or_init(|| {
+                            let mut once = String::new();
+                            self.run_chain(s, first, &mut once, &mut Scratch::default());
+                            once.into_boxed_str()
+                        });
+                        out.push_str(converted);
+                    }
+                    _ => self.run_chain(s, first, out, &mut scratch),
+                }
             }),
         }
     }

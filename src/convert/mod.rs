@@ -261,8 +261,8 @@ impl Converter {
     pub fn convert_into(&self, text: &str, out: &mut String) {
         match &self.inner.user {
             None => self.run_stages(text, out),
-            Some(user) => user.segment(text, |seg, value| match value {
-                Some(value) => out.push_str(value),
+            Some(user) => user.segment(text, |seg, hit| match hit {
+                Some(hit) => out.push_str(hit.value),
                 None => self.run_stages(seg, out),
             }),
         }

@@ -178,16 +178,31 @@ fn names(plan: Plan) -> Vec<String> {
     }
 }
 
-/// Every merged trie of more than one dictionary that `plan` needs.
+/// Every merged trie of more than one dictionary that `plan` needs: the
+/// merged leaves, and for each group the merge of all its dictionaries,
+/// used only to tell whether any key of the group occurs in a text (see
+/// [`probe_names`]).
 pub fn merges(plan: &Plan, out: &mut Vec<Vec<String>>) {
-    match plan {
-        Plan::Merged(names) if names.len() > 1 => {
-            if !out.contains(names) {
-                out.push(names.clone());
-            }
+    let mut add = |names: Vec<String>| {
+        if names.len() > 1 && !out.contains(&names) {
+            out.push(names);
         }
-        Plan::Merged(_) => {}
-        Plan::Group { children, .. } => children.iter().for_each(|c| merges(c, out)),
+    };
+    match plan {
+        Plan::Merged(names) => add(names.clone()),
+        Plan::Group { children, .. } => {
+            add(probe_names(plan));
+            children.iter().for_each(|c| merges(c, out));
+        }
+    }
+}
+
+/// All dictionaries under `plan`, in order: if no key of any of them occurs
+/// in a text, the group converts that text to itself.
+pub fn probe_names(plan: &Plan) -> Vec<String> {
+    match plan {
+        Plan::Merged(names) => names.clone(),
+        Plan::Group { children, .. } => children.iter().flat_map(probe_names).collect(),
     }
 }
 

@@ -34,6 +34,21 @@ pub struct TidyArgs {
     #[arg(value_name = "PATH|-")]
     pub paths: Vec<PathBuf>,
 
+    /// Decode the input with this encoding (utf-8, gbk, gb18030, big5,
+    /// utf-16le, …) instead of detecting it.
+    #[arg(long, value_name = "NAME")]
+    pub encoding: Option<String>,
+
+    /// Accept malformed input bytes, replacing each by U+FFFD (the count is
+    /// reported on standard error).
+    #[arg(long)]
+    pub lossy: bool,
+
+    /// Reverse mojibake (UTF-8 text once decoded as GBK, Big5 or
+    /// windows-1252) when the reversal round-trips exactly.
+    #[arg(long)]
+    pub fix_mojibake: bool,
+
     /// Do not remove boilerplate.
     #[arg(long)]
     pub no_strip: bool,
@@ -116,9 +131,10 @@ pub enum SourceArg {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
-    /// The cleaned text.
+    /// Plain text: the cleaned text (for `detect`, tab-separated lines).
     Text,
-    /// A JSON object: text, removals, detected script, configs used.
+    /// JSON: the text with removals, fixes and what was detected (for
+    /// `detect`, one array).
     Json,
 }
 
@@ -127,6 +143,21 @@ pub enum Command {
     /// Convert between Traditional and Simplified Chinese exactly as OpenCC
     /// 1.4.2 does (a drop-in for `opencc -c`).
     Convert(ConvertArgs),
+    /// Detect the encoding of files: one `PATH<TAB>ENCODING<TAB>CONFIDENCE`
+    /// line each (plus `<TAB>mojibake:FROM` when UTF-8 text holds
+    /// mojibake). Exit 2 if a file cannot be read.
+    Detect(DetectArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DetectArgs {
+    /// Files to inspect; `-` is standard input (the default).
+    #[arg(value_name = "PATH|-")]
+    pub paths: Vec<std::ffi::OsString>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output_format: OutputFormat,
 }
 
 #[derive(Debug, clap::Args)]
@@ -156,9 +187,39 @@ pub struct ConvertArgs {
     #[arg(long)]
     pub no_tofu_risk: bool,
 
+    /// Decode the input with this encoding (utf-8, gbk, gb18030, big5,
+    /// utf-16le, utf-16be, windows-1252, …) instead of detecting it. Bytes
+    /// malformed for it are an error naming the byte offset.
+    #[arg(long, value_name = "NAME")]
+    pub encoding: Option<String>,
+
+    /// Accept malformed input bytes, replacing each by U+FFFD (the count is
+    /// reported on standard error).
+    #[arg(long)]
+    pub lossy: bool,
+
+    /// Reverse mojibake (UTF-8 text once decoded as GBK, Big5 or
+    /// windows-1252) when the reversal round-trips exactly.
+    #[arg(long)]
+    pub fix_mojibake: bool,
+
+    /// Encoding of the output: UTF-8 without BOM, or the input's own
+    /// encoding (BOM kept); a character it cannot hold is an error.
+    #[arg(long, value_enum, default_value_t = OutputEncoding::Utf8)]
+    pub output_encoding: OutputEncoding,
+
     /// Which conversion engine to use.
     #[arg(long, value_enum, default_value_t = Engine::Builtin)]
     pub engine: Engine,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputEncoding {
+    /// UTF-8 without a byte order mark.
+    #[value(name = "utf-8")]
+    Utf8,
+    /// The encoding the input was detected (or forced) in.
+    Source,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

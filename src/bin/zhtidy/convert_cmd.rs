@@ -1,18 +1,29 @@
 /*!
-`zhtidy convert`: OpenCC-compatible conversion, streamed.
+`zhtidy convert`: OpenCC-compatible conversion.
+
+Input in any encoding the decode stage knows is decoded first; output is
+UTF-8 without a BOM unless `--output-encoding source` asks for the input's
+own encoding (BOM kept; a character it cannot hold is an error, never a
+numeric character reference). Large BOM-less UTF-8 input (the usual case) is streamed
+in bounded memory: when the first [`PEEK`] bytes are valid UTF-8 and the
+input goes on, the rest is streamed and checked as UTF-8 (an invalid byte
+later on is an error with its offset, and the output file is left
+untouched). Everything else is read whole and goes through detection.
 */
 
 use std::fs::File;
-#[cfg(feature = "libopencc")]
-use std::io::Write;
-use std::io::{self, BufWriter, Read};
+use std::io::{self, BufWriter, Read, Write};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use zhtidy::convert::stream::{convert_stream, StreamError};
-use zhtidy::convert::ConverterBuilder;
+use zhtidy::convert::{Converter, ConverterBuilder};
+use zhtidy::decode::{decode, encoding_for_name, DecodeOptions, Outcome};
 use zhtidy::write::AtomicFile;
 
-use crate::args::{ConvertArgs, Engine};
+/// How much input is looked at before deciding to stream it as UTF-8.
+const PEEK: usize = 1 << 20;
+
+use crate::args::{ConvertArgs, Engine, OutputEncoding};
 
 pub fn run(args: &ConvertArgs) -> Result<()> {
     if args.engine == Engine::Libopencc {
@@ -28,28 +39,129 @@ pub fn run(args: &ConvertArgs) -> Result<()> {
         .input
         .as_ref()
         .map_or_else(|| "<stdin>".to_string(), |p| p.display().to_string());
-    let reader: Box<dyn Read> = match &args.input {
+    let mut reader: Box<dyn Read> = match &args.input {
         Some(path) => {
             Box::new(File::open(path).with_context(|| format!("cannot open {}", path.display()))?)
         }
         None => Box::new(io::stdin().lock()),
     };
+    let forced = match &args.encoding {
+        Some(name) => {
+            Some(encoding_for_name(name).ok_or_else(|| anyhow!("unknown encoding {name:?}"))?)
+        }
+        None => None,
+    };
+    let mut head = Vec::new();
+    (&mut reader)
+        .take(PEEK as u64 + 1)
+        .read_to_end(&mut head)
+        .with_context(|| format!("cannot read {input_name}"))?;
+    let more = head.len() > PEEK;
+    let streamable = !args.fix_mojibake
+        && args.output_encoding == OutputEncoding::Utf8
+        && match forced {
+            Some(enc) => {
+                enc == encoding_rs::UTF_8
+                    && !args.lossy
+                    && encoding_rs::Encoding::for_bom(&head).is_none()
+            }
+            None => more && !args.lossy && looks_like_plain_utf8(&head),
+        };
+    if streamable {
+        let reader = io::Cursor::new(head).chain(reader);
+        return convert_to_output(args, &converter, reader, &input_name);
+    }
+    let mut bytes = head;
+    reader
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read {input_name}"))?;
+    let opts = DecodeOptions {
+        encoding: forced,
+        lossy: args.lossy,
+        fix_mojibake: args.fix_mojibake,
+    };
+    let decoded = match decode(&bytes, &opts).map_err(|e| anyhow!("{input_name}: {e}"))? {
+        Outcome::Text(d) => d,
+        Outcome::Binary(reason) => bail!("{input_name}: looks binary ({reason}); not converted"),
+    };
+    if decoded.replacements > 0 {
+        eprintln!(
+            "zhtidy: warning: {input_name}: {} malformed byte sequence(s) replaced by U+FFFD",
+            decoded.replacements
+        );
+    }
+    match &decoded.mojibake {
+        Some(m) if m.fixed => eprintln!(
+            "zhtidy: note: {input_name}: mojibake reversed (UTF-8 once read as {})",
+            m.from.name()
+        ),
+        Some(m) => eprintln!(
+            "zhtidy: warning: {input_name}: looks like mojibake (UTF-8 once read as {}); converted as it is{}",
+            m.from.name(),
+            if args.fix_mojibake { " (it cannot be reversed exactly)" } else { " (--fix-mojibake reverses it)" }
+        ),
+        None => {}
+    }
+    let text = converter.convert(&decoded.text);
+    let bytes = match args.output_encoding {
+        OutputEncoding::Utf8 => text.as_bytes().to_vec(),
+        OutputEncoding::Source => zhtidy::write::encode(&text, decoded.encoding, decoded.bom)
+            .map_err(|e| {
+                anyhow!(
+                    "{input_name}: cannot write the result back as {}: {e}",
+                    decoded.encoding.name()
+                )
+            })?,
+    };
+    write_output(args, &bytes)
+}
+
+fn write_output(args: &ConvertArgs, bytes: &[u8]) -> Result<()> {
+    match &args.output {
+        None => io::stdout()
+            .lock()
+            .write_all(bytes)
+            .context("cannot write <stdout>"),
+        Some(path) => {
+            let mut file = AtomicFile::create(path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            file.write_all(bytes)
+                .and_then(|()| file.commit())
+                .with_context(|| format!("cannot replace {}", path.display()))
+        }
+    }
+}
+
+/// BOM-less UTF-8 without NULs (the last character may be cut off).
+fn looks_like_plain_utf8(head: &[u8]) -> bool {
+    if encoding_rs::Encoding::for_bom(head).is_some() || head.contains(&0) {
+        return false;
+    }
+    match std::str::from_utf8(head) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none(),
+    }
+}
+
+fn convert_to_output(
+    args: &ConvertArgs,
+    converter: &Converter,
+    reader: impl Read,
+    input_name: &str,
+) -> Result<()> {
     match &args.output {
         None => {
             let stdout = io::stdout().lock();
-            let result = convert_stream(
-                &converter,
-                reader,
-                BufWriter::with_capacity(1 << 16, stdout),
-            );
-            finish(result, &input_name, "<stdout>")
+            let result =
+                convert_stream(converter, reader, BufWriter::with_capacity(1 << 16, stdout));
+            finish(result, input_name, "<stdout>")
         }
         Some(path) => {
             let file = AtomicFile::create(path)
                 .with_context(|| format!("cannot write {}", path.display()))?;
             let mut writer = BufWriter::with_capacity(1 << 16, file);
-            let result = convert_stream(&converter, reader, &mut writer);
-            finish(result, &input_name, &path.display().to_string())?;
+            let result = convert_stream(converter, reader, &mut writer);
+            finish(result, input_name, &path.display().to_string())?;
             let file = writer.into_inner().map_err(|e| e.into_error())?;
             file.commit()
                 .with_context(|| format!("cannot replace {}", path.display()))

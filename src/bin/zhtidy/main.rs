@@ -7,6 +7,7 @@ maps the outcome to an exit code (0 fine, 2 error). A closed standard output
 
 mod args;
 mod convert_cmd;
+mod detect_cmd;
 mod tidy_cmd;
 
 use std::io;
@@ -18,6 +19,7 @@ fn main() -> ExitCode {
     let cli = args::Cli::parse();
     let result = match &cli.command {
         Some(args::Command::Convert(a)) => convert_cmd::run(a),
+        Some(args::Command::Detect(a)) => detect_cmd::run(a),
         None => tidy_cmd::run(&cli.tidy),
     };
     match result {

@@ -1,21 +1,23 @@
 /*!
 The default command, `zhtidy [OPTIONS] [PATH|-]`: reads one article, runs
-the pipeline (strip → fix → convert; decode plugs in when it lands), prints
+the pipeline (decode → strip → fix → convert), prints
 the result to standard output and, with `--explain`, every removal to
 standard error as `PATH:LINE: rule-id: text` and every fix as
 `PATH:LINE:COLUMN: rule-id: from → to` (positions in the input file).
 
-Input must be UTF-8 until the decode stage lands; anything else is an error
-that names the file and the byte offset. Several paths at once are a usage
-error for now (bulk mode is its own issue).
+The input's encoding is detected by the decode stage (or forced with
+`--encoding`); bytes it cannot decode are an error naming the file and the
+byte offset, binary input is refused. The output is UTF-8. Several paths at
+once are a usage error for now (bulk mode is its own issue).
 */
 
 use std::fs;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use serde_json::json;
+use zhtidy::decode::{decode, encoding_for_name, DecodeOptions, Decoded, Outcome};
 use zhtidy::fix::FixOptions;
 use zhtidy::pipeline::{Pipeline, Source, Target, Tidied};
 use zhtidy::strip::StripOptions;
@@ -64,15 +66,42 @@ pub fn run(args: &TidyArgs) -> Result<()> {
         }
         Input::File(p) => fs::read(p).with_context(|| format!("cannot read {}", p.display()))?,
     };
-    // DECODE STAGE: replaces this once it lands.
-    let text = String::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "{name}: not valid UTF-8 (first bad byte at offset {}); only UTF-8 input is supported until the decode stage lands",
-            e.utf8_error().valid_up_to()
-        )
-    })?;
+    let forced = match &args.encoding {
+        Some(name) => {
+            Some(encoding_for_name(name).ok_or_else(|| anyhow!("unknown encoding {name:?}"))?)
+        }
+        None => None,
+    };
+    let opts = DecodeOptions {
+        encoding: forced,
+        lossy: args.lossy,
+        fix_mojibake: args.fix_mojibake,
+    };
+    let decoded = match decode(&bytes, &opts).map_err(|e| anyhow!("{name}: {e}"))? {
+        Outcome::Text(d) => d,
+        Outcome::Binary(reason) => bail!("{name}: looks binary ({reason}); not cleaned"),
+    };
+    if decoded.replacements > 0 {
+        eprintln!(
+            "zhtidy: warning: {name}: {} malformed byte sequence(s) replaced by U+FFFD",
+            decoded.replacements
+        );
+    }
+    match &decoded.mojibake {
+        Some(m) if m.fixed => eprintln!(
+            "zhtidy: note: {name}: mojibake reversed (UTF-8 once read as {})",
+            m.from.name()
+        ),
+        Some(m) => eprintln!(
+            "zhtidy: warning: {name}: looks like mojibake (UTF-8 once read as {}); cleaned as it is{}",
+            m.from.name(),
+            if args.fix_mojibake { " (it cannot be reversed exactly)" } else { " (--fix-mojibake reverses it)" }
+        ),
+        None => {}
+    }
+    let text = decoded.text.as_str();
 
-    let tidied = pipeline.run(&text);
+    let tidied = pipeline.run(text);
     if let Some(refusal) = &tidied.strip_refused {
         eprintln!("zhtidy: {name}: strip: {refusal}");
     }
@@ -95,7 +124,7 @@ pub fn run(args: &TidyArgs) -> Result<()> {
             .write_all(tidied.text.as_bytes())
             .context("cannot write <stdout>")?,
         OutputFormat::Json => {
-            let mut json = serde_json::to_string_pretty(&to_json(&name, &tidied))?;
+            let mut json = serde_json::to_string_pretty(&to_json(&name, &decoded, &tidied))?;
             json.push('\n');
             out.write_all(json.as_bytes())
                 .context("cannot write <stdout>")?;
@@ -148,9 +177,11 @@ fn source(s: SourceArg) -> Source {
     }
 }
 
-fn to_json(name: &str, t: &Tidied<'_>) -> serde_json::Value {
+fn to_json(name: &str, d: &Decoded, t: &Tidied<'_>) -> serde_json::Value {
     json!({
         "path": name,
+        "encoding": d.encoding.name(),
+        "encoding_confidence": d.confidence,
         "text": t.text,
         "removals": t.removals,
         "strip_refused": t.strip_refused.as_ref().map(|r| json!({

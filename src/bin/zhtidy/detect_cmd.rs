@@ -1,0 +1,106 @@
+/*!
+`zhtidy detect`: report each input's encoding, without changing anything.
+
+Detection runs the decode stage with replacement allowed, so that even a
+damaged file gets its most likely encoding (the replacements are counted
+in the report). An input that cannot be read is reported on standard
+error, the others are still reported, and the exit code is 2.
+*/
+
+use std::ffi::OsString;
+use std::io::{self, Read, Write};
+
+use anyhow::{bail, Result};
+use serde_json::{json, Value};
+use zhtidy::decode::{decode, DecodeOptions, Outcome};
+
+use crate::args::{DetectArgs, OutputFormat};
+
+pub fn run(args: &DetectArgs) -> Result<()> {
+    let stdin_only = [OsString::from("-")];
+    let paths: &[OsString] = if args.paths.is_empty() {
+        &stdin_only
+    } else {
+        &args.paths
+    };
+    let opts = DecodeOptions {
+        lossy: true,
+        ..Default::default()
+    };
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut records = Vec::new();
+    let mut failed = 0usize;
+    for path in paths {
+        let name = path.to_string_lossy().into_owned();
+        let bytes = if path == "-" {
+            let mut buf = Vec::new();
+            io::stdin().lock().read_to_end(&mut buf).map(|_| buf)
+        } else {
+            std::fs::read(path)
+        };
+        let record = match bytes {
+            Err(e) => {
+                failed += 1;
+                eprintln!("zhtidy: error: cannot read {name}: {e}");
+                json!({ "path": name, "error": e.to_string() })
+            }
+            Ok(bytes) => describe(&name, &bytes, &opts),
+        };
+        if args.output_format == OutputFormat::Text && record.get("error").is_none() {
+            writeln!(out, "{}", text_line(&record))?;
+        }
+        records.push(record);
+    }
+    if args.output_format == OutputFormat::Json {
+        serde_json::to_writer_pretty(&mut out, &Value::Array(records))?;
+        writeln!(out)?;
+    }
+    out.flush()?;
+    if failed > 0 {
+        bail!("{failed} input(s) could not be read");
+    }
+    Ok(())
+}
+
+fn describe(name: &str, bytes: &[u8], opts: &DecodeOptions) -> Value {
+    match decode(bytes, opts) {
+        Ok(Outcome::Text(d)) => json!({
+            "path": name,
+            "encoding": d.encoding.name(),
+            "confidence": (f64::from(d.confidence) * 100.0).round() / 100.0,
+            "bom": d.bom,
+            "mojibake": d.mojibake.map(|m| m.from.name()),
+            "replacements": d.replacements,
+        }),
+        Ok(Outcome::Binary(reason)) => json!({
+            "path": name,
+            "encoding": "binary",
+            "binary": reason.to_string(),
+        }),
+        // Lossy decoding does not fail; keep the error visible if it ever does.
+        Err(e) => json!({ "path": name, "encoding": "unknown", "problem": e.to_string() }),
+    }
+}
+
+fn text_line(r: &Value) -> String {
+    let s = |k: &str| r.get(k).and_then(Value::as_str).unwrap_or("");
+    let mut line = format!("{}\t{}", s("path"), s("encoding"));
+    match r.get("confidence").and_then(Value::as_f64) {
+        Some(c) => line.push_str(&format!("\t{c:.2}")),
+        None => line.push_str("\t-"),
+    }
+    if let Some(from) = r.get("mojibake").and_then(Value::as_str) {
+        line.push_str(&format!("\tmojibake:{from}"));
+    }
+    if let Some(n) = r
+        .get("replacements")
+        .and_then(Value::as_u64)
+        .filter(|&n| n > 0)
+    {
+        line.push_str(&format!("\treplacements:{n}"));
+    }
+    if let Some(why) = r.get("binary").and_then(Value::as_str) {
+        line.push_str(&format!("\t{why}"));
+    }
+    line
+}

@@ -1,0 +1,59 @@
+/*!
+Line endings of decoded text, counted so that reports can say what a file
+uses. Nothing in zhtidy rewrites them: CRLF stays CRLF, mixed stays mixed.
+*/
+
+/// How many of each line ending a text has.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Newlines {
+    /// `\n` not preceded by `\r`.
+    pub lf: usize,
+    /// `\r\n`.
+    pub crlf: usize,
+    /// `\r` not followed by `\n`.
+    pub cr: usize,
+}
+
+impl Newlines {
+    /// Counts the line endings of `text`.
+    pub fn count(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let mut n = Newlines::default();
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                    n.crlf += 1;
+                    i += 1;
+                }
+                b'\r' => n.cr += 1,
+                b'\n' => n.lf += 1,
+                _ => {}
+            }
+            i += 1;
+        }
+        n
+    }
+
+    /// Whether more than one kind occurs.
+    pub fn is_mixed(&self) -> bool {
+        [self.lf, self.crlf, self.cr]
+            .iter()
+            .filter(|&&c| c > 0)
+            .count()
+            > 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_each_kind() {
+        let n = Newlines::count("a\r\nb\nc\rd\r\n");
+        assert_eq!((n.lf, n.crlf, n.cr), (1, 2, 1));
+        assert!(n.is_mixed());
+        assert!(!Newlines::count("a\r\nb\r\n").is_mixed());
+    }
+}

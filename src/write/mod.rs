@@ -1,0 +1,272 @@
+/*!
+Stage 5, **write**: put text where it belongs without ever leaving a
+half-written file.
+
+A file is replaced atomically: the new content goes to a temporary file in
+the same folder, is flushed to disk, and is renamed over the target; on any
+error the temporary file is removed and the target is left as it was.
+[`replace_file`] adds the rules for rewriting a file in place: keep its
+permissions, refuse to write through a symbolic link unless asked, and do
+not touch a file whose content would not change (its mtime stays).
+
+[`encode`] turns text back into bytes in the source encoding (BOM kept on
+request), refusing characters the encoding cannot hold. Line endings are
+never rewritten by any stage, so they come out as they went in.
+*/
+
+mod encode;
+
+pub use encode::{encode, Unencodable};
+
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// A file being written that replaces `target` only when committed.
+#[derive(Debug)]
+pub struct AtomicFile {
+    target: PathBuf,
+    temp: PathBuf,
+    file: Option<File>,
+}
+
+impl AtomicFile {
+    /// Creates a temporary file beside `target`.
+    pub fn create(target: &Path) -> io::Result<Self> {
+        let dir = match target.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "output".to_string());
+        for attempt in 0..100u32 {
+            let temp = dir.join(format!(
+                ".{name}.zhtidy-{}-{attempt}.tmp",
+                std::process::id()
+            ));
+            match File::options().write(true).create_new(true).open(&temp) {
+                Ok(file) => {
+                    return Ok(Self {
+                        target: target.to_path_buf(),
+                        temp,
+                        file: Some(file),
+                    })
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            "cannot create a temporary file",
+        ))
+    }
+
+    /// Gives the temporary file (hence the result) these permissions.
+    pub fn set_permissions(&self, perms: fs::Permissions) -> io::Result<()> {
+        self.file
+            .as_ref()
+            .expect("not yet committed")
+            .set_permissions(perms)
+    }
+
+    /// Flushes to disk and renames over the target.
+    pub fn commit(mut self) -> io::Result<()> {
+        let file = self.file.take().expect("not yet committed");
+        file.sync_all()?;
+        drop(file);
+        if let Err(e) = fs::rename(&self.temp, &self.target) {
+            let _ = fs::remove_file(&self.temp);
+            return Err(e);
+        }
+        // Make the rename itself durable (best effort: not every platform
+        // can open a directory).
+        if let Some(dir) = self.temp.parent() {
+            if let Ok(d) = File::open(if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            }) {
+                let _ = d.sync_all();
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file.as_mut().expect("not yet committed").write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.as_mut().expect("not yet committed").flush()
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            let _ = fs::remove_file(&self.temp);
+        }
+    }
+}
+
+/// How [`replace_file`] treats the file it replaces.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReplaceOptions {
+    /// Write to the file a symbolic link points to (the link stays a link).
+    /// Without it, a symbolic link is an error.
+    pub follow_symlinks: bool,
+}
+
+/// What [`replace_file`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replaced {
+    /// The file already held these bytes and was not touched.
+    Unchanged,
+    /// The file was replaced.
+    Written,
+}
+
+/// Why a file could not be replaced (it is then left as it was).
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The path is a symbolic link and following was not allowed.
+    #[error("{}: is a symbolic link; not writing through it (allow it explicitly)", .0.display())]
+    Symlink(PathBuf),
+    /// Reading, writing or renaming failed.
+    #[error("{}: {source}", .path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The error.
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// Replaces the content of the existing file `path` with `bytes`,
+/// atomically, keeping its permissions; does nothing when the content is
+/// already `bytes`.
+pub fn replace_file(
+    path: &Path,
+    bytes: &[u8],
+    opts: ReplaceOptions,
+) -> Result<Replaced, WriteError> {
+    let io_err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| WriteError::Io { path, source }
+    };
+    let link = fs::symlink_metadata(path).map_err(io_err(path))?;
+    let target = if link.file_type().is_symlink() {
+        if !opts.follow_symlinks {
+            return Err(WriteError::Symlink(path.to_path_buf()));
+        }
+        fs::canonicalize(path).map_err(io_err(path))?
+    } else {
+        path.to_path_buf()
+    };
+    let old = fs::read(&target).map_err(io_err(&target))?;
+    if old == bytes {
+        return Ok(Replaced::Unchanged);
+    }
+    let perms = fs::metadata(&target)
+        .map_err(io_err(&target))?
+        .permissions();
+    let mut file = AtomicFile::create(&target).map_err(io_err(&target))?;
+    file.write_all(bytes).map_err(io_err(&target))?;
+    file.set_permissions(perms).map_err(io_err(&target))?;
+    file.commit().map_err(io_err(&target))?;
+    Ok(Replaced::Written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("zhtidy-write-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn unchanged_content_leaves_the_file_untouched() {
+        let dir = scratch("same");
+        let target = dir.join("a.txt");
+        fs::write(&target, "中文\r\n").unwrap();
+        let before = fs::metadata(&target).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let got = replace_file(&target, "中文\r\n".as_bytes(), ReplaceOptions::default()).unwrap();
+        assert_eq!(got, Replaced::Unchanged);
+        assert_eq!(fs::metadata(&target).unwrap().modified().unwrap(), before);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn permissions_are_kept_and_symlinks_refused_unless_allowed() {
+        use std::os::unix::fs::{symlink, PermissionsExt};
+        let dir = scratch("perm");
+        let target = dir.join("a.txt");
+        fs::write(&target, "old").unwrap();
+        fs::set_permissions(&target, fs::Permissions::from_mode(0o640)).unwrap();
+        assert_eq!(
+            replace_file(&target, b"new", ReplaceOptions::default()).unwrap(),
+            Replaced::Written
+        );
+        assert_eq!(fs::read(&target).unwrap(), b"new");
+        assert_eq!(
+            fs::metadata(&target).unwrap().permissions().mode() & 0o777,
+            0o640
+        );
+
+        let link = dir.join("link.txt");
+        symlink(&target, &link).unwrap();
+        let err = replace_file(&link, b"via link", ReplaceOptions::default()).unwrap_err();
+        assert!(matches!(err, WriteError::Symlink(_)), "{err}");
+        assert_eq!(fs::read(&target).unwrap(), b"new");
+        let follow = ReplaceOptions {
+            follow_symlinks: true,
+        };
+        replace_file(&link, b"via link", follow).unwrap();
+        assert_eq!(fs::read(&target).unwrap(), b"via link");
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(
+            fs::read_dir(&dir).unwrap().count(),
+            2,
+            "no temporary file left"
+        );
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn an_uncommitted_file_leaves_the_target_alone() {
+        let dir = std::env::temp_dir().join(format!("zhtidy-write-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let target = dir.join("a.txt");
+        fs::write(&target, "old").unwrap();
+        {
+            let mut f = AtomicFile::create(&target).unwrap();
+            f.write_all(b"new").unwrap();
+        }
+        assert_eq!(fs::read_to_string(&target).unwrap(), "old");
+        let mut f = AtomicFile::create(&target).unwrap();
+        f.write_all(b"new").unwrap();
+        f.commit().unwrap();
+        assert_eq!(fs::read_to_string(&target).unwrap(), "new");
+        assert_eq!(
+            fs::read_dir(&dir).unwrap().count(),
+            1,
+            "no temporary file left"
+        );
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,381 @@
+/*!
+`zhtidy detect` and the decoding side of `zhtidy convert`, run as a user
+would: the built binary on files in a scratch folder. The fixtures are made
+here from UTF-8 text with encoding_rs, so each one's true encoding is known
+by construction.
+*/
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use encoding_rs::{Encoding, BIG5, GBK, WINDOWS_1252};
+
+const SIMPLIFIED: &str = "这是一篇关于编码的文章，我们来看看检测的结果是否正确。\n";
+const TRADITIONAL: &str = "這是一篇關於編碼的文章，我們來看看檢測的結果是否正確。\n";
+
+fn zhtidy(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_zhtidy"));
+    cmd.args(args).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    });
+    let mut child = cmd.spawn().unwrap();
+    if let Some(bytes) = stdin {
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(bytes).unwrap();
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("zhtidy-cli-detect-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn legacy(text: &str, encoding: &'static Encoding) -> Vec<u8> {
+    let (bytes, _, unmappable) = encoding.encode(text);
+    assert!(!unmappable);
+    bytes.into_owned()
+}
+
+fn put(dir: &Path, name: &str, bytes: &[u8]) -> String {
+    let path = dir.join(name);
+    fs::write(&path, bytes).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn detect_prints_one_line_per_file() {
+    let dir = scratch("lines");
+    let utf16: Vec<u8> = SIMPLIFIED
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let mut bom = b"\xef\xbb\xbf".to_vec();
+    bom.extend_from_slice(TRADITIONAL.as_bytes());
+    let (garbled, lossy) = GBK.decode_without_bom_handling(
+        "中文的编码问题真是让人头疼，我们一起来看看怎么解决".as_bytes(),
+    );
+    assert!(!lossy);
+    let files = [
+        (put(&dir, "gbk.txt", &legacy(SIMPLIFIED, GBK)), "GBK"),
+        (put(&dir, "big5.txt", &legacy(TRADITIONAL, BIG5)), "Big5"),
+        (put(&dir, "utf16le.txt", &utf16), "UTF-16LE"),
+        (put(&dir, "bom.txt", &bom), "UTF-8"),
+        (
+            put(
+                &dir,
+                "latin.txt",
+                &legacy("Café, crème brûlée et là-bas.\n", WINDOWS_1252),
+            ),
+            "windows-1252",
+        ),
+        (put(&dir, "mojibake.txt", garbled.as_bytes()), "UTF-8"),
+        (
+            put(&dir, "image.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+            "binary",
+        ),
+    ];
+    let args: Vec<&str> = std::iter::once("detect")
+        .chain(files.iter().map(|(p, _)| p.as_str()))
+        .collect();
+    let out = zhtidy(&args, None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), files.len(), "{stdout}");
+    for (line, (path, encoding)) in lines.iter().zip(&files) {
+        let fields: Vec<&str> = line.split('\t').collect();
+        assert_eq!((fields[0], fields[1]), (path.as_str(), *encoding), "{line}");
+        if *encoding != "binary" {
+            let confidence: f64 = fields[2].parse().unwrap();
+            assert!((0.0..=1.0).contains(&confidence), "{line}");
+        }
+    }
+    assert!(lines[5].ends_with("\tmojibake:GBK"), "{}", lines[5]);
+    assert!(lines[6].contains("NUL byte at offset 8"), "{}", lines[6]);
+    assert_eq!(
+        lines[0].split('\t').count(),
+        3,
+        "no extra field on clean files"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn unreadable_files_exit_2_and_the_rest_are_still_reported() {
+    let dir = scratch("missing");
+    let good = put(&dir, "gbk.txt", &legacy(SIMPLIFIED, GBK));
+    let missing = dir.join("missing.txt");
+    let out = zhtidy(&["detect", missing.to_str().unwrap(), &good], None);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("missing.txt"), "{stderr}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(stdout.starts_with(&format!("{good}\tGBK\t")), "{stdout}");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn stdin_and_json() {
+    let out = zhtidy(
+        &["detect", "-", "--output-format", "json"],
+        Some(&legacy(TRADITIONAL, BIG5)),
+    );
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let record = &v.as_array().unwrap()[0];
+    assert_eq!(record["path"], "-");
+    assert_eq!(record["encoding"], "Big5");
+    assert_eq!(record["bom"], false);
+    assert!(record["mojibake"].is_null());
+    assert!(record["confidence"].as_f64().unwrap() > 0.5);
+}
+
+#[test]
+fn convert_reads_legacy_encodings_and_writes_utf8() {
+    let dir = scratch("convert");
+    let input = put(
+        &dir,
+        "in.txt",
+        &legacy("這是一篇關於編碼的文章。\r\n第二行\r\n", BIG5),
+    );
+    let out = zhtidy(&["convert", "-c", "t2s", "-i", &input], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "这是一篇关于编码的文章。\r\n第二行\r\n"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn convert_with_a_wrong_forced_encoding_fails_at_the_byte_offset_and_writes_nothing() {
+    let dir = scratch("forced");
+    // GBK bytes forced as UTF-8: the very first byte (0xD5) is malformed.
+    let bytes = legacy(SIMPLIFIED, GBK);
+    let input = put(&dir, "in.txt", &bytes);
+    let output = dir.join("out.txt");
+    fs::write(&output, "previous").unwrap();
+    let out = zhtidy(
+        &[
+            "convert",
+            "-c",
+            "s2t",
+            "--encoding",
+            "utf-8",
+            "-i",
+            &input,
+            "-o",
+            output.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("in.txt") && stderr.contains("byte offset 0"),
+        "{stderr}"
+    );
+    assert_eq!(fs::read_to_string(&output).unwrap(), "previous");
+
+    let mut bad = legacy(SIMPLIFIED, GBK);
+    bad.insert(4, 0xFF);
+    let input = put(&dir, "bad.txt", &bad);
+    let out = zhtidy(
+        &["convert", "-c", "s2t", "--encoding", "gbk", "-i", &input],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("bad.txt") && stderr.contains("byte offset 4"),
+        "{stderr}"
+    );
+
+    let out = zhtidy(
+        &[
+            "convert",
+            "-c",
+            "t2s",
+            "--encoding",
+            "gbk",
+            "--lossy",
+            "-i",
+            &input,
+        ],
+        None,
+    );
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 malformed"));
+    assert_eq!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .matches('\u{FFFD}')
+            .count(),
+        1
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn convert_can_write_back_in_the_source_encoding_or_refuse() {
+    let dir = scratch("source");
+    // Big5 with CRLF: t2tw keeps it Traditional, so Big5 can hold the result.
+    let input = put(
+        &dir,
+        "in.txt",
+        &legacy("這是一篇關於編碼的文章。\r\n", BIG5),
+    );
+    let out = zhtidy(
+        &[
+            "convert",
+            "-c",
+            "t2tw",
+            "--output-encoding",
+            "source",
+            "-i",
+            &input,
+        ],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.stdout, legacy("這是一篇關於編碼的文章。\r\n", BIG5));
+
+    // To Simplified: Big5 cannot hold 这, so it is an error naming it, and
+    // the output file keeps its old content (no &#NNNN; ever written).
+    let output = dir.join("out.txt");
+    fs::write(&output, "previous").unwrap();
+    let out = zhtidy(
+        &[
+            "convert",
+            "-c",
+            "t2s",
+            "--output-encoding",
+            "source",
+            "-i",
+            &input,
+            "-o",
+            output.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("Big5") && stderr.contains("'这'") && stderr.contains("line 1, column 1"),
+        "{stderr}"
+    );
+    assert_eq!(fs::read_to_string(&output).unwrap(), "previous");
+
+    // A UTF-16 input with a BOM comes back as UTF-16 with its BOM.
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend("简体".encode_utf16().flat_map(u16::to_le_bytes));
+    let input = put(&dir, "utf16.txt", &utf16);
+    let out = zhtidy(
+        &[
+            "convert",
+            "-c",
+            "s2t",
+            "--output-encoding",
+            "source",
+            "-i",
+            &input,
+        ],
+        None,
+    );
+    let mut expected = vec![0xFF, 0xFE];
+    expected.extend("簡體".encode_utf16().flat_map(u16::to_le_bytes));
+    assert_eq!(out.stdout, expected);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn convert_reverses_mojibake_only_when_asked() {
+    let original = "中文的编码问题真是让人头疼，我们一起来看看怎么解决";
+    let (garbled, lossy) = GBK.decode_without_bom_handling(original.as_bytes());
+    assert!(!lossy);
+    let out = zhtidy(&["convert", "-c", "s2t"], Some(garbled.as_bytes()));
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("mojibake"));
+    assert_ne!(
+        String::from_utf8(out.stdout).unwrap(),
+        "中文的編碼問題真是讓人頭疼，我們一起來看看怎麼解決"
+    );
+    let out = zhtidy(
+        &["convert", "-c", "s2t", "--fix-mojibake"],
+        Some(garbled.as_bytes()),
+    );
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "中文的編碼問題真是讓人頭疼，我們一起來看看怎麼解決"
+    );
+}
+
+#[test]
+fn large_inputs_stream_as_utf8_or_go_through_detection() {
+    let dir = scratch("large");
+    // 1.3 MB of UTF-8 (past the 1 MiB look-ahead), then a bad byte: the
+    // stream reports its offset and the output file is left alone.
+    let line = "这是一段用来测试流式转换的简体中文文字。\n";
+    let mut bytes = line.repeat(1_300_000 / line.len()).into_bytes();
+    let bad_at = bytes.len();
+    bytes.push(0xFF);
+    let input = put(&dir, "big-utf8.txt", &bytes);
+    let output = dir.join("out.txt");
+    fs::write(&output, "previous").unwrap();
+    let out = zhtidy(
+        &[
+            "convert",
+            "-c",
+            "s2t",
+            "-i",
+            &input,
+            "-o",
+            output.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("byte offset {bad_at}")),
+        "{stderr}"
+    );
+    assert_eq!(fs::read_to_string(&output).unwrap(), "previous");
+
+    // The same size in GBK is detected and converted whole.
+    let text = line.repeat(1_300_000 / line.len());
+    let input = put(&dir, "big-gbk.txt", &legacy(&text, GBK));
+    let out = zhtidy(&["convert", "-c", "s2t", "-i", &input], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let converted = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        converted,
+        "這是一段用來測試流式轉換的簡體中文文字。\n".repeat(1_300_000 / line.len())
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
