@@ -12,6 +12,9 @@ its own:
    OpenCC 1.4.2 does, with its dictionaries compiled in;
 5. [`write`]: write text back without ever losing any (atomic replacement).
 
+[`pipeline::Pipeline`] runs strip → fix → convert in that order, built once
+and shared; it is what the `zhtidy` command runs by default.
+
 ```
 let s2t = zhtidy::convert::Converter::new("s2t").unwrap();
 assert_eq!(s2t.convert("简体字"), "簡體字");
@@ -25,5 +28,6 @@ layer over it.
 pub mod convert;
 pub mod decode;
 pub mod fix;
+pub mod pipeline;
 pub mod strip;
 pub mod write;

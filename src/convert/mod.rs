@@ -30,7 +30,7 @@ pub mod engine;
 pub mod plan;
 pub mod stream;
 
-mod builtin;
+pub(crate) mod builtin;
 
 pub use builtin::CONFIG_NAMES;
 pub use config::LoadOptions;

@@ -7,11 +7,135 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 /// Turns scraped Chinese articles into clean text.
+///
+/// Without a subcommand, cleans one article: decode → strip → fix
+/// (→ convert with --to) and prints the result.
 #[derive(Debug, Parser)]
-#[command(name = "zhtidy", version, about, propagate_version = true)]
+#[command(
+    name = "zhtidy",
+    version,
+    about,
+    propagate_version = true,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub tidy: TidyArgs,
+}
+
+/// The default command: the cleaning pipeline.
+#[derive(Debug, clap::Args)]
+pub struct TidyArgs {
+    /// The article to clean; `-` or nothing (with piped input) reads
+    /// standard input. The result goes to standard output.
+    #[arg(value_name = "PATH|-")]
+    pub paths: Vec<PathBuf>,
+
+    /// Decode the input with this encoding (utf-8, gbk, gb18030, big5,
+    /// utf-16le, …) instead of detecting it.
+    #[arg(long, value_name = "NAME")]
+    pub encoding: Option<String>,
+
+    /// Accept malformed input bytes, replacing each by U+FFFD (the count is
+    /// reported on standard error).
+    #[arg(long)]
+    pub lossy: bool,
+
+    /// Reverse mojibake (UTF-8 text once decoded as GBK, Big5 or
+    /// windows-1252) when the reversal round-trips exactly.
+    #[arg(long)]
+    pub fix_mojibake: bool,
+
+    /// Do not remove boilerplate.
+    #[arg(long)]
+    pub no_strip: bool,
+
+    /// Do not repair stray glyphs, scraping artifacts and punctuation (the
+    /// fix stage).
+    #[arg(long)]
+    pub no_fix: bool,
+
+    /// Convert to this script after cleaning; the OpenCC config is chosen
+    /// from the script the text is written in (see --from).
+    #[arg(long, value_enum, value_name = "TARGET")]
+    pub to: Option<TargetArg>,
+
+    /// What the input is written in, instead of detecting it.
+    #[arg(long, value_enum, value_name = "SCRIPT", requires = "to")]
+    pub from: Option<SourceArg>,
+
+    /// Print every removal to standard error as `PATH:LINE: rule-id: text`,
+    /// and every fix as `PATH:LINE:COLUMN: rule-id: from → to`.
+    #[arg(long)]
+    pub explain: bool,
+
+    /// `text` prints the cleaned text; `json` prints one object with the
+    /// text, the removals and what was detected.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output_format: OutputFormat,
+
+    /// An extra boilerplate rule file (TOML, same schema as the shipped
+    /// ones). Repeatable.
+    #[arg(long = "strip-rules", value_name = "FILE")]
+    pub strip_rules: Vec<PathBuf>,
+
+    /// Turn off a boilerplate rule or a whole family, by id. Repeatable.
+    #[arg(long, value_name = "RULE")]
+    pub disable: Vec<String>,
+
+    /// Turn on a rule or family that is off by default (e.g.
+    /// header-editor-note). Repeatable.
+    #[arg(long, value_name = "RULE")]
+    pub enable: Vec<String>,
+
+    /// If strip would remove more than this share of the non-blank lines,
+    /// it keeps the document unchanged and says so.
+    #[arg(long, value_name = "SHARE", default_value_t = 0.5)]
+    pub max_removed_share: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TargetArg {
+    /// Simplified.
+    S,
+    /// Traditional (OpenCC standard).
+    T,
+    /// Taiwan standard.
+    Tw,
+    /// Taiwan standard with Taiwanese phrases.
+    Twp,
+    /// Hong Kong standard.
+    Hk,
+    /// Hong Kong standard with phrases.
+    Hkp,
+    /// Japanese Shinjitai.
+    Jp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SourceArg {
+    /// Simplified.
+    S,
+    /// Traditional (OpenCC standard).
+    T,
+    /// Taiwan standard.
+    Tw,
+    /// Hong Kong standard.
+    Hk,
+    /// Japanese Shinjitai.
+    Jp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Plain text: the cleaned text (for `detect`, tab-separated lines).
+    Text,
+    /// JSON: the text with removals, fixes and what was detected (for
+    /// `detect`, one array).
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -34,14 +158,6 @@ pub struct DetectArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub output_format: OutputFormat,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    /// Tab-separated lines.
-    Text,
-    /// One JSON array.
-    Json,
 }
 
 #[derive(Debug, clap::Args)]

@@ -1,5 +1,6 @@
 /*!
-The `zhtidy` command: parses arguments, runs one library call per mode and
+The `zhtidy` command: parses arguments, runs one library call per mode (the
+cleaning pipeline by default, `convert` as a subcommand) and
 maps the outcome to an exit code (0 fine, 2 error). A closed standard output
 (`zhtidy … | head`) ends the run quietly with 0.
 */
@@ -7,6 +8,7 @@ maps the outcome to an exit code (0 fine, 2 error). A closed standard output
 mod args;
 mod convert_cmd;
 mod detect_cmd;
+mod tidy_cmd;
 
 use std::io;
 use std::process::ExitCode;
@@ -15,9 +17,10 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
-    let result = match cli.command {
-        args::Command::Convert(a) => convert_cmd::run(&a),
-        args::Command::Detect(a) => detect_cmd::run(&a),
+    let result = match &cli.command {
+        Some(args::Command::Convert(a)) => convert_cmd::run(a),
+        Some(args::Command::Detect(a)) => detect_cmd::run(a),
+        None => tidy_cmd::run(&cli.tidy),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

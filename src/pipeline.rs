@@ -1,0 +1,434 @@
+/*!
+The pipeline: decode → strip → fix → convert, built once and shared.
+
+A [`Pipeline`] holds each stage's struct as an `Option` (a stage that is
+off is `None`); building it validates everything (rule files, conversion
+configs) before any file is read. It is `Clone + Send + Sync`, and cloning
+only bumps reference counts, so a thread pool can share one.
+
+Stages in [`Pipeline::run`], in this order:
+
+1. **decode** — before `run`: [`crate::decode::decode`] turns the bytes
+   into the `&str` that `run` takes (the command line does this, with
+   `--encoding`, `--lossy` and `--fix-mojibake`).
+2. **strip** — [`crate::strip::Stripper`], removals recorded in
+   [`Tidied::removals`].
+3. **fix** — [`crate::fix::Fixer`]: stray glyphs, artifacts, punctuation;
+   its changes are in [`Tidied::fix_changes`], with lines, columns and
+   offsets mapped back to the *input* (before strip).
+4. **convert** — when a target is set: the OpenCC config is chosen from the
+   script the text is written in (the fix stage's
+   [`detect_script`](crate::fix::detect_script): the script with more
+   characters of its own), or `from` when the caller knows: Simplified text
+   with target `tw` goes through `s2tw`, Traditional text through `t2tw`.
+
+```
+use zhtidy::pipeline::{Pipeline, Target};
+use zhtidy::strip::StripOptions;
+
+let p = Pipeline::builder()
+    .strip(StripOptions::default())
+    .convert(Target::Tw, None)
+    .build()
+    .unwrap();
+let out = p.run("展开全文\n软件开发的第一步是理解需求，这一点所有人都同意。\n");
+assert_eq!(out.text, "軟件開發的第一步是理解需求，這一點所有人都同意。\n");
+assert_eq!(out.converted_with, ["s2tw"]);
+```
+*/
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use crate::convert::{self, Converter};
+use crate::fix::{self, Change, FixOptions, Fixer, Note};
+use crate::strip::{Refusal, Removal, StripError, StripOptions, Stripper};
+
+pub use crate::fix::Script;
+
+/// What to convert to (`--to`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// Simplified Chinese.
+    S,
+    /// Traditional Chinese (OpenCC standard).
+    T,
+    /// Taiwan standard characters.
+    Tw,
+    /// Taiwan standard with Taiwanese phrases (from Simplified text only;
+    /// OpenCC has no Traditional-to-Taiwan-phrases config, so Traditional
+    /// input gets `t2tw`).
+    Twp,
+    /// Hong Kong standard characters.
+    Hk,
+    /// Hong Kong standard with phrases (from Simplified text only, as for
+    /// `Twp`).
+    Hkp,
+    /// Japanese Shinjitai.
+    Jp,
+}
+
+/// What the input is written in, when the caller knows (`--from`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// Simplified Chinese.
+    S,
+    /// Traditional Chinese (OpenCC standard).
+    T,
+    /// Taiwan standard.
+    Tw,
+    /// Hong Kong standard.
+    Hk,
+    /// Japanese Shinjitai.
+    Jp,
+}
+
+/// The OpenCC configs that take `source` text to `target`, applied in
+/// order (empty: nothing to do).
+pub fn chain(source: Source, target: Target) -> &'static [&'static str] {
+    use Source as F;
+    use Target as T;
+    match (source, target) {
+        (F::S, T::S)
+        | (F::T, T::T)
+        | (F::Tw, T::Tw | T::Twp)
+        | (F::Hk, T::Hk | T::Hkp)
+        | (F::Jp, T::Jp) => &[],
+        (F::S, T::T) => &["s2t"],
+        (F::S, T::Tw) => &["s2tw"],
+        (F::S, T::Twp) => &["s2twp"],
+        (F::S, T::Hk) => &["s2hk"],
+        (F::S, T::Hkp) => &["s2hkp"],
+        (F::S, T::Jp) => &["s2t", "t2jp"],
+        (F::T, T::S) => &["t2s"],
+        (F::T, T::Tw | T::Twp) => &["t2tw"],
+        (F::T, T::Hk | T::Hkp) => &["t2hk"],
+        (F::T, T::Jp) => &["t2jp"],
+        (F::Tw, T::S) => &["tw2s"],
+        (F::Tw, T::T) => &["tw2t"],
+        (F::Tw, T::Hk | T::Hkp) => &["tw2t", "t2hk"],
+        (F::Tw, T::Jp) => &["tw2t", "t2jp"],
+        (F::Hk, T::S) => &["hk2s"],
+        (F::Hk, T::T) => &["hk2t"],
+        (F::Hk, T::Tw | T::Twp) => &["hk2t", "t2tw"],
+        (F::Hk, T::Jp) => &["hk2t", "t2jp"],
+        (F::Jp, T::S) => &["jp2t", "t2s"],
+        (F::Jp, T::T) => &["jp2t"],
+        (F::Jp, T::Tw | T::Twp) => &["jp2t", "t2tw"],
+        (F::Jp, T::Hk | T::Hkp) => &["jp2t", "t2hk"],
+    }
+}
+
+/// The script to convert from: the one with more characters of its own
+/// (the fix stage's evidence), `None` when neither has more.
+pub fn majority_script(text: &str) -> Option<Script> {
+    fix::detect_script(text).counts.majority()
+}
+
+/// The convert stage: converters for each possible input script, built up
+/// front.
+#[derive(Debug, Clone)]
+pub struct ConvertStage {
+    target: Target,
+    /// Fixed source (`--from`): one chain.
+    fixed: Option<Arc<Vec<Converter>>>,
+    from_simplified: Arc<Vec<Converter>>,
+    from_traditional: Arc<Vec<Converter>>,
+}
+
+fn build_chain(source: Source, target: Target) -> Result<Arc<Vec<Converter>>, convert::Error> {
+    Ok(Arc::new(
+        chain(source, target)
+            .iter()
+            .map(|n| Converter::builtin(n))
+            .collect::<Result<_, _>>()?,
+    ))
+}
+
+impl ConvertStage {
+    /// Builds the converters for `target`; `from` fixes the input script.
+    pub fn new(target: Target, from: Option<Source>) -> Result<Self, convert::Error> {
+        Ok(ConvertStage {
+            target,
+            fixed: from.map(|f| build_chain(f, target)).transpose()?,
+            from_simplified: build_chain(Source::S, target)?,
+            from_traditional: build_chain(Source::T, target)?,
+        })
+    }
+
+    /// The target.
+    pub fn target(&self) -> Target {
+        self.target
+    }
+
+    fn chain_for(&self, script: Option<Script>) -> &[Converter] {
+        match (&self.fixed, script) {
+            (Some(c), _) => c,
+            (None, Some(Script::Traditional)) => &self.from_traditional,
+            (None, _) => &self.from_simplified,
+        }
+    }
+}
+
+/// Why a pipeline cannot be built.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    /// The strip stage's rules.
+    #[error(transparent)]
+    Strip(#[from] StripError),
+    /// The convert stage's configs.
+    #[error(transparent)]
+    Convert(#[from] convert::Error),
+}
+
+/// Builds a [`Pipeline`]; every stage starts off.
+#[derive(Debug, Default)]
+pub struct PipelineBuilder {
+    strip: Option<StripOptions>,
+    fix: Option<FixOptions>,
+    convert: Option<(Target, Option<Source>)>,
+}
+
+impl PipelineBuilder {
+    /// Turns strip on with these options.
+    pub fn strip(mut self, options: StripOptions) -> Self {
+        self.strip = Some(options);
+        self
+    }
+
+    /// Turns fix on with these options.
+    pub fn fix(mut self, options: FixOptions) -> Self {
+        self.fix = Some(options);
+        self
+    }
+
+    /// Turns convert on.
+    pub fn convert(mut self, target: Target, from: Option<Source>) -> Self {
+        self.convert = Some((target, from));
+        self
+    }
+
+    /// Builds every stage that is on.
+    pub fn build(self) -> Result<Pipeline, PipelineError> {
+        Ok(Pipeline {
+            strip: self.strip.map(|o| Stripper::new(&o)).transpose()?,
+            fix: self.fix.map(Fixer::new),
+            convert: self
+                .convert
+                .map(|(t, f)| ConvertStage::new(t, f))
+                .transpose()?,
+        })
+    }
+}
+
+/// The stages, built and ready.
+#[derive(Debug, Clone)]
+pub struct Pipeline {
+    strip: Option<Stripper>,
+    fix: Option<Fixer>,
+    convert: Option<ConvertStage>,
+}
+
+/// What [`Pipeline::run`] returns.
+#[derive(Debug, Clone)]
+pub struct Tidied<'a> {
+    /// The cleaned text (borrowed when no stage changed anything).
+    pub text: Cow<'a, str>,
+    /// What strip removed.
+    pub removals: Vec<Removal>,
+    /// Set when strip's safety limit kept the text unchanged.
+    pub strip_refused: Option<Refusal>,
+    /// What fix changed; `line`, `column` and `offset` are positions in the
+    /// pipeline's input (mapped back through strip's removals).
+    pub fix_changes: Vec<Change>,
+    /// What fix noticed but left alone (positions as for `fix_changes`).
+    pub fix_notes: Vec<Note>,
+    /// The script the text was detected in (only when converting without
+    /// `from`; `None` when neither script has more evidence).
+    pub script: Option<Script>,
+    /// The OpenCC configs applied, in order.
+    pub converted_with: Vec<String>,
+}
+
+impl Pipeline {
+    /// A builder with every stage off.
+    pub fn builder() -> PipelineBuilder {
+        PipelineBuilder::default()
+    }
+
+    /// The strip stage, if on.
+    pub fn stripper(&self) -> Option<&Stripper> {
+        self.strip.as_ref()
+    }
+
+    /// Runs the stages that are on over `text`.
+    pub fn run<'a>(&self, text: &'a str) -> Tidied<'a> {
+        let mut tidied = Tidied {
+            text: Cow::Borrowed(text),
+            removals: Vec::new(),
+            strip_refused: None,
+            fix_changes: Vec::new(),
+            fix_notes: Vec::new(),
+            script: None,
+            converted_with: Vec::new(),
+        };
+        if let Some(stripper) = &self.strip {
+            let out = stripper.strip(text);
+            tidied.text = out.text;
+            tidied.removals = out.removals;
+            tidied.strip_refused = out.refused;
+        }
+        if let Some(fixer) = &self.fix {
+            let fixed = fixer.fix(&tidied.text);
+            let (changes, notes) = (fixed.changes, fixed.notes);
+            if let Cow::Owned(s) = fixed.text {
+                tidied.text = Cow::Owned(s);
+            }
+            let to_input = |offset: usize| to_input_position(text, &tidied.removals, offset);
+            tidied.fix_changes = changes
+                .into_iter()
+                .map(|mut c| {
+                    (c.offset, c.line, c.column) = to_input(c.offset);
+                    c
+                })
+                .collect();
+            tidied.fix_notes = notes
+                .into_iter()
+                .map(|mut n| {
+                    (n.offset, n.line, n.column) = to_input(n.offset);
+                    n
+                })
+                .collect();
+        }
+        if let Some(stage) = &self.convert {
+            if stage.fixed.is_none() {
+                tidied.script = majority_script(&tidied.text);
+            }
+            for converter in stage.chain_for(tidied.script) {
+                if let Cow::Owned(s) = converter.convert(&tidied.text) {
+                    tidied.text = Cow::Owned(s);
+                }
+                tidied.converted_with.push(converter.name().to_string());
+            }
+        }
+        tidied
+    }
+}
+
+/// A byte offset in strip's output as (offset, 1-based line, 1-based
+/// column in characters) in strip's input.
+fn to_input_position(input: &str, removals: &[Removal], offset: usize) -> (usize, usize, usize) {
+    let mut at = offset;
+    let mut deleted = 0;
+    for r in removals {
+        // Where this removal sits in the output.
+        if r.at - deleted <= offset {
+            at += r.deleted.len();
+            deleted += r.deleted.len();
+        } else {
+            break;
+        }
+    }
+    let before = &input[..at.min(input.len())];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (at, line, before[line_start..].chars().count() + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pipeline_is_send_sync_clone() {
+        fn check<T: Send + Sync + Clone>() {}
+        check::<Pipeline>();
+    }
+
+    #[test]
+    fn majority_script_decides_the_config() {
+        assert_eq!(
+            majority_script("这是简体中文的句子。"),
+            Some(Script::Simplified)
+        );
+        assert_eq!(
+            majority_script("這是繁體中文的句子。"),
+            Some(Script::Traditional)
+        );
+        assert_eq!(majority_script("hello"), None);
+    }
+
+    #[test]
+    fn fix_positions_point_into_the_input() {
+        let p = Pipeline::builder()
+            .strip(StripOptions::default())
+            .fix(FixOptions::default())
+            .build()
+            .unwrap();
+        let input = "來源：晨光日報\n\n這是一段很長的正文，講述了一件發生在城市裡的事情，足足有五十個字那麼長的一段話。\n\n他們離开了會場，這是第二段很長的正文，也有很多很多字。\n";
+        let out = p.run(input);
+        assert_eq!(out.removals.len(), 1);
+        let c = &out.fix_changes[0];
+        assert_eq!((c.from.as_str(), c.to.as_str()), ("开", "開"));
+        assert_eq!((c.line, c.column), (5, 4));
+        assert_eq!(&input[c.offset..c.offset + "开".len()], "开");
+        assert!(out.text.contains("他們離開了會場"));
+    }
+
+    #[test]
+    fn chooses_the_config_from_the_detected_script() {
+        let p = Pipeline::builder()
+            .convert(Target::Tw, None)
+            .build()
+            .unwrap();
+        let s = p.run("软件的发展");
+        assert_eq!(
+            (s.script, s.converted_with.as_slice()),
+            (Some(Script::Simplified), &["s2tw".to_string()][..])
+        );
+        let t = p.run("軟體的發展");
+        assert_eq!(
+            (t.script, t.converted_with.as_slice()),
+            (Some(Script::Traditional), &["t2tw".to_string()][..])
+        );
+
+        let to_s = Pipeline::builder()
+            .convert(Target::S, None)
+            .build()
+            .unwrap();
+        let out = to_s.run("這是繁體中文");
+        assert_eq!(out.text, "这是繁体中文");
+        assert_eq!(out.converted_with, ["t2s"]);
+        // Already Simplified: nothing to run.
+        let out = to_s.run("这是简体中文");
+        assert!(matches!(out.text, Cow::Borrowed(_)));
+        assert!(out.converted_with.is_empty());
+    }
+
+    #[test]
+    fn from_overrides_detection() {
+        let p = Pipeline::builder()
+            .convert(Target::S, Some(Source::Tw))
+            .build()
+            .unwrap();
+        let out = p.run("軟體");
+        assert_eq!(out.converted_with, ["tw2s"]);
+        assert_eq!(out.script, None);
+    }
+
+    #[test]
+    fn strip_then_convert() {
+        let p = Pipeline::builder()
+            .strip(StripOptions::default())
+            .convert(Target::S, None)
+            .build()
+            .unwrap();
+        let input = "來源：晨光日報\n\n這是一段很長的正文，講述了一件發生在城市裡的事情，足足有五十個字那麼長的一段話。\n";
+        let out = p.run(input);
+        assert_eq!(out.removals.len(), 1);
+        assert_eq!(
+            out.text,
+            "这是一段很长的正文，讲述了一件发生在城市里的事情，足足有五十个字那么长的一段话。\n"
+        );
+    }
+}

@@ -1,0 +1,133 @@
+/*!
+Folding for matching: rules and lines are compared after both went through
+the same one-character-to-one-character map, so one rule written once in
+Simplified with halfwidth punctuation also matches Traditional text and
+fullwidth punctuation.
+
+The map keeps the number of characters, so a match found in the folded
+line points at the same characters of the original line (needed to trim a
+credit off the end of a caption).
+
+What folds:
+- Traditional characters to their first Simplified candidate in OpenCC's
+  `TSCharacters.txt` (one character at a time, never phrases: phrase
+  conversion could change lengths and would treat a rule's text
+  differently from a line's);
+- fullwidth ASCII (U+FF01–FF5E) to ASCII, and the other colon forms
+  `︰ ﹕ ∶` to `:`, `﹐ 、`-free comma forms `﹐` to `,`;
+- every kind of space (ideographic space, no-break space, U+2000–200A) to
+  a plain space;
+- `丨` (a CJK stroke scraped pages use as a separator: `文丨张三`) to `|`.
+*/
+
+use std::sync::{Arc, LazyLock};
+
+use crate::convert::builtin;
+use crate::convert::DictData;
+
+static TS_CHARACTERS: LazyLock<Arc<DictData>> = LazyLock::new(|| {
+    // A bundled dictionary, pinned and compiled in by build.rs; its absence
+    // is a build bug, not an input error.
+    builtin::dict("TSCharacters.txt").expect("TSCharacters.txt is bundled")
+});
+
+/// Folds one punctuation or space character; `None` if it is not one.
+fn fold_punct(c: char) -> Option<char> {
+    Some(match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFF01 + 0x21)?,
+        '︰' | '﹕' | '∶' => ':',
+        '﹐' => ',',
+        '\u{3000}' | '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' => ' ',
+        '丨' => '|',
+        _ => return None,
+    })
+}
+
+/// Folds one character (see the module doc).
+pub fn fold_char(c: char) -> char {
+    if c.is_ascii() {
+        return c;
+    }
+    if let Some(p) = fold_punct(c) {
+        return p;
+    }
+    // CJK ideographs only: everything else stays as it is.
+    if !matches!(c as u32, 0x3400..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F) {
+        return c;
+    }
+    let mut buf = [0u8; 4];
+    let s = c.encode_utf8(&mut buf);
+    match TS_CHARACTERS.longest_prefix(s) {
+        Some((len, value)) if len == s.len() => value.chars().next().unwrap_or(c),
+        _ => c,
+    }
+}
+
+/// The folded form of `text`, with exactly as many characters.
+pub fn fold(text: &str) -> String {
+    text.chars().map(fold_char).collect()
+}
+
+/// Folds a regular expression written by a rule author. Characters that
+/// fold to an ASCII regex metacharacter (`｜` `（` `）` …) are escaped so
+/// that they stay literal, as the author meant.
+pub fn fold_pattern(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    for c in pattern.chars() {
+        let f = fold_char(c);
+        if !c.is_ascii() && f.is_ascii() && regex_syntax_meta(f) {
+            out.push('\\');
+        }
+        out.push(f);
+    }
+    out
+}
+
+fn regex_syntax_meta(c: char) -> bool {
+    matches!(
+        c,
+        '\\' | '.'
+            | '+'
+            | '*'
+            | '?'
+            | '('
+            | ')'
+            | '|'
+            | '['
+            | ']'
+            | '{'
+            | '}'
+            | '^'
+            | '$'
+            | '#'
+            | '&'
+            | '-'
+            | '~'
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_script_width_and_spaces() {
+        assert_eq!(fold("來源：晨光日報"), "来源:晨光日报");
+        assert_eq!(fold("編輯︰王一粟，校對"), "编辑:王一粟,校对");
+        assert_eq!(fold("文丨张三\u{3000}作者"), "文|张三 作者");
+        assert_eq!(fold("ＡＰＰ"), "APP");
+    }
+
+    #[test]
+    fn keeps_length() {
+        let s = "鄭重聲明：本文版權歸原作者所有，如有侵權請聯絡刪除。";
+        assert_eq!(fold(s).chars().count(), s.chars().count());
+    }
+
+    #[test]
+    fn patterns_keep_fullwidth_metacharacters_literal() {
+        assert_eq!(fold_pattern("（圖／張三）"), r"\(图/张三\)");
+        assert_eq!(fold_pattern("文｜"), r"文\|");
+        assert_eq!(fold_pattern(r"來源\s*:"), r"来源\s*:");
+    }
+}

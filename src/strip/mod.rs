@@ -1,0 +1,311 @@
+/*!
+Stage 2, **strip**: remove reposting boilerplate (source and editor header
+lines, bylines, 導讀 summaries that repeat the lead, 展開全文 buttons, image
+credits, source/title/address footers, disclaimers) and record every
+removal.
+
+The rules are data (TOML files in `dictionaries/boilerplate/`, see [`rules`]); this
+module decides *where* they may act:
+
+- the **header** is the stretch before the body starts: scanning down from
+  the top, short lines (a title, a subheading) are passed over and every
+  header-rule match extends the header; the first line of prose that no
+  rule matches ends the scan;
+- the **footer** is found the same way, scanning up from the end;
+- **inline** rules act on whole lines wherever they are, **anywhere**
+  rules too and they also count when the header and footer are searched
+  for; **caption-suffix** rules cut a credit off the end of a short line;
+- a **weak** rule (标题: in a footer, a bare date in a header) acts only
+  when a strong rule matched in the same block, and never on the first
+  line (the title).
+
+A rule only ever matches a whole line (or a caption's tail), and every rule
+has a length limit, so prose that merely contains a trigger word (收入来源,
+编辑 as a subject, a paragraph quoting a disclaimer) is never removed.
+
+Every removal is a [`Removal`] that carries the exact bytes it took out,
+blank lines included, so that [`reconstruct`] gives the input back from
+the output. If the rules would remove more than a share of the lines
+(default 50 %) or all of them, nothing is removed and
+[`StripOutcome::refused`] says why.
+
+```
+use zhtidy::strip::{Stripper, StripOptions};
+
+let stripper = Stripper::new(&StripOptions::default()).unwrap();
+let text = "標題\n\n來源：晨光日報\n\n正文第一段，講了一件很長很長的事情，足夠長的一段話。\n\n展開全文\n\n第二段也是正文，寫得同樣很長很長。\n";
+let out = stripper.strip(text);
+assert_eq!(out.text, "標題\n\n正文第一段，講了一件很長很長的事情，足夠長的一段話。\n\n第二段也是正文，寫得同樣很長很長。\n");
+assert_eq!(out.removals.len(), 2);
+assert_eq!(zhtidy::strip::reconstruct(&out.text, &out.removals), text);
+```
+*/
+
+mod blocks;
+pub mod fold;
+pub mod lead;
+pub mod rules;
+
+use std::borrow::Cow;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+pub use rules::{Action, Rule, RuleError, Zone};
+
+/// How a [`Stripper`] is configured.
+#[derive(Debug, Clone)]
+pub struct StripOptions {
+    /// Rule ids or family ids to turn off.
+    pub disable: Vec<String>,
+    /// Rule ids or family ids to turn on (rules shipped with
+    /// `enabled = false`).
+    pub enable: Vec<String>,
+    /// Extra rule files, added after the shipped ones.
+    pub rule_files: Vec<PathBuf>,
+    /// If the rules would remove more than this share of the non-blank
+    /// lines, the document is left as it is.
+    pub max_removed_share: f64,
+    /// Leave out the shipped rules (only `rule_files` are used).
+    pub no_builtin_rules: bool,
+}
+
+impl Default for StripOptions {
+    fn default() -> Self {
+        StripOptions {
+            disable: Vec::new(),
+            enable: Vec::new(),
+            rule_files: Vec::new(),
+            max_removed_share: 0.5,
+            no_builtin_rules: false,
+        }
+    }
+}
+
+/// Why a [`Stripper`] cannot be built.
+#[derive(Debug, thiserror::Error)]
+pub enum StripError {
+    /// A rule file with a problem.
+    #[error(transparent)]
+    Rule(#[from] RuleError),
+    /// A rule file that cannot be read.
+    #[error("cannot read rule file {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// `--disable`/`--enable` named something that is neither a rule id
+    /// nor a family id.
+    #[error("no rule or family is called {0:?}")]
+    UnknownRule(String),
+    /// The same rule id in two files.
+    #[error("rule id {0:?} is defined twice")]
+    DuplicateId(String),
+    /// A share outside 0..=1.
+    #[error("max removed share must be between 0 and 1, not {0}")]
+    BadShare(f64),
+}
+
+/// Whether a removal took a whole line or cut the end of one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RemovalKind {
+    /// The whole line went (with blank lines next to it, see
+    /// [`Removal::deleted`]).
+    Line,
+    /// The end of the line (a credit) went; the rest stays.
+    Suffix,
+}
+
+/// One thing strip took out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Removal {
+    /// Id of the rule that matched.
+    pub rule: String,
+    /// Its family.
+    pub family: String,
+    /// 1-based line number in the input.
+    pub line: usize,
+    /// What went, as a reader sees it: the line or the credit, trimmed.
+    pub text: String,
+    /// Whole line or suffix.
+    pub kind: RemovalKind,
+    /// Byte offset in the input where `deleted` started.
+    pub at: usize,
+    /// The exact bytes deleted: the line with its line ending and the
+    /// blank lines that went with it, or the credit with the spaces before
+    /// it.
+    pub deleted: String,
+}
+
+/// Why strip left a document unchanged although rules matched.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Refusal {
+    /// Lines the rules matched.
+    pub would_remove: usize,
+    /// Non-blank lines in the document.
+    pub lines: usize,
+    /// The configured limit.
+    pub max_share: f64,
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.would_remove >= self.lines {
+            write!(
+                f,
+                "rules matched all {} non-blank lines; kept the document unchanged",
+                self.lines
+            )
+        } else {
+            write!(
+                f,
+                "rules matched {} of {} non-blank lines (more than {:.0}%); kept the document unchanged",
+                self.would_remove,
+                self.lines,
+                self.max_share * 100.0
+            )
+        }
+    }
+}
+
+/// The result of [`Stripper::strip`].
+#[derive(Debug, Clone)]
+pub struct StripOutcome<'a> {
+    /// The text without boilerplate (borrowed when nothing changed).
+    pub text: Cow<'a, str>,
+    /// Every removal, in input order.
+    pub removals: Vec<Removal>,
+    /// Set when the safety limit kept the document unchanged.
+    pub refused: Option<Refusal>,
+}
+
+/// The strip stage: built once from rules, then shared (`Clone` only bumps
+/// a reference count; `Send + Sync`).
+#[derive(Debug, Clone)]
+pub struct Stripper {
+    rules: Arc<Vec<Rule>>,
+    max_removed_share: f64,
+}
+
+impl Stripper {
+    /// Builds from the shipped rules plus `options`.
+    pub fn new(options: &StripOptions) -> Result<Self, StripError> {
+        if !(0.0..=1.0).contains(&options.max_removed_share) {
+            return Err(StripError::BadShare(options.max_removed_share));
+        }
+        let mut all = if options.no_builtin_rules {
+            Vec::new()
+        } else {
+            rules::builtin_rules()?
+        };
+        for path in &options.rule_files {
+            all.extend(read_rule_file(path)?);
+        }
+        let mut seen = std::collections::HashSet::new();
+        for r in &all {
+            if !seen.insert(r.id.as_str()) {
+                return Err(StripError::DuplicateId(r.id.clone()));
+            }
+        }
+        for name in options.disable.iter().chain(&options.enable) {
+            if !all.iter().any(|r| &r.id == name || &r.family == name) {
+                return Err(StripError::UnknownRule(name.clone()));
+            }
+        }
+        let named = |list: &[String], r: &Rule| list.iter().any(|n| *n == r.id || *n == r.family);
+        for r in &mut all {
+            if named(&options.enable, r) {
+                r.enabled = true;
+            }
+            if named(&options.disable, r) {
+                r.enabled = false;
+            }
+        }
+        all.retain(|r| r.enabled);
+        Ok(Stripper {
+            rules: Arc::new(all),
+            max_removed_share: options.max_removed_share,
+        })
+    }
+
+    /// The rules in use (enabled ones only).
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// Removes boilerplate from `text`.
+    pub fn strip<'a>(&self, text: &'a str) -> StripOutcome<'a> {
+        let plan = blocks::plan(&self.rules, text);
+        let nonblank = plan.lines.iter().filter(|l| !l.blank).count();
+        let removed_lines = plan.line_removals.len();
+        if removed_lines > 0
+            && (removed_lines >= nonblank
+                || removed_lines as f64 > self.max_removed_share * nonblank as f64)
+        {
+            return StripOutcome {
+                text: Cow::Borrowed(text),
+                removals: Vec::new(),
+                refused: Some(Refusal {
+                    would_remove: removed_lines,
+                    lines: nonblank,
+                    max_share: self.max_removed_share,
+                }),
+            };
+        }
+        let removals = blocks::removals(&self.rules, text, &plan);
+        if removals.is_empty() {
+            return StripOutcome {
+                text: Cow::Borrowed(text),
+                removals,
+                refused: None,
+            };
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut pos = 0;
+        for r in &removals {
+            out.push_str(&text[pos..r.at]);
+            pos = r.at + r.deleted.len();
+        }
+        out.push_str(&text[pos..]);
+        StripOutcome {
+            text: Cow::Owned(out),
+            removals,
+            refused: None,
+        }
+    }
+}
+
+fn read_rule_file(path: &Path) -> Result<Vec<Rule>, StripError> {
+    let text = std::fs::read_to_string(path).map_err(|source| StripError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(rules::parse_rules(&path.display().to_string(), &text)?)
+}
+
+/// Puts the removed bytes back into `output`: the exact input again.
+pub fn reconstruct(output: &str, removals: &[Removal]) -> String {
+    let mut sorted: Vec<&Removal> = removals.iter().collect();
+    sorted.sort_by_key(|r| r.at);
+    let mut input =
+        String::with_capacity(output.len() + sorted.iter().map(|r| r.deleted.len()).sum::<usize>());
+    let mut out_pos = 0;
+    for r in sorted {
+        // Where this removal sits in the output: its input offset minus
+        // what was deleted before it.
+        let here = r.at - (input.len() - out_pos);
+        input.push_str(&output[out_pos..here]);
+        input.push_str(&r.deleted);
+        out_pos = here;
+    }
+    input.push_str(&output[out_pos..]);
+    input
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,425 @@
+/*!
+Boilerplate rules as data: the TOML schema, its parser and the compiled
+form.
+
+A rule file holds `[[rule]]` tables:
+
+```toml
+[[rule]]
+id = "header-source-line"          # unique; what --explain prints
+family = "header_source_line"      # a family groups rules; disable either
+zone = ["header", "footer"]        # header | footer | inline | caption-suffix | anywhere
+patterns = ['(?:文章)?来源\s*[:|]\s*\S.{0,30}']
+max_chars = 60                     # optional: longer lines never match
+weak = false                       # optional: needs a strong match in its block
+action = "remove"                  # remove | lead-duplicate | list-to-end
+enabled = true                     # optional; false = only with --enable
+match = ["来源：晨光日报"]          # must match (tested)
+no_match = ["收入来源主要是广告。"]  # must not match (tested)
+```
+
+Patterns are regular expressions (the `regex` crate) matched against the
+*whole* line after [`fold`](super::fold) and trimming, so they are written
+without `^`/`$`, in either script, with halfwidth `:` `,` and spaces. A
+`caption-suffix` pattern instead matches the end of a line: it names the
+credit to cut off. A `lead-duplicate` pattern may have a named group
+`text`: the part compared with the start of the article body.
+*/
+
+use std::collections::HashSet;
+
+use regex::Regex;
+use serde::Deserialize;
+
+use super::fold::{fold, fold_pattern};
+
+/// Where in a document a rule may act.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Zone {
+    /// Before the article body starts (title, meta lines, bylines…).
+    Header,
+    /// After the article body ends (source footers, disclaimers…).
+    Footer,
+    /// Any whole line, wherever it is (UI buttons, image credits); such a
+    /// line does not by itself make a header or a footer.
+    Inline,
+    /// The end of a line anywhere: a credit glued to a caption is cut off,
+    /// the caption stays.
+    CaptionSuffix,
+    /// Any whole line, wherever it is, and it counts as a header or
+    /// footer line when those are searched for.
+    Anywhere,
+}
+
+/// What a matching rule does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    /// Remove the line.
+    #[default]
+    Remove,
+    /// Remove the line only if it nearly repeats the start of the body
+    /// (導讀/摘要 excerpts).
+    LeadDuplicate,
+    /// A heading (相关阅读, 推荐阅读): remove it and the list of short
+    /// title lines after it, up to the end of the document.
+    ListToEnd,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    #[serde(default)]
+    rule: Vec<RawRule>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: String,
+    family: String,
+    #[serde(deserialize_with = "one_or_many")]
+    zone: Vec<Zone>,
+    patterns: Vec<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    max_chars: Option<usize>,
+    #[serde(default)]
+    weak: bool,
+    #[serde(default)]
+    action: Action,
+    #[serde(default = "yes")]
+    enabled: bool,
+    #[serde(default, rename = "match")]
+    must_match: Vec<String>,
+    #[serde(default)]
+    no_match: Vec<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Zone>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(Zone),
+        Many(Vec<Zone>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(z) => vec![z],
+        OneOrMany::Many(v) => v,
+    })
+}
+
+/// Lines longer than this never match a rule that does not set
+/// `max_chars`: boilerplate lines are short, prose is not.
+pub const DEFAULT_MAX_CHARS: usize = 80;
+
+/// A rule ready to match.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Unique id, e.g. `header-source-line`.
+    pub id: String,
+    /// Family id, e.g. `header_source_line`.
+    pub family: String,
+    /// Where it acts.
+    pub zones: Vec<Zone>,
+    /// What it does.
+    pub action: Action,
+    /// Longest line (in characters, trimmed) it may match.
+    pub max_chars: usize,
+    /// A weak rule's match is removed only when the same header or footer
+    /// block also holds a strong (non-weak) match.
+    pub weak: bool,
+    /// On unless the file says `enabled = false`.
+    pub enabled: bool,
+    /// Optional human description.
+    pub description: Option<String>,
+    /// Examples that must match.
+    pub must_match: Vec<String>,
+    /// Examples that must not match.
+    pub no_match: Vec<String>,
+    regexes: Vec<Regex>,
+}
+
+/// A rule file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum RuleError {
+    /// Not valid TOML or not the schema.
+    #[error("{source_name}: {message}")]
+    Parse {
+        /// File name or `<builtin:NAME>`.
+        source_name: String,
+        /// What the TOML parser said.
+        message: String,
+    },
+    /// A pattern that does not compile.
+    #[error("{source_name}: rule {id}: bad pattern {pattern:?}: {message}")]
+    Pattern {
+        /// File name.
+        source_name: String,
+        /// Rule id.
+        id: String,
+        /// The pattern as written.
+        pattern: String,
+        /// The regex error.
+        message: String,
+    },
+    /// A rule that is not self-consistent (no patterns, bad zone/action
+    /// combination, duplicate id).
+    #[error("{source_name}: rule {id}: {message}")]
+    Invalid {
+        /// File name.
+        source_name: String,
+        /// Rule id.
+        id: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl Rule {
+    /// Whether the whole (folded, trimmed) line matches; for a
+    /// `caption-suffix` rule, whether its end does. Ignores zones.
+    pub fn matches_folded(&self, folded: &str) -> bool {
+        if folded.chars().count() > self.max_chars {
+            return false;
+        }
+        if self.is_suffix() {
+            return self.suffix_start(folded).is_some();
+        }
+        self.regexes.iter().any(|r| r.is_match(folded))
+    }
+
+    /// Convenience for tests and examples: folds and trims `line` first.
+    pub fn matches_line(&self, line: &str) -> bool {
+        self.matches_folded(fold(line).trim())
+    }
+
+    /// The text a `lead-duplicate` rule compares with the body: its `text`
+    /// group, or the whole line.
+    pub fn excerpt<'a>(&self, folded: &'a str) -> Option<&'a str> {
+        self.regexes.iter().find_map(|r| {
+            let caps = r.captures(folded)?;
+            Some(
+                caps.name("text")
+                    .unwrap_or_else(|| caps.get(0).unwrap())
+                    .as_str(),
+            )
+        })
+    }
+
+    /// Whether this is a suffix-trimming rule.
+    pub fn is_suffix(&self) -> bool {
+        self.zones.contains(&Zone::CaptionSuffix)
+    }
+
+    /// For a suffix rule: the byte offset in `folded` where the credit
+    /// starts (its `cut` group if it has one; the earliest of all
+    /// patterns).
+    pub fn suffix_start(&self, folded: &str) -> Option<usize> {
+        self.regexes
+            .iter()
+            .filter_map(|r| {
+                let caps = r.captures(folded)?;
+                Some(
+                    caps.name("cut")
+                        .unwrap_or_else(|| caps.get(0).unwrap())
+                        .start(),
+                )
+            })
+            .min()
+    }
+}
+
+/// Parses and compiles one rule file. `source_name` names it in errors.
+pub fn parse_rules(source_name: &str, text: &str) -> Result<Vec<Rule>, RuleError> {
+    let file: RuleFile = toml::from_str(text).map_err(|e| RuleError::Parse {
+        source_name: source_name.to_string(),
+        message: e.to_string(),
+    })?;
+    let mut seen = HashSet::new();
+    let mut rules = Vec::with_capacity(file.rule.len());
+    for raw in file.rule {
+        let invalid = |message: &str| RuleError::Invalid {
+            source_name: source_name.to_string(),
+            id: raw.id.clone(),
+            message: message.to_string(),
+        };
+        if !seen.insert(raw.id.clone()) {
+            return Err(invalid("duplicate rule id"));
+        }
+        if raw.patterns.is_empty() {
+            return Err(invalid("no patterns"));
+        }
+        if raw.zone.is_empty() {
+            return Err(invalid("no zone"));
+        }
+        let suffix = raw.zone.contains(&Zone::CaptionSuffix);
+        if suffix && (raw.zone.len() > 1 || raw.action != Action::Remove) {
+            return Err(invalid(
+                "a caption-suffix rule has only that zone and action = \"remove\"",
+            ));
+        }
+        let mut regexes = Vec::with_capacity(raw.patterns.len());
+        for pattern in &raw.patterns {
+            let folded = fold_pattern(pattern);
+            let anchored = if suffix {
+                format!(r"(?:{folded})\s*$")
+            } else {
+                format!("^(?:{folded})$")
+            };
+            let regex = Regex::new(&anchored).map_err(|e| RuleError::Pattern {
+                source_name: source_name.to_string(),
+                id: raw.id.clone(),
+                pattern: pattern.clone(),
+                message: e.to_string(),
+            })?;
+            regexes.push(regex);
+        }
+        rules.push(Rule {
+            id: raw.id,
+            family: raw.family,
+            zones: raw.zone,
+            action: raw.action,
+            max_chars: raw.max_chars.unwrap_or(DEFAULT_MAX_CHARS),
+            weak: raw.weak,
+            enabled: raw.enabled,
+            description: raw.description,
+            must_match: raw.must_match,
+            no_match: raw.no_match,
+            regexes,
+        });
+    }
+    Ok(rules)
+}
+
+/// The rule files shipped with zhtidy, by name.
+pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
+    (
+        "header.toml",
+        include_str!("../../dictionaries/boilerplate/header.toml"),
+    ),
+    (
+        "inline.toml",
+        include_str!("../../dictionaries/boilerplate/inline.toml"),
+    ),
+    (
+        "captions.toml",
+        include_str!("../../dictionaries/boilerplate/captions.toml"),
+    ),
+    (
+        "footer.toml",
+        include_str!("../../dictionaries/boilerplate/footer.toml"),
+    ),
+    (
+        "disclaimers.toml",
+        include_str!("../../dictionaries/boilerplate/disclaimers.toml"),
+    ),
+];
+
+/// Parses every shipped rule file.
+pub fn builtin_rules() -> Result<Vec<Rule>, RuleError> {
+    let mut all = Vec::new();
+    for (name, text) in BUILTIN_RULE_FILES {
+        all.extend(parse_rules(&format!("<builtin:{name}>"), text)?);
+    }
+    Ok(all)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every example of every shipped rule, run through the rule's own
+    /// pattern (zones are tested in the engine).
+    #[test]
+    fn every_builtin_example_behaves() {
+        let rules = builtin_rules().expect("shipped rules parse");
+        let mut ids = HashSet::new();
+        let mut failures = Vec::new();
+        let mut examples = 0;
+        for rule in &rules {
+            assert!(
+                ids.insert(rule.id.clone()),
+                "duplicate id {} across files",
+                rule.id
+            );
+            assert!(
+                !rule.must_match.is_empty(),
+                "rule {} has no match example",
+                rule.id
+            );
+            assert!(
+                !rule.no_match.is_empty(),
+                "rule {} has no no_match example",
+                rule.id
+            );
+            for ex in &rule.must_match {
+                examples += 1;
+                if !rule.matches_line(ex) {
+                    failures.push(format!("{}: should match: {ex}", rule.id));
+                }
+            }
+            for ex in &rule.no_match {
+                examples += 1;
+                if rule.matches_line(ex) {
+                    failures.push(format!("{}: should not match: {ex}", rule.id));
+                }
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "{} of {examples} examples fail:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
+        assert!(examples > 100, "only {examples} examples");
+    }
+
+    #[test]
+    fn unknown_fields_are_refused() {
+        let err = parse_rules(
+            "x.toml",
+            "[[rule]]\nid='a'\nfamily='f'\nzone='inline'\npatterns=['x']\ncolour='red'\n",
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("colour"), "{err}");
+    }
+
+    #[test]
+    fn bad_patterns_name_the_rule() {
+        let err = parse_rules(
+            "x.toml",
+            "[[rule]]\nid='a'\nfamily='f'\nzone='inline'\npatterns=['(']\n",
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().starts_with("x.toml: rule a: bad pattern"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn one_rule_matches_both_scripts_and_widths() {
+        let rules = parse_rules(
+            "x.toml",
+            "[[rule]]\nid='a'\nfamily='f'\nzone='header'\npatterns=['来源:\\s*\\S{1,20}']\n",
+        )
+        .unwrap();
+        for line in [
+            "来源:晨光日报",
+            "來源：晨光日報",
+            "來源︰ 晨光日報",
+            "来源\u{FF1A}晨光日报",
+        ] {
+            assert!(rules[0].matches_line(line), "{line}");
+        }
+        assert!(!rules[0]
+            .matches_line("他的收入來源：主要是廣告和訂閱，還有一部分來自政府補貼的各種專案。"));
+    }
+}

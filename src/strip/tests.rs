@@ -1,0 +1,238 @@
+/*!
+Engine tests: zones, lead duplicates, suffixes, blank-line bookkeeping,
+safety and configuration. Each case also checks that output + removals
+give the input back and that stripping the output again changes nothing.
+*/
+
+use super::*;
+
+fn stripper() -> Stripper {
+    Stripper::new(&StripOptions::default()).expect("shipped rules build")
+}
+
+/// Strips, checks reconstruction and idempotence, returns (text, rule ids).
+fn run(input: &str) -> (String, Vec<String>) {
+    let s = stripper();
+    let out = s.strip(input);
+    assert_eq!(
+        reconstruct(&out.text, &out.removals),
+        input,
+        "reconstruction"
+    );
+    let again = s.strip(&out.text);
+    assert!(
+        again.removals.is_empty(),
+        "not idempotent: {:?}",
+        again.removals
+    );
+    (
+        out.text.into_owned(),
+        out.removals.iter().map(|r| r.rule.clone()).collect(),
+    )
+}
+
+const P1: &str =
+    "今年夏天，这座城市经历了有气象记录以来最长的一次高温，连续二十多天最高气温超过三十八度。";
+const P2: &str =
+    "市民们想尽办法避暑，商场和地铁站成了人们最喜欢去的地方，图书馆的座位也常常一早就被占满。";
+const P3: &str =
+    "气象部门提醒，高温天气还将持续一周左右，请大家注意防暑降温，尽量避免在中午外出活动。";
+
+#[test]
+fn header_meta_byline_and_footer_go() {
+    let input = format!(
+        "高温下的城市\n\n来源：晨光日报 作者：李小满 发布时间：2024-07-01\n\n文 | 李小满\n\n{P1}\n\n{P2}\n\n{P3}\n\n来源：https://example.com/a/1.html\n\n声明：本文版权归原作者所有，如有侵权请联系删除。\n"
+    );
+    let (text, rules) = run(&input);
+    assert_eq!(text, format!("高温下的城市\n\n{P1}\n\n{P2}\n\n{P3}\n"));
+    assert_eq!(
+        rules,
+        [
+            "header-meta-line",
+            "header-byline",
+            "header-source-line",
+            "disclaimer-labelled"
+        ]
+    );
+}
+
+#[test]
+fn trigger_words_in_prose_stay() {
+    let input = format!(
+        "{P1}\n\n他们的收入来源：主要是广告和会员费，这一点和其他网站并无不同，记者了解到的情况也是如此。\n\n编辑：这个词在这里是一个句子的主语，编辑部认为应该保留这一段话，因为它是正文。\n\n对此，该网站回应称，其页面所载“版权归原作者所有，如有侵权请联系删除”的声明并不能免除其责任。\n"
+    );
+    let (text, rules) = run(&input);
+    assert_eq!(text, input);
+    assert!(rules.is_empty());
+}
+
+#[test]
+fn header_rules_do_not_act_in_the_body() {
+    // A short 来源 line in the middle of the body is not a header.
+    let input = format!("{P1}\n\n{P2}\n\n来源：国家统计局\n\n{P3}\n");
+    let (text, _) = run(&input);
+    assert_eq!(text, input);
+}
+
+#[test]
+fn lead_duplicate_goes_but_a_real_abstract_stays() {
+    let dup = format!("导读：{}……\n\n{P1}\n\n{P2}\n", &P1[..60]);
+    let (text, rules) = run(&dup);
+    assert_eq!(text, format!("{P1}\n\n{P2}\n"));
+    assert_eq!(rules, ["header-lead-excerpt"]);
+
+    let real = format!("摘要：本文回顾了一次罕见高温的成因与影响，并讨论城市应对极端天气的办法。\n\n{P1}\n\n{P2}\n");
+    let (text, rules) = run(&real);
+    assert_eq!(text, real);
+    assert!(rules.is_empty());
+}
+
+#[test]
+fn a_genuine_abstract_does_not_hide_the_byline_after_it() {
+    let input = format!("摘要：本文回顾了一次罕见高温的成因与影响，并讨论城市应对极端天气的办法。\n\n作者：李小满\n\n{P1}\n\n{P2}\n");
+    let (text, rules) = run(&input);
+    assert_eq!(rules, ["header-byline"]);
+    assert!(text.starts_with("摘要："));
+}
+
+#[test]
+fn caption_credit_is_trimmed_and_caption_kept() {
+    let input = format!("{P1}\n\n城市地标在热浪中 圖源：视觉中国\n\n{P2}\n\n{P3}\n");
+    let (text, rules) = run(&input);
+    assert_eq!(text, format!("{P1}\n\n城市地标在热浪中\n\n{P2}\n\n{P3}\n"));
+    assert_eq!(rules, ["caption-credit-suffix"]);
+}
+
+#[test]
+fn ui_artifacts_go_anywhere_without_double_blank_lines() {
+    let input = format!("{P1}\n\n展开全文\n\n{P2}\n分享到：微信 微博\n{P3}\n");
+    let (text, rules) = run(&input);
+    assert_eq!(text, format!("{P1}\n\n{P2}\n{P3}\n"));
+    assert_eq!(rules, ["inline-expand-fulltext", "inline-share-bar"]);
+}
+
+#[test]
+fn related_list_goes_to_the_end() {
+    let input =
+        format!("{P1}\n\n{P2}\n\n{P3}\n\n相关阅读：\n· 秋天养生的五个误区\n· 如何挑选好米\n");
+    let (text, rules) = run(&input);
+    assert_eq!(text, format!("{P1}\n\n{P2}\n\n{P3}\n"));
+    assert_eq!(
+        rules,
+        [
+            "footer-related-list",
+            "footer-related-list",
+            "footer-related-list"
+        ]
+    );
+}
+
+#[test]
+fn weak_footer_line_needs_a_strong_one() {
+    let alone = format!("{P1}\n\n{P2}\n\n标题：高温下的城市\n");
+    assert_eq!(run(&alone).0, alone);
+    let with_url = format!("{P1}\n\n{P2}\n\n标题：高温下的城市\n地址：https://example.com/a/1\n");
+    assert_eq!(run(&with_url).0, format!("{P1}\n\n{P2}\n"));
+}
+
+#[test]
+fn safety_limit_keeps_the_document() {
+    let input = "来源：晨光日报\n作者：李小满\n展开全文\n正文只有这一句话而已。\n";
+    let out = stripper().strip(input);
+    assert_eq!(out.text, input);
+    assert!(out.removals.is_empty());
+    let refusal = out.refused.expect("refused");
+    assert_eq!((refusal.would_remove, refusal.lines), (3, 4));
+    assert!(refusal.to_string().contains("3 of 4"), "{refusal}");
+}
+
+#[test]
+fn never_empties_a_document() {
+    let input = "展开全文\n";
+    let out = stripper().strip(input);
+    assert_eq!(out.text, input);
+    assert!(out.refused.is_some());
+}
+
+#[test]
+fn crlf_lines_and_no_final_newline() {
+    let input = format!("{P1}\r\n\r\n展开全文\r\n\r\n{P2}\r\n\r\n来源：https://example.com/x");
+    let (text, _) = run(&input);
+    assert_eq!(text, format!("{P1}\r\n\r\n{P2}\r\n"));
+}
+
+#[test]
+fn disable_by_rule_and_family_and_enable() {
+    let input = format!("{P1}\n\n展开全文\n\n{P2}\n\n{P3}\n");
+    for name in ["inline-expand-fulltext", "inline_expand_fulltext"] {
+        let opts = StripOptions {
+            disable: vec![name.into()],
+            ..Default::default()
+        };
+        let s = Stripper::new(&opts).unwrap();
+        assert_eq!(s.strip(&input).text, input, "{name}");
+    }
+    let bad = StripOptions {
+        disable: vec!["no-such-rule".into()],
+        ..Default::default()
+    };
+    assert!(matches!(
+        Stripper::new(&bad),
+        Err(StripError::UnknownRule(_))
+    ));
+
+    let note = format!("【编者按】本文系作者在某论坛上的发言整理。\n\n{P1}\n\n{P2}\n\n{P3}\n");
+    assert_eq!(stripper().strip(&note).text, note);
+    let opts = StripOptions {
+        enable: vec!["header-editor-note".into()],
+        ..Default::default()
+    };
+    assert_eq!(
+        Stripper::new(&opts).unwrap().strip(&note).text,
+        format!("{P1}\n\n{P2}\n\n{P3}\n")
+    );
+}
+
+#[test]
+fn user_rule_files_add_rules() {
+    let dir = std::env::temp_dir().join(format!("zhtidy-strip-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("mine.toml");
+    std::fs::write(
+        &path,
+        "[[rule]]\nid = 'my-banner'\nfamily = 'mine'\nzone = 'anywhere'\npatterns = ['本站广告位招租']\nmatch = ['本站广告位招租']\nno_match = ['招租']\n",
+    )
+    .unwrap();
+    let opts = StripOptions {
+        rule_files: vec![path.clone()],
+        ..Default::default()
+    };
+    let s = Stripper::new(&opts).unwrap();
+    let input = format!("{P1}\n\n本站廣告位招租\n\n{P2}\n\n{P3}\n");
+    let out = s.strip(&input);
+    assert_eq!(out.removals.len(), 1);
+    assert_eq!(out.removals[0].rule, "my-banner");
+    let missing = StripOptions {
+        rule_files: vec![dir.join("absent.toml")],
+        ..Default::default()
+    };
+    let err = Stripper::new(&missing).unwrap_err();
+    assert!(err.to_string().contains("absent.toml"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn stripper_is_send_sync_clone() {
+    fn check<T: Send + Sync + Clone>() {}
+    check::<Stripper>();
+}
+
+#[test]
+fn weak_rules_never_take_the_title() {
+    let input = format!("2024年3月2日\n\n来源：晨光日报\n\n{P1}\n\n{P2}\n\n{P3}\n");
+    let (text, rules) = run(&input);
+    assert_eq!(rules, ["header-source-line"]);
+    assert!(text.starts_with("2024年3月2日\n\n"));
+    let input = format!("高温下的城市\n\n2024年3月2日\n\n来源：晨光日报\n\n{P1}\n\n{P2}\n\n{P3}\n");
+    assert_eq!(run(&input).1, ["header-bare-date", "header-source-line"]);
+}
