@@ -22,7 +22,7 @@ pub(crate) fn decode_exact(
     lossy: bool,
 ) -> Result<Exact, usize> {
     if encoding == UTF_8 {
-        match std::str::from_utf8(bytes) {
+        match super::utf8(bytes) {
             Ok(s) => {
                 return Ok(Exact {
                     text: s.to_owned(),

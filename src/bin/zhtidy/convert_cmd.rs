@@ -137,7 +137,7 @@ fn looks_like_plain_utf8(head: &[u8]) -> bool {
     if encoding_rs::Encoding::for_bom(head).is_some() || head.contains(&0) {
         return false;
     }
-    match std::str::from_utf8(head) {
+    match zhtidy::decode::utf8(head) {
         Ok(_) => true,
         Err(e) => e.error_len().is_none(),
     }
