@@ -8,8 +8,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 /// Turns scraped Chinese articles into clean text.
 ///
-/// Without a subcommand, cleans one article: decode → strip → fix
-/// (→ convert with --to) and prints the result.
+/// Without a subcommand, cleans articles: decode → strip → fix (→ convert
+/// with --to). One file (or standard input) with no mode prints the result;
+/// folders and several files need a mode: --write, --check, --diff, -l or
+/// --out-dir. Exit status: 0 fine, 1 changes found (--check, --diff, -l),
+/// 2 usage, configuration, read, decode or write error.
 #[derive(Debug, Parser)]
 #[command(
     name = "zhtidy",
@@ -24,15 +27,166 @@ pub struct Cli {
 
     #[command(flatten)]
     pub tidy: TidyArgs,
+
+    /// Print a completion script for this shell and exit.
+    #[arg(long, value_name = "SHELL", help_heading = "Other")]
+    pub generate_shell_completion: Option<clap_complete::Shell>,
+
+    /// Print the man page (roff) and exit.
+    #[arg(long, help_heading = "Other")]
+    pub generate_man: bool,
 }
 
 /// The default command: the cleaning pipeline.
 #[derive(Debug, clap::Args)]
 pub struct TidyArgs {
-    /// The article to clean; `-` or nothing (with piped input) reads
-    /// standard input. The result goes to standard output.
+    /// Files or folders to clean; `-` or nothing (with piped input) reads
+    /// standard input. Folders are walked (.gitignore, .ignore and
+    /// .zhtidyignore respected).
     #[arg(value_name = "PATH|-")]
     pub paths: Vec<PathBuf>,
+
+    /// Rewrite changed files in place (atomically, permissions kept;
+    /// unchanged files are not touched).
+    #[arg(short, long, group = "mode", help_heading = "Mode")]
+    pub write: bool,
+
+    /// Write nothing; list the files that would change and exit 1 if any.
+    #[arg(long, group = "mode", help_heading = "Mode")]
+    pub check: bool,
+
+    /// Write nothing; print a unified diff of each file that would change
+    /// and exit 1 if any.
+    #[arg(long, group = "mode", help_heading = "Mode")]
+    pub diff: bool,
+
+    /// Write nothing; print only the paths of files that would change and
+    /// exit 1 if any.
+    #[arg(short = 'l', long, group = "mode", help_heading = "Mode")]
+    pub list_different: bool,
+
+    /// Write a cleaned copy of every text file into DIR, mirroring the
+    /// input tree; the inputs are left alone.
+    #[arg(
+        short = 'o',
+        long,
+        value_name = "DIR",
+        group = "mode",
+        help_heading = "Mode"
+    )]
+    pub out_dir: Option<PathBuf>,
+
+    /// Standard input is JSON Lines: clean the --field(s) of each object,
+    /// keep everything else, one line out per line in, same order.
+    #[arg(long, help_heading = "JSON Lines")]
+    pub jsonl: bool,
+
+    /// A field to clean in --jsonl mode (repeatable; default `text`).
+    #[arg(
+        long = "field",
+        value_name = "NAME",
+        requires = "jsonl",
+        help_heading = "JSON Lines"
+    )]
+    pub fields: Vec<String>,
+
+    /// What a malformed line does in --jsonl mode: `fail` stops with exit
+    /// 2, `skip` drops it, `keep` passes it through unchanged (both warn).
+    #[arg(long, value_enum, default_value_t = OnError::Fail, help_heading = "JSON Lines")]
+    pub on_error: OnError,
+
+    /// In --jsonl mode, add to each object a field NAME holding what was
+    /// done: {"changed", "removals", "fixes"}.
+    #[arg(
+        long,
+        value_name = "NAME",
+        requires = "jsonl",
+        help_heading = "JSON Lines"
+    )]
+    pub report_field: Option<String>,
+
+    /// The path standard input stands for: picks its configuration and
+    /// exclusions, and names it in messages.
+    #[arg(
+        long,
+        value_name = "PATH",
+        alias = "stdin-filepath",
+        help_heading = "Files"
+    )]
+    pub stdin_filename: Option<PathBuf>,
+
+    /// Read the paths to clean from FILE (`-`: standard input), one per
+    /// line (NUL-separated with -0).
+    #[arg(long, value_name = "FILE|-", help_heading = "Files")]
+    pub files_from: Option<PathBuf>,
+
+    /// --files-from is NUL-separated (as `find -print0` writes).
+    #[arg(short = '0', long, requires = "files_from", help_heading = "Files")]
+    pub null: bool,
+
+    /// Which files in folders are cleaned (glob on the file name or
+    /// relative path; repeatable). Replaces the default: *.txt *.text *.md
+    /// *.markdown.
+    #[arg(long, value_name = "GLOB", help_heading = "Files")]
+    pub include: Vec<String>,
+
+    /// Paths never cleaned (gitignore-style globs; repeatable). Replaces the
+    /// default list (.git, node_modules, target, .venv, …).
+    #[arg(long, value_name = "GLOB", help_heading = "Files")]
+    pub exclude: Vec<String>,
+
+    /// Like --exclude, but adds to the default list.
+    #[arg(long, value_name = "GLOB", help_heading = "Files")]
+    pub extend_exclude: Vec<String>,
+
+    /// Apply --include/--exclude (and the config's) to paths named on the
+    /// command line too, as pre-commit hooks need.
+    #[arg(long, help_heading = "Files")]
+    pub force_exclude: bool,
+
+    /// Walk hidden files and folders too.
+    #[arg(long, help_heading = "Files")]
+    pub hidden: bool,
+
+    /// Do not read .gitignore, .ignore or .zhtidyignore files.
+    #[arg(long, help_heading = "Files")]
+    pub no_ignore: bool,
+
+    /// Use this configuration file for every file (instead of the closest
+    /// zhtidy.toml, .zhtidy.toml or pyproject.toml [tool.zhtidy]).
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "isolated",
+        help_heading = "Configuration"
+    )]
+    pub config: Option<PathBuf>,
+
+    /// Ignore all configuration files.
+    #[arg(long, help_heading = "Configuration")]
+    pub isolated: bool,
+
+    /// Print the settings that apply to PATH (default: the current folder)
+    /// and the file they come from, then exit.
+    #[arg(long, help_heading = "Configuration")]
+    pub print_config: bool,
+
+    /// Worker threads (default: all cores).
+    #[arg(short = 'j', long, value_name = "N", help_heading = "Output")]
+    pub threads: Option<usize>,
+
+    /// When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured
+    /// with `auto`).
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, help_heading = "Output")]
+    pub color: ColorArg,
+
+    /// Print only errors.
+    #[arg(short, long, conflicts_with = "verbose", help_heading = "Output")]
+    pub quiet: bool,
+
+    /// Also report unchanged and skipped files (repeatable).
+    #[arg(short, long, action = clap::ArgAction::Count, help_heading = "Output")]
+    pub verbose: u8,
 
     /// Decode the input with this encoding (utf-8, gbk, gb18030, big5,
     /// utf-16le, …) instead of detecting it.
@@ -72,19 +226,32 @@ pub struct TidyArgs {
     #[arg(long)]
     pub explain: bool,
 
-    /// `text` prints the cleaned text; `json` prints one object with the
-    /// text, the removals and what was detected.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-    pub output_format: OutputFormat,
+    /// For one file printed to standard output: `text` is the cleaned
+    /// text, `json` one object with the text, the removals and what was
+    /// detected. With a mode: one report per file (path, encoding, changed,
+    /// removals, fixes, error) as text, a JSON array, JSON Lines, or GitHub
+    /// workflow annotations.
+    #[arg(long, value_enum, default_value_t = TidyFormat::Text, help_heading = "Output")]
+    pub output_format: TidyFormat,
 
     /// An extra boilerplate rule file (TOML, same schema as the shipped
     /// ones). Repeatable.
     #[arg(long = "strip-rules", value_name = "FILE")]
     pub strip_rules: Vec<PathBuf>,
 
-    /// Turn off a boilerplate rule or a whole family, by id. Repeatable.
+    /// Turn off a boilerplate rule or family, or a fix rule (zero-width,
+    /// stray-glyph, …), by id. Repeatable.
     #[arg(long, value_name = "RULE")]
     pub disable: Vec<String>,
+
+    /// Normalize Traditional variant characters to this standard (fix
+    /// stage).
+    #[arg(long, value_enum, value_name = "STANDARD")]
+    pub variants: Option<VariantsArg>,
+
+    /// A term no fix rule touches (a name, a brand). Repeatable.
+    #[arg(long, value_name = "TERM")]
+    pub protect: Vec<String>,
 
     /// Turn on a rule or family that is off by default (e.g.
     /// header-editor-note). Repeatable.
@@ -93,8 +260,71 @@ pub struct TidyArgs {
 
     /// If strip would remove more than this share of the non-blank lines,
     /// it keeps the document unchanged and says so.
-    #[arg(long, value_name = "SHARE", default_value_t = 0.5)]
-    pub max_removed_share: f64,
+    #[arg(long, value_name = "SHARE")]
+    pub max_removed_share: Option<f64>,
+}
+
+impl TidyArgs {
+    /// The mode chosen, if any.
+    pub fn mode(&self) -> Option<Mode> {
+        if self.write {
+            Some(Mode::Write)
+        } else if self.check {
+            Some(Mode::Check)
+        } else if self.diff {
+            Some(Mode::Diff)
+        } else if self.list_different {
+            Some(Mode::List)
+        } else {
+            self.out_dir.clone().map(Mode::OutDir)
+        }
+    }
+}
+
+/// What a bulk run does with each file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    Write,
+    Check,
+    Diff,
+    List,
+    OutDir(PathBuf),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TidyFormat {
+    /// Human-readable (or the cleaned text, for one file to stdout).
+    Text,
+    /// JSON.
+    Json,
+    /// One JSON object per line.
+    Jsonl,
+    /// GitHub Actions workflow annotations.
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnError {
+    Fail,
+    Skip,
+    Keep,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum VariantsArg {
+    /// Taiwan (爲 → 為, 裏 → 裡).
+    Tw,
+    /// Hong Kong (爲 → 為, 裏 stays).
+    Hk,
+    /// OpenCC's own standard.
+    Opencc,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

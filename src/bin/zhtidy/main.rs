@@ -1,35 +1,73 @@
 /*!
 The `zhtidy` command: parses arguments, runs one library call per mode (the
 cleaning pipeline by default, `convert` as a subcommand) and
-maps the outcome to an exit code (0 fine, 2 error). A closed standard output
-(`zhtidy … | head`) ends the run quietly with 0.
+maps the outcome to an exit code (0 fine, 1 changes found by `--check`,
+`--diff` or `-l`, 2 error). A closed standard output (`zhtidy … | head`)
+ends the run quietly with 0. `--generate-shell-completion` and
+`--generate-man` print what clap_complete and clap_mangen make of the same
+definitions.
 */
 
 mod args;
+mod bulk;
 mod convert_cmd;
 mod detect_cmd;
+mod jsonl;
+mod outcome;
+mod report;
+mod settings;
 mod tidy_cmd;
+mod walk;
 
-use std::io;
+use std::io::{self, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
-    let result = match &cli.command {
-        Some(args::Command::Convert(a)) => convert_cmd::run(a),
-        Some(args::Command::Detect(a)) => detect_cmd::run(a),
-        None => tidy_cmd::run(&cli.tidy),
+    match cli.tidy.color {
+        args::ColorArg::Always => anstream::ColorChoice::Always.write_global(),
+        args::ColorArg::Never => anstream::ColorChoice::Never.write_global(),
+        args::ColorArg::Auto => {}
+    }
+    let result = if let Some(shell) = cli.generate_shell_completion {
+        generate_completion(shell).map(|()| ExitCode::SUCCESS)
+    } else if cli.generate_man {
+        generate_man().map(|()| ExitCode::SUCCESS)
+    } else {
+        match &cli.command {
+            Some(args::Command::Convert(a)) => convert_cmd::run(a).map(|()| ExitCode::SUCCESS),
+            Some(args::Command::Detect(a)) => detect_cmd::run(a).map(|()| ExitCode::SUCCESS),
+            None => tidy_cmd::run(&cli.tidy),
+        }
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("zhtidy: error: {err:#}");
             ExitCode::from(2)
         }
     }
+}
+
+fn generate_completion(shell: clap_complete::Shell) -> anyhow::Result<()> {
+    // Rendered into memory first: clap_complete panics on a write error,
+    // and a closed pipe must end quietly.
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut args::Cli::command(), "zhtidy", &mut buf);
+    let mut out = io::stdout().lock();
+    out.write_all(&buf)?;
+    out.flush()?;
+    Ok(())
+}
+
+fn generate_man() -> anyhow::Result<()> {
+    let mut out = io::stdout().lock();
+    clap_mangen::Man::new(args::Cli::command()).render(&mut out)?;
+    out.flush()?;
+    Ok(())
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

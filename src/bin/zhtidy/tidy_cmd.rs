@@ -1,32 +1,38 @@
 /*!
-The default command, `zhtidy [OPTIONS] [PATH|-]`: reads one article, runs
-the pipeline (decode → strip → fix → convert), prints
-the result to standard output and, with `--explain`, every removal to
+The default command, `zhtidy [OPTIONS] [PATH|-]...`: picks what to do —
+`--print-config`, `--jsonl` (module `jsonl`), a bulk run with a mode
+(module `bulk`), or one article printed to standard output, handled here.
+
+For one article: reads it, runs the pipeline (decode → strip → fix →
+convert), prints the result and, with `--explain`, every removal to
 standard error as `PATH:LINE: rule-id: text` and every fix as
 `PATH:LINE:COLUMN: rule-id: from → to` (positions in the input file).
-
 The input's encoding is detected by the decode stage (or forced with
 `--encoding`); bytes it cannot decode are an error naming the file and the
-byte offset, binary input is refused. The output is UTF-8. Several paths at
-once are a usage error for now (bulk mode is its own issue).
+byte offset, binary input is refused. The output is UTF-8. Several paths
+or a folder with no mode are a usage error: nothing is written without
+`--write` or `--out-dir`.
 */
 
 use std::fs;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use anyhow::{anyhow, bail, Context, Result};
 use serde_json::json;
 use zhtidy::decode::{decode, encoding_for_name, DecodeOptions, Decoded, Outcome};
-use zhtidy::fix::FixOptions;
-use zhtidy::pipeline::{Pipeline, Source, Target, Tidied};
-use zhtidy::strip::StripOptions;
+use zhtidy::pipeline::{Pipeline, Tidied};
 
-use crate::args::{OutputFormat, SourceArg, TargetArg, TidyArgs};
+use crate::args::{TidyArgs, TidyFormat};
+use crate::settings::{matches, Resolver};
+use crate::{bulk, jsonl};
 
 /// Where the text came from.
 enum Input {
     Stdin,
+    /// Standard input, named by --stdin-filename.
+    Named(PathBuf),
     File(PathBuf),
 }
 
@@ -34,38 +40,16 @@ impl Input {
     fn name(&self) -> String {
         match self {
             Input::Stdin => "<stdin>".to_string(),
-            Input::File(p) => p.display().to_string(),
+            Input::File(p) | Input::Named(p) => p.display().to_string(),
         }
     }
 }
 
-pub fn run(args: &TidyArgs) -> Result<()> {
-    let input = match args.paths.as_slice() {
-        [] if io::stdin().is_terminal() => {
-            bail!("no input: give a PATH, or `-` / a pipe for standard input (zhtidy --help)")
-        }
-        [] => Input::Stdin,
-        [p] if p.as_os_str() == "-" => Input::Stdin,
-        [p] => Input::File(p.clone()),
-        _ => bail!(
-            "{} paths given: this zhtidy cleans one article at a time (PATH or -); bulk mode is not built yet",
-            args.paths.len()
-        ),
-    };
-    let pipeline = build_pipeline(args)?;
-
-    let name = input.name();
-    let bytes = match &input {
-        Input::Stdin => {
-            let mut buf = Vec::new();
-            io::stdin()
-                .lock()
-                .read_to_end(&mut buf)
-                .context("cannot read <stdin>")?;
-            buf
-        }
-        Input::File(p) => fs::read(p).with_context(|| format!("cannot read {}", p.display()))?,
-    };
+pub fn run(args: &TidyArgs) -> Result<ExitCode> {
+    let mut resolver = Resolver::new(args)?;
+    if args.print_config {
+        return print_config(args, &mut resolver);
+    }
     let forced = match &args.encoding {
         Some(name) => {
             Some(encoding_for_name(name).ok_or_else(|| anyhow!("unknown encoding {name:?}"))?)
@@ -77,7 +61,79 @@ pub fn run(args: &TidyArgs) -> Result<()> {
         lossy: args.lossy,
         fix_mojibake: args.fix_mojibake,
     };
-    let decoded = match decode(&bytes, &opts).map_err(|e| anyhow!("{name}: {e}"))? {
+    if args.jsonl {
+        if args.mode().is_some() || !args.paths.iter().all(|p| p.as_os_str() == "-") {
+            bail!("--jsonl reads standard input and writes standard output; it takes no PATH and no mode");
+        }
+        return jsonl::run(args, &mut resolver);
+    }
+    if let Some(mode) = args.mode() {
+        return bulk::run(args, mode, &mut resolver, opts);
+    }
+    let stdin = match &args.stdin_filename {
+        Some(p) => Input::Named(p.clone()),
+        None => Input::Stdin,
+    };
+    let input = match args.paths.as_slice() {
+        _ if args.files_from.is_some() => bail!(
+            "--files-from with no mode: pass --write, --check, --diff, -l or --out-dir (nothing is written without --write or --out-dir)"
+        ),
+        [] if io::stdin().is_terminal() => {
+            bail!("no input: give a PATH, or `-` / a pipe for standard input (zhtidy --help)")
+        }
+        [] => stdin,
+        [p] if p.as_os_str() == "-" => stdin,
+        [p] if p.is_dir() => bail!(
+            "{} is a folder: pass --write, --check, --diff, -l or --out-dir (nothing is written without --write or --out-dir)",
+            p.display()
+        ),
+        [p] => Input::File(p.clone()),
+        _ => bail!(
+            "{} paths given and no mode: pass --write, --check, --diff, -l or --out-dir (nothing is written without --write or --out-dir)",
+            args.paths.len()
+        ),
+    };
+    let config_path = match &input {
+        Input::Stdin => PathBuf::from("."),
+        Input::File(p) | Input::Named(p) => p.clone(),
+    };
+    let resolved = resolver.resolve(&config_path)?;
+    let excluded = args.force_exclude
+        && !matches!(input, Input::Stdin)
+        && (matches(&resolved.selection.1, &config_path)
+            || !matches(&resolved.selection.0, &config_path));
+    let pipeline = resolved.pipeline;
+    run_single(args, &input, &pipeline, &opts, excluded)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One article to standard output (the default with one PATH or `-`).
+fn run_single(
+    args: &TidyArgs,
+    input: &Input,
+    pipeline: &Pipeline,
+    opts: &DecodeOptions,
+    excluded: bool,
+) -> Result<()> {
+    let name = input.name();
+    let bytes = match &input {
+        Input::Stdin | Input::Named(_) => {
+            let mut buf = Vec::new();
+            io::stdin()
+                .lock()
+                .read_to_end(&mut buf)
+                .context("cannot read <stdin>")?;
+            buf
+        }
+        Input::File(p) => fs::read(p).with_context(|| format!("cannot read {}", p.display()))?,
+    };
+    if excluded {
+        // --force-exclude and an excluded path: pass the input through.
+        let mut out = io::stdout().lock();
+        out.write_all(&bytes).context("cannot write <stdout>")?;
+        return out.flush().context("cannot write <stdout>");
+    }
+    let decoded = match decode(&bytes, opts).map_err(|e| anyhow!("{name}: {e}"))? {
         Outcome::Text(d) => d,
         Outcome::Binary(reason) => bail!("{name}: looks binary ({reason}); not cleaned"),
     };
@@ -120,11 +176,16 @@ pub fn run(args: &TidyArgs) -> Result<()> {
     }
     let mut out = io::stdout().lock();
     match args.output_format {
-        OutputFormat::Text => out
+        TidyFormat::Text | TidyFormat::Github => out
             .write_all(tidied.text.as_bytes())
             .context("cannot write <stdout>")?,
-        OutputFormat::Json => {
-            let mut json = serde_json::to_string_pretty(&to_json(&name, &decoded, &tidied))?;
+        TidyFormat::Json | TidyFormat::Jsonl => {
+            let value = to_json(&name, &decoded, &tidied);
+            let mut json = if args.output_format == TidyFormat::Json {
+                serde_json::to_string_pretty(&value)?
+            } else {
+                serde_json::to_string(&value)?
+            };
             json.push('\n');
             out.write_all(json.as_bytes())
                 .context("cannot write <stdout>")?;
@@ -133,48 +194,33 @@ pub fn run(args: &TidyArgs) -> Result<()> {
     out.flush().context("cannot write <stdout>")
 }
 
-fn build_pipeline(args: &TidyArgs) -> Result<Pipeline> {
-    let mut builder = Pipeline::builder();
-    if !args.no_strip {
-        builder = builder.strip(StripOptions {
-            disable: args.disable.clone(),
-            enable: args.enable.clone(),
-            rule_files: args.strip_rules.clone(),
-            max_removed_share: args.max_removed_share,
-            no_builtin_rules: false,
-        });
-    } else if !args.disable.is_empty() || !args.enable.is_empty() || !args.strip_rules.is_empty() {
-        bail!("--disable, --enable and --strip-rules configure strip, which --no-strip turns off");
+fn print_config(args: &TidyArgs, resolver: &mut Resolver<'_>) -> Result<ExitCode> {
+    let path = match args.paths.as_slice() {
+        [] => args
+            .stdin_filename
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(".")),
+        [p] => p.clone(),
+        _ => bail!("--print-config takes at most one PATH"),
+    };
+    let (settings, config) = resolver.settings_for(&path)?;
+    let mut out = io::stdout().lock();
+    match &config {
+        Some(c) => writeln!(
+            out,
+            "# settings for {} from {}",
+            path.display(),
+            c.path.display()
+        )?,
+        None => writeln!(
+            out,
+            "# settings for {} (no configuration file)",
+            path.display()
+        )?,
     }
-    if !args.no_fix {
-        builder = builder.fix(FixOptions::default());
-    }
-    if let Some(to) = args.to {
-        builder = builder.convert(target(to), args.from.map(source));
-    }
-    Ok(builder.build()?)
-}
-
-fn target(t: TargetArg) -> Target {
-    match t {
-        TargetArg::S => Target::S,
-        TargetArg::T => Target::T,
-        TargetArg::Tw => Target::Tw,
-        TargetArg::Twp => Target::Twp,
-        TargetArg::Hk => Target::Hk,
-        TargetArg::Hkp => Target::Hkp,
-        TargetArg::Jp => Target::Jp,
-    }
-}
-
-fn source(s: SourceArg) -> Source {
-    match s {
-        SourceArg::S => Source::S,
-        SourceArg::T => Source::T,
-        SourceArg::Tw => Source::Tw,
-        SourceArg::Hk => Source::Hk,
-        SourceArg::Jp => Source::Jp,
-    }
+    out.write_all(toml::to_string(&settings)?.as_bytes())?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn to_json(name: &str, d: &Decoded, t: &Tidied<'_>) -> serde_json::Value {

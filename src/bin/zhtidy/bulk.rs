@@ -1,0 +1,191 @@
+/*!
+Bulk runs: `--write`, `--check`, `--diff`, `-l` and `--out-dir` over files
+and folders.
+
+First, sequentially, the plan: paths are expanded (see `walk`), each file
+gets its settings and pipeline (see `settings`), excluded files drop out,
+and every remaining file becomes a `Job`, in a fixed order. Then the jobs
+run in a local rayon pool (`-j`), a chunk at a time; each chunk's outcomes
+are collected in input order and reported before the next chunk starts,
+so the output is the same whatever the thread count and memory stays
+bounded whatever the number of files. A failing file is reported and the
+run goes on; the exit code is decided at the end (2 beats 1).
+*/
+
+use std::collections::HashSet;
+use std::io::{self, IsTerminal, Read};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
+use zhtidy::decode::DecodeOptions;
+
+use crate::args::{Mode, TidyArgs};
+use crate::outcome::{process, FileOutcome, Job};
+use crate::report::Reporter;
+use crate::settings::{matches, path_globs, Resolver};
+use crate::walk::{expand, named_paths};
+
+/// Files per chunk: enough to keep every thread busy, few enough that
+/// pending outcomes (diffs included) stay small.
+const CHUNK: usize = 256;
+
+enum Item {
+    Job(Job),
+    Fail(FileOutcome),
+}
+
+pub fn run(
+    args: &TidyArgs,
+    mode: Mode,
+    resolver: &mut Resolver<'_>,
+    decode_opts: DecodeOptions,
+) -> Result<ExitCode> {
+    let items = plan(args, &mode, resolver)?;
+    let threads = args.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
+    if threads == 0 {
+        bail!("--threads must be at least 1");
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .context("cannot start worker threads")?;
+    let mut reporter = Reporter::new(args.output_format, mode.clone(), args.quiet, args.verbose);
+    for chunk in items.chunks(CHUNK) {
+        let outcomes: Vec<FileOutcome> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|item| match item {
+                    Item::Job(job) => process(job, &mode, &decode_opts),
+                    Item::Fail(o) => o.clone(),
+                })
+                .collect()
+        });
+        for o in &outcomes {
+            reporter.file(o)?;
+        }
+        reporter.flush()?;
+    }
+    let counts = reporter.finish()?;
+    Ok(if counts.failed > 0 {
+        ExitCode::from(2)
+    } else if counts.changed > 0 && matches!(mode, Mode::Check | Mode::Diff | Mode::List) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The files to clean, in order, each with its pipeline.
+fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec<Item>> {
+    let mut paths = named_paths(args)?;
+    if paths.is_empty() {
+        if io::stdin().is_terminal() {
+            bail!("no input: give files or folders, or `-` / a pipe for standard input (zhtidy --help)");
+        }
+        paths.push(PathBuf::from("-"));
+    }
+    let out_dir = match mode {
+        Mode::OutDir(d) => Some(std::path::absolute(d)?),
+        _ => None,
+    };
+    let mut items = Vec::new();
+    let mut outputs = HashSet::new();
+    for path in &paths {
+        if path.as_os_str() == "-" {
+            if matches!(mode, Mode::Write | Mode::OutDir(_)) {
+                bail!("standard input cannot be written in place or mirrored; drop --write/--out-dir to print the result");
+            }
+            let mut bytes = Vec::new();
+            io::stdin()
+                .lock()
+                .read_to_end(&mut bytes)
+                .context("cannot read <stdin>")?;
+            let as_path = args
+                .stdin_filename
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("."));
+            let r = resolver.resolve(&as_path)?;
+            if args.stdin_filename.is_some()
+                && args.force_exclude
+                && matches(&r.selection.1, &as_path)
+            {
+                continue;
+            }
+            items.push(Item::Job(Job {
+                name: args
+                    .stdin_filename
+                    .as_ref()
+                    .map_or("<stdin>".to_string(), |p| p.display().to_string()),
+                path: None,
+                stdin: Some(Arc::new(bytes)),
+                out: None,
+                pipeline: r.pipeline,
+            }));
+            continue;
+        }
+        let prune = if path.is_dir() {
+            path_globs(&resolver.settings_for(path)?.0.exclude)?
+        } else {
+            globset::GlobSet::empty()
+        };
+        let found = expand(std::slice::from_ref(path), args, &prune);
+        for (p, reason) in found.errors {
+            items.push(Item::Fail(FileOutcome::failed(
+                p.display().to_string(),
+                reason,
+            )));
+        }
+        for c in found.candidates {
+            if !c.explicit || args.force_exclude {
+                let r = resolver.resolve(&c.path)?;
+                let (include, exclude) = &*r.selection;
+                let subject: &Path = if c.explicit { &c.path } else { &c.rel };
+                if matches(exclude, subject) || !matches(include, subject) {
+                    if args.verbose > 1 {
+                        eprintln!("excluded: {}", c.path.display());
+                    }
+                    continue;
+                }
+            }
+            if let Some(out) = &out_dir {
+                if std::path::absolute(&c.path).is_ok_and(|p| p.starts_with(out)) {
+                    continue;
+                }
+            }
+            let name = c.path.display().to_string();
+            if c.explicit && !c.path.exists() {
+                items.push(Item::Fail(FileOutcome::failed(
+                    name,
+                    "no such file or folder".into(),
+                )));
+                continue;
+            }
+            let pipeline = resolver.resolve(&c.path)?.pipeline;
+            let out = out_dir.as_ref().map(|d| d.join(&c.rel));
+            if let Some(o) = &out {
+                if !outputs.insert(o.clone()) {
+                    items.push(Item::Fail(FileOutcome::failed(
+                        name,
+                        format!("another input already goes to {}; not written", o.display()),
+                    )));
+                    continue;
+                }
+            }
+            items.push(Item::Job(Job {
+                name,
+                path: Some(c.path),
+                stdin: None,
+                out,
+                pipeline,
+            }));
+        }
+    }
+    Ok(items)
+}

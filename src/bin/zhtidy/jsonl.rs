@@ -1,0 +1,336 @@
+/*!
+`--jsonl`: JSON Lines in on standard input, the same lines out on standard
+output with the `--field`s cleaned (default `text`).
+
+Everything but the cleaned fields is passed through as it was written:
+each object is read as a list of (key, raw JSON) pairs, so key order,
+duplicate keys, number spellings and nested values come out byte for
+byte (only the whitespace between a key and its value is dropped). A
+field that is missing or `null` is left alone; one that is not a string is
+an error, like a malformed line. Blank lines are passed through, so line
+N out is always line N in.
+
+Lines are read in batches (a bounded number of lines and bytes), each
+batch is cleaned in parallel in a local rayon pool and written in input
+order before the next is read: memory stays bounded on endless input and
+the output streams. A bad line is reported with its line number;
+`--on-error fail` (the default) stops there with exit 2 after writing the
+lines before it, `skip` drops it, `keep` passes it through unchanged (both
+warn on standard error and go on).
+*/
+
+use std::fmt;
+use std::io::{self, BufRead, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use zhtidy::pipeline::Pipeline;
+
+use crate::args::{OnError, TidyArgs};
+use crate::settings::Resolver;
+
+const BATCH_LINES: usize = 2048;
+const BATCH_BYTES: usize = 16 << 20;
+
+/// One JSON object as (key, raw value) pairs, in the order written.
+struct Record(Vec<(String, Box<RawValue>)>);
+
+impl<'de> Deserialize<'de> for Record {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Record;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Record, A::Error> {
+                let mut pairs = Vec::with_capacity(m.size_hint().unwrap_or(4));
+                while let Some(pair) = m.next_entry::<String, Box<RawValue>>()? {
+                    pairs.push(pair);
+                }
+                Ok(Record(pairs))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// What cleaning one line did.
+#[derive(Debug, Default)]
+struct LineReport {
+    changed: bool,
+    removals: usize,
+    fixes: usize,
+}
+
+pub fn run(args: &TidyArgs, resolver: &mut Resolver<'_>) -> Result<ExitCode> {
+    let fields: Vec<String> = if args.fields.is_empty() {
+        vec!["text".to_string()]
+    } else {
+        args.fields.clone()
+    };
+    let as_path = args
+        .stdin_filename
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("."));
+    let pipeline = resolver.resolve(&as_path)?.pipeline;
+    let threads = args.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
+    if threads == 0 {
+        bail!("--threads must be at least 1");
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .context("cannot start worker threads")?;
+    let started = Instant::now();
+    let mut input = io::stdin().lock();
+    let mut out = BufWriter::new(io::stdout().lock());
+    let (mut records, mut changed, mut bad, mut bytes) = (0usize, 0usize, 0usize, 0u64);
+    let mut line_no = 0usize;
+    loop {
+        let mut batch: Vec<(usize, Vec<u8>)> = Vec::new();
+        let mut batch_bytes = 0;
+        while batch.len() < BATCH_LINES && batch_bytes < BATCH_BYTES {
+            let mut line = Vec::new();
+            let n = input
+                .read_until(b'\n', &mut line)
+                .context("cannot read <stdin>")?;
+            if n == 0 {
+                break;
+            }
+            line_no += 1;
+            batch_bytes += n;
+            batch.push((line_no, line));
+        }
+        if batch.is_empty() {
+            break;
+        }
+        bytes += batch_bytes as u64;
+        let results: Vec<Result<(Vec<u8>, LineReport), String>> = pool.install(|| {
+            batch
+                .par_iter()
+                .map(|(_, line)| clean_line(line, &fields, args.report_field.as_deref(), &pipeline))
+                .collect()
+        });
+        for ((no, line), result) in batch.iter().zip(results) {
+            match result {
+                Ok((text, report)) => {
+                    records += 1;
+                    changed += usize::from(report.changed);
+                    out.write_all(&text)?;
+                    out.write_all(b"\n")?;
+                }
+                Err(reason) => {
+                    bad += 1;
+                    let what = format!("<stdin>:{no}: {reason}");
+                    match args.on_error {
+                        OnError::Fail => {
+                            out.flush()?;
+                            eprintln!("zhtidy: error: {what}");
+                            return Ok(ExitCode::from(2));
+                        }
+                        OnError::Skip => eprintln!("zhtidy: warning: {what}; line dropped"),
+                        OnError::Keep => {
+                            eprintln!("zhtidy: warning: {what}; line kept as it was");
+                            out.write_all(trim_newline(line))?;
+                            out.write_all(b"\n")?;
+                        }
+                    }
+                }
+            }
+        }
+        out.flush()?;
+    }
+    out.flush()?;
+    if !args.quiet {
+        let secs = started.elapsed().as_secs_f64();
+        let mb = bytes as f64 / 1e6;
+        eprintln!(
+            "zhtidy: {line_no} line(s): {records} record(s) written, {changed} changed, {bad} bad ({mb:.2} MB in {secs:.2} s, {:.1} MB/s)",
+            if secs > 0.0 { mb / secs } else { 0.0 }
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn trim_newline(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// Cleans one line; the output has no newline.
+fn clean_line(
+    line: &[u8],
+    fields: &[String],
+    report_field: Option<&str>,
+    pipeline: &Pipeline,
+) -> Result<(Vec<u8>, LineReport), String> {
+    let line = trim_newline(line);
+    if line.iter().all(u8::is_ascii_whitespace) {
+        return Ok((line.to_vec(), LineReport::default()));
+    }
+    let record: Record =
+        serde_json::from_slice(line).map_err(|e| format!("not a JSON object: {e}"))?;
+    let mut report = LineReport::default();
+    let mut out = Vec::with_capacity(line.len() + 64);
+    out.push(b'{');
+    let mut first = true;
+    let mut reported = false;
+    for (key, raw) in &record.0 {
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        serde_json::to_writer(&mut out, key).map_err(|e| e.to_string())?;
+        out.push(b':');
+        if Some(key.as_str()) == report_field {
+            write_report(&mut out, &report_placeholder());
+            reported = true;
+            continue;
+        }
+        if fields.iter().any(|f| f == key) {
+            let value: serde_json::Value =
+                serde_json::from_str(raw.get()).map_err(|e| e.to_string())?;
+            match value {
+                serde_json::Value::Null => out.extend_from_slice(raw.get().as_bytes()),
+                serde_json::Value::String(s) => {
+                    let tidied = pipeline.run(&s);
+                    report.removals += tidied.removals.len();
+                    report.fixes += tidied.fix_changes.len();
+                    if tidied.text != s.as_str() {
+                        report.changed = true;
+                        serde_json::to_writer(&mut out, &*tidied.text)
+                            .map_err(|e| e.to_string())?;
+                    } else {
+                        out.extend_from_slice(raw.get().as_bytes());
+                    }
+                }
+                other => return Err(format!("field {key:?} is {}, not a string", kind(&other))),
+            }
+        } else {
+            out.extend_from_slice(raw.get().as_bytes());
+        }
+    }
+    if let Some(name) = report_field {
+        if reported {
+            // Fill in the placeholder written in place of the old value.
+            let placeholder = report_json(&report_placeholder());
+            let real = report_json(&report);
+            if let Some(at) = find(&out, placeholder.as_bytes()) {
+                out.splice(at..at + placeholder.len(), real.bytes());
+            }
+        } else {
+            if !first {
+                out.push(b',');
+            }
+            serde_json::to_writer(&mut out, name).map_err(|e| e.to_string())?;
+            out.push(b':');
+            write_report(&mut out, &report);
+        }
+    }
+    out.push(b'}');
+    Ok((out, report))
+}
+
+/// A report that cannot occur, written first where an existing report
+/// field sits and replaced once the fields are cleaned.
+fn report_placeholder() -> LineReport {
+    LineReport {
+        changed: false,
+        removals: usize::MAX,
+        fixes: usize::MAX,
+    }
+}
+
+fn report_json(r: &LineReport) -> String {
+    format!(
+        "{{\"changed\":{},\"removals\":{},\"fixes\":{}}}",
+        r.changed, r.removals, r.fixes
+    )
+}
+
+fn write_report(out: &mut Vec<u8>, r: &LineReport) {
+    out.extend_from_slice(report_json(r).as_bytes());
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pipeline() -> Pipeline {
+        Pipeline::builder()
+            .fix(zhtidy::fix::FixOptions::default())
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn other_fields_pass_through_byte_for_byte() {
+        let line = br#"{"id": 1.50, "big": 123456789012345678901234567890, "text": "a\u200bb", "z": {"k": [1, 2]}}"#;
+        let (out, report) = clean_line(line, &["text".into()], None, &pipeline()).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{"id":1.50,"big":123456789012345678901234567890,"text":"ab","z":{"k": [1, 2]}}"#
+        );
+        assert!(report.changed);
+    }
+
+    #[test]
+    fn report_field_is_added_or_replaced_in_place() {
+        let p = pipeline();
+        let (out, _) = clean_line(br#"{"text":"ok"}"#, &["text".into()], Some("zt"), &p).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{"text":"ok","zt":{"changed":false,"removals":0,"fixes":0}}"#
+        );
+        let (out, _) = clean_line(
+            br#"{"zt":1,"text":"a\u200bb"}"#,
+            &["text".into()],
+            Some("zt"),
+            &p,
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{"zt":{"changed":true,"removals":0,"fixes":1},"text":"ab"}"#
+        );
+    }
+
+    #[test]
+    fn bad_lines_and_fields_are_errors() {
+        let p = pipeline();
+        assert!(clean_line(b"{\"text\": ", &["text".into()], None, &p).is_err());
+        assert!(clean_line(b"[1]", &["text".into()], None, &p).is_err());
+        let err = clean_line(br#"{"text": 3}"#, &["text".into()], None, &p).unwrap_err();
+        assert!(err.contains("a number"), "{err}");
+        assert_eq!(
+            clean_line(b"  \r\n", &["text".into()], None, &p).unwrap().0,
+            b"  "
+        );
+    }
+}

@@ -1,0 +1,213 @@
+/*!
+One file through the pipeline in a bulk run, and what became of it
+([`FileOutcome`]).
+
+The worker does everything for its file — read, decode, clean, encode
+back to the file's own encoding (BOM kept), and write when the mode says
+so — and returns only a small record (plus the diff text for `--diff`).
+A file that cannot be decoded without loss (or was decoded with
+replacement characters, `--lossy`) is reported and never rewritten; a
+character the file's encoding cannot hold is an error, never an `&#…;`.
+*/
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use zhtidy::decode::{decode, DecodeOptions, Outcome};
+use zhtidy::pipeline::Pipeline;
+use zhtidy::write::{encode, replace_file, AtomicFile, ReplaceOptions};
+
+use crate::args::Mode;
+
+/// What happened to one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// Cleaning changes nothing.
+    Unchanged,
+    /// Cleaning changes it (written with --write/--out-dir; would be
+    /// otherwise).
+    Changed,
+    /// Not cleaned, on purpose (binary).
+    Skipped(String),
+    /// Not cleaned: an error.
+    Failed(String),
+}
+
+/// One file's report.
+#[derive(Debug, Clone)]
+pub struct FileOutcome {
+    /// The path as the user sees it.
+    pub path: String,
+    /// The encoding it was decoded from.
+    pub encoding: Option<&'static str>,
+    pub status: Status,
+    /// Lines strip removed.
+    pub removals: usize,
+    /// Changes fix made.
+    pub fixes: usize,
+    /// Bytes read.
+    pub bytes: u64,
+    /// The unified diff (only with --diff, only when changed).
+    pub diff: Option<String>,
+    /// Warnings worth showing (strip's safety limit, mojibake).
+    pub notes: Vec<String>,
+}
+
+impl FileOutcome {
+    pub fn failed(path: String, reason: String) -> Self {
+        FileOutcome {
+            path,
+            encoding: None,
+            status: Status::Failed(reason),
+            removals: 0,
+            fixes: 0,
+            bytes: 0,
+            diff: None,
+            notes: Vec::new(),
+        }
+    }
+}
+
+/// A file ready to be processed.
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// Display name.
+    pub name: String,
+    /// Where to read (None: the bytes are in `stdin`).
+    pub path: Option<PathBuf>,
+    /// Standard input's bytes, for `-`.
+    pub stdin: Option<Arc<Vec<u8>>>,
+    /// Where --out-dir writes the copy.
+    pub out: Option<PathBuf>,
+    pub pipeline: Arc<Pipeline>,
+}
+
+/// Runs one job.
+pub fn process(job: &Job, mode: &Mode, opts: &DecodeOptions) -> FileOutcome {
+    let mut o = FileOutcome::failed(job.name.clone(), String::new());
+    o.status = match run(job, mode, opts, &mut o) {
+        Ok(s) => s,
+        Err(reason) => Status::Failed(reason),
+    };
+    o
+}
+
+fn run(
+    job: &Job,
+    mode: &Mode,
+    opts: &DecodeOptions,
+    o: &mut FileOutcome,
+) -> Result<Status, String> {
+    let owned;
+    let bytes: &[u8] = match (&job.stdin, &job.path) {
+        (Some(b), _) => b,
+        (None, Some(p)) => {
+            owned = fs::read(p).map_err(|e| format!("cannot read: {e}"))?;
+            &owned
+        }
+        (None, None) => return Err("nothing to read".into()),
+    };
+    o.bytes = bytes.len() as u64;
+    let decoded = match decode(bytes, opts).map_err(|e| e.to_string())? {
+        Outcome::Text(d) => d,
+        Outcome::Binary(reason) => return Ok(Status::Skipped(format!("binary ({reason})"))),
+    };
+    o.encoding = Some(decoded.encoding.name());
+    if decoded.replacements > 0 {
+        return Err(format!(
+            "{} malformed byte sequence(s): cannot be decoded without loss; not cleaned",
+            decoded.replacements
+        ));
+    }
+    let mut text_changed = false;
+    if let Some(m) = &decoded.mojibake {
+        if m.fixed {
+            text_changed = true;
+            o.notes.push(format!(
+                "mojibake reversed (UTF-8 once read as {})",
+                m.from.name()
+            ));
+        } else {
+            o.notes.push(format!(
+                "looks like mojibake (UTF-8 once read as {}); cleaned as it is",
+                m.from.name()
+            ));
+        }
+    }
+    let tidied = job.pipeline.run(&decoded.text);
+    o.removals = tidied.removals.len();
+    o.fixes = tidied.fix_changes.len();
+    if let Some(refusal) = &tidied.strip_refused {
+        o.notes.push(format!("strip: {refusal}"));
+    }
+    text_changed |= tidied.text != decoded.text.as_str();
+    let new_bytes = if text_changed {
+        Some(encode(&tidied.text, decoded.encoding, decoded.bom).map_err(|e| e.to_string())?)
+    } else {
+        None
+    };
+    let changed = new_bytes.as_deref().is_some_and(|b| b != bytes);
+    match mode {
+        Mode::Write if changed => {
+            let path = job
+                .path
+                .as_deref()
+                .ok_or("standard input cannot be written in place")?;
+            let new = new_bytes.as_deref().unwrap_or(bytes);
+            replace_file(path, new, ReplaceOptions::default())
+                .map_err(|e| without_path(e.to_string(), path))?;
+        }
+        Mode::OutDir(_) => {
+            let out = job.out.as_deref().ok_or("no output path")?;
+            write_copy(
+                out,
+                new_bytes.as_deref().unwrap_or(bytes),
+                job.path.as_deref(),
+            )?;
+        }
+        Mode::Diff if changed => {
+            let old_name = format!("a/{}", job.name);
+            let new_name = format!("b/{}", job.name);
+            let diff = similar::TextDiff::from_lines(decoded.text.as_str(), &*tidied.text);
+            o.diff = Some(
+                diff.unified_diff()
+                    .context_radius(3)
+                    .header(&old_name, &new_name)
+                    .to_string(),
+            );
+        }
+        _ => {}
+    }
+    Ok(if changed {
+        Status::Changed
+    } else {
+        Status::Unchanged
+    })
+}
+
+/// WriteError messages start with the path; the report names it already.
+fn without_path(msg: String, path: &Path) -> String {
+    let prefix = format!("{}: ", path.display());
+    msg.strip_prefix(&prefix).map(str::to_string).unwrap_or(msg)
+}
+
+/// Writes a cleaned copy (atomically), creating folders as needed.
+fn write_copy(out: &Path, bytes: &[u8], source: Option<&Path>) -> Result<(), String> {
+    if let (Some(src), Ok(dst)) = (source, fs::canonicalize(out)) {
+        if fs::canonicalize(src).is_ok_and(|s| s == dst) {
+            return Err(format!(
+                "{} is the input itself; not overwriting it",
+                out.display()
+            ));
+        }
+    }
+    if let Some(dir) = out.parent() {
+        fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    let fail = |e: std::io::Error| format!("cannot write {}: {e}", out.display());
+    let mut f = AtomicFile::create(out).map_err(fail)?;
+    f.write_all(bytes).map_err(fail)?;
+    f.commit().map_err(fail)
+}

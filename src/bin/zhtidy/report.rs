@@ -1,0 +1,281 @@
+/*!
+How a bulk run reports: per file in the order the files were given (text,
+a JSON array, JSON Lines or GitHub workflow annotations), then a summary
+line on standard error.
+
+Standard output carries what was asked for (`--check`'s list, `-l`'s
+paths, `--diff`'s diffs, the JSON); errors, warnings and the summary go to
+standard error. Diffs are coloured when standard output is a terminal (or
+`--color always`); `anstream` drops the colour codes otherwise and honours
+NO_COLOR and CLICOLOR_FORCE.
+*/
+
+use std::io::{self, BufWriter, Write};
+use std::time::Instant;
+
+use serde_json::json;
+
+use crate::args::{Mode, TidyFormat};
+use crate::outcome::{FileOutcome, Status};
+
+/// Counts for the summary and the exit code.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Counts {
+    pub seen: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+    pub skipped: usize,
+    pub failed: usize,
+    pub bytes: u64,
+}
+
+pub struct Reporter {
+    format: TidyFormat,
+    mode: Mode,
+    quiet: bool,
+    verbose: u8,
+    out: BufWriter<anstream::AutoStream<io::StdoutLock<'static>>>,
+    json: Vec<serde_json::Value>,
+    pub counts: Counts,
+    started: Instant,
+}
+
+const RED: &str = "\x1b[31m";
+const GREEN: &str = "\x1b[32m";
+const CYAN: &str = "\x1b[36m";
+const BOLD: &str = "\x1b[1m";
+const RESET: &str = "\x1b[0m";
+
+impl Reporter {
+    pub fn new(format: TidyFormat, mode: Mode, quiet: bool, verbose: u8) -> Self {
+        Reporter {
+            format,
+            mode,
+            quiet,
+            verbose,
+            out: BufWriter::new(anstream::stdout().lock()),
+            json: Vec::new(),
+            counts: Counts::default(),
+            started: Instant::now(),
+        }
+    }
+
+    /// Reports one file.
+    pub fn file(&mut self, o: &FileOutcome) -> io::Result<()> {
+        let c = &mut self.counts;
+        c.seen += 1;
+        c.bytes += o.bytes;
+        match o.status {
+            Status::Unchanged => c.unchanged += 1,
+            Status::Changed => c.changed += 1,
+            Status::Skipped(_) => c.skipped += 1,
+            Status::Failed(_) => c.failed += 1,
+        }
+        if let Status::Failed(reason) = &o.status {
+            eprintln!("zhtidy: error: {}: {reason}", o.path);
+        }
+        if !self.quiet {
+            for n in &o.notes {
+                eprintln!("zhtidy: warning: {}: {n}", o.path);
+            }
+        }
+        match self.format {
+            TidyFormat::Text => self.text(o),
+            TidyFormat::Json => {
+                self.json.push(to_json(o));
+                Ok(())
+            }
+            TidyFormat::Jsonl => {
+                serde_json::to_writer(&mut self.out, &to_json(o))?;
+                self.out.write_all(b"\n")
+            }
+            TidyFormat::Github => self.github(o),
+        }
+    }
+
+    fn text(&mut self, o: &FileOutcome) -> io::Result<()> {
+        let counts = format!("{} removal(s), {} fix(es)", o.removals, o.fixes);
+        match (&o.status, &self.mode) {
+            (Status::Changed, Mode::Check) => {
+                writeln!(self.out, "would change: {} ({counts})", o.path)
+            }
+            (Status::Changed, Mode::List) => writeln!(self.out, "{}", o.path),
+            (Status::Changed, Mode::Diff) => {
+                if let Some(d) = &o.diff {
+                    write_coloured_diff(&mut self.out, d)?;
+                }
+                Ok(())
+            }
+            (Status::Changed, Mode::Write) if self.verbose > 0 => {
+                eprintln!("fixed: {} ({counts})", o.path);
+                Ok(())
+            }
+            (Status::Changed | Status::Unchanged, Mode::OutDir(_)) if self.verbose > 0 => {
+                eprintln!("wrote: {} ({counts})", o.path);
+                Ok(())
+            }
+            (Status::Unchanged, _) if self.verbose > 0 => {
+                eprintln!("unchanged: {}", o.path);
+                Ok(())
+            }
+            (Status::Skipped(why), _) if self.verbose > 0 => {
+                eprintln!("skipped: {}: {why}", o.path);
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn github(&mut self, o: &FileOutcome) -> io::Result<()> {
+        let file = escape_property(&o.path);
+        match &o.status {
+            Status::Changed => {
+                let verb = match self.mode {
+                    Mode::Write => "cleaned",
+                    Mode::OutDir(_) => "cleaned copy written",
+                    _ => "would change",
+                };
+                writeln!(
+                    self.out,
+                    "::warning file={file},title=zhtidy::{}",
+                    escape_data(&format!(
+                        "{verb}: {} removal(s), {} fix(es)",
+                        o.removals, o.fixes
+                    ))
+                )
+            }
+            Status::Failed(reason) => {
+                writeln!(
+                    self.out,
+                    "::error file={file},title=zhtidy::{}",
+                    escape_data(reason)
+                )
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Prints what is still buffered and the summary; returns the counts.
+    pub fn finish(mut self) -> io::Result<Counts> {
+        if self.format == TidyFormat::Json {
+            serde_json::to_writer_pretty(&mut self.out, &self.json)?;
+            self.out.write_all(b"\n")?;
+        }
+        self.out.flush()?;
+        let c = self.counts;
+        if !self.quiet {
+            let secs = self.started.elapsed().as_secs_f64();
+            let mb = c.bytes as f64 / 1e6;
+            let verb = match self.mode {
+                Mode::Write => "changed",
+                Mode::OutDir(_) => "changed (copies written)",
+                _ => "would change",
+            };
+            eprintln!(
+                "zhtidy: {} file(s): {} {verb}, {} unchanged, {} skipped, {} failed ({mb:.2} MB in {secs:.2} s, {:.1} MB/s)",
+                c.seen,
+                c.changed,
+                c.unchanged,
+                c.skipped,
+                c.failed,
+                if secs > 0.0 { mb / secs } else { 0.0 }
+            );
+        }
+        Ok(c)
+    }
+
+    /// Flushes standard output (between chunks, so output streams).
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+fn to_json(o: &FileOutcome) -> serde_json::Value {
+    let (status, error, skipped) = match &o.status {
+        Status::Unchanged => ("unchanged", None, None),
+        Status::Changed => ("changed", None, None),
+        Status::Skipped(w) => ("skipped", None, Some(w.as_str())),
+        Status::Failed(w) => ("failed", Some(w.as_str()), None),
+    };
+    let mut v = json!({
+        "path": o.path,
+        "encoding": o.encoding,
+        "status": status,
+        "changed": o.status == Status::Changed,
+        "removals": o.removals,
+        "fixes": o.fixes,
+        "error": error,
+        "skipped": skipped,
+        "notes": o.notes,
+    });
+    if let Some(d) = &o.diff {
+        v["diff"] = json!(d);
+    }
+    v
+}
+
+fn write_coloured_diff(out: &mut impl Write, diff: &str) -> io::Result<()> {
+    for line in diff.split_inclusive('\n') {
+        let colour = if line.starts_with("+++") || line.starts_with("---") {
+            BOLD
+        } else if line.starts_with("@@") {
+            CYAN
+        } else if line.starts_with('+') {
+            GREEN
+        } else if line.starts_with('-') {
+            RED
+        } else {
+            ""
+        };
+        if colour.is_empty() {
+            out.write_all(line.as_bytes())?;
+        } else {
+            let body = line.strip_suffix('\n').unwrap_or(line);
+            write!(out, "{colour}{body}{RESET}")?;
+            if line.ends_with('\n') {
+                out.write_all(b"\n")?;
+            }
+        }
+    }
+    if !diff.ends_with('\n') && !diff.is_empty() {
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// GitHub workflow command escaping for the message.
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// GitHub workflow command escaping for a property value.
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_escaping() {
+        assert_eq!(escape_property("a,b:c%\n"), "a%2Cb%3Ac%25%0A");
+        assert_eq!(escape_data("x: y\r\n"), "x: y%0D%0A");
+    }
+
+    #[test]
+    fn diff_colours_by_line_kind() {
+        let mut out = Vec::new();
+        write_coloured_diff(
+            &mut out,
+            "--- a/x\n+++ b/x\n@@ -1 +1 @@\n-old\n+new\n same\n",
+        )
+        .unwrap();
+        let s = String::from_utf8(out).unwrap();
+        assert!(s.contains("\x1b[31m-old\x1b[0m\n"));
+        assert!(s.contains("\x1b[32m+new\x1b[0m\n"));
+        assert!(s.ends_with(" same\n"));
+    }
+}

@@ -1,0 +1,166 @@
+/*!
+Which files a bulk run cleans: the paths given (or read with
+`--files-from`), folders walked with the `ignore` crate.
+
+A walk respects `.gitignore` (inside a git repository or not), `.ignore`,
+`.git/info/exclude`, the global gitignore and `.zhtidyignore`, skips hidden
+entries (unless `--hidden`) and prunes folders the exclude globs match
+(the command line's or the defaults; a configuration file's excludes are
+applied per file afterwards, see `plan`). It is sequential and sorted by
+name, so the list — and hence the output — is the same on every run.
+Symbolic links are not followed.
+*/
+
+use std::fs;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use globset::GlobSet;
+
+use crate::args::TidyArgs;
+use crate::settings::matches;
+
+/// One path to clean.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// The path as given or found.
+    pub path: PathBuf,
+    /// Named on the command line (or in --files-from), not found by a walk.
+    pub explicit: bool,
+    /// The path relative to the folder that was walked (for an explicit
+    /// file: its name); where --out-dir puts the copy.
+    pub rel: PathBuf,
+}
+
+/// What the walk found, in order, and the errors it met.
+pub struct Found {
+    pub candidates: Vec<Candidate>,
+    /// Paths that could not be walked or read, with the reason.
+    pub errors: Vec<(PathBuf, String)>,
+}
+
+/// The paths the user named: arguments plus `--files-from`.
+pub fn named_paths(args: &TidyArgs) -> Result<Vec<PathBuf>> {
+    let mut paths = args.paths.clone();
+    if let Some(list) = &args.files_from {
+        let mut bytes = Vec::new();
+        if list.as_os_str() == "-" {
+            io::stdin()
+                .lock()
+                .read_to_end(&mut bytes)
+                .context("cannot read the path list from <stdin>")?;
+        } else {
+            bytes = fs::read(list)
+                .with_context(|| format!("cannot read the path list {}", list.display()))?;
+        }
+        let sep = if args.null { b'\0' } else { b'\n' };
+        for item in bytes.split(|&b| b == sep) {
+            let item = if args.null {
+                item
+            } else {
+                item.strip_suffix(b"\r").unwrap_or(item)
+            };
+            if item.is_empty() {
+                continue;
+            }
+            paths.push(path_from_bytes(item)?);
+        }
+    }
+    Ok(paths)
+}
+
+#[cfg(unix)]
+fn path_from_bytes(b: &[u8]) -> Result<PathBuf> {
+    use std::os::unix::ffi::OsStrExt;
+    Ok(PathBuf::from(std::ffi::OsStr::from_bytes(b)))
+}
+
+#[cfg(not(unix))]
+fn path_from_bytes(b: &[u8]) -> Result<PathBuf> {
+    Ok(PathBuf::from(
+        std::str::from_utf8(b).context("a path in the list is not UTF-8")?,
+    ))
+}
+
+/// Expands folders into the files under them. `prune` holds the exclude
+/// globs folders are pruned by.
+pub fn expand(paths: &[PathBuf], args: &TidyArgs, prune: &GlobSet) -> Found {
+    let mut found = Found {
+        candidates: Vec::new(),
+        errors: Vec::new(),
+    };
+    for path in paths {
+        if !path.is_dir() {
+            let rel = path
+                .file_name()
+                .map(PathBuf::from)
+                .unwrap_or_else(|| path.clone());
+            found.candidates.push(Candidate {
+                path: path.clone(),
+                explicit: true,
+                rel,
+            });
+            continue;
+        }
+        let mut walker = ignore::WalkBuilder::new(path);
+        walker
+            .hidden(!args.hidden)
+            .ignore(!args.no_ignore)
+            .git_ignore(!args.no_ignore)
+            .git_global(!args.no_ignore)
+            .git_exclude(!args.no_ignore)
+            .parents(!args.no_ignore)
+            .require_git(false)
+            .follow_links(false)
+            .sort_by_file_name(|a, b| a.cmp(b));
+        if !args.no_ignore {
+            walker.add_custom_ignore_filename(".zhtidyignore");
+        }
+        let root = path.clone();
+        let prune = prune.clone();
+        let walk_root = root.clone();
+        walker.filter_entry(move |e| {
+            // Only the part below the root counts: walking `target/corpus`
+            // is fine even though `target` is excluded by default.
+            e.depth() == 0
+                || e.path()
+                    .strip_prefix(&walk_root)
+                    .map_or(true, |rel| !matches(&prune, rel))
+        });
+        for entry in walker.build() {
+            match entry {
+                Ok(e) => {
+                    if !e.file_type().is_some_and(|t| t.is_file()) {
+                        continue;
+                    }
+                    let rel = e
+                        .path()
+                        .strip_prefix(&root)
+                        .map(Path::to_path_buf)
+                        .unwrap_or_else(|_| e.path().to_path_buf());
+                    found.candidates.push(Candidate {
+                        path: e.into_path(),
+                        explicit: false,
+                        rel,
+                    });
+                }
+                Err(err) => {
+                    let p = error_path(&err).unwrap_or_else(|| root.clone());
+                    found.errors.push((p, err.to_string()));
+                }
+            }
+        }
+    }
+    found
+}
+
+fn error_path(err: &ignore::Error) -> Option<PathBuf> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        _ => None,
+    }
+}

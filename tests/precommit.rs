@@ -1,0 +1,152 @@
+/*!
+The pre-commit hooks for real: the pinned `pre-commit` (installed by
+`scripts/test`, found beside `$ZHTIDY_PYTHON`) runs in a temporary git
+repository whose `.pre-commit-config.yaml` names THIS repository as hook
+source, at its current commit (`git rev-parse HEAD`; the hooks file must be
+committed). pre-commit clones it and builds zhtidy with `cargo install`
+(`language: rust`).
+
+To keep that build affordable in tests it shares a target folder across
+runs (`target/precommit-build`) and uses a quicker release profile (no
+LTO, opt-level 1) through cargo's environment variables; what is tested is
+the hook wiring, not the binary's speed.
+
+Scenario: `zhtidy-check` fails on a dirty file and changes nothing; a
+commit with the dirty file staged is blocked by `zhtidy`, which fixes the
+file; once re-staged the commit goes through. A clean file passes, and a
+file under a folder the repository's `.zhtidy.toml` excludes stays as it
+was although pre-commit names it (`--force-exclude`).
+
+Like the other tests that need `scripts/test`'s tools, this one fails
+(never skips) without `ZHTIDY_PYTHON`.
+*/
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const DIRTY: &str = "他們離开了會場，這是第二段很長的正文。\n";
+const FIXED: &str = "他們離開了會場，這是第二段很長的正文。\n";
+const CLEAN: &str = "这是一段干净的中文。\n";
+
+fn pre_commit() -> PathBuf {
+    match std::env::var_os("ZHTIDY_PYTHON") {
+        Some(p) if !p.is_empty() => PathBuf::from(p).with_file_name("pre-commit"),
+        _ => panic!(
+            "ZHTIDY_PYTHON is not set. This test runs the real pre-commit, which \
+             `scripts/test` installs into its virtual environment; run `scripts/test`."
+        ),
+    }
+}
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn run(cmd: &mut Command) -> Output {
+    let o = cmd.output().expect("command runs");
+    eprintln!(
+        "$ {:?}\n{}{}",
+        cmd,
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
+
+#[test]
+fn hooks_fix_block_and_pass() {
+    let head = run(Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(repo()));
+    assert!(head.status.success());
+    let rev = String::from_utf8(head.stdout).unwrap().trim().to_string();
+
+    let work = std::env::temp_dir().join(format!("zhtidy-precommit-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&work);
+    let docs = work.join("docs");
+    fs::create_dir_all(docs.join("vendor")).unwrap();
+    fs::write(
+        docs.join(".pre-commit-config.yaml"),
+        format!(
+            "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: zhtidy-check\n        stages: [manual]\n      - id: zhtidy\n",
+            repo().display()
+        ),
+    )
+    .unwrap();
+    fs::write(docs.join(".zhtidy.toml"), "extend-exclude = [\"vendor\"]\n").unwrap();
+    fs::write(docs.join("dirty.md"), DIRTY).unwrap();
+    fs::write(docs.join("clean.txt"), CLEAN).unwrap();
+    fs::write(docs.join("vendor/copy.md"), DIRTY).unwrap();
+
+    let git = |args: &[&str]| {
+        run(Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.invalid"])
+            .args(args)
+            .current_dir(&docs)
+            .env("PRE_COMMIT_HOME", work.join("cache"))
+            .env("CARGO_TARGET_DIR", repo().join("target/precommit-build"))
+            .env("CARGO_PROFILE_RELEASE_LTO", "false")
+            .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
+            .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1"))
+    };
+    let pc = |args: &[&str]| {
+        run(Command::new(pre_commit())
+            .args(args)
+            .current_dir(&docs)
+            .env("PRE_COMMIT_HOME", work.join("cache"))
+            .env("CARGO_TARGET_DIR", repo().join("target/precommit-build"))
+            .env("CARGO_PROFILE_RELEASE_LTO", "false")
+            .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
+            .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1"))
+    };
+    assert!(git(&["init", "-q"]).status.success());
+    assert!(git(&["add", "-A"]).status.success());
+    let started = std::time::Instant::now();
+    assert!(
+        pc(&["install-hooks"]).status.success(),
+        "hooks install (cargo build)"
+    );
+    eprintln!(
+        "install-hooks took {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    assert!(pc(&["install"]).status.success());
+
+    // The check-only hook fails and writes nothing.
+    let check = pc(&[
+        "run",
+        "zhtidy-check",
+        "--hook-stage",
+        "manual",
+        "--all-files",
+    ]);
+    assert_eq!(check.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&check.stdout).contains("would change: dirty.md"));
+    assert_eq!(fs::read_to_string(docs.join("dirty.md")).unwrap(), DIRTY);
+
+    // The commit is blocked; the hook fixed the file in the work tree.
+    let blocked = git(&["commit", "-q", "-m", "first"]);
+    assert!(!blocked.status.success());
+    assert!(String::from_utf8_lossy(&blocked.stdout).contains("files were modified by this hook"));
+    assert_eq!(fs::read_to_string(docs.join("dirty.md")).unwrap(), FIXED);
+    assert_eq!(fs::read_to_string(docs.join("clean.txt")).unwrap(), CLEAN);
+    assert_eq!(
+        fs::read_to_string(docs.join("vendor/copy.md")).unwrap(),
+        DIRTY,
+        "excluded by .zhtidy.toml"
+    );
+
+    // Re-staged, it goes through, and the check hook passes.
+    assert!(git(&["add", "dirty.md"]).status.success());
+    assert!(git(&["commit", "-q", "-m", "first"]).status.success());
+    let check = pc(&[
+        "run",
+        "zhtidy-check",
+        "--hook-stage",
+        "manual",
+        "--all-files",
+    ]);
+    assert_eq!(check.status.code(), Some(0));
+    let _ = fs::remove_dir_all(&work);
+}
