@@ -16,6 +16,9 @@ The checks run from the most certain to the least:
    that is mostly English or markup (module `legacy`); GBK is reported as
    gb18030 when four-byte sequences occur.
 
+[`read_file`] reads a path for decoding and refuses, with a reason, what is
+not a regular file (a FIFO would block forever).
+
 Whatever is chosen must decode the bytes without a single error; when
 nothing does, the result is an error naming the byte offset, unless
 [`DecodeOptions::lossy`] allows replacement characters, which are counted.
@@ -35,12 +38,14 @@ mod legacy;
 pub mod mojibake;
 mod newlines;
 mod plausible;
+pub mod read;
 pub mod sniff;
 
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
 
 pub use mojibake::Mojibake;
 pub use newlines::Newlines;
+pub use read::{read_file, ReadError};
 pub use sniff::BinaryReason;
 
 /// How to decode.

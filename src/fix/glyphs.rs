@@ -94,7 +94,11 @@ pub(super) fn stray(text: &str, options: &FixOptions, _notes: &mut Vec<PlannedNo
         }
         let chars: Vec<(usize, char)> = line.char_indices().collect();
         let phrase = phrase_candidates(&chars, to_traditional, t);
+        let in_ids = inside_ids(line, &chars);
         for (i, &(at, c)) in chars.iter().enumerate() {
+            if in_ids[i] {
+                continue;
+            }
             let (unambiguous, shared, contextual, mostly, default) = if to_traditional {
                 (
                     t.is_simplified_only(c),
@@ -279,6 +283,31 @@ fn follow_variants(c: char, stray: char, scopes: [&CharCounts; 2], t: &Tables) -
         }
     }
     c
+}
+
+/// Which characters of `line` are inside a complete ideographic
+/// description sequence (⿰木木): they describe a glyph's parts, and
+/// conversion copies them unchanged as OpenCC does, so fixing them would
+/// make the next run's conversion see different text (issue 7).
+fn inside_ids(line: &str, chars: &[(usize, char)]) -> Vec<bool> {
+    let mut inside = vec![false; chars.len()];
+    if !crate::convert::engine::contains_ids_operator(line) {
+        return inside;
+    }
+    let mut i = 0;
+    while i < chars.len() {
+        match crate::convert::engine::ids_len(&line[chars[i].0..]) {
+            Some(len) => {
+                let end = chars[i].0 + len;
+                while i < chars.len() && chars[i].0 < end {
+                    inside[i] = true;
+                    i += 1;
+                }
+            }
+            None => i += 1,
+        }
+    }
+    inside
 }
 
 #[cfg(test)]

@@ -9,6 +9,13 @@ error the temporary file is removed and the target is left as it was.
 permissions, refuse to write through a symbolic link unless asked, and do
 not touch a file whose content would not change (its mtime stays).
 
+A process killed by SIGINT, SIGTERM or SIGHUP while writing would leave its
+temporary files behind; a program that calls
+[`remove_temp_files_on_signal`] once at start-up has them removed first
+(every live [`AtomicFile`] is registered), then dies of the signal as it
+would have. A read-only file (no write permission bit at all) is refused
+by [`replace_file`]: the rename would otherwise replace it regardless.
+
 [`encode`] turns text back into bytes in the source encoding (BOM kept on
 request), refusing characters the encoding cannot hold. Line endings are
 never rewritten by any stage, so they come out as they went in.
@@ -21,6 +28,50 @@ pub use encode::{encode, Unencodable};
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+/// Temporary files of every live [`AtomicFile`] in this process.
+static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn live() -> MutexGuard<'static, Vec<PathBuf>> {
+    // A panic while holding the lock leaves a valid list.
+    LIVE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn forget(live: &mut Vec<PathBuf>, temp: &Path) {
+    if let Some(i) = live.iter().position(|p| p == temp) {
+        live.swap_remove(i);
+    }
+}
+
+/// From now on, SIGINT, SIGTERM and SIGHUP first remove the temporary file
+/// of every [`AtomicFile`] not yet committed, then end the process as the
+/// signal would have (so the exit status still says which signal). The
+/// targets are untouched: each is either old or, if its rename happened
+/// before the signal, complete and new. Call once, early (it starts a
+/// thread that waits for the signals); Unix only, a no-op elsewhere.
+pub fn remove_temp_files_on_signal() -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])?;
+        std::thread::Builder::new()
+            .name("zhtidy-signals".into())
+            .spawn(move || {
+                if let Some(signal) = signals.forever().next() {
+                    // Held until the process ends: no commit can rename a
+                    // file after its temporary file was removed.
+                    let live = live();
+                    for temp in live.iter() {
+                        let _ = fs::remove_file(temp);
+                    }
+                    let _ = signal_hook::low_level::emulate_default_handler(signal);
+                    std::process::exit(128 + signal);
+                }
+            })?;
+    }
+    Ok(())
+}
 
 /// A file being written that replaces `target` only when committed.
 #[derive(Debug)]
@@ -48,11 +99,12 @@ impl AtomicFile {
             ));
             match File::options().write(true).create_new(true).open(&temp) {
                 Ok(file) => {
+                    live().push(temp.clone());
                     return Ok(Self {
                         target: target.to_path_buf(),
                         temp,
                         file: Some(file),
-                    })
+                    });
                 }
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
                 Err(e) => return Err(e),
@@ -75,12 +127,16 @@ impl AtomicFile {
     /// Flushes to disk and renames over the target.
     pub fn commit(mut self) -> io::Result<()> {
         let file = self.file.take().expect("not yet committed");
-        file.sync_all()?;
+        let synced = file.sync_all();
         drop(file);
-        if let Err(e) = fs::rename(&self.temp, &self.target) {
+        let mut live = live();
+        let renamed = synced.and_then(|()| fs::rename(&self.temp, &self.target));
+        if renamed.is_err() {
             let _ = fs::remove_file(&self.temp);
-            return Err(e);
         }
+        forget(&mut live, &self.temp);
+        drop(live);
+        renamed?;
         // Make the rename itself durable (best effort: not every platform
         // can open a directory).
         if let Some(dir) = self.temp.parent() {
@@ -109,7 +165,9 @@ impl Write for AtomicFile {
 impl Drop for AtomicFile {
     fn drop(&mut self) {
         if self.file.take().is_some() {
+            let mut live = live();
             let _ = fs::remove_file(&self.temp);
+            forget(&mut live, &self.temp);
         }
     }
 }
@@ -134,6 +192,9 @@ pub enum Replaced {
 /// Why a file could not be replaced (it is then left as it was).
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
+    /// The file has no write permission (for anyone); it is not replaced.
+    #[error("{}: is read-only; not replacing it", .0.display())]
+    ReadOnly(PathBuf),
     /// The path is a symbolic link and following was not allowed.
     #[error("{}: is a symbolic link; not writing through it (allow it explicitly)", .0.display())]
     Symlink(PathBuf),
@@ -176,6 +237,9 @@ pub fn replace_file(
     let perms = fs::metadata(&target)
         .map_err(io_err(&target))?
         .permissions();
+    if perms.readonly() {
+        return Err(WriteError::ReadOnly(target));
+    }
     let mut file = AtomicFile::create(&target).map_err(io_err(&target))?;
     file.write_all(bytes).map_err(io_err(&target))?;
     file.set_permissions(perms).map_err(io_err(&target))?;
@@ -244,6 +308,43 @@ mod tests {
             2,
             "no temporary file left"
         );
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_read_only_file_is_refused_and_left_alone() {
+        let dir = scratch("ro");
+        let target = dir.join("a.txt");
+        fs::write(&target, "old").unwrap();
+        let mut perms = fs::metadata(&target).unwrap().permissions();
+        perms.set_readonly(true);
+        fs::set_permissions(&target, perms).unwrap();
+        let err = replace_file(&target, b"new", ReplaceOptions::default()).unwrap_err();
+        assert!(matches!(err, WriteError::ReadOnly(_)), "{err}");
+        assert!(err.to_string().contains("a.txt"), "{err}");
+        assert_eq!(fs::read(&target).unwrap(), b"old");
+        // Same content: nothing to write, so no error either.
+        assert_eq!(
+            replace_file(&target, b"old", ReplaceOptions::default()).unwrap(),
+            Replaced::Unchanged
+        );
+        assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn live_temporary_files_are_registered_until_committed_or_dropped() {
+        let dir = scratch("live");
+        let target = dir.join("a.txt");
+        let a = AtomicFile::create(&target).unwrap();
+        let b = AtomicFile::create(&target).unwrap();
+        assert!(live().contains(&a.temp) && live().contains(&b.temp));
+        let (ta, tb) = (a.temp.clone(), b.temp.clone());
+        a.commit().unwrap();
+        assert!(!live().contains(&ta) && live().contains(&tb));
+        drop(b);
+        assert!(!live().contains(&tb));
+        assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
         fs::remove_dir_all(&dir).unwrap();
     }
 

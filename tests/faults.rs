@@ -1,0 +1,664 @@
+/*!
+Faults (issue 7): unreadable, vanishing, special and huge inputs, read-only
+files and folders, a full disk, interrupted writes, and broken rule and
+config files. Each must end in a clear error or skip that names the file
+(exit 2 for an error), never a hang, a panic, a half-written file or a
+temporary file left behind.
+
+The tests run as root here (and in CI), so permission bits do not stop a
+read or a write; where that matters the fault is made another way: a
+directory where a file is expected, a read-only tmpfs, a tiny tmpfs for a
+full disk. Mounting needs root; a test that cannot mount says so and
+checks what it can.
+
+Bulk mode (`--write` over a tree, `-j`) is being built; these tests cover
+the library's write path (`zhtidy::write::replace_file`, which `--write`
+uses) and today's commands (`zhtidy PATH`, `zhtidy convert -i -o`). The
+tree-level cases (one bad file among many, SIGTERM during `--write`) are to
+be added with it.
+*/
+
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use zhtidy::write::{replace_file, AtomicFile, ReplaceOptions, WriteError};
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_zhtidy")
+}
+
+/// A fresh scratch folder in the system temp dir.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("zhtidy-faults-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs zhtidy with a deadline; `None` when it had to be killed (a hang).
+fn run(args: &[&std::ffi::OsStr], deadline: Duration) -> Option<Output> {
+    let mut child = Command::new(bin())
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            return Some(child.wait_with_output().unwrap());
+        }
+        if start.elapsed() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn zhtidy<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
+    let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_ref()).collect();
+    run(&args, Duration::from_secs(60)).expect("zhtidy hung for 60 s")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Exit 2, a message naming `name`, no panic.
+fn assert_error_naming(out: &Output, name: &str) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(2), "stderr: {err}");
+    assert!(err.contains(name), "error does not name {name}: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+/// A tmpfs mounted on a fresh folder, unmounted on drop.
+struct Tmpfs(PathBuf);
+
+impl Tmpfs {
+    fn mount(name: &str, options: &str) -> Option<Self> {
+        let dir = scratch(name);
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", options, "tmpfs"])
+            .arg(&dir)
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then_some(Tmpfs(dir))
+    }
+
+    fn remount(&self, options: &str) {
+        let ok = Command::new("mount")
+            .args(["-o", &format!("remount,{options}")])
+            .arg(&self.0)
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn an_unreadable_input_is_an_error_naming_it() {
+    let dir = scratch("unreadable");
+    // A directory where a file is expected (permission bits do not stop
+    // root, this does).
+    let sub = dir.join("not-a-file.txt");
+    fs::create_dir(&sub).unwrap();
+    assert_error_naming(&zhtidy(&[&sub]), "not-a-file.txt");
+    assert_error_naming(
+        &zhtidy(&["convert".as_ref(), "-i".as_ref(), sub.as_os_str()]),
+        "not-a-file.txt",
+    );
+    // Missing.
+    let missing = dir.join("missing.txt");
+    assert_error_naming(&zhtidy(&[&missing]), "missing.txt");
+    // Mode 000: an error unless we are root, who may read it anyway.
+    let locked = dir.join("locked.txt");
+    fs::write(&locked, "中文\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
+    let out = zhtidy(&[&locked]);
+    if fs::read(&locked).is_ok() {
+        assert!(out.status.success(), "{}", stderr(&out));
+    } else {
+        assert_error_naming(&out, "locked.txt");
+    }
+    // The library's reader says what it is.
+    let err = zhtidy::decode::read_file(&sub).unwrap_err();
+    assert!(err.to_string().contains("is a directory"), "{err}");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_vanished_file_is_an_error_and_is_not_recreated() {
+    let dir = scratch("vanished");
+    let f = dir.join("a.txt");
+    fs::write(&f, "旧的内容\n").unwrap();
+    // Read, then the file disappears before the write.
+    let old = fs::read(&f).unwrap();
+    fs::remove_file(&f).unwrap();
+    let err = replace_file(&f, &old, ReplaceOptions::default()).unwrap_err();
+    assert!(
+        matches!(&err, WriteError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound),
+        "{err}"
+    );
+    assert!(err.to_string().contains("a.txt"), "{err}");
+    assert!(names_in(&dir).is_empty(), "{:?}", names_in(&dir));
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn symlinks_are_read_through_and_written_only_when_allowed() {
+    use std::os::unix::fs::symlink;
+    let dir = scratch("symlink");
+    let real = dir.join("real.txt");
+    fs::write(&real, "這是一段繁體中文。\n").unwrap();
+    let link = dir.join("link.txt");
+    symlink(&real, &link).unwrap();
+    let via_link = zhtidy(&[&link]);
+    let direct = zhtidy(&[&real]);
+    assert!(via_link.status.success(), "{}", stderr(&via_link));
+    assert_eq!(via_link.stdout, direct.stdout);
+    // Dangling.
+    let dangling = dir.join("dangling.txt");
+    symlink(dir.join("gone.txt"), &dangling).unwrap();
+    assert_error_naming(&zhtidy(&[&dangling]), "dangling.txt");
+    // Writing: refused unless allowed, the target untouched.
+    let err = replace_file(&link, b"new", ReplaceOptions::default()).unwrap_err();
+    assert!(matches!(err, WriteError::Symlink(_)), "{err}");
+    assert_eq!(fs::read_to_string(&real).unwrap(), "這是一段繁體中文。\n");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+fn mkfifo(path: &Path) {
+    let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+}
+
+#[test]
+fn a_fifo_is_refused_by_the_reader_without_blocking() {
+    let dir = scratch("fifo-lib");
+    let fifo = dir.join("pipe.txt");
+    mkfifo(&fifo);
+    let start = Instant::now();
+    let err = zhtidy::decode::read_file(&fifo).unwrap_err();
+    assert!(start.elapsed() < Duration::from_secs(5));
+    assert!(err.to_string().contains("pipe.txt"), "{err}");
+    assert!(err.to_string().contains("FIFO"), "{err}");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Expected to fail until the command reads its input with
+/// `zhtidy::decode::read_file`: today `zhtidy FIFO` and
+/// `zhtidy convert -i FIFO` block in `open` until a writer appears. See
+/// docs/reliability.md, "Known gaps".
+#[test]
+#[ignore = "the CLI still opens a FIFO blocking; see docs/reliability.md, Known gaps"]
+fn a_fifo_given_to_the_command_does_not_hang() {
+    let dir = scratch("fifo-cli");
+    let fifo = dir.join("pipe.txt");
+    mkfifo(&fifo);
+    for args in [
+        vec![fifo.as_os_str()],
+        vec!["convert".as_ref(), "-i".as_ref(), fifo.as_os_str()],
+    ] {
+        let out = run(&args, Duration::from_secs(10)).expect("zhtidy hung on a FIFO");
+        assert_error_naming(&out, "pipe.txt");
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_empty_file_gives_empty_output() {
+    let dir = scratch("empty");
+    let f = dir.join("empty.txt");
+    fs::write(&f, "").unwrap();
+    let out = zhtidy(&[&f]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    let o = dir.join("out.txt");
+    let out = zhtidy(&[
+        "convert".as_ref(),
+        "-i".as_ref(),
+        f.as_os_str(),
+        "-o".as_ref(),
+        o.as_os_str(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(fs::read(&o).unwrap(), b"");
+    assert_eq!(names_in(&dir), ["empty.txt", "out.txt"]);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_all_nul_file_is_refused_as_binary_and_nothing_is_written() {
+    let dir = scratch("nul");
+    let f = dir.join("zeros.txt");
+    fs::write(&f, vec![0u8; 4096]).unwrap();
+    let out = zhtidy(&[&f]);
+    assert_error_naming(&out, "zeros.txt");
+    assert!(stderr(&out).contains("binary"), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    let o = dir.join("out.txt");
+    let out = zhtidy(&[
+        "convert".as_ref(),
+        "-i".as_ref(),
+        f.as_os_str(),
+        "-o".as_ref(),
+        o.as_os_str(),
+    ]);
+    assert_error_naming(&out, "zeros.txt");
+    assert_eq!(
+        names_in(&dir),
+        ["zeros.txt"],
+        "no output, no temporary file"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_read_only_file_is_not_replaced() {
+    let dir = scratch("readonly");
+    let f = dir.join("a.txt");
+    fs::write(&f, "这是简体中文。\n").unwrap();
+    let mut perms = fs::metadata(&f).unwrap().permissions();
+    perms.set_readonly(true);
+    fs::set_permissions(&f, perms).unwrap();
+    // What `--write` does: tidy, encode, replace.
+    let p = zhtidy::pipeline::Pipeline::builder()
+        .convert(zhtidy::pipeline::Target::T, None)
+        .build()
+        .unwrap();
+    let text = fs::read_to_string(&f).unwrap();
+    let tidied = p.run(&text);
+    assert_ne!(tidied.text, text);
+    let bytes = zhtidy::write::encode(&tidied.text, encoding_rs::UTF_8, false).unwrap();
+    let err = replace_file(&f, &bytes, ReplaceOptions::default()).unwrap_err();
+    assert!(matches!(err, WriteError::ReadOnly(_)), "{err}");
+    assert!(err.to_string().contains("a.txt"), "{err}");
+    assert_eq!(fs::read_to_string(&f).unwrap(), "这是简体中文。\n");
+    assert_eq!(names_in(&dir), ["a.txt"]);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_folder_without_write_permission_leaves_its_files_alone() {
+    // Root ignores a folder's mode bits; a read-only mount stops it.
+    let Some(fs_ro) = Tmpfs::mount("rofolder", "size=1m") else {
+        eprintln!("note: cannot mount a tmpfs (not root?); using mode 555");
+        let dir = scratch("rofolder-mode");
+        let f = dir.join("a.txt");
+        fs::write(&f, "old").unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o555)).unwrap();
+        let err = replace_file(&f, b"new", ReplaceOptions::default()).unwrap_err();
+        assert!(err.to_string().contains("a.txt"), "{err}");
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
+        assert_eq!(fs::read(&f).unwrap(), b"old");
+        fs::remove_dir_all(&dir).unwrap();
+        return;
+    };
+    let f = fs_ro.0.join("a.txt");
+    fs::write(&f, "old").unwrap();
+    fs_ro.remount("ro");
+    let err = replace_file(&f, b"new", ReplaceOptions::default()).unwrap_err();
+    assert!(matches!(err, WriteError::Io { .. }), "{err}");
+    assert!(err.to_string().contains("a.txt"), "{err}");
+    assert_eq!(fs::read(&f).unwrap(), b"old");
+    // The command writing its output there.
+    let src = scratch("rofolder-src").join("in.txt");
+    fs::write(&src, "简体中文\n").unwrap();
+    let out = zhtidy(&[
+        "convert".as_ref(),
+        "-i".as_ref(),
+        src.as_os_str(),
+        "-o".as_ref(),
+        f.as_os_str(),
+    ]);
+    assert_error_naming(&out, "a.txt");
+    assert_eq!(fs::read(&f).unwrap(), b"old");
+    assert_eq!(names_in(&fs_ro.0), ["a.txt"]);
+    fs::remove_dir_all(src.parent().unwrap()).unwrap();
+}
+
+#[test]
+fn a_full_disk_leaves_the_target_as_it_was_and_no_temporary_file() {
+    let Some(disk) = Tmpfs::mount("fulldisk", "size=64k") else {
+        // Without root: an injected write error through the same path
+        // (the temporary file dropped uncommitted after a failed write).
+        eprintln!("note: cannot mount a tmpfs (not root?); injected error only");
+        let dir = scratch("fulldisk-inject");
+        let f = dir.join("a.txt");
+        fs::write(&f, "old").unwrap();
+        {
+            let mut t = AtomicFile::create(&f).unwrap();
+            t.write_all(b"partial").unwrap();
+            // The write stage fails here; the file is dropped.
+        }
+        assert_eq!(fs::read(&f).unwrap(), b"old");
+        assert_eq!(names_in(&dir), ["a.txt"]);
+        fs::remove_dir_all(&dir).unwrap();
+        return;
+    };
+    let f = disk.0.join("a.txt");
+    fs::write(&f, "旧的内容\n").unwrap();
+    let big = "新的内容，比磁盘还大。\n".repeat(20_000); // ~660 kB
+    let err = replace_file(&f, big.as_bytes(), ReplaceOptions::default()).unwrap_err();
+    let WriteError::Io { source, .. } = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(source.raw_os_error(), Some(libc::ENOSPC), "{err}");
+    assert!(err.to_string().contains("a.txt"), "{err}");
+    assert_eq!(fs::read_to_string(&f).unwrap(), "旧的内容\n");
+    assert_eq!(names_in(&disk.0), ["a.txt"]);
+
+    // The command: streamed conversion into the full disk.
+    let src_dir = scratch("fulldisk-src");
+    let src = src_dir.join("in.txt");
+    fs::write(&src, "简体中文的内容。\n".repeat(200_000)).unwrap(); // 4.6 MB: streamed
+    let out = zhtidy(&[
+        "convert".as_ref(),
+        "-i".as_ref(),
+        src.as_os_str(),
+        "-o".as_ref(),
+        f.as_os_str(),
+    ]);
+    assert_error_naming(&out, "a.txt");
+    assert_eq!(fs::read_to_string(&f).unwrap(), "旧的内容\n");
+    assert_eq!(names_in(&disk.0), ["a.txt"]);
+    fs::remove_dir_all(&src_dir).unwrap();
+}
+
+/// Peak resident memory of a running process, polled until it exits.
+fn wait_peak_rss_kb(child: &mut Child) -> (std::process::ExitStatus, u64) {
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    loop {
+        if let Ok(s) = fs::read_to_string(&status_file) {
+            if let Some(kb) = s
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u64>().ok())
+            {
+                peak = peak.max(kb);
+            }
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            return (status, peak);
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn a_100_mb_line_converts_in_bounded_memory() {
+    let dir = scratch("hugeline");
+    let input = dir.join("line.txt");
+    let sentence = "软件开发的第一步是理解需求，这一点所有人都同意。";
+    let per = sentence.len();
+    let repeats = 100 * 1024 * 1024 / per;
+    {
+        let mut w = std::io::BufWriter::new(fs::File::create(&input).unwrap());
+        for _ in 0..repeats {
+            w.write_all(sentence.as_bytes()).unwrap();
+        }
+        w.flush().unwrap();
+    }
+    let output = dir.join("out.txt");
+    let mut child = Command::new(bin())
+        .args(["convert", "-c", "s2t", "-i"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&output)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (status, peak_kb) = wait_peak_rss_kb(&mut child);
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(status.success(), "{err}");
+    eprintln!("100 MB single line: peak RSS {} MB", peak_kb / 1024);
+    assert!(
+        peak_kb < 100 * 1024,
+        "peak RSS {} MB for a streamed 100 MB line",
+        peak_kb / 1024
+    );
+    // The output is the converted sentence, repeated, nothing lost.
+    let converted = zhtidy::convert::Converter::new("s2t")
+        .unwrap()
+        .convert(sentence)
+        .into_owned();
+    assert_eq!(
+        fs::metadata(&output).unwrap().len(),
+        (converted.len() * repeats) as u64
+    );
+    let mut r = BufReader::new(fs::File::open(&output).unwrap());
+    let mut buf = vec![0; converted.len()];
+    for i in 0..repeats {
+        r.read_exact(&mut buf).unwrap();
+        assert_eq!(buf, converted.as_bytes(), "repeat {i}");
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Child side of the signal tests: run only by
+/// `interrupted_writes_leave_no_temporary_file`, which starts this test
+/// binary again with `ZHTIDY_SIGNAL_CHILD` set.
+#[test]
+#[ignore = "a helper process for interrupted_writes_leave_no_temporary_file"]
+fn signal_child() {
+    let Some(target) = std::env::var_os("ZHTIDY_SIGNAL_CHILD") else {
+        return;
+    };
+    zhtidy::write::remove_temp_files_on_signal().unwrap();
+    let mut f = AtomicFile::create(Path::new(&target)).unwrap();
+    f.write_all("写到一半".as_bytes()).unwrap();
+    f.flush().unwrap();
+    println!("ready");
+    std::io::stdout().flush().unwrap();
+    std::thread::sleep(Duration::from_secs(60));
+    f.commit().unwrap();
+}
+
+#[test]
+fn interrupted_writes_leave_no_temporary_file() {
+    for (signal, name) in [(libc::SIGTERM, "term"), (libc::SIGINT, "int")] {
+        let dir = scratch(&format!("signal-{name}"));
+        let target = dir.join("a.txt");
+        fs::write(&target, "old").unwrap();
+        let mut child = Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "signal_child", "--ignored", "--nocapture"])
+            .env("ZHTIDY_SIGNAL_CHILD", &target)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        assert!(
+            lines.any(|l| l.unwrap().contains("ready")),
+            "child did not start"
+        );
+        assert_eq!(names_in(&dir).len(), 2, "the temporary file exists");
+        // SAFETY: plain kill(2) on our own child.
+        assert_eq!(unsafe { libc::kill(child.id() as i32, signal) }, 0);
+        let status = child.wait().unwrap();
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(status.signal(), Some(signal), "{status:?}");
+        assert_eq!(fs::read(&target).unwrap(), b"old");
+        assert_eq!(names_in(&dir), ["a.txt"], "temporary file left behind");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}
+
+/// Expected to fail until the command calls
+/// `zhtidy::write::remove_temp_files_on_signal()` at start-up (one line in
+/// src/bin/zhtidy/main.rs, owned by the bulk-mode work): without it
+/// SIGTERM kills `zhtidy convert -o` with its temporary file on disk. The
+/// target itself is never partial either way (it is only renamed over).
+/// See docs/reliability.md, "Known gaps".
+#[test]
+#[ignore = "main.rs does not call remove_temp_files_on_signal yet; see docs/reliability.md, Known gaps"]
+fn sigterm_during_convert_output_leaves_old_or_new_and_no_temporary_file() {
+    let dir = scratch("sigterm-cli");
+    let input = dir.join("in.txt");
+    let line = "软件开发的第一步是理解需求，这一点所有人都同意。\n";
+    fs::write(&input, line.repeat(2_000_000)).unwrap(); // ~150 MB
+    let out_dir = dir.join("out");
+    fs::create_dir(&out_dir).unwrap();
+    let output = out_dir.join("out.txt");
+    fs::write(&output, "old").unwrap();
+    let mut child = Command::new(bin())
+        .args(["convert", "-i"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&output)
+        .spawn()
+        .unwrap();
+    // Wait until the temporary file is being written.
+    let start = Instant::now();
+    while names_in(&out_dir).len() < 2 && start.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // SAFETY: plain kill(2) on our own child.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    child.wait().unwrap();
+    let got = fs::read(&output).unwrap();
+    let new = zhtidy::convert::Converter::new("s2t")
+        .unwrap()
+        .convert(line)
+        .repeat(2_000_000);
+    assert!(got == b"old" || got == new.as_bytes(), "partial output");
+    assert_eq!(
+        names_in(&out_dir),
+        ["out.txt"],
+        "temporary file left behind"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn broken_rule_files_name_the_file_line_and_key() {
+    let dir = scratch("badrules");
+    let cases: [(&str, &str, &[&str]); 4] = [
+        (
+            "syntax.toml",
+            "[[rule]]\nid = \"a\"\nfamily = \"f\"\nzone = [\"header\"\npatterns = ['x']\n",
+            &["syntax.toml", "line"],
+        ),
+        (
+            "unknown-key.toml",
+            "[[rule]]\nid = \"a\"\nfamily = \"f\"\nzone = [\"header\"]\npatterns = ['x']\nmatch = [\"x\"]\nno_match = [\"y\"]\ncolour = 1\n",
+            &["unknown-key.toml", "colour"],
+        ),
+        (
+            "bad-regex.toml",
+            "[[rule]]\nid = \"broken-rule\"\nfamily = \"f\"\nzone = [\"header\"]\npatterns = ['(unclosed']\nmatch = [\"x\"]\nno_match = [\"y\"]\n",
+            &["bad-regex.toml", "broken-rule"],
+        ),
+        (
+            "wrong-type.toml",
+            "[[rule]]\nid = \"a\"\nfamily = \"f\"\nzone = 5\npatterns = ['x']\n",
+            &["wrong-type.toml", "zone", "line 4"],
+        ),
+    ];
+    for (name, text, expect) in cases {
+        let f = dir.join(name);
+        fs::write(&f, text).unwrap();
+        let input = dir.join("in.txt");
+        fs::write(&input, "正文\n").unwrap();
+        let out = zhtidy(&["--strip-rules".as_ref(), f.as_os_str(), input.as_os_str()]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{name}: {err}");
+        assert!(!err.contains("panicked"), "{name}: {err}");
+        for e in expect {
+            assert!(err.contains(e), "{name}: no {e:?} in: {err}");
+        }
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn broken_opencc_configs_and_dictionaries_name_the_file_and_what_is_wrong() {
+    let dir = scratch("badconfig");
+    let dict = dir.join("dict.txt");
+    fs::write(&dict, "一\t壹\n").unwrap();
+    let cases: [(&str, String, &[&str]); 3] = [
+        (
+            "syntax.json",
+            "{\n  \"name\": \"x\",\n  \"conversion_chain\": [\n".to_string(),
+            &["syntax.json", "line 4"],
+        ),
+        (
+            "no-chain.json",
+            "{\"name\": \"x\", \"segmentation\": {\"type\": \"mmseg\", \"dict\": {\"type\": \"text\", \"file\": \"dict.txt\"}}}".to_string(),
+            &["no-chain.json", "conversion_chain"],
+        ),
+        (
+            "missing-dict.json",
+            "{\"name\": \"x\", \"segmentation\": {\"type\": \"mmseg\", \"dict\": {\"type\": \"text\", \"file\": \"nowhere.txt\"}}, \"conversion_chain\": [{\"dict\": {\"type\": \"text\", \"file\": \"nowhere.txt\"}}]}".to_string(),
+            &["nowhere.txt"],
+        ),
+    ];
+    let input = dir.join("in.txt");
+    fs::write(&input, "一二三\n").unwrap();
+    for (name, text, expect) in cases {
+        let f = dir.join(name);
+        fs::write(&f, text).unwrap();
+        let out = zhtidy(&[
+            "convert".as_ref(),
+            "-c".as_ref(),
+            f.as_os_str(),
+            "-i".as_ref(),
+            input.as_os_str(),
+        ]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{name}: {err}");
+        assert!(!err.contains("panicked"), "{name}: {err}");
+        for e in expect {
+            assert!(err.contains(e), "{name}: no {e:?} in: {err}");
+        }
+    }
+    // A user dictionary with a bad line: file and line.
+    let bad = dir.join("bad-dict.txt");
+    fs::write(&bad, "一\t壹\n没有制表符\n").unwrap();
+    let out = zhtidy(&[
+        "convert".as_ref(),
+        "--dict".as_ref(),
+        bad.as_os_str(),
+        "-i".as_ref(),
+        input.as_os_str(),
+    ]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("bad-dict.txt:2"), "{err}");
+    fs::remove_dir_all(&dir).unwrap();
+}

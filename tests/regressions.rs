@@ -1,0 +1,138 @@
+/*!
+Regression tests: the smallest inputs that broke an invariant of
+tests/invariants.rs or made a fuzz target fail (issue 7), inline, one test
+each. A test marked `#[ignore]` is a known gap, explained in
+docs/reliability.md ("Known gaps"); it fails today and is kept so that the
+fix can be checked (`cargo test --test regressions -- --ignored`).
+*/
+
+use zhtidy::convert::Converter;
+use zhtidy::fix::{FixOptions, Fixer};
+use zhtidy::pipeline::{Pipeline, Target};
+use zhtidy::strip::StripOptions;
+
+fn strip_fix() -> Pipeline {
+    Pipeline::builder()
+        .strip(StripOptions::default())
+        .fix(FixOptions::default())
+        .build()
+        .unwrap()
+}
+
+/// Found by the corpus invariant: conversion copies the operands of an
+/// ideographic description sequence unchanged (as OpenCC does: 閣 stays in
+/// `⿳⿳ㄨㄢˊ也閣`), but fix then "repaired" 閣 as a stray Traditional glyph
+/// on the next run, so `--to s` was not idempotent. Fix now leaves IDS
+/// operands alone too.
+#[test]
+fn fix_leaves_the_operands_of_an_ideographic_description_sequence_alone() {
+    let t2s = Converter::new("t2s").unwrap();
+    assert_eq!(t2s.convert("⿳⿳ㄨㄢˊ也閣再"), "⿳⿳ㄨㄢˊ也閣再");
+    let fixer = Fixer::new(FixOptions::default());
+    let text = "强调钓鱼台岛屿是属于日本固有的领土，\n⿳⿳ㄨㄢˊ也閣再针对钓鱼台事件重申立场，\n";
+    let fixed = fixer.fix(text);
+    assert!(fixed.text.contains("⿳⿳ㄨㄢˊ也閣"), "{}", fixed.text);
+    // Outside the sequence the same glyph is still a stray.
+    let fixed = fixer.fix("强调钓鱼台岛屿是属于日本固有的领土，也閣再针对钓鱼台事件重申立场，\n");
+    assert!(fixed.text.contains("也阁再"), "{}", fixed.text);
+    let to_s = Pipeline::builder()
+        .strip(StripOptions::default())
+        .fix(FixOptions::default())
+        .convert(Target::S, None)
+        .build()
+        .unwrap();
+    let input = "著算已經三更半暝，\n⿳⿳ㄨㄢˊ也閣再針對釣魚台事件重申立場，\n強調釣魚台島嶼是屬於日本固有的領土，\n";
+    let once = to_s.run(input).text.into_owned();
+    assert_eq!(to_s.run(&once).text, once);
+}
+
+/// Known gap: strip decides on the text before fix repairs it. Here strip
+/// reads the `;` of `&amp;` as a sentence end, so the last line counts as
+/// body text and the footer scan stops before `来源：晨光日报`; fix then
+/// decodes the entity, and the next run removes the source line.
+#[test]
+#[ignore = "strip decides before fix repairs: docs/reliability.md, Known gaps"]
+fn strip_then_fix_is_idempotent_with_an_entity_in_the_footer() {
+    let p = strip_fix();
+    let input = "简体中文软件开发软件开发?软件开发软件开发软件开发\n来源：晨光日报\n2024-03-02&amp;软件开发";
+    let once = p.run(input).text.into_owned();
+    assert_eq!(p.run(&once).text, once);
+}
+
+/// Known gap: `--to jp` output is Japanese, which the next run reads as
+/// Chinese: fix takes 戯 (Shinjitai) for a stray Simplified glyph and
+/// writes 戱, and t2jp has no way back.
+#[test]
+#[ignore = "--to jp is not idempotent: docs/reliability.md, Known gaps"]
+fn to_jp_is_idempotent() {
+    let p = Pipeline::builder()
+        .strip(StripOptions::default())
+        .fix(FixOptions::default())
+        .convert(Target::Jp, None)
+        .build()
+        .unwrap();
+    let input = "資本永不停，Open AI上演《權力的遊戲》。這是一段繁體中文的文字。\n";
+    let once = p.run(input).text.into_owned();
+    assert_eq!(p.run(&once).text, once);
+}
+
+/// Known gap: strip alone is not idempotent. The first run keeps the
+/// end marker `（完）` (first line) and removes `原标题：…`; on the second
+/// run, with that line gone, it removes `（完）` too.
+#[test]
+#[ignore = "strip alone is not always idempotent: docs/reliability.md, Known gaps"]
+fn strip_is_idempotent_when_an_end_marker_opens_the_text() {
+    let s = zhtidy::strip::Stripper::new(&StripOptions::default()).unwrap();
+    let input = "\n（完）\n\n原标题：某地出台新规\nhello world";
+    let once = s.strip(input).text.into_owned();
+    assert_eq!(s.strip(&once).text, once);
+}
+
+/// Known gap: fix alone is not idempotent on text that mixes both scripts
+/// about evenly: the first run's repairs change the counts that choose
+/// each line's target script, and the second run repairs the other way.
+#[test]
+#[ignore = "fix alone is not idempotent on evenly mixed text: docs/reliability.md, Known gaps"]
+fn fix_is_idempotent_on_evenly_mixed_text() {
+    let f = Fixer::new(FixOptions::default());
+    let input = "這是發展这是離開\n相关阅读：\n简体中文离开头发头发幹部後來简体中文简体中文麼头发標準麼麼幹部軟體開發软件开发標准离开幹部後來幹部裡面";
+    let once = f.fix(input).text.into_owned();
+    assert_eq!(f.fix(&once).text, once);
+}
+
+/// Known gap: conversion with a detected script is not idempotent on text
+/// that mixes both scripts about evenly. `標準这是 展开全文 這是脫` is taken
+/// as Traditional (t2hk, which leaves 这 and 开 alone and writes 脱); the
+/// output then counts as Simplified, and the next run applies s2hk.
+#[test]
+#[ignore = "conversion with a detected script is not idempotent on evenly mixed text: docs/reliability.md, Known gaps"]
+fn conversion_is_idempotent_on_evenly_mixed_text() {
+    let p = Pipeline::builder()
+        .convert(Target::Hk, None)
+        .build()
+        .unwrap();
+    let input = "標準这是\n展开全文\n這是脫";
+    let once = p.run(input).text.into_owned();
+    assert_eq!(p.run(&once).text, once);
+}
+
+/// The pipeline fuzz target's only failure in its first 10-minute run: a
+/// `-timeout` on its very first input (empty), which was the one-time
+/// start-up (building eight pipelines and loading their tables under
+/// AddressSanitizer on a loaded machine), not a hang. The target now warms
+/// up in libFuzzer's init hook; empty input must still pass every
+/// pipeline untouched.
+#[test]
+fn empty_input_passes_every_pipeline_untouched() {
+    for target in [None, Some(Target::S), Some(Target::Tw), Some(Target::Jp)] {
+        let mut b = Pipeline::builder()
+            .strip(StripOptions::default())
+            .fix(FixOptions::default());
+        if let Some(t) = target {
+            b = b.convert(t, None);
+        }
+        let out = b.build().unwrap().run("");
+        assert_eq!(out.text, "");
+        assert!(out.removals.is_empty() && out.fix_changes.is_empty());
+    }
+}
