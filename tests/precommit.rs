@@ -128,7 +128,12 @@ fn hooks_fix_block_and_pass() {
     // The commit is blocked; the hook fixed the file in the work tree.
     let blocked = git(&["commit", "-q", "-m", "first"]);
     assert!(!blocked.status.success());
-    assert!(String::from_utf8_lossy(&blocked.stdout).contains("files were modified by this hook"));
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&blocked.stdout),
+        String::from_utf8_lossy(&blocked.stderr)
+    );
+    assert!(said.contains("files were modified by this hook"), "{said}");
     assert_eq!(fs::read_to_string(docs.join("dirty.md")).unwrap(), FIXED);
     assert_eq!(fs::read_to_string(docs.join("clean.txt")).unwrap(), CLEAN);
     assert_eq!(

@@ -43,6 +43,7 @@ pub fn run(
     resolver: &mut Resolver<'_>,
     decode_opts: DecodeOptions,
 ) -> Result<ExitCode> {
+    let started = std::time::Instant::now();
     let items = plan(args, &mode, resolver)?;
     let threads = args.threads.unwrap_or_else(|| {
         std::thread::available_parallelism()
@@ -56,7 +57,13 @@ pub fn run(
         .num_threads(threads)
         .build()
         .context("cannot start worker threads")?;
-    let mut reporter = Reporter::new(args.output_format, mode.clone(), args.quiet, args.verbose);
+    let mut reporter = Reporter::new(
+        args.output_format,
+        mode.clone(),
+        args.quiet,
+        args.verbose,
+        started,
+    );
     for chunk in items.chunks(CHUNK) {
         let outcomes: Vec<FileOutcome> = pool.install(|| {
             chunk
@@ -143,9 +150,9 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
             )));
         }
         for c in found.candidates {
+            let resolved = resolver.resolve(&c.path)?;
             if !c.explicit || args.force_exclude {
-                let r = resolver.resolve(&c.path)?;
-                let (include, exclude) = &*r.selection;
+                let (include, exclude) = &*resolved.selection;
                 let subject: &Path = if c.explicit { &c.path } else { &c.rel };
                 if matches(exclude, subject) || !matches(include, subject) {
                     if args.verbose > 1 {
@@ -167,7 +174,7 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
                 )));
                 continue;
             }
-            let pipeline = resolver.resolve(&c.path)?.pipeline;
+            let pipeline = resolved.pipeline;
             let out = out_dir.as_ref().map(|d| d.join(&c.rel));
             if let Some(o) = &out {
                 if !outputs.insert(o.clone()) {

@@ -47,7 +47,8 @@ const BOLD: &str = "\x1b[1m";
 const RESET: &str = "\x1b[0m";
 
 impl Reporter {
-    pub fn new(format: TidyFormat, mode: Mode, quiet: bool, verbose: u8) -> Self {
+    /// `started`: when the run began (for the summary's MB/s).
+    pub fn new(format: TidyFormat, mode: Mode, quiet: bool, verbose: u8, started: Instant) -> Self {
         Reporter {
             format,
             mode,
@@ -56,7 +57,7 @@ impl Reporter {
             out: BufWriter::new(anstream::stdout().lock()),
             json: Vec::new(),
             counts: Counts::default(),
-            started: Instant::now(),
+            started,
         }
     }
 
