@@ -1,0 +1,283 @@
+/*!
+`zhtidy.Pipeline`: the command line's default command, built once and
+reused.
+
+Its keyword arguments are the command line's options (`to="tw"` is
+`--to tw`, `strip=False` is `--no-strip`, …) and are checked when it is
+built. Every method releases the GIL while it works; `clean_many` runs a
+batch on rayon's threads (or a pool of `threads` threads) and returns the
+results in input order.
+*/
+
+use std::borrow::Cow;
+use std::path::PathBuf;
+
+use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedStr;
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+use rayon::prelude::*;
+use zhtidy::decode::{decode, encoding_for_name, DecodeOptions, Outcome};
+use zhtidy::fix::FixOptions;
+use zhtidy::pipeline::{Pipeline as LibPipeline, Source, Target};
+use zhtidy::strip::StripOptions;
+
+use crate::errors;
+use crate::results::Result as PyResultObj;
+
+fn target(name: &str) -> PyResult<Target> {
+    Ok(match name {
+        "s" => Target::S,
+        "t" => Target::T,
+        "tw" => Target::Tw,
+        "twp" => Target::Twp,
+        "hk" => Target::Hk,
+        "hkp" => Target::Hkp,
+        "jp" => Target::Jp,
+        _ => {
+            return Err(errors::ConfigError::new_err(format!(
+                "unknown target {name:?}: one of s, t, tw, twp, hk, hkp, jp"
+            )))
+        }
+    })
+}
+
+fn source(name: &str) -> PyResult<Source> {
+    Ok(match name {
+        "s" => Source::S,
+        "t" => Source::T,
+        "tw" => Source::Tw,
+        "hk" => Source::Hk,
+        "jp" => Source::Jp,
+        _ => {
+            return Err(errors::ConfigError::new_err(format!(
+                "unknown source {name:?}: one of s, t, tw, hk, jp"
+            )))
+        }
+    })
+}
+
+fn py_bool(b: bool) -> &'static str {
+    if b {
+        "True"
+    } else {
+        "False"
+    }
+}
+
+/// The cleaning pipeline: decode → strip → fix → convert.
+#[pyclass(frozen, module = "zhtidy")]
+pub struct Pipeline {
+    inner: LibPipeline,
+    decode: DecodeOptions,
+    repr: String,
+    /// The constructor's keyword arguments, for pickling (Spark and Dask
+    /// ship a pipeline to their workers that way).
+    kwargs: Vec<(&'static str, Arg)>,
+}
+
+/// One constructor argument, kept for `__getnewargs_ex__`.
+#[derive(Clone, IntoPyObject)]
+enum Arg {
+    Str(Option<String>),
+    Bool(bool),
+    List(Vec<String>),
+    Paths(Vec<PathBuf>),
+    Float(f64),
+}
+
+impl Pipeline {
+    /// Decodes `data` as the command line does, naming it `name` in errors.
+    fn decode(&self, data: &[u8], name: Option<&str>) -> PyResult<zhtidy::decode::Decoded> {
+        match decode(data, &self.decode) {
+            Ok(Outcome::Text(d)) => Ok(d),
+            Ok(Outcome::Binary(reason)) => Err(errors::binary(name, &reason)),
+            Err(e) => Err(errors::decode(name, &e)),
+        }
+    }
+}
+
+#[pymethods]
+impl Pipeline {
+    #[new]
+    #[pyo3(signature = (
+        to=None, *, source=None, strip=true, fix=true, disable=Vec::new(), enable=Vec::new(),
+        strip_rules=Vec::new(), max_removed_share=0.5, encoding=None, lossy=false,
+        fix_mojibake=false
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        to: Option<&str>,
+        source: Option<&str>,
+        strip: bool,
+        fix: bool,
+        disable: Vec<String>,
+        enable: Vec<String>,
+        strip_rules: Vec<PathBuf>,
+        max_removed_share: f64,
+        encoding: Option<&str>,
+        lossy: bool,
+        fix_mojibake: bool,
+    ) -> PyResult<Self> {
+        let opt = |o: Option<&str>| o.map_or("None".to_string(), |s| format!("{s:?}"));
+        let repr = format!(
+            "Pipeline(to={}, source={}, strip={}, fix={}, disable={disable:?}, enable={enable:?}, strip_rules={strip_rules:?}, max_removed_share={max_removed_share}, encoding={}, lossy={}, fix_mojibake={})",
+            opt(to),
+            opt(source),
+            py_bool(strip),
+            py_bool(fix),
+            opt(encoding),
+            py_bool(lossy),
+            py_bool(fix_mojibake),
+        );
+        let kwargs = vec![
+            ("to", Arg::Str(to.map(str::to_string))),
+            ("source", Arg::Str(source.map(str::to_string))),
+            ("strip", Arg::Bool(strip)),
+            ("fix", Arg::Bool(fix)),
+            ("disable", Arg::List(disable.clone())),
+            ("enable", Arg::List(enable.clone())),
+            ("strip_rules", Arg::Paths(strip_rules.clone())),
+            ("max_removed_share", Arg::Float(max_removed_share)),
+            ("encoding", Arg::Str(encoding.map(str::to_string))),
+            ("lossy", Arg::Bool(lossy)),
+            ("fix_mojibake", Arg::Bool(fix_mojibake)),
+        ];
+        let mut builder = LibPipeline::builder();
+        if strip {
+            builder = builder.strip(StripOptions {
+                disable,
+                enable,
+                rule_files: strip_rules,
+                max_removed_share,
+                no_builtin_rules: false,
+            });
+        } else if !disable.is_empty() || !enable.is_empty() || !strip_rules.is_empty() {
+            return Err(errors::ConfigError::new_err(
+                "disable, enable and strip_rules configure strip, which strip=False turns off",
+            ));
+        }
+        if fix {
+            builder = builder.fix(FixOptions::default());
+        }
+        match (to, source) {
+            (Some(t), s) => {
+                builder = builder.convert(target(t)?, s.map(self::source).transpose()?);
+            }
+            (None, Some(_)) => {
+                return Err(errors::ConfigError::new_err(
+                    "source says what to convert from; it needs `to`",
+                ))
+            }
+            (None, None) => {}
+        }
+        let forced = encoding
+            .map(|n| encoding_for_name(n).ok_or_else(|| errors::unknown_encoding(n)))
+            .transpose()?;
+        Ok(Pipeline {
+            inner: builder.build().map_err(errors::config)?,
+            decode: DecodeOptions {
+                encoding: forced,
+                lossy,
+                fix_mojibake,
+            },
+            repr,
+            kwargs,
+        })
+    }
+
+    fn __repr__(&self) -> &str {
+        &self.repr
+    }
+
+    /// Pickling: the pipeline is rebuilt from its arguments.
+    fn __getnewargs_ex__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyTuple>, Bound<'py, PyDict>)> {
+        let kwargs = PyDict::new(py);
+        for (k, v) in &self.kwargs {
+            kwargs.set_item(k, v.clone())?;
+        }
+        Ok((PyTuple::empty(py), kwargs))
+    }
+
+    /// Cleans `text` and returns the cleaned text (the same object when
+    /// nothing changed).
+    fn clean<'py>(&self, text: Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
+        let py = text.py();
+        let s = text.to_str()?;
+        let out = py.detach(|| match self.inner.run(s).text {
+            Cow::Borrowed(_) => None,
+            Cow::Owned(o) => Some(o),
+        });
+        Ok(match out {
+            None => text,
+            Some(o) => PyString::new(py, &o),
+        })
+    }
+
+    /// Cleans `text` and returns a `Result` with what each stage did.
+    fn run(&self, py: Python<'_>, text: &str) -> PyResultObj {
+        py.detach(|| PyResultObj::new(None, &self.inner.run(text)))
+    }
+
+    /// Decodes `data` (detecting its encoding unless the pipeline forces
+    /// one), cleans it and returns a `Result`. `name` prefixes error
+    /// messages, as a file name does on the command line.
+    #[pyo3(signature = (data, name=None))]
+    fn clean_bytes(
+        &self,
+        py: Python<'_>,
+        data: &[u8],
+        name: Option<&str>,
+    ) -> PyResult<PyResultObj> {
+        py.detach(|| {
+            let decoded = self.decode(data, name)?;
+            let tidied = self.inner.run(&decoded.text);
+            Ok(PyResultObj::new(Some(&decoded), &tidied))
+        })
+    }
+
+    /// Cleans every text in `texts` in parallel and returns the cleaned
+    /// texts in the same order (`None` stays `None`, as a null in a
+    /// DataFrame column). `threads` sets the number of worker threads
+    /// (default: rayon's, i.e. `RAYON_NUM_THREADS` or the cores).
+    #[pyo3(signature = (texts, threads=None))]
+    fn clean_many<'py>(
+        &self,
+        py: Python<'py>,
+        texts: Vec<Option<PyBackedStr>>,
+        threads: Option<usize>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let work = || -> Vec<Option<String>> {
+            texts
+                .par_iter()
+                .map(|t| match self.inner.run(t.as_deref()?).text {
+                    Cow::Borrowed(_) => None,
+                    Cow::Owned(o) => Some(o),
+                })
+                .collect()
+        };
+        let cleaned = py.detach(|| match threads {
+            None => Ok(work()),
+            Some(n) => rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .map(|pool| pool.install(work))
+                .map_err(|e| e.to_string()),
+        });
+        let cleaned = cleaned.map_err(pyo3::exceptions::PyRuntimeError::new_err)?;
+        let items = cleaned
+            .into_iter()
+            .zip(&texts)
+            .map(|(c, original)| -> PyResult<Bound<'py, PyAny>> {
+                Ok(match (c, original) {
+                    (Some(o), _) => PyString::new(py, &o).into_any(),
+                    (None, Some(s)) => s.into_pyobject(py)?.into_any(),
+                    (None, None) => py.None().into_bound(py),
+                })
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        PyList::new(py, items)
+    }
+}
