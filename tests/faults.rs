@@ -216,7 +216,6 @@ fn a_fifo_is_refused_by_the_reader_without_blocking() {
 /// `zhtidy convert -i FIFO` block in `open` until a writer appears. See
 /// docs/reliability.md, "Known gaps".
 #[test]
-#[ignore = "the CLI still opens a FIFO blocking; see docs/reliability.md, Known gaps"]
 fn a_fifo_given_to_the_command_does_not_hang() {
     let dir = scratch("fifo-cli");
     let fifo = dir.join("pipe.txt");
@@ -526,7 +525,6 @@ fn interrupted_writes_leave_no_temporary_file() {
 /// target itself is never partial either way (it is only renamed over).
 /// See docs/reliability.md, "Known gaps".
 #[test]
-#[ignore = "main.rs does not call remove_temp_files_on_signal yet; see docs/reliability.md, Known gaps"]
 fn sigterm_during_convert_output_leaves_old_or_new_and_no_temporary_file() {
     let dir = scratch("sigterm-cli");
     let input = dir.join("in.txt");

@@ -4,7 +4,7 @@ Reading a file for decoding, refusing what is not a regular file.
 A FIFO (named pipe) blocks `open` and `read` until some other process
 writes to it, a directory cannot be read, and a device may never end: a
 tool run over a tree must skip them with a reason instead of hanging or
-failing obscurely. [`read_file`] opens without blocking, checks the opened
+failing obscurely. [`read_file`] (and [`open_file`], for streaming) opens without blocking, checks the opened
 file itself (so a file swapped for a FIFO between a check and the open is
 still caught) and only then reads it.
 */
@@ -37,6 +37,20 @@ pub enum ReadError {
 
 /// Reads the whole regular file at `path` (following symbolic links).
 pub fn read_file(path: &Path) -> Result<Vec<u8>, ReadError> {
+    let mut file = open_file(path)?;
+    let size = file.metadata().map(|m| m.len() as usize).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(size);
+    file.read_to_end(&mut bytes)
+        .map_err(|source| ReadError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    Ok(bytes)
+}
+
+/// Opens the regular file at `path` for reading (to stream it), refusing
+/// anything else without blocking.
+pub fn open_file(path: &Path) -> Result<File, ReadError> {
     let io_err = |source| ReadError::Io {
         path: path.to_path_buf(),
         source,
@@ -47,14 +61,12 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, ReadError> {
     if !meta.is_file() {
         return Err(not_a_file(path, &meta));
     }
-    let mut file = open_nonblocking(path).map_err(io_err)?;
+    let file = open_nonblocking(path).map_err(io_err)?;
     let meta = file.metadata().map_err(io_err)?;
     if !meta.is_file() {
         return Err(not_a_file(path, &meta));
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.read_to_end(&mut bytes).map_err(io_err)?;
-    Ok(bytes)
+    Ok(file)
 }
 
 #[cfg(unix)]

@@ -11,7 +11,6 @@ later on is an error with its offset, and the output file is left
 untouched). Everything else is read whole and goes through detection.
 */
 
-use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -40,9 +39,7 @@ pub fn run(args: &ConvertArgs) -> Result<()> {
         .as_ref()
         .map_or_else(|| "<stdin>".to_string(), |p| p.display().to_string());
     let mut reader: Box<dyn Read> = match &args.input {
-        Some(path) => {
-            Box::new(File::open(path).with_context(|| format!("cannot open {}", path.display()))?)
-        }
+        Some(path) => Box::new(zhtidy::decode::open_file(path)?),
         None => Box::new(io::stdin().lock()),
     };
     let forced = match &args.encoding {
@@ -196,8 +193,8 @@ fn libopencc(args: &ConvertArgs) -> Result<()> {
         .map_err(|e| anyhow::anyhow!("libopencc cannot load {config}: {e}"))?;
     let mut input = Vec::new();
     match &args.input {
-        Some(p) => File::open(p)
-            .and_then(|mut f| f.read_to_end(&mut input))
+        Some(p) => zhtidy::decode::open_file(p)?
+            .read_to_end(&mut input)
             .with_context(|| format!("cannot read {}", p.display()))?,
         None => io::stdin()
             .read_to_end(&mut input)

@@ -36,7 +36,10 @@ pub fn run(args: &DetectArgs) -> Result<()> {
             let mut buf = Vec::new();
             io::stdin().lock().read_to_end(&mut buf).map(|_| buf)
         } else {
-            std::fs::read(path)
+            zhtidy::decode::read_file(path.as_ref()).map_err(|e| match e {
+                zhtidy::decode::ReadError::Io { source, .. } => source,
+                other => std::io::Error::other(other.to_string()),
+            })
         };
         let record = match bytes {
             Err(e) => {

@@ -26,6 +26,10 @@ use clap::{CommandFactory, Parser};
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
+    // An interrupted run must leave no temporary file beside a target.
+    if let Err(e) = zhtidy::write::remove_temp_files_on_signal() {
+        eprintln!("zhtidy: warning: cannot watch for signals: {e}");
+    }
     match cli.tidy.color {
         args::ColorArg::Always => anstream::ColorChoice::Always.write_global(),
         args::ColorArg::Never => anstream::ColorChoice::Never.write_global(),

@@ -104,7 +104,12 @@ fn run(
     let bytes: &[u8] = match (&job.stdin, &job.path) {
         (Some(b), _) => b,
         (None, Some(p)) => {
-            owned = fs::read(p).map_err(|e| format!("cannot read: {e}"))?;
+            owned = zhtidy::decode::read_file(p).map_err(|e| match e {
+                zhtidy::decode::ReadError::NotAFile { kind, .. } => {
+                    format!("is {kind}, not a regular file")
+                }
+                zhtidy::decode::ReadError::Io { source, .. } => format!("cannot read: {source}"),
+            })?;
             &owned
         }
         (None, None) => return Err("nothing to read".into()),

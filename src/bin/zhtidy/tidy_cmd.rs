@@ -14,7 +14,6 @@ or a folder with no mode are a usage error: nothing is written without
 `--write` or `--out-dir`.
 */
 
-use std::fs;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -125,7 +124,7 @@ fn run_single(
                 .context("cannot read <stdin>")?;
             buf
         }
-        Input::File(p) => fs::read(p).with_context(|| format!("cannot read {}", p.display()))?,
+        Input::File(p) => zhtidy::decode::read_file(p)?,
     };
     if excluded {
         // --force-exclude and an excluded path: pass the input through.
