@@ -300,17 +300,30 @@ fn one_bad_file_is_reported_and_the_rest_processed_and_2_beats_1() {
 }
 
 #[test]
-fn legacy_encodings_are_written_back_in_their_own_encoding() {
+fn legacy_encodings_are_written_as_utf8_or_in_their_own_encoding() {
     let t = Tree::new("legacy");
     let dirty = DIRTY.repeat(4);
     let (big5, _, _) = encoding_rs::BIG5.encode(&dirty);
     t.file("a.txt", &big5);
+    t.file("b.txt", &big5);
+    // Default: UTF-8 without BOM (issue 3).
     let o = t.run(&["--write", "--output-format", "jsonl", "a.txt"]);
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     assert!(out(&o).contains(r#""encoding":"Big5""#), "{}", out(&o));
     let fixed = FIXED.repeat(4);
-    let (fixed, _, _) = encoding_rs::BIG5.encode(&fixed);
-    assert_eq!(fs::read(t.0.join("a.txt")).unwrap(), fixed.to_vec());
+    assert_eq!(fs::read(t.0.join("a.txt")).unwrap(), fixed.as_bytes());
+    // --output-encoding source: back in Big5.
+    let o = t.run(&["--write", "--output-encoding", "source", "b.txt"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let (fixed_big5, _, _) = encoding_rs::BIG5.encode(&fixed);
+    assert_eq!(fs::read(t.0.join("b.txt")).unwrap(), fixed_big5.to_vec());
+    // A clean file in a legacy encoding is a change under the UTF-8 default
+    // (its bytes would change), and none with `source`.
+    let (clean_big5, _, _) = encoding_rs::BIG5.encode(FIXED);
+    t.file("c.txt", &clean_big5);
+    assert_eq!(t.run(&["--check", "c.txt"]).status.code(), Some(1));
+    let o = t.run(&["--check", "--output-encoding", "source", "c.txt"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
 }
 
 #[test]

@@ -203,6 +203,12 @@ pub struct TidyArgs {
     #[arg(long)]
     pub fix_mojibake: bool,
 
+    /// Encoding of files written (`--write`, `--out-dir`): UTF-8 without
+    /// BOM, or the input's own encoding (BOM kept); a character it cannot
+    /// hold is an error for that file, which is then left untouched.
+    #[arg(long, value_enum, default_value_t = OutputEncoding::Utf8)]
+    pub output_encoding: OutputEncoding,
+
     /// Do not remove boilerplate.
     #[arg(long)]
     pub no_strip: bool,

@@ -22,7 +22,7 @@ use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use zhtidy::decode::DecodeOptions;
 
-use crate::args::{Mode, TidyArgs};
+use crate::args::{Mode, OutputEncoding, TidyArgs};
 use crate::outcome::{process, FileOutcome, Job};
 use crate::report::Reporter;
 use crate::settings::{matches, path_globs, Resolver};
@@ -44,6 +44,7 @@ pub fn run(
     decode_opts: DecodeOptions,
 ) -> Result<ExitCode> {
     let started = std::time::Instant::now();
+    let keep_encoding = args.output_encoding == OutputEncoding::Source;
     let items = plan(args, &mode, resolver)?;
     let threads = args.threads.unwrap_or_else(|| {
         std::thread::available_parallelism()
@@ -69,7 +70,7 @@ pub fn run(
             chunk
                 .par_iter()
                 .map(|item| match item {
-                    Item::Job(job) => process(job, &mode, &decode_opts),
+                    Item::Job(job) => process(job, &mode, &decode_opts, keep_encoding),
                     Item::Fail(o) => o.clone(),
                 })
                 .collect()

@@ -85,19 +85,22 @@ pub struct Job {
 }
 
 /// Runs one job.
-pub fn process(job: &Job, mode: &Mode, opts: &DecodeOptions) -> FileOutcome {
+pub fn process(job: &Job, mode: &Mode, opts: &DecodeOptions, keep_encoding: bool) -> FileOutcome {
     let mut o = FileOutcome::failed(job.name.clone(), String::new());
-    o.status = match run(job, mode, opts, &mut o) {
+    o.status = match run(job, mode, opts, keep_encoding, &mut o) {
         Ok(s) => s,
         Err(reason) => Status::Failed(reason),
     };
     o
 }
 
+/// `keep_encoding`: write back in the input's encoding (BOM kept) instead
+/// of UTF-8 without a BOM (`--output-encoding source`).
 fn run(
     job: &Job,
     mode: &Mode,
     opts: &DecodeOptions,
+    keep_encoding: bool,
     o: &mut FileOutcome,
 ) -> Result<Status, String> {
     let owned;
@@ -147,9 +150,17 @@ fn run(
     if let Some(refusal) = &tidied.strip_refused {
         o.notes.push(format!("strip: {refusal}"));
     }
+    let (target, bom) = if keep_encoding {
+        (decoded.encoding, decoded.bom)
+    } else {
+        (encoding_rs::UTF_8, false)
+    };
+    // Text that changed, or an encoding that does: a GBK file comes out as
+    // UTF-8 by default, so it is a change to write (and to report).
     text_changed |= tidied.text != decoded.text.as_str();
+    text_changed |= target != decoded.encoding || bom != decoded.bom;
     let new_bytes = if text_changed {
-        Some(encode(&tidied.text, decoded.encoding, decoded.bom).map_err(|e| e.to_string())?)
+        Some(encode(&tidied.text, target, bom).map_err(|e| e.to_string())?)
     } else {
         None
     };
