@@ -188,26 +188,9 @@ pub struct TidyArgs {
     #[arg(short, long, action = clap::ArgAction::Count, help_heading = "Output")]
     pub verbose: u8,
 
-    /// Decode the input with this encoding (utf-8, gbk, gb18030, big5,
-    /// utf-16le, …) instead of detecting it.
-    #[arg(long, value_name = "NAME")]
-    pub encoding: Option<String>,
-
-    /// Accept malformed input bytes, replacing each by U+FFFD (the count is
-    /// reported on standard error).
-    #[arg(long)]
-    pub lossy: bool,
-
-    /// Reverse mojibake (UTF-8 text once decoded as GBK, Big5 or
-    /// windows-1252) when the reversal round-trips exactly.
-    #[arg(long)]
-    pub fix_mojibake: bool,
-
-    /// Encoding of files written (`--write`, `--out-dir`): UTF-8 without
-    /// BOM, or the input's own encoding (BOM kept); a character it cannot
-    /// hold is an error for that file, which is then left untouched.
-    #[arg(long, value_enum, default_value_t = OutputEncoding::Utf8)]
-    pub output_encoding: OutputEncoding,
+    /// How input is decoded and output encoded.
+    #[command(flatten)]
+    pub decode: DecodeArgs,
 
     /// Do not remove boilerplate.
     #[arg(long)]
@@ -423,6 +406,19 @@ pub struct ConvertArgs {
     #[arg(long)]
     pub no_tofu_risk: bool,
 
+    /// How input is decoded and output encoded.
+    #[command(flatten)]
+    pub decode: DecodeArgs,
+
+    /// Which conversion engine to use.
+    #[arg(long, value_enum, default_value_t = Engine::Builtin)]
+    pub engine: Engine,
+}
+
+/// Decoding and output-encoding flags, shared by the default command and
+/// `convert`.
+#[derive(Debug, clap::Args)]
+pub struct DecodeArgs {
     /// Decode the input with this encoding (utf-8, gbk, gb18030, big5,
     /// utf-16le, utf-16be, windows-1252, …) instead of detecting it. Bytes
     /// malformed for it are an error naming the byte offset.
@@ -439,14 +435,31 @@ pub struct ConvertArgs {
     #[arg(long)]
     pub fix_mojibake: bool,
 
-    /// Encoding of the output: UTF-8 without BOM, or the input's own
-    /// encoding (BOM kept); a character it cannot hold is an error.
+    /// Encoding of what is written (`convert`'s output; the default
+    /// command's `--write` and `--out-dir` files, its standard output being
+    /// UTF-8): UTF-8 without BOM, or the input's own encoding (BOM kept); a
+    /// character it cannot hold is an error, and a file is then left
+    /// untouched.
     #[arg(long, value_enum, default_value_t = OutputEncoding::Utf8)]
     pub output_encoding: OutputEncoding,
+}
 
-    /// Which conversion engine to use.
-    #[arg(long, value_enum, default_value_t = Engine::Builtin)]
-    pub engine: Engine,
+impl DecodeArgs {
+    /// The library's decode options (an unknown `--encoding` is an error).
+    pub fn options(&self) -> anyhow::Result<zhtidy::decode::DecodeOptions> {
+        let encoding = match &self.encoding {
+            Some(name) => Some(
+                zhtidy::decode::encoding_for_name(name)
+                    .ok_or_else(|| anyhow::anyhow!("unknown encoding {name:?}"))?,
+            ),
+            None => None,
+        };
+        Ok(zhtidy::decode::DecodeOptions {
+            encoding,
+            lossy: self.lossy,
+            fix_mojibake: self.fix_mojibake,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

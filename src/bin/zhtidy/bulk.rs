@@ -44,20 +44,9 @@ pub fn run(
     decode_opts: DecodeOptions,
 ) -> Result<ExitCode> {
     let started = std::time::Instant::now();
-    let keep_encoding = args.output_encoding == OutputEncoding::Source;
+    let keep_encoding = args.decode.output_encoding == OutputEncoding::Source;
     let items = plan(args, &mode, resolver)?;
-    let threads = args.threads.unwrap_or_else(|| {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-    });
-    if threads == 0 {
-        bail!("--threads must be at least 1");
-    }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .context("cannot start worker threads")?;
+    let pool = thread_pool(args.threads)?;
     let mut reporter = Reporter::new(
         args.output_format,
         mode.clone(),
@@ -91,6 +80,23 @@ pub fn run(
 }
 
 /// The files to clean, in order, each with its pipeline.
+/// A local rayon pool of `threads` workers (default: all cores), so that an
+/// embedding program's global pool is left alone.
+pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
+    let threads = threads.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
+    if threads == 0 {
+        bail!("--threads must be at least 1");
+    }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .context("cannot start worker threads")
+}
+
 fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec<Item>> {
     let mut paths = named_paths(args)?;
     if paths.is_empty() {

@@ -16,7 +16,7 @@ use std::io::{self, BufWriter, Read, Write};
 use anyhow::{anyhow, bail, Context, Result};
 use zhtidy::convert::stream::{convert_stream, StreamError};
 use zhtidy::convert::{Converter, ConverterBuilder};
-use zhtidy::decode::{decode, encoding_for_name, DecodeOptions, Outcome};
+use zhtidy::decode::{decode, Outcome};
 use zhtidy::write::AtomicFile;
 
 /// How much input is looked at before deciding to stream it as UTF-8.
@@ -42,27 +42,23 @@ pub fn run(args: &ConvertArgs) -> Result<()> {
         Some(path) => Box::new(zhtidy::decode::open_file(path)?),
         None => Box::new(io::stdin().lock()),
     };
-    let forced = match &args.encoding {
-        Some(name) => {
-            Some(encoding_for_name(name).ok_or_else(|| anyhow!("unknown encoding {name:?}"))?)
-        }
-        None => None,
-    };
+    let opts = args.decode.options()?;
+    let forced = opts.encoding;
     let mut head = Vec::new();
     (&mut reader)
         .take(PEEK as u64 + 1)
         .read_to_end(&mut head)
         .with_context(|| format!("cannot read {input_name}"))?;
     let more = head.len() > PEEK;
-    let streamable = !args.fix_mojibake
-        && args.output_encoding == OutputEncoding::Utf8
+    let streamable = !args.decode.fix_mojibake
+        && args.decode.output_encoding == OutputEncoding::Utf8
         && match forced {
             Some(enc) => {
                 enc == encoding_rs::UTF_8
-                    && !args.lossy
+                    && !args.decode.lossy
                     && encoding_rs::Encoding::for_bom(&head).is_none()
             }
-            None => more && !args.lossy && looks_like_plain_utf8(&head),
+            None => more && !args.decode.lossy && looks_like_plain_utf8(&head),
         };
     if streamable {
         let reader = io::Cursor::new(head).chain(reader);
@@ -72,11 +68,6 @@ pub fn run(args: &ConvertArgs) -> Result<()> {
     reader
         .read_to_end(&mut bytes)
         .with_context(|| format!("cannot read {input_name}"))?;
-    let opts = DecodeOptions {
-        encoding: forced,
-        lossy: args.lossy,
-        fix_mojibake: args.fix_mojibake,
-    };
     let decoded = match decode(&bytes, &opts).map_err(|e| anyhow!("{input_name}: {e}"))? {
         Outcome::Text(d) => d,
         Outcome::Binary(reason) => bail!("{input_name}: looks binary ({reason}); not converted"),
@@ -95,12 +86,12 @@ pub fn run(args: &ConvertArgs) -> Result<()> {
         Some(m) => eprintln!(
             "zhtidy: warning: {input_name}: looks like mojibake (UTF-8 once read as {}); converted as it is{}",
             m.from.name(),
-            if args.fix_mojibake { " (it cannot be reversed exactly)" } else { " (--fix-mojibake reverses it)" }
+            if args.decode.fix_mojibake { " (it cannot be reversed exactly)" } else { " (--fix-mojibake reverses it)" }
         ),
         None => {}
     }
     let text = converter.convert(&decoded.text);
-    let bytes = match args.output_encoding {
+    let bytes = match args.decode.output_encoding {
         OutputEncoding::Utf8 => text.as_bytes().to_vec(),
         OutputEncoding::Source => zhtidy::write::encode(&text, decoded.encoding, decoded.bom)
             .map_err(|e| {

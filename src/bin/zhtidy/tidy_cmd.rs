@@ -20,7 +20,7 @@ use std::process::ExitCode;
 
 use anyhow::{anyhow, bail, Context, Result};
 use serde_json::json;
-use zhtidy::decode::{decode, encoding_for_name, DecodeOptions, Decoded, Outcome};
+use zhtidy::decode::{decode, DecodeOptions, Decoded, Outcome};
 use zhtidy::pipeline::{Pipeline, Tidied};
 
 use crate::args::{TidyArgs, TidyFormat};
@@ -49,17 +49,7 @@ pub fn run(args: &TidyArgs) -> Result<ExitCode> {
     if args.print_config {
         return print_config(args, &mut resolver);
     }
-    let forced = match &args.encoding {
-        Some(name) => {
-            Some(encoding_for_name(name).ok_or_else(|| anyhow!("unknown encoding {name:?}"))?)
-        }
-        None => None,
-    };
-    let opts = DecodeOptions {
-        encoding: forced,
-        lossy: args.lossy,
-        fix_mojibake: args.fix_mojibake,
-    };
+    let opts = args.decode.options()?;
     if args.jsonl {
         if args.mode().is_some() || !args.paths.iter().all(|p| p.as_os_str() == "-") {
             bail!("--jsonl reads standard input and writes standard output; it takes no PATH and no mode");
@@ -150,7 +140,7 @@ fn run_single(
         Some(m) => eprintln!(
             "zhtidy: warning: {name}: looks like mojibake (UTF-8 once read as {}); cleaned as it is{}",
             m.from.name(),
-            if args.fix_mojibake { " (it cannot be reversed exactly)" } else { " (--fix-mojibake reverses it)" }
+            if args.decode.fix_mojibake { " (it cannot be reversed exactly)" } else { " (--fix-mojibake reverses it)" }
         ),
         None => {}
     }
