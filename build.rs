@@ -13,6 +13,9 @@ STPhrases (49k keys) takes tens of milliseconds, deserializing the blob about
 one, and the issue's start-up budget is 5 ms for a whole one-line run.
 */
 
+#[path = "src/convert/dart.rs"]
+#[allow(dead_code)]
+mod dart;
 #[path = "src/convert/dict_data.rs"]
 #[allow(dead_code)]
 mod dict_data;
@@ -25,12 +28,14 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::{env, fs};
 
+use plan::Facts as _;
 use sha2::{Digest, Sha256};
 
 fn main() {
     let root = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it"));
     let data = root.join("dictionaries").join("opencc");
     let out = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets it"));
+    println!("cargo:rerun-if-changed=src/convert/dart.rs");
     println!("cargo:rerun-if-changed=src/convert/dict_data.rs");
     println!("cargo:rerun-if-changed=src/convert/plan.rs");
 
@@ -76,9 +81,8 @@ fn main() {
             };
             let specs = plan::config_specs(&json, include_tofu, &mut leaf)
                 .unwrap_or_else(|e| panic!("{name}: {e}"));
-            let max = |n: &str| dicts[n].max_key_chars();
             for spec in &specs {
-                plan::merges(&plan::plan(spec, &max), &mut merges);
+                plan::merges(&plan::plan(spec, &BuildFacts(&dicts)), &mut merges);
             }
         }
     }
@@ -109,6 +113,18 @@ fn main() {
     for (name, dict) in &dicts {
         writeln!(generated, "    ({name:?}, {}),", dict.max_key_chars()).expect("write to String");
     }
+    generated.push_str(
+        "];\n\n/// Pairs (earlier, later) of bundled dictionaries where a key of the later\n\
+         /// has a key of the earlier as a proper prefix (see `plan::Facts`).\n",
+    );
+    generated.push_str("pub static EXTENDS: &[(&str, &str)] = &[\n");
+    for earlier in dicts.keys() {
+        for later in dicts.keys() {
+            if BuildFacts(&dicts).extends(earlier, later) {
+                writeln!(generated, "    ({earlier:?}, {later:?}),").expect("write to String");
+            }
+        }
+    }
     generated.push_str("];\n\n/// Bundled OpenCC configs: (name without `.json`, JSON text).\n");
     generated.push_str("pub static CONFIGS: &[(&str, &str)] = &[\n");
     for name in pinned.keys().filter(|n| n.starts_with("config/")) {
@@ -121,6 +137,15 @@ fn main() {
     }
     generated.push_str("];\n");
     fs::write(out.join("builtin.rs"), generated).expect("write builtin.rs");
+}
+
+/// Key facts of the bundled dictionaries, read from the dictionaries.
+struct BuildFacts<'a>(&'a BTreeMap<String, dict_data::DictData>);
+
+impl plan::Facts for BuildFacts<'_> {
+    fn extends(&self, earlier: &str, later: &str) -> bool {
+        self.0[later].extends_a_key_of(&self.0[earlier])
+    }
 }
 
 /// Reads `SHA256SUMS` (`<hex>  <relative path>` per line).

@@ -28,10 +28,10 @@ pub fn dict(file_name: &str) -> Option<Arc<DictData>> {
     let slot = &LOADED[index];
     Some(Arc::clone(slot.get_or_init(|| {
         let blob = generated::DICTS[index].1;
-        // SAFETY: the blob was written by build.rs, in this very build, with
+        // The blob was written by build.rs, in this very build, with
         // `DictData::serialize` from the same source; failing to read it
         // back is a bug, not an input error.
-        let loaded = unsafe { DictData::deserialize_trusted(blob) };
+        let loaded = DictData::deserialize(blob);
         Arc::new(
             loaded.unwrap_or_else(|e| panic!("bundled dictionary {file_name} is corrupt: {e}")),
         )
@@ -45,6 +45,14 @@ pub fn max_key_chars(file_name: &str) -> Option<usize> {
         .iter()
         .find(|(n, _)| *n == file_name)
         .map(|(_, len)| *len)
+}
+
+/// Whether a key of bundled dictionary `later` has a key of bundled
+/// dictionary `earlier` as a proper prefix (computed by build.rs).
+pub fn extends(earlier: &str, later: &str) -> bool {
+    generated::EXTENDS
+        .iter()
+        .any(|(e, l)| *e == earlier && *l == later)
 }
 
 /// The JSON text of a bundled config, by name with or without `.json`.
@@ -70,8 +78,7 @@ mod tests {
     fn every_embedded_blob_passes_the_checked_reader() {
         for (name, blob) in generated::DICTS {
             let dict = DictData::deserialize(blob).unwrap_or_else(|e| panic!("{name}: {e}"));
-            dict.check_automaton()
-                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            dict.check_trie().unwrap_or_else(|e| panic!("{name}: {e}"));
         }
     }
 

@@ -188,9 +188,7 @@ impl Loader<'_> {
         let Some(spec) = spec.map_err(|reason| self.err(reason))? else {
             return Ok(None);
         };
-        let table = &self.table;
-        let max = |name: &str| table[name].0;
-        let planned = plan::plan(&spec, &max);
+        let planned = plan::plan(&spec, &*self);
         let mut matcher = Matcher::new(self.node(&planned)?);
         if let Plan::Group { .. } = planned {
             let probe = self.merged(&plan::probe_names(&planned))?;
@@ -327,6 +325,17 @@ impl Loader<'_> {
                 .map(|d| format!(" in {} nor among the bundled ones", d.display()))
                 .unwrap_or_default()
         )))
+    }
+}
+
+impl plan::Facts for Loader<'_> {
+    /// From build.rs's table for two bundled dictionaries (which are not
+    /// loaded for it), from the keys otherwise.
+    fn extends(&self, earlier: &str, later: &str) -> bool {
+        match (&self.table[earlier], &self.table[later]) {
+            ((_, None), (_, None)) => builtin::extends(earlier, later),
+            _ => self.load(later).extends_a_key_of(&self.load(earlier)),
+        }
     }
 }
 

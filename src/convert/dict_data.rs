@@ -4,7 +4,7 @@ One OpenCC text dictionary as a compiled, serializable lookup structure.
 This file is shared, through `#[path]`, by `build.rs` (which compiles the
 bundled dictionaries into blobs embedded in the binary) and by the library
 (which loads those blobs, and compiles users' own dictionaries at run time).
-It must therefore depend on nothing but `std`, `crawdad`, `daachorse` and
+It must therefore depend on nothing but `std`, `dart.rs` (beside it) and
 `simdutf8`.
 
 The parser follows OpenCC 1.4.2's `Lexicon` rules: lines starting with `#`
@@ -12,26 +12,23 @@ and empty lines are skipped, a trailing `\r` is dropped, the key runs up to
 the first tab, the values are the rest split on single spaces, and the first
 value is the one conversion uses. Duplicate keys are an error, as upstream.
 
-Two lookup structures answer for the same keys, each loaded on first use:
-a character-wise double-array trie (crawdad), which answers "the longest key
-at this position" for dictionary groups, and a character-wise double-array
-Aho-Corasick automaton with leftmost-longest semantics (daachorse), which
-scans a whole text in one pass. Leftmost-longest matching *is* forward
-maximum matching: at the first position where some key starts it takes the
-longest such key, then goes on after it; positions where no key starts are
-passed. Both structures' values are indices into an entry table that records
-each key and its default value in two string blobs.
+Lookups go through a character-wise double-array trie of our own
+(`dart.rs`, which says why), read from the blob on first use. It answers
+"the longest key at this position" for dictionary groups, and scans a whole
+text by forward maximum matching: at each position it takes the longest key
+starting there, then goes on after it; positions where no key starts are
+passed. Its values are indices into an entry table that records each key and
+its default value in two string blobs.
 */
 
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::OnceLock;
 
-/// The scanning automaton.
-type Automaton = daachorse::CharwiseDoubleArrayAhoCorasick<u32>;
+use super::dart::Dart;
 
 /// Magic bytes and format version at the start of a serialized dictionary.
-const MAGIC: &[u8; 8] = b"ZHTDICT3";
+const MAGIC: &[u8; 8] = b"ZHTDICT4";
 
 /// What went wrong while parsing a text dictionary, with its 1-based line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,6 +97,9 @@ struct Entry {
     value_len: u32,
 }
 
+/// The span length that marks a value equal to its key.
+const SAME: u32 = u32::MAX;
+
 /// Bytes of one serialized [`Entry`]: four little-endian `u32`s.
 const ENTRY_BYTES: usize = 16;
 
@@ -143,18 +143,13 @@ impl Entries {
 
 /// A compiled dictionary: longest-prefix lookup from text to default value.
 pub struct DictData {
-    trie: OnceLock<crawdad::Trie>,
+    dart: OnceLock<Dart>,
     /// The serialized trie, when it comes from an embedded blob.
-    trie_section: &'static [u8],
-    automaton: OnceLock<Option<Automaton>>,
-    /// The serialized automaton (empty for a dictionary without keys).
-    automaton_section: &'static [u8],
-    /// For one-character dictionaries: value index by code point over the
-    /// Basic Multilingual Plane (`u32::MAX`: no key), built on first use.
-    bmp: OnceLock<Box<[u32]>>,
-    /// Whether `automaton_section` is known to be well formed (written by
-    /// this build), so that reading it may skip the checks.
-    trusted: bool,
+    dart_section: &'static [u8],
+    /// Each entry's value as `(start, len)` in `values`, with `len ==
+    /// SAME` when the value equals the key; built on first use, because
+    /// reading the entry table in place costs more than a scan step.
+    spans: OnceLock<Box<[(u32, u32)]>>,
     entries: Entries,
     keys: Cow<'static, str>,
     values: Cow<'static, str>,
@@ -246,38 +241,11 @@ impl DictData {
             key.chars().for_each(|c| key_chars.insert(c));
             max_key_chars = max_key_chars.max(key.chars().count());
         }
-        let automaton = if records.is_empty() {
-            None
-        } else {
-            Some(
-                daachorse::CharwiseDoubleArrayAhoCorasickBuilder::new()
-                    .match_kind(daachorse::MatchKind::LeftmostLongest)
-                    .build_with_values(records.iter().copied())
-                    .map_err(|e| ParseError {
-                        line: 0,
-                        reason: format!("cannot build automaton: {e}"),
-                    })?,
-            )
-        };
-        let trie = if records.is_empty() {
-            // crawdad cannot build an empty trie. A placeholder key whose
-            // value indexes no entry keeps lookups uniform: a hit on it finds
-            // no entry and so counts as no match.
-            crawdad::Trie::from_records([("\u{10FFFF}", 0)])
-        } else {
-            crawdad::Trie::from_records(records)
-        }
-        .map_err(|e| ParseError {
-            line: 0,
-            reason: format!("cannot build trie: {e}"),
-        })?;
+        let dart = Dart::build(records);
         Ok(Self {
-            trie: OnceLock::from(trie),
-            trie_section: &[],
-            automaton: OnceLock::from(automaton),
-            automaton_section: &[],
-            bmp: OnceLock::new(),
-            trusted: false,
+            dart: OnceLock::from(dart),
+            dart_section: &[],
+            spans: OnceLock::new(),
             entries: Entries::Owned(table),
             keys: Cow::Owned(keys),
             values: Cow::Owned(values),
@@ -315,6 +283,17 @@ impl DictData {
         self.first_chars.contains(c)
     }
 
+    /// Whether some key of `self` has a key of `earlier` as a proper
+    /// prefix (what `plan.rs` must know before merging the two).
+    pub fn extends_a_key_of(&self, earlier: &DictData) -> bool {
+        let trie = earlier.dart();
+        self.entries.iter().any(|e| {
+            let key = self.key_of(&e);
+            let last = key.chars().next_back().map_or(0, char::len_utf8);
+            trie.longest_at(&key[..key.len() - last], 0).is_some()
+        })
+    }
+
     /// The characters that begin some key.
     pub fn first_chars(&self) -> &CharSet {
         &self.first_chars
@@ -350,97 +329,28 @@ impl DictData {
             .map(|(len, value, _)| (len, value))
     }
 
-    /// For a dictionary whose keys are all one character: the value of `c`.
-    #[inline]
-    pub fn char_value(&self, c: char) -> Option<&str> {
-        let cp = c as usize;
-        let index = if cp < 0x1_0000 {
-            let table = self.bmp.get_or_init(|| {
-                let mut table = vec![u32::MAX; 0x1_0000].into_boxed_slice();
-                for (index, e) in self.entries.iter().enumerate() {
-                    if let Some(c) = self
-                        .key_of(&e)
-                        .chars()
-                        .next()
-                        .filter(|c| (*c as usize) < 0x1_0000)
-                    {
-                        table[c as usize] = to_u32(index);
-                    }
-                }
-                table
-            });
-            Some(table[cp]).filter(|&i| i != u32::MAX)?
-        } else {
-            self.trie().exact_match([c])?
-        };
-        Some(self.value_of(&self.entries.get(index as usize)?))
-    }
-
     /// [`DictData::longest_prefix`], plus the key's index (below
     /// [`DictData::len`]).
     #[inline]
     pub fn longest_prefix_entry<'a>(&'a self, text: &str) -> Option<(usize, &'a str, u32)> {
-        let index = if self.max_key_chars == 1 {
-            // One-character keys: a single exact lookup, no prefix walk.
-            self.trie().exact_match([text.chars().next()?])?
-        } else {
-            let mut best: Option<u32> = None;
-            for (index, _end_chars) in self.trie().common_prefix_search(text.chars()) {
-                best = Some(index);
-            }
-            best?
-        };
+        let (_, index) = self.dart().longest_at(text, 0)?;
         let entry = self.entries.get(index as usize)?;
         let entry = &entry;
         Some((entry.key_len as usize, self.value_of(entry), index))
     }
 
-    fn trie(&self) -> &crawdad::Trie {
-        self.trie
-            .get_or_init(|| crawdad::Trie::deserialize_from_slice(self.trie_section).0)
-    }
-
-    fn automaton(&self) -> Option<&Automaton> {
-        self.automaton
-            .get_or_init(|| {
-                if self.automaton_section.is_empty() {
-                    return None;
-                }
-                let section = self.automaton_section;
-                let automaton = if self.trusted {
-                    // SAFETY: `trusted` is set only by `deserialize_trusted`,
-                    // whose caller guarantees the blob came from `serialize`
-                    // in this build (the same pinned daachorse). Skipping the
-                    // checks saves most of a one-line run's start-up (16 of
-                    // 27 million instructions for s2t); the test
-                    // `every_embedded_blob_passes_the_checked_reader` checks
-                    // every embedded blob with the checked reader.
-                    unsafe { Automaton::deserialize_unchecked(section) }.0
-                } else {
-                    Automaton::deserialize(section)
-                        .expect("dictionary automaton is well formed")
-                        .0
-                };
-                Some(automaton)
-            })
-            .as_ref()
+    fn dart(&self) -> &Dart {
+        self.dart.get_or_init(|| {
+            Dart::deserialize(self.dart_section, to_u32(self.entries.len()))
+                .expect("checked when the blob was read")
+                .0
+        })
     }
 
     /// Whether some key occurs anywhere in `text`.
     #[inline]
     pub fn occurs_in(&self, text: &str) -> bool {
-        self.automaton()
-            .is_some_and(|a| a.leftmost_find_iter(text).next().is_some())
-    }
-
-    /// Reads the automaton now, with the checks (for tests of embedded data).
-    pub fn check_automaton(&self) -> Result<(), String> {
-        if self.automaton_section.is_empty() {
-            return Ok(());
-        }
-        Automaton::deserialize(self.automaton_section)
-            .map(|_| ())
-            .map_err(|e| e.to_string())
+        self.dart().occurs_in(text)
     }
 
     /// Forward maximum matching over all of `text` (no ideographic
@@ -449,28 +359,71 @@ impl DictData {
     /// order.
     #[inline]
     pub fn for_each_match<'a>(&'a self, text: &str, mut f: impl FnMut(usize, usize, &'a str, u32)) {
-        let Some(automaton) = self.automaton() else {
-            return;
-        };
-        for m in automaton.leftmost_find_iter(text) {
+        self.dart().for_each_match(text, |start, end, index| {
             let entry = self
                 .entries
-                .get(m.value() as usize)
-                .expect("automaton values index entries");
-            f(m.start(), m.end(), self.value_of(&entry), m.value());
-        }
+                .get(index as usize)
+                .expect("trie values index entries");
+            f(start, end, self.value_of(&entry), index);
+        });
+    }
+
+    fn spans(&self) -> &[(u32, u32)] {
+        self.spans.get_or_init(|| {
+            self.entries
+                .iter()
+                .map(|e| {
+                    if self.key_of(&e) == self.value_of(&e) {
+                        (e.value_start, SAME)
+                    } else {
+                        (e.value_start, e.value_len)
+                    }
+                })
+                .collect()
+        })
+    }
+
+    /// Forward maximum matching over all of `text` (no ideographic
+    /// description sequence in it), appending `text` with every match
+    /// replaced by its value to `out`: [`DictData::for_each_match`] with the
+    /// copying done here, where it is cheapest. This is the hot loop of a
+    /// whole-text conversion (s2t, t2s), so it appends bytes, not `str`s,
+    /// skips keys whose value is the key itself, and copies short values
+    /// with fixed-size moves instead of `memcpy` calls.
+    pub fn replace_into(&self, text: &str, out: &mut String) {
+        let spans = self.spans();
+        let values = self.values.as_bytes();
+        let bytes = text.as_bytes();
+        // SAFETY: only whole UTF-8 sequences are appended: ranges of `text`
+        // between match bounds, which are character boundaries (the scanner
+        // steps whole decoded characters), and whole values, whose bounds
+        // are character boundaries of `values` (built from `str`s, or
+        // checked by `deserialize`). A panic (a bounds check) can stop the
+        // loop only between two appends, so `out` is UTF-8 at every point.
+        let buf = unsafe { out.as_mut_vec() };
+        buf.reserve(text.len());
+        let mut done = 0;
+        self.dart().for_each_match(text, |start, end, index| {
+            let (value_start, value_len) = spans[index as usize];
+            if value_len == SAME {
+                return;
+            }
+            buf.extend_from_slice(&bytes[done..start]);
+            let value = &values[value_start as usize..][..value_len as usize];
+            push_short(buf, value);
+            done = end;
+        });
+        buf.extend_from_slice(&bytes[done..]);
     }
 
     /// Serializes into a self-describing blob (see [`DictData::deserialize`]).
     pub fn serialize(&self) -> Vec<u8> {
         let mut out = Vec::new();
         out.extend_from_slice(MAGIC);
-        let trie = self.trie().serialize_to_vec();
-        push_u32(&mut out, to_u32(trie.len()));
-        out.extend_from_slice(&trie);
-        let automaton = self.automaton().map(|a| a.serialize()).unwrap_or_default();
-        push_u32(&mut out, to_u32(automaton.len()));
-        out.extend_from_slice(&automaton);
+        let mut dart = Vec::new();
+        self.dart().serialize(&mut dart);
+        push_u32(&mut out, to_u32(dart.len()));
+        out.extend_from_slice(&dart);
         push_u32(&mut out, to_u32(self.entries.len()));
         for e in self.entries.iter() {
             push_u32(&mut out, e.key_start);
@@ -489,25 +442,19 @@ impl DictData {
         out
     }
 
-    /// Reads a blob written by [`DictData::serialize`] without checking the
-    /// automaton (its layout and tables are otherwise checked as usual).
-    ///
-    /// # Safety
-    ///
-    /// `blob` must have been produced by [`DictData::serialize`] of this
-    /// very build (same source, same pinned `daachorse`), as the blobs that
-    /// `build.rs` embeds are.
-    pub unsafe fn deserialize_trusted(blob: &'static [u8]) -> Result<Self, String> {
-        let mut dict = Self::read(blob, false)?;
-        dict.trusted = true;
-        Ok(dict)
-    }
-
     /// Reads a blob written by [`DictData::serialize`], checking its shape.
-    /// The trie and the automaton are read on first use; the entry table,
-    /// keys and values are used in place, not copied.
+    /// The trie is read (and checked) on first use; the entry table, keys
+    /// and values are used in place, not copied.
     pub fn deserialize(blob: &'static [u8]) -> Result<Self, String> {
         Self::read(blob, true)
+    }
+
+    /// Reads the trie now, with its checks (for tests of embedded data).
+    pub fn check_trie(&self) -> Result<(), String> {
+        if self.dart_section.is_empty() {
+            return Ok(());
+        }
+        Dart::deserialize(self.dart_section, to_u32(self.entries.len())).map(|_| ())
     }
 
     /// `checked`: also verify that every entry lies inside the keys and
@@ -518,10 +465,8 @@ impl DictData {
         if r.take(MAGIC.len())? != MAGIC {
             return Err("not a zhtidy dictionary blob".into());
         }
-        let trie_len = r.u32()? as usize;
-        let trie_section = r.take(trie_len)?;
-        let automaton_len = r.u32()? as usize;
-        let automaton_section = r.take(automaton_len)?;
+        let dart_len = r.u32()? as usize;
+        let dart_section = r.take(dart_len)?;
         let count = r.u32()? as usize;
         let entries = Entries::Static(
             r.take(
@@ -553,12 +498,9 @@ impl DictData {
             return Err("trailing bytes after dictionary".into());
         }
         Ok(Self {
-            trie: OnceLock::new(),
-            trie_section,
-            automaton: OnceLock::new(),
-            automaton_section,
-            bmp: OnceLock::new(),
-            trusted: false,
+            dart: OnceLock::new(),
+            dart_section,
+            spans: OnceLock::new(),
             entries,
             keys,
             values,
@@ -673,6 +615,18 @@ impl CharSet {
             high.push(r.u32()?);
         }
         Ok(Self { bits, high })
+    }
+}
+
+/// Appends `bytes`; the common lengths of a value (one to three characters)
+/// are copied as fixed-size arrays, which compile to moves.
+#[inline(always)]
+fn push_short(buf: &mut Vec<u8>, bytes: &[u8]) {
+    match bytes.len() {
+        3 => buf.extend_from_slice(&<[u8; 3]>::try_from(bytes).expect("3 bytes")),
+        6 => buf.extend_from_slice(&<[u8; 6]>::try_from(bytes).expect("6 bytes")),
+        9 => buf.extend_from_slice(&<[u8; 9]>::try_from(bytes).expect("9 bytes")),
+        _ => buf.extend_from_slice(bytes),
     }
 }
 

@@ -238,7 +238,7 @@ impl Matcher {
     }
 
     /// The single dictionary of this matcher, when it can scan `text` in
-    /// one automaton pass: it is not a group, and `text` holds no ideographic
+    /// one scan: it is not a group, and `text` holds no ideographic
     /// description operator (whose sequences are stepped over, not
     /// searched, by upstream).
     /// A dictionary whose keys start with at most three different lead
@@ -262,35 +262,8 @@ impl Matcher {
                 return;
             }
         }
-        if let DictNode::Leaf(dict) = &self.node {
-            if dict.max_key_chars() == 1
-                && self.leads.few.is_none()
-                && !contains_ids_operator(segment)
-            {
-                // Keys of one character: matching is a lookup per character.
-                let mut done = 0;
-                for (at, c) in segment.char_indices() {
-                    if !self.first.contains(c) {
-                        continue;
-                    }
-                    if let Some(value) = dict.char_value(c) {
-                        out.push_str(&segment[done..at]);
-                        out.push_str(value);
-                        done = at + c.len_utf8();
-                    }
-                }
-                out.push_str(&segment[done..]);
-                return;
-            }
-        }
         if let Some(dict) = self.scanner(segment) {
-            let mut done = 0;
-            dict.for_each_match(segment, |start, end, value, _| {
-                out.push_str(&segment[done..start]);
-                out.push_str(value);
-                done = end;
-            });
-            out.push_str(&segment[done..]);
+            dict.replace_into(segment, out);
             return;
         }
         let mut pos = 0;

@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub mod config;
+mod dart;
 pub mod dict_data;
 pub mod engine;
 pub mod plan;

@@ -14,14 +14,20 @@ answer equals a group's answer in two cases, and only those are merged:
   a merged trie keys are unique, the longest key is the longest match, and
   a tied key keeps the earlier child's value. (Upstream's own `PrefixMatch`
   flattens pure unions the same way.)
-* **The tail of a `short_circuit` group made of one-character
-  dictionaries**, merged with the child just before it. With `[X, Y]` where
-  every key of `Y` is one character: if `X` matches at a position, its match
-  is at least one character long, so no `Y` key is longer, and an equal
-  length means the same key, where `X` keeps priority; if `X` does not
-  match, only `Y` can. So the first-child-wins answer and the merged answer
-  agree. A multi-character dictionary after the first is never merged: a
-  later, longer key would win in a trie but lose in upstream's group.
+* **Adjacent children of a `short_circuit` group in which no key of a
+  later child properly extends a key of an earlier one** (has it as a
+  proper prefix). Upstream takes the first child with any match, and that
+  child's longest match `m`. Every other key matching at the same position
+  is a prefix of the text there, as `m` is: a longer one would extend `m`,
+  which is excluded for later children, and earlier children have no
+  match at all. So `m` is also the longest match of the merged trie, and
+  an equal key of a later child loses to it. One-character dictionaries
+  extend nothing, so a tail of them always merges (STPhrases +
+  STCharacters); multi-character ones merge when the data allows it
+  (TWPhrases + TWVariantsPhrases: none of the latter's keys starts with a
+  key of the former), and stay apart when it does not (TWPhrasesRev and
+  TWVariantsRevPhrases: two keys do). The test is on the data, by
+  [`Facts::extends`].
 
 The chain's steps and the segmentation stay separate: merging across them
 changes results.
@@ -130,13 +136,19 @@ pub enum Plan {
     },
 }
 
-/// Plans `spec`; `max_key_chars` gives the longest key (in characters) of a
-/// dictionary by name.
-pub fn plan(spec: &Spec, max_key_chars: &dyn Fn(&str) -> usize) -> Plan {
+/// What planning needs to know about the dictionaries' keys.
+pub trait Facts {
+    /// Whether some key of the dictionary `later` has a key of `earlier`
+    /// as a proper prefix.
+    fn extends(&self, earlier: &str, later: &str) -> bool;
+}
+
+/// Plans `spec`.
+pub fn plan(spec: &Spec, facts: &dyn Facts) -> Plan {
     match spec {
         Spec::File(name) => Plan::Merged(vec![name.clone()]),
         Spec::Group { union, children } => {
-            let mut planned: Vec<Plan> = children.iter().map(|c| plan(c, max_key_chars)).collect();
+            let mut planned: Vec<Plan> = children.iter().map(|c| plan(c, facts)).collect();
             if planned.len() == 1 {
                 return planned.pop().expect("one child");
             }
@@ -149,17 +161,22 @@ pub fn plan(spec: &Spec, max_key_chars: &dyn Fn(&str) -> usize) -> Plan {
                     children: planned,
                 };
             }
-            // short_circuit: fold the one-character tail into the child
-            // before it.
-            let single_char = |p: &Plan| matches!(p, Plan::Merged(ns) if ns.iter().all(|n| max_key_chars(n) <= 1));
-            let mut start = planned.len();
-            while start > 1 && single_char(&planned[start - 1]) {
-                start -= 1;
+            // short_circuit: merge runs of adjacent merged children where
+            // no later key extends an earlier one (see the module doc).
+            let mut runs: Vec<Plan> = Vec::new();
+            for next in planned {
+                if let (Some(Plan::Merged(run)), Plan::Merged(names)) = (runs.last_mut(), &next) {
+                    let clash = run
+                        .iter()
+                        .any(|e| names.iter().any(|l| facts.extends(e, l)));
+                    if !clash {
+                        run.extend(names.iter().cloned());
+                        continue;
+                    }
+                }
+                runs.push(next);
             }
-            if start < planned.len() && matches!(planned[start - 1], Plan::Merged(_)) {
-                let tail: Vec<Plan> = planned.drain(start - 1..).collect();
-                planned.push(Plan::Merged(tail.into_iter().flat_map(names).collect()));
-            }
+            let mut planned = runs;
             if planned.len() == 1 {
                 return planned.pop().expect("one child");
             }
@@ -219,11 +236,13 @@ mod tests {
         Spec::File(n.to_string())
     }
 
-    fn lens(name: &str) -> usize {
-        if name.ends_with("Characters") {
-            1
-        } else {
-            9
+    /// Test facts: a dictionary named `*Characters` has one-character
+    /// keys, so it extends nothing; `Clashing` extends every other one.
+    struct Names;
+
+    impl Facts for Names {
+        fn extends(&self, _earlier: &str, later: &str) -> bool {
+            later == "Clashing"
         }
     }
 
@@ -244,13 +263,13 @@ mod tests {
             ],
         };
         assert_eq!(
-            plan(&spec, &lens),
+            plan(&spec, &Names),
             merged(&["STPhrases", "Generated", "STCharacters"])
         );
     }
 
     #[test]
-    fn a_later_multi_character_dictionary_stays_separate() {
+    fn later_dictionaries_merge_unless_their_keys_extend_earlier_ones() {
         let spec = Spec::Group {
             union: false,
             children: vec![
@@ -260,12 +279,24 @@ mod tests {
             ],
         };
         assert_eq!(
-            plan(&spec, &lens),
+            plan(&spec, &Names),
+            merged(&["TWPhrases", "TWVariantsPhrases", "TWVariantsCharacters"])
+        );
+        let spec = Spec::Group {
+            union: false,
+            children: vec![
+                file("TWPhrasesRev"),
+                file("Clashing"),
+                file("TWVariantsRevCharacters"),
+            ],
+        };
+        assert_eq!(
+            plan(&spec, &Names),
             Plan::Group {
                 union: false,
                 children: vec![
-                    merged(&["TWPhrases"]),
-                    merged(&["TWVariantsPhrases", "TWVariantsCharacters"])
+                    merged(&["TWPhrasesRev"]),
+                    merged(&["Clashing", "TWVariantsRevCharacters"])
                 ],
             }
         );

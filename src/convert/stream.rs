@@ -54,10 +54,12 @@ pub fn convert_stream(
     let mut out = String::with_capacity(BLOCK * 2);
     let mut eof = false;
     while !eof {
-        let start = pending.len();
-        pending.resize(start + BLOCK, 0);
-        let n = read_full(&mut reader, &mut pending[start..]).map_err(StreamError::Read)?;
-        pending.truncate(start + n);
+        // `read_to_end` on a `take` fills spare capacity without zeroing it
+        // first, and retries short reads until the block is full or at EOF.
+        let n = (&mut reader)
+            .take(BLOCK as u64)
+            .read_to_end(&mut pending)
+            .map_err(StreamError::Read)?;
         stats.bytes_in += n as u64;
         eof = n == 0;
 
@@ -126,20 +128,6 @@ fn char_boundary_before(bytes: &[u8]) -> usize {
         }
     }
     bytes.len()
-}
-
-/// Fills `buf` as far as the reader allows; returns 0 only at end of input.
-fn read_full(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match reader.read(&mut buf[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(filled)
 }
 
 #[cfg(test)]

@@ -125,7 +125,10 @@ fn looks_like_plain_utf8(head: &[u8]) -> bool {
     if encoding_rs::Encoding::for_bom(head).is_some() || head.contains(&0) {
         return false;
     }
-    match zhtidy::decode::utf8(head) {
+    // simdutf8's `compat` validator says where and how the text stops
+    // being valid at SIMD speed (std's would re-read the whole megabyte
+    // whenever the peek ends inside a character, as it usually does).
+    match simdutf8::compat::from_utf8(head) {
         Ok(_) => true,
         Err(e) => e.error_len().is_none(),
     }

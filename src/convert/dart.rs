@@ -1,0 +1,622 @@
+/*!
+A character-wise double-array trie, built for one job: forward maximum
+matching (the longest key at a position) over UTF-8 text, as fast as the
+text can be decoded.
+
+Shared, through `#[path]`, by `build.rs` (which builds the tries of the
+bundled dictionaries ahead of time) and the library (which reads them back,
+and builds users' dictionaries at run time); it depends on nothing but `std`.
+
+Why our own rather than a crate's: OpenCC's matching asks, at each position,
+for the longest key starting there. An Aho-Corasick automaton (daachorse)
+answers a different question, all matches in one pass, and paid about 40
+instructions per byte of Chinese text for it, most of a conversion's cost;
+a general trie (crawdad) hides its arrays behind an iterator that costs as
+much per step. Measured on Chinese text, about four positions in five begin
+some key of `STPhrases`, but the walk from there almost always ends at the
+second character, so a walk is one table lookup for the character's code,
+one or two array probes, and a compare: about a third of the automaton's
+instructions (see `scripts/bench-convert`).
+
+Layout: characters are mapped to dense codes (most frequent in keys first,
+so the common characters' slots cluster) through a two-level table indexed
+by code point (`page_of[cp >> 8]`, then 256 codes per page; page 0 is all
+"absent"); node `n` has its child for code `c` at slot `base[n] + c` when
+`check[slot] == n`. The root is slot 0; free slots have `check == NONE`.
+The array is padded so that `base + code` is always in bounds.
+*/
+
+use std::fmt;
+
+/// Marks a free slot's `check` and a non-terminal node's `value`.
+const NONE: u32 = u32::MAX;
+
+/// The root's `check`: taken, and no node's index.
+const TAKEN: u32 = u32::MAX - 1;
+
+/// Code points per page of the code table.
+const PAGE: usize = 256;
+
+/// Pages covering every code point (0x110000 / 256).
+const PAGES: usize = 0x11_0000 / PAGE;
+
+/// One slot of the double array.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Slot {
+    base: u32,
+    check: u32,
+    /// The key's value index when this node ends a key, else `NONE`.
+    value: u32,
+}
+
+const FREE: Slot = Slot {
+    base: 0,
+    check: NONE,
+    value: NONE,
+};
+
+/// A trie of keys, each with a `u32` value (an index into the caller's
+/// entry table).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Dart {
+    /// Page number (into `codes`) for each 256 code points; 0: no key
+    /// character on that page.
+    page_of: Vec<u32>,
+    /// Codes, `PAGE` per page; 0 means "in no key".
+    codes: Vec<u32>,
+    slots: Vec<Slot>,
+    /// Whether some key starts with an ASCII character: if not, runs of
+    /// ASCII are passed without lookups.
+    ascii_starts: bool,
+    /// Whether every key is one character: then a match never looks past
+    /// its first character.
+    single: bool,
+}
+
+impl fmt::Debug for Dart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Dart")
+            .field("slots", &self.slots.len())
+            .field("pages", &(self.codes.len() / PAGE))
+            .finish()
+    }
+}
+
+/// Decodes the character starting at `pos` of valid UTF-8: its code point
+/// and byte length. `bytes` must come from a `&str` and `pos` be a
+/// character boundary (then every continuation byte is present).
+#[inline(always)]
+fn decode(bytes: &[u8], pos: usize) -> (u32, usize) {
+    let b0 = bytes[pos] as u32;
+    if b0 < 0x80 {
+        (b0, 1)
+    } else if b0 < 0xE0 {
+        (((b0 & 0x1F) << 6) | (bytes[pos + 1] as u32 & 0x3F), 2)
+    } else if b0 < 0xF0 {
+        (
+            ((b0 & 0x0F) << 12)
+                | ((bytes[pos + 1] as u32 & 0x3F) << 6)
+                | (bytes[pos + 2] as u32 & 0x3F),
+            3,
+        )
+    } else {
+        (
+            ((b0 & 0x07) << 18)
+                | ((bytes[pos + 1] as u32 & 0x3F) << 12)
+                | ((bytes[pos + 2] as u32 & 0x3F) << 6)
+                | (bytes[pos + 3] as u32 & 0x3F),
+            4,
+        )
+    }
+}
+
+/// [`decode`] without bounds checks, for the scanning loop.
+///
+/// # Safety
+///
+/// `bytes` must be valid UTF-8 (from a `&str`) and `pos` a character
+/// boundary below `bytes.len()`: then the lead byte says how many
+/// continuation bytes follow, and they are all in bounds.
+#[inline(always)]
+unsafe fn decode_unchecked(bytes: &[u8], pos: usize) -> (u32, usize) {
+    // SAFETY: as the caller promises, every index read is in bounds.
+    unsafe {
+        let b = |i: usize| *bytes.get_unchecked(pos + i) as u32;
+        let b0 = b(0);
+        if b0 < 0x80 {
+            (b0, 1)
+        } else if b0 < 0xE0 {
+            (((b0 & 0x1F) << 6) | (b(1) & 0x3F), 2)
+        } else if b0 < 0xF0 {
+            (
+                ((b0 & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F),
+                3,
+            )
+        } else {
+            (
+                ((b0 & 0x07) << 18) | ((b(1) & 0x3F) << 12) | ((b(2) & 0x3F) << 6) | (b(3) & 0x3F),
+                4,
+            )
+        }
+    }
+}
+
+impl Dart {
+    /// Builds the trie of `keys` (unique, non-empty) with their values.
+    pub fn build<'k>(keys: impl IntoIterator<Item = (&'k str, u32)>) -> Dart {
+        let keys: Vec<(Vec<char>, u32)> = keys
+            .into_iter()
+            .map(|(k, v)| (k.chars().collect(), v))
+            .collect();
+        // Codes by descending frequency in the keys, ties by code point.
+        let mut freq: std::collections::HashMap<char, usize> = Default::default();
+        for (k, _) in &keys {
+            for &c in k {
+                *freq.entry(c).or_default() += 1;
+            }
+        }
+        let mut by_freq: Vec<(char, usize)> = freq.into_iter().collect();
+        by_freq.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut page_of = vec![0u32; PAGES];
+        let mut codes = vec![0u32; PAGE];
+        for (rank, &(c, _)) in by_freq.iter().enumerate() {
+            let page = c as usize / PAGE;
+            if page_of[page] == 0 {
+                page_of[page] = u32::try_from(codes.len() / PAGE).expect("few pages");
+                codes.resize(codes.len() + PAGE, 0);
+            }
+            let code = u32::try_from(rank + 1).expect("fewer than 2^32 characters");
+            codes[page_of[page] as usize * PAGE + c as usize % PAGE] = code;
+        }
+        let max_code = by_freq.len() as u32;
+        let code_of =
+            |c: char| codes[page_of[c as usize / PAGE] as usize * PAGE + c as usize % PAGE];
+        let mut coded: Vec<(Vec<u32>, u32)> = keys
+            .iter()
+            .map(|(k, v)| (k.iter().map(|&c| code_of(c)).collect(), *v))
+            .collect();
+        coded.sort();
+        let ascii_starts = keys
+            .iter()
+            .any(|(k, _)| k.first().is_some_and(char::is_ascii));
+        let single = keys.iter().all(|(k, _)| k.len() == 1);
+
+        let mut builder = Builder {
+            slots: vec![FREE],
+            next_free: 1,
+        };
+        builder.slots[0].check = TAKEN;
+        // (node, first key, end of keys, depth): keys[first..end] share the
+        // node's prefix of `depth` codes.
+        let mut stack = vec![(0u32, 0usize, coded.len(), 0usize)];
+        let mut children: Vec<(u32, usize, usize)> = Vec::new();
+        while let Some((node, mut lo, hi, depth)) = stack.pop() {
+            if lo < hi && coded[lo].0.len() == depth {
+                builder.slots[node as usize].value = coded[lo].1;
+                lo += 1;
+            }
+            children.clear();
+            let mut i = lo;
+            while i < hi {
+                let code = coded[i].0[depth];
+                let start = i;
+                while i < hi && coded[i].0[depth] == code {
+                    i += 1;
+                }
+                children.push((code, start, i));
+            }
+            if children.is_empty() {
+                continue;
+            }
+            let base = builder.place(children.iter().map(|c| c.0));
+            builder.slots[node as usize].base = base;
+            for &(code, start, end) in &children {
+                let slot = base + code;
+                builder.slots[slot as usize].check = node;
+                stack.push((slot, start, end, depth + 1));
+            }
+        }
+        let mut slots = builder.slots;
+        // Padding: any `base + code` of a lookup stays in bounds.
+        let max_base = slots.iter().map(|s| s.base).max().unwrap_or(0);
+        let len = max_base as usize + max_code as usize + 1;
+        if slots.len() < len {
+            slots.resize(len, FREE);
+        }
+        let dart = Dart {
+            page_of,
+            codes,
+            slots,
+            ascii_starts,
+            single,
+        };
+        // The scanning loop's unchecked lookups rely on what this checks.
+        dart.validate(u32::MAX)
+            .expect("a built trie is well formed");
+        dart
+    }
+
+    /// The code of `cp`, 0 when no key holds it.
+    #[inline(always)]
+    fn code(&self, cp: u32) -> u32 {
+        let page = self.page_of.get(cp as usize / PAGE).copied().unwrap_or(0);
+        self.codes[page as usize * PAGE + cp as usize % PAGE]
+    }
+
+    /// [`Dart::code`] without bounds checks, for the scanning loop.
+    ///
+    /// # Safety
+    ///
+    /// `cp` must be at most `char::MAX` (it is, when decoded from UTF-8).
+    #[inline(always)]
+    unsafe fn code_unchecked(&self, cp: u32) -> u32 {
+        // SAFETY: every `Dart` passed `validate`: `page_of` has an entry
+        // for each page up to `char::MAX`, each naming a page of `codes`.
+        unsafe {
+            let page = *self.page_of.get_unchecked(cp as usize / PAGE);
+            *self
+                .codes
+                .get_unchecked(page as usize * PAGE + cp as usize % PAGE)
+        }
+    }
+
+    /// [`Dart::child_by_code`] without bounds checks, for the scanning loop.
+    ///
+    /// # Safety
+    ///
+    /// `node` must be a slot index (0, or a result of a child lookup) and
+    /// `code` come from the code table.
+    #[inline(always)]
+    unsafe fn child_unchecked(&self, node: u32, code: u32) -> Option<u32> {
+        // SAFETY: every `Dart` passed `validate`: `base + code` is in bounds
+        // for every slot and every code of the table.
+        unsafe {
+            let slot = self.slots.get_unchecked(node as usize).base + code;
+            (self.slots.get_unchecked(slot as usize).check == node).then_some(slot)
+        }
+    }
+
+    /// The child of `node` for code point `cp`.
+    #[inline(always)]
+    fn child(&self, node: u32, cp: u32) -> Option<u32> {
+        self.child_by_code(node, self.code(cp))
+    }
+
+    /// The child of `node` for `code`. Code 0 needs no test of its own: no
+    /// node has a child at `base + 0`, and the root's `check` is `TAKEN`.
+    #[inline(always)]
+    fn child_by_code(&self, node: u32, code: u32) -> Option<u32> {
+        let slot = self.slots[node as usize].base + code;
+        (self.slots[slot as usize].check == node).then_some(slot)
+    }
+
+    /// The longest key starting at byte `pos` of `text` (a character
+    /// boundary): its end offset and value.
+    #[inline]
+    pub fn longest_at(&self, text: &str, pos: usize) -> Option<(usize, u32)> {
+        let bytes = text.as_bytes();
+        let mut node = 0;
+        let mut at = pos;
+        let mut best = None;
+        while at < bytes.len() {
+            let (cp, len) = decode(bytes, at);
+            match self.child(node, cp) {
+                Some(next) => node = next,
+                None => break,
+            }
+            at += len;
+            let value = self.slots[node as usize].value;
+            if value != NONE {
+                best = Some((at, value));
+            }
+        }
+        best
+    }
+
+    /// Forward maximum matching over `text`: `f(start, end, value)` for each
+    /// match in order; positions where no key starts are passed.
+    #[inline]
+    pub fn for_each_match(&self, text: &str, mut f: impl FnMut(usize, usize, u32)) {
+        self.scan(text, |start, end, value| {
+            f(start, end, value);
+            true
+        });
+    }
+
+    /// Whether some key occurs in `text`.
+    pub fn occurs_in(&self, text: &str) -> bool {
+        let mut found = false;
+        self.scan(text, |_, _, _| {
+            found = true;
+            false
+        });
+        found
+    }
+
+    /// The matching loop; `f` returns whether to go on.
+    ///
+    /// A failed walk has already decoded the character where it stopped,
+    /// which is usually where the next position starts (just after the
+    /// match, or after the first character): its code is carried over
+    /// instead of being decoded and looked up again.
+    #[inline(always)]
+    fn scan(&self, text: &str, mut f: impl FnMut(usize, usize, u32) -> bool) {
+        let bytes = text.as_bytes();
+        let mut pos = 0;
+        // (position, code, byte length) of the last character decoded.
+        let mut carried = (usize::MAX, 0, 0);
+        // SAFETY (every block below): `bytes` is a `&str`'s; `pos` and `at`
+        // start at 0 and only ever move by whole decoded characters or to a
+        // match's end, so each is a character boundary, and each is checked
+        // to be below `bytes.len()` before a decode. Codes come from the
+        // table, nodes from the root or a child lookup (see the helpers).
+        while pos < bytes.len() {
+            let (code, len) = if carried.0 == pos {
+                (carried.1, carried.2)
+            } else {
+                if !self.ascii_starts && bytes[pos] < 0x80 {
+                    pos += 1;
+                    continue;
+                }
+                let (cp, len) = unsafe { decode_unchecked(bytes, pos) };
+                (unsafe { self.code_unchecked(cp) }, len)
+            };
+            let Some(mut node) = (unsafe { self.child_unchecked(0, code) }) else {
+                pos += len;
+                continue;
+            };
+            let mut at = pos + len;
+            let value = self.slots[node as usize].value;
+            let mut best = (value != NONE).then_some((at, value));
+            while !self.single && at < bytes.len() {
+                let (cp, len) = unsafe { decode_unchecked(bytes, at) };
+                let code = unsafe { self.code_unchecked(cp) };
+                match unsafe { self.child_unchecked(node, code) } {
+                    Some(next) => node = next,
+                    None => {
+                        carried = (at, code, len);
+                        break;
+                    }
+                }
+                at += len;
+                let value = self.slots[node as usize].value;
+                if value != NONE {
+                    best = Some((at, value));
+                }
+            }
+            match best {
+                Some((end, value)) => {
+                    if !f(pos, end, value) {
+                        return;
+                    }
+                    pos = end;
+                }
+                None => pos += len,
+            }
+        }
+    }
+
+    /// Appends the serialized form (little-endian `u32`s).
+    pub fn serialize(&self, out: &mut Vec<u8>) {
+        let mut put = |v: u32| out.extend_from_slice(&v.to_le_bytes());
+        put(u32::from(self.ascii_starts));
+        put(u32::from(self.single));
+        put(to_u32(self.page_of.len()));
+        self.page_of.iter().for_each(|&v| put(v));
+        put(to_u32(self.codes.len()));
+        self.codes.iter().for_each(|&v| put(v));
+        put(to_u32(self.slots.len()));
+        for s in &self.slots {
+            put(s.base);
+            put(s.check);
+            put(s.value);
+        }
+    }
+
+    /// Reads what [`Dart::serialize`] wrote from the front of `bytes`,
+    /// returning the trie and the rest. Checks that every lookup stays in
+    /// bounds and every value is below `values`, so a damaged blob is an
+    /// error here, never a panic later.
+    pub fn deserialize(bytes: &[u8], values: u32) -> Result<(Dart, &[u8]), String> {
+        let mut r = bytes;
+        let ascii_starts = take_words(&mut r, 1)?.next() != Some(0);
+        let single = take_words(&mut r, 1)?.next() != Some(0);
+        let n = take_words(&mut r, 1)?.next().unwrap_or(0) as usize;
+        let page_of: Vec<u32> = take_words(&mut r, n)?.collect();
+        let n = take_words(&mut r, 1)?.next().unwrap_or(0) as usize;
+        let codes: Vec<u32> = take_words(&mut r, n)?.collect();
+        let n = take_words(&mut r, 1)?.next().unwrap_or(0) as usize;
+        let n3 = n.checked_mul(3).ok_or("truncated dictionary trie")?;
+        let mut words = take_words(&mut r, n3)?;
+        let mut slots = Vec::with_capacity(n);
+        while let (Some(base), Some(check), Some(value)) =
+            (words.next(), words.next(), words.next())
+        {
+            slots.push(Slot { base, check, value });
+        }
+        let dart = Dart {
+            page_of,
+            codes,
+            slots,
+            ascii_starts,
+            single,
+        };
+        dart.validate(values)?;
+        Ok((dart, r))
+    }
+
+    fn validate(&self, values: u32) -> Result<(), String> {
+        let pages = self.codes.len() / PAGE;
+        if self.page_of.len() != PAGES
+            || !self.codes.len().is_multiple_of(PAGE)
+            || pages == 0
+            || self.page_of.iter().any(|&p| p as usize >= pages)
+            || self.slots.is_empty()
+        {
+            return Err("malformed code table in dictionary trie".into());
+        }
+        let max_code = self.codes.iter().copied().max().unwrap_or(0) as u64;
+        for s in &self.slots {
+            if s.base as u64 + max_code >= self.slots.len() as u64
+                || (s.value != NONE && s.value >= values)
+            {
+                return Err("malformed node in dictionary trie".into());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Places children in the double array, first fit.
+struct Builder {
+    slots: Vec<Slot>,
+    /// Every slot below this is taken.
+    next_free: usize,
+}
+
+impl Builder {
+    /// Finds a base where every code's slot is free, takes those slots
+    /// (their `check` is set by the caller) and returns it.
+    fn place(&mut self, codes: impl Iterator<Item = u32> + Clone) -> u32 {
+        let first = codes.clone().next().expect("at least one child") as usize;
+        let mut probe = self.next_free.max(first + 1);
+        loop {
+            if probe >= self.slots.len() || self.slots[probe].check == NONE {
+                let base = probe - first;
+                let fits = codes.clone().all(|c| {
+                    let at = base + c as usize;
+                    at >= self.slots.len() || self.slots[at].check == NONE
+                });
+                if fits {
+                    let top = codes.clone().max().unwrap_or(0) as usize + base;
+                    if self.slots.len() <= top {
+                        self.slots.resize(top + 1, FREE);
+                    }
+                    for c in codes {
+                        // Reserved now; the caller writes the real check.
+                        self.slots[base + c as usize].check = TAKEN;
+                    }
+                    while self.next_free < self.slots.len()
+                        && self.slots[self.next_free].check != NONE
+                    {
+                        self.next_free += 1;
+                    }
+                    return to_u32(base);
+                }
+            }
+            probe += 1;
+        }
+    }
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).expect("dictionary trie larger than 4 GiB")
+}
+
+/// Takes `n` little-endian words off the front of `r`.
+fn take_words<'a>(r: &mut &'a [u8], n: usize) -> Result<impl Iterator<Item = u32> + 'a, String> {
+    let bytes = n
+        .checked_mul(4)
+        .filter(|&b| b <= r.len())
+        .ok_or("truncated dictionary trie")?;
+    let (head, tail) = r.split_at(bytes);
+    *r = tail;
+    Ok(head
+        .chunks_exact(4)
+        .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]])))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dart(keys: &[&str]) -> Dart {
+        Dart::build(keys.iter().enumerate().map(|(i, k)| (*k, i as u32)))
+    }
+
+    fn matches(d: &Dart, text: &str) -> Vec<(usize, usize, u32)> {
+        let mut out = Vec::new();
+        d.for_each_match(text, |s, e, v| out.push((s, e, v)));
+        out
+    }
+
+    #[test]
+    fn longest_key_at_a_position() {
+        let d = dart(&["一", "一二", "一二三", "三", "a"]);
+        assert_eq!(d.longest_at("一二三四", 0), Some((9, 2)));
+        assert_eq!(d.longest_at("一二四", 0), Some((6, 1)));
+        assert_eq!(d.longest_at("一四", 0), Some((3, 0)));
+        assert_eq!(d.longest_at("四", 0), None);
+        assert_eq!(d.longest_at("x三", 1), Some((4, 3)));
+    }
+
+    #[test]
+    fn forward_maximum_matching_steps_over_matches_and_gaps() {
+        let d = dart(&["一", "一二", "一二三", "三", "a"]);
+        assert_eq!(
+            matches(&d, "一二三四一二一ab"),
+            [(0, 9, 2), (12, 18, 1), (18, 21, 0), (21, 22, 4)]
+        );
+        // A walk that passes a shorter key and fails later keeps the shorter.
+        let d = dart(&["ab", "abcd"]);
+        assert_eq!(matches(&d, "abcx abcd"), [(0, 2, 0), (5, 9, 1)]);
+        assert!(d.occurs_in("xxabyy"));
+        assert!(!d.occurs_in("xxaxbyy"));
+    }
+
+    #[test]
+    fn agrees_with_a_naive_matcher_on_every_plane() {
+        let keys = [
+            "中国",
+            "中国人",
+            "人民",
+            "民",
+            "𠀀",
+            "𠀀中",
+            "é",
+            "éa",
+            "\u{10FFFF}",
+            "ab",
+            "国",
+        ];
+        let d = dart(&keys);
+        let text = "中国人民é𠀀中国éab\u{10FFFF}民人xyz中";
+        let mut naive = Vec::new();
+        let mut pos = 0;
+        while pos < text.len() {
+            let best = keys
+                .iter()
+                .enumerate()
+                .filter(|(_, k)| text[pos..].starts_with(**k))
+                .max_by_key(|(_, k)| k.len());
+            match best {
+                Some((i, k)) => {
+                    naive.push((pos, pos + k.len(), i as u32));
+                    pos += k.len();
+                }
+                None => pos += text[pos..].chars().next().unwrap().len_utf8(),
+            }
+        }
+        assert_eq!(matches(&d, text), naive);
+    }
+
+    #[test]
+    fn serializes_and_refuses_damage() {
+        let d = dart(&["中国", "人民", "中"]);
+        let mut blob = Vec::new();
+        d.serialize(&mut blob);
+        blob.extend_from_slice(b"rest");
+        let (back, rest) = Dart::deserialize(&blob, 3).unwrap();
+        assert_eq!(back, d);
+        assert_eq!(rest, b"rest");
+        assert!(Dart::deserialize(&blob, 2).is_err(), "value out of range");
+        assert!(Dart::deserialize(&blob[..blob.len() - 20], 3).is_err());
+    }
+
+    #[test]
+    fn an_empty_trie_matches_nothing() {
+        let d = dart(&[]);
+        assert_eq!(matches(&d, "中文 text"), []);
+        assert_eq!(d.longest_at("中", 0), None);
+    }
+}
