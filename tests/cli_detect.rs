@@ -443,13 +443,16 @@ fn detect_script_of_simplified_and_unknown_files() {
         "latin.txt",
         b"hello world, nothing Chinese but \xe7\x9a\x84\n",
     );
-    let out = zhtidy(&["detect", "--script", &simplified, &latin], None);
+    // A binary file has no script: it is named as binary, with the reason.
+    let image = put(&dir, "image.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
+    let out = zhtidy(&["detect", "--script", &simplified, &latin, &image], None);
     assert!(out.status.success());
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
         format!(
             "{simplified}\tsimplified\ttraditional-only:0\tsimplified-only:9\n\
-             {latin}\tunknown\ttraditional-only:0\tsimplified-only:0\n"
+             {latin}\tunknown\ttraditional-only:0\tsimplified-only:0\n\
+             {image}\tbinary\tNUL byte at offset 8\n"
         )
     );
     fs::remove_dir_all(&dir).unwrap();
