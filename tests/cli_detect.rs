@@ -379,3 +379,159 @@ fn large_inputs_stream_as_utf8_or_go_through_detection() {
     );
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The real sample of issue 5: a Traditional article with stray
+/// Simplified glyphs left by a poor conversion tool.
+fn sample_path() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/reposted-article.zh-Hant.txt")
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// `traditional-only:N` → N.
+fn count_field(field: &str, name: &str) -> usize {
+    field
+        .strip_prefix(name)
+        .and_then(|n| n.strip_prefix(':'))
+        .unwrap_or_else(|| panic!("{field:?} is not {name}:N"))
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn detect_script_finds_the_real_samples_strays() {
+    let sample = sample_path();
+    let out = zhtidy(&["detect", "--script", &sample], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    let fields: Vec<&str> = lines[0].split('\t').collect();
+    assert_eq!((fields[0], fields[1]), (sample.as_str(), "traditional"));
+    // The issue counts 开 ×18, 线 ×5, 战 and 账 among the strays (the
+    // others, 么 愿 准, are valid in both scripts and are no evidence).
+    let text = fs::read_to_string(&sample).unwrap();
+    let strays = text.chars().filter(|c| "开线战账".contains(*c)).count();
+    assert_eq!(strays, 25);
+    assert_eq!(count_field(fields[3], "simplified-only"), strays);
+    let traditional = count_field(fields[2], "traditional-only");
+    assert!(traditional >= 4 * strays, "{}", lines[0]);
+    // Its only paragraph whose evidence is Simplified: `展开全文`, line 33.
+    assert_eq!(text.lines().nth(32), Some("展开全文"));
+    assert_eq!(
+        &lines[1..],
+        [format!(
+            "{sample}:33\tsimplified\ttraditional-only:0\tsimplified-only:1"
+        )]
+    );
+}
+
+#[test]
+fn detect_script_of_simplified_and_unknown_files() {
+    let dir = scratch("script");
+    // GBK bytes: the script is read from the decoded text. Of its
+    // characters, 这关编码们来检测结 are Simplified-only (确 is valid in
+    // both scripts).
+    let simplified = put(&dir, "simplified.txt", &legacy(SIMPLIFIED, GBK));
+    let latin = put(
+        &dir,
+        "latin.txt",
+        b"hello world, nothing Chinese but \xe7\x9a\x84\n",
+    );
+    // A binary file has no script: it is named as binary, with the reason.
+    let image = put(&dir, "image.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
+    let out = zhtidy(&["detect", "--script", &simplified, &latin, &image], None);
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!(
+            "{simplified}\tsimplified\ttraditional-only:0\tsimplified-only:9\n\
+             {latin}\tunknown\ttraditional-only:0\tsimplified-only:0\n\
+             {image}\tbinary\tNUL byte at offset 8\n"
+        )
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn detect_script_reports_each_paragraph_of_a_mixed_file() {
+    let dir = scratch("mixed");
+    let text = "這是繁體的一段話，們說這個開會。\n\n\
+                这是简体的一段话，们说这个开会。\r\n\
+                Latin only.\n\
+                的是\n";
+    let mixed = put(&dir, "mixed.txt", text.as_bytes());
+    let out = zhtidy(&["detect", "--script", &mixed], None);
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!(
+            "{mixed}\tmixed\ttraditional-only:9\tsimplified-only:10\n\
+             {mixed}:1\ttraditional\ttraditional-only:9\tsimplified-only:0\n\
+             {mixed}:3\tsimplified\ttraditional-only:0\tsimplified-only:10\n\
+             {mixed}:5\tunknown\ttraditional-only:0\tsimplified-only:0\n"
+        )
+    );
+
+    let out = zhtidy(
+        &["detect", "--script", "--output-format", "json", &mixed],
+        None,
+    );
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let record = &v[0];
+    assert_eq!(record["encoding"], "UTF-8");
+    let script = &record["script"];
+    assert_eq!(script["script"], "mixed");
+    assert_eq!(script["counts"]["han"], 30);
+    let paragraphs = script["paragraphs"].as_array().unwrap();
+    let summary: Vec<(u64, &str, u64, u64)> = paragraphs
+        .iter()
+        .map(|p| {
+            (
+                p["line"].as_u64().unwrap(),
+                p["script"].as_str().unwrap(),
+                p["counts"]["traditional_only"].as_u64().unwrap(),
+                p["counts"]["simplified_only"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (1, "traditional", 9, 0),
+            (3, "simplified", 0, 10),
+            (5, "unknown", 0, 0)
+        ]
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_json_report_of_a_tidy_run_has_the_script() {
+    let sample = sample_path();
+    let out = zhtidy(&["--output-format", "json", &sample], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let script = &v["fix"]["script"];
+    assert_eq!(script["script"], "traditional");
+    assert_eq!(script["counts"]["simplified_only"], 25);
+    // Only the paragraphs in another script than the file's are listed.
+    let lines: Vec<u64> = script["paragraphs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["script"] != "unknown")
+        .map(|p| p["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [33]);
+}

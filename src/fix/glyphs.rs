@@ -14,16 +14,25 @@ key gives each position its candidate (标准 → 標準). Only positions whose
 - a character never valid in the target script takes the phrase
   candidate, or else its character-table default (开 → 開);
 - a shared character that [`tables`](super::tables) allows to change does
-  so only when a phrase covers it with another character (or, for the few
-  that phrases nearly always convert, such as 挂, by default outside
-  phrases);
-- any other shared character (周, 系, 台) changes only to agree with the
-  document: when a phrase covers it and the document writes the phrase's
-  character elsewhere (關系 → 關係 in a text that writes 係 elsewhere);
-  a regional form (台) only when the document writes the standard form
-  more often (後台 → 後臺 in a text that mostly writes 臺);
+  so when a phrase covers it with another character (or, for the few that
+  phrases nearly always convert, such as 挂, by default outside phrases);
 - anything else is left alone, whatever the phrase says (a Traditional 後
-  is never touched, nor is 周 in 周末).
+  is never touched, nor is 周 in 周末) — unless the document is *damaged*.
+
+A document is damaged when its lines fixed toward one script hold at least
+one character never valid in that script (a certain stray: 开 in
+Traditional text). A text without any is most likely correct, and a
+shared character in it is far more likely meant than a stray, so only the
+rules above apply. In a damaged text, strays valid in both scripts come
+along with the certain ones, and two more rules follow the document's own
+spelling:
+
+- a shared character that may change, outside any phrase, takes its
+  default when the document writes the default more often than the
+  character (推荐 → 推薦 in a text that writes 薦 more often than 荐);
+- any other shared character (周, 系, 台) changes where a phrase covers it
+  and the document writes the phrase's character elsewhere (關系 → 關係 in
+  a text that writes 係 elsewhere, 後台 → 後臺 in one that writes 臺).
 
 Toward Traditional, a candidate that has a Taiwan or Hong Kong form (裏 →
 裡) takes that form when the document uses it and never the OpenCC one, so
@@ -34,7 +43,7 @@ use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
 
-use super::script::{detect_script, is_han, Script};
+use super::script::{detect_script, is_han, Script, ScriptReport};
 use super::tables::{Tables, TABLES};
 use super::{Edit, FixOptions, PlannedNote, Rule, VariantTarget};
 use crate::convert::{builtin_dict, DictData};
@@ -70,6 +79,8 @@ pub(super) fn stray(text: &str, options: &FixOptions, _notes: &mut Vec<PlannedNo
     let t = &*TABLES;
     let report = detect_script(text);
     let document: OnceCell<CharCounts> = OnceCell::new();
+    let counts = || document.get_or_init(|| CharCounts::of(text));
+    let (damaged_traditional, damaged_simplified) = damage(&report);
     let mut edits = Vec::new();
     for paragraph in &report.paragraphs {
         let line = &text[paragraph.range.clone()];
@@ -81,6 +92,11 @@ pub(super) fn stray(text: &str, options: &FixOptions, _notes: &mut Vec<PlannedNo
             Script::Traditional => true,
             Script::Simplified => false,
             Script::Mixed | Script::Unknown => continue,
+        };
+        let damaged = if to_traditional {
+            damaged_traditional
+        } else {
+            damaged_simplified
         };
         let needs_look = |c: char| {
             if to_traditional {
@@ -123,17 +139,19 @@ pub(super) fn stray(text: &str, options: &FixOptions, _notes: &mut Vec<PlannedNo
                 let to = match candidate {
                     Some(p) => Some(p),
                     None if mostly => default,
+                    // The dictionary is silent: in a damaged document, the
+                    // document's own spelling decides (推荐 → 推薦 where
+                    // the text writes 薦 more often than 荐).
+                    None if damaged => default.filter(|d| counts().get(*d) > counts().get(c)),
                     None => None,
                 };
                 (Rule::StrayGlyphContext, to)
             } else if shared {
-                // Only to agree with the document's own spelling elsewhere.
-                let counts = || document.get_or_init(|| CharCounts::of(text));
-                let regional = to_traditional && t.is_regional_shared(c);
-                let consistent = candidate.filter(|p| *p != c).filter(|p| {
-                    let written = counts().get(*p);
-                    written > 0 && (!regional || written > counts().get(c))
-                });
+                // Only in a damaged document, and only to agree with its
+                // own spelling elsewhere (關系 → 關係 where it writes 係).
+                let consistent = candidate
+                    .filter(|p| damaged && *p != c)
+                    .filter(|p| counts().get(*p) > 0);
                 (Rule::StrayGlyphContext, consistent)
             } else {
                 continue;
@@ -145,10 +163,7 @@ pub(super) fn stray(text: &str, options: &FixOptions, _notes: &mut Vec<PlannedNo
                         continue;
                     }
                 }
-                let scopes = [
-                    line_counts.get_or_init(|| CharCounts::of(line)),
-                    document.get_or_init(|| CharCounts::of(text)),
-                ];
+                let scopes = [line_counts.get_or_init(|| CharCounts::of(line)), counts()];
                 to = follow_variants(to, c, scopes, t);
             }
             if to == c {
@@ -163,6 +178,22 @@ pub(super) fn stray(text: &str, options: &FixOptions, _notes: &mut Vec<PlannedNo
         }
     }
     edits
+}
+
+/// Whether the lines fixed toward Traditional (first) and toward
+/// Simplified (second) show conversion damage: at least one character
+/// never valid in their script (a certain stray such as 开 in a
+/// Traditional line).
+fn damage(report: &ScriptReport) -> (bool, bool) {
+    let (mut traditional, mut simplified) = (false, false);
+    for paragraph in &report.paragraphs {
+        match report.target_for(paragraph) {
+            Some(Script::Traditional) => traditional |= paragraph.counts.simplified_only > 0,
+            Some(Script::Simplified) => simplified |= paragraph.counts.traditional_only > 0,
+            _ => {}
+        }
+    }
+    (traditional, simplified)
 }
 
 /// For each character of a line, the character a multi-character phrase
@@ -386,17 +417,39 @@ mod tests {
     }
 
     #[test]
-    fn other_shared_glyphs_follow_the_documents_own_spelling() {
-        // 周末 stays 周末 alone, but not in a text that writes 週末.
+    fn other_shared_glyphs_follow_the_spelling_of_a_damaged_document() {
+        // Without a certain stray, 周末 stays even where 週末 is written too.
         assert_eq!(fix("他們說這個周末。"), "他們說這個周末。");
         assert_eq!(
             fix("他們說這個週末與那個周末。"),
-            "他們說這個週末與那個週末。"
+            "他們說這個週末與那個周末。"
         );
-        assert_eq!(fix("這是後台與後臺、舞臺"), "這是後臺與後臺、舞臺");
-        // As many 台 as 臺: the document's own system is not clear.
-        assert_eq!(fix("這是後台與舞臺"), "這是後台與舞臺");
-        assert_eq!(fix("這是後台與平台"), "這是後台與平台");
+        assert_eq!(fix("這是後台與後臺、舞臺"), "這是後台與後臺、舞臺");
+        // With one (开), the document's own spelling decides.
+        assert_eq!(
+            fix("他們展开這個週末與那個周末。"),
+            "他們展開這個週末與那個週末。"
+        );
+        assert_eq!(fix("這是後台與舞臺，展开"), "這是後臺與舞臺，展開");
+        // Nothing to agree with: 後台 and 平台 stay.
+        assert_eq!(fix("這是後台與平台，展开"), "這是後台與平台，展開");
+    }
+
+    #[test]
+    fn outside_phrases_a_damaged_document_decides_by_its_spelling() {
+        // 荐 → 薦 by default in s2t, but no phrase says so around 推荐.
+        let undamaged = "我們推薦這個，推薦那個，也推荐它。";
+        assert_eq!(fix(undamaged), undamaged);
+        assert_eq!(
+            fix("我們推薦這個，推薦那個，也推荐它，展开。"),
+            "我們推薦這個，推薦那個，也推薦它，展開。"
+        );
+        // As many 荐 as 薦, or no 準 at all: the text's spelling is unclear.
+        assert_eq!(
+            fix("他們推荐這個，展开，推薦那個，推荐它。"),
+            "他們推荐這個，展開，推薦那個，推荐它。"
+        );
+        assert_eq!(fix("他們說這准了，展开。"), "他們說這准了，展開。");
     }
 
     #[test]

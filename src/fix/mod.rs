@@ -45,8 +45,12 @@ Each step is a rule with an id ([`Rule`]); every one can be turned off
    那么 → 那麼). Two exceptions, both read from OpenCC's data: the few
    shared characters its phrases nearly always convert (挂, 后) take their
    default outside phrases too, and those whose default is themselves or a
-   regional form (系, 周, 台) change only where a phrase says so *and* the
-   document writes that character elsewhere (so 周末 stays, 台灣 stays).
+   regional form (系, 周, 台) never change in a text without a certain
+   stray, and in one with strays (a *damaged* text) only where a phrase
+   says so *and* the document writes that character elsewhere (so 周末
+   stays, 台灣 stays); in a damaged text a shared character outside any
+   phrase also takes its default where the document writes the default
+   more often (推荐 → 推薦 beside 推薦).
    Replacements follow the document's variant system: in a text that
    writes 裡, 这里 becomes 這裡, not 這裏. Accuracy: `docs/eval-fix.md`.
 7. `variant`: only with [`FixOptions::variants`] set: Traditional lines are

@@ -29,13 +29,10 @@ nearly always a stray, so outside any phrase its character default
 applies; 准 (批准), 范 (surnames), 里 (公里), 于 (surname) stay
 phrase-only.
 
-A shared character excluded above (周, 系, 台) still changes when the
-document is inconsistent with itself: when a phrase covers it and the
-document elsewhere writes the character the phrase gives (關系 in a text
-that also writes 係); for a regional form (台) the document must write
-the standard form more often than the regional one (後台 in a text that
-mostly writes 臺, but not 上台 in a Hong Kong text that mostly writes 台). See
-[`glyphs`](super::glyphs).
+A shared character excluded above (周, 系, 台) still changes in a text
+damaged by conversion, where a phrase covers it and the document
+elsewhere writes the character the phrase gives (關系 in a text that also
+writes 係). See [`glyphs`](super::glyphs).
 
 The text files are the pinned ones under `dictionaries/opencc/` that
 build.rs also compiles, so these sets always match the bundled converters.
@@ -71,9 +68,6 @@ pub(crate) struct Tables {
     contextual_to_simplified: HashSet<char>,
     /// Keys of STCharacters that are also Traditional characters (台, 系).
     shared_to_traditional: HashSet<char>,
-    /// Shared characters that are the regional form of one of their own
-    /// candidates (台 for 臺).
-    regional_shared: HashSet<char>,
     /// Keys of TSCharacters that are also Simplified characters (乾, 於).
     shared_to_simplified: HashSet<char>,
     /// Shared characters that OpenCC's phrases nearly always convert toward
@@ -208,11 +202,6 @@ impl Tables {
             .filter(|c| simplified.contains(c))
             .copied()
             .collect();
-        let regional_shared = st
-            .iter()
-            .filter(|(c, values)| values.iter().any(|v| regional.contains(&(*v, **c))))
-            .map(|(c, _)| *c)
-            .collect();
         let contextual_to_traditional: HashSet<char> = st
             .iter()
             .filter(|(c, values)| {
@@ -250,7 +239,6 @@ impl Tables {
             contextual_to_traditional,
             contextual_to_simplified,
             shared_to_traditional,
-            regional_shared,
             shared_to_simplified,
             mostly_converted_to_traditional,
             mostly_converted_to_simplified,
@@ -283,12 +271,6 @@ impl Tables {
     /// A character valid in both scripts that s2t may convert (台, 系, 准).
     pub(crate) fn is_shared_to_traditional(&self, c: char) -> bool {
         self.shared_to_traditional.contains(&c)
-    }
-
-    /// A shared character that is the Hong Kong or Taiwan form of one of
-    /// its own Traditional candidates (台 for 臺).
-    pub(crate) fn is_regional_shared(&self, c: char) -> bool {
-        self.regional_shared.contains(&c)
     }
 
     /// A character valid in both scripts that t2s may convert (乾, 於).
@@ -369,8 +351,6 @@ mod tests {
             assert!(!t.is_mostly_converted_to_traditional(c), "{c}");
         }
         assert!(t.is_mostly_converted_to_simplified('於'));
-        assert!(t.is_regional_shared('台'));
-        assert!(!t.is_regional_shared('系'));
         assert_eq!(t.s2t_default('开'), Some('開'));
         assert_eq!(t.t2s_default('這'), Some('这'));
     }

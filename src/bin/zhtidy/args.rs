@@ -364,7 +364,8 @@ pub enum Command {
     Convert(ConvertArgs),
     /// Detect the encoding of files: one `PATH<TAB>ENCODING<TAB>CONFIDENCE`
     /// line each (plus `<TAB>mojibake:FROM` when UTF-8 text holds
-    /// mojibake). Exit 2 if a file cannot be read.
+    /// mojibake); with --script, the script they are written in. Exit 2 if
+    /// a file cannot be read.
     Detect(DetectArgs),
 }
 
@@ -377,6 +378,15 @@ pub struct DetectArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub output_format: OutputFormat,
+
+    /// Report the script instead of the encoding: Traditional, Simplified,
+    /// mixed or unknown, decided by the characters only one script uses.
+    /// Text output: `PATH<TAB>SCRIPT<TAB>traditional-only:N<TAB>simplified-only:M`,
+    /// then one `PATH:LINE<TAB>…` line per paragraph for a mixed file, or
+    /// for each paragraph in another script than the file's. JSON adds a
+    /// `script` object with every paragraph to each record.
+    #[arg(long)]
+    pub script: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -1,5 +1,8 @@
 /*!
-`zhtidy detect`: report each input's encoding, without changing anything.
+`zhtidy detect`: report each input's encoding, or with `--script` the
+script it is written in (the fix stage's
+[`detect_script`](zhtidy::fix::detect_script), per file and per
+paragraph), without changing anything.
 
 Detection runs the decode stage with replacement allowed, so that even a
 damaged file gets its most likely encoding (the replacements are counted
@@ -13,6 +16,7 @@ use std::io::{self, Read, Write};
 use anyhow::{bail, Result};
 use serde_json::{json, Value};
 use zhtidy::decode::{decode, DecodeOptions, Outcome};
+use zhtidy::fix::{detect_script, Script};
 
 use crate::args::{DetectArgs, OutputFormat};
 
@@ -47,10 +51,16 @@ pub fn run(args: &DetectArgs) -> Result<()> {
                 eprintln!("zhtidy: error: cannot read {name}: {e}");
                 json!({ "path": name, "error": e.to_string() })
             }
-            Ok(bytes) => describe(&name, &bytes, &opts),
+            Ok(bytes) => describe(&name, &bytes, &opts, args.script),
         };
         if args.output_format == OutputFormat::Text && record.get("error").is_none() {
-            writeln!(out, "{}", text_line(&record))?;
+            if args.script {
+                for line in script_lines(&record) {
+                    writeln!(out, "{line}")?;
+                }
+            } else {
+                writeln!(out, "{}", text_line(&record))?;
+            }
         }
         records.push(record);
     }
@@ -65,16 +75,22 @@ pub fn run(args: &DetectArgs) -> Result<()> {
     Ok(())
 }
 
-fn describe(name: &str, bytes: &[u8], opts: &DecodeOptions) -> Value {
+fn describe(name: &str, bytes: &[u8], opts: &DecodeOptions, script: bool) -> Value {
     match decode(bytes, opts) {
-        Ok(Outcome::Text(d)) => json!({
-            "path": name,
-            "encoding": d.encoding.name(),
-            "confidence": (f64::from(d.confidence) * 100.0).round() / 100.0,
-            "bom": d.bom,
-            "mojibake": d.mojibake.map(|m| m.from.name()),
-            "replacements": d.replacements,
-        }),
+        Ok(Outcome::Text(d)) => {
+            let mut record = json!({
+                "path": name,
+                "encoding": d.encoding.name(),
+                "confidence": (f64::from(d.confidence) * 100.0).round() / 100.0,
+                "bom": d.bom,
+                "mojibake": d.mojibake.map(|m| m.from.name()),
+                "replacements": d.replacements,
+            });
+            if script {
+                record["script"] = detect_script(&d.text).to_json(true);
+            }
+            record
+        }
         Ok(Outcome::Binary(reason)) => json!({
             "path": name,
             "encoding": "binary",
@@ -106,4 +122,41 @@ fn text_line(r: &Value) -> String {
         line.push_str(&format!("\t{why}"));
     }
     line
+}
+
+/// The `--script` text lines of one record: the file's verdict, then its
+/// paragraphs when the file is mixed (all of them) or when a paragraph is
+/// written in another script than the file (only those).
+fn script_lines(r: &Value) -> Vec<String> {
+    let path = r.get("path").and_then(Value::as_str).unwrap_or("");
+    let Some(report) = r.get("script") else {
+        // Binary input: no text to look at.
+        let why = r.get("binary").and_then(Value::as_str).unwrap_or("");
+        return vec![format!("{path}\tbinary\t{why}")];
+    };
+    let verdict = |v: &Value| {
+        v.get("script")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let evidence = |v: &Value| {
+        let n = |k: &str| v["counts"][k].as_u64().unwrap_or(0);
+        format!(
+            "traditional-only:{}\tsimplified-only:{}",
+            n("traditional_only"),
+            n("simplified_only")
+        )
+    };
+    let document = verdict(report);
+    let mut lines = vec![format!("{path}\t{document}\t{}", evidence(report))];
+    let mixed = document == Script::Mixed.as_str();
+    for p in report["paragraphs"].as_array().into_iter().flatten() {
+        let own = verdict(p);
+        if mixed || (own != document && own != Script::Unknown.as_str()) {
+            let line = p.get("line").and_then(Value::as_u64).unwrap_or(0);
+            lines.push(format!("{path}:{line}\t{own}\t{}", evidence(p)));
+        }
+    }
+    lines
 }

@@ -226,6 +226,9 @@ fn to_json(name: &str, d: &Decoded, t: &Tidied<'_>) -> serde_json::Value {
             "message": r.to_string(),
         })),
         "fix": {
+            // The script of the input and of its paragraphs that differ
+            // from it, as `zhtidy detect --script` decides it.
+            "script": zhtidy::fix::detect_script(&d.text).to_json(false),
             "changes": t.fix_changes.iter().map(|c| c.to_json()).collect::<Vec<_>>(),
             "notes": t.fix_notes.iter().map(|n| n.to_json()).collect::<Vec<_>>(),
         },
