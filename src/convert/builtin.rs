@@ -28,10 +28,11 @@ pub fn dict(file_name: &str) -> Option<Arc<DictData>> {
     let slot = &LOADED[index];
     Some(Arc::clone(slot.get_or_init(|| {
         let blob = generated::DICTS[index].1;
-        // The blob was written by build.rs, in this very build, with
-        // `DictData::serialize` from the same source; failing to read it
-        // back is a bug, not an input error.
-        let loaded = DictData::deserialize(blob);
+        // SAFETY: the blob was written by build.rs, in this very build, with
+        // `DictData::serialize` from the same source (the test below reads
+        // every blob with the checks); failing to read it back is a bug,
+        // not an input error.
+        let loaded = unsafe { DictData::deserialize_trusted(blob) };
         Arc::new(
             loaded.unwrap_or_else(|e| panic!("bundled dictionary {file_name} is corrupt: {e}")),
         )

@@ -418,6 +418,23 @@ impl Dart {
     /// bounds and every value is below `values`, so a damaged blob is an
     /// error here, never a panic later.
     pub fn deserialize(bytes: &[u8], values: u32) -> Result<(Dart, &[u8]), String> {
+        let (dart, rest) = Self::read(bytes)?;
+        dart.validate(values)?;
+        Ok((dart, rest))
+    }
+
+    /// [`Dart::deserialize`] without the checks.
+    ///
+    /// # Safety
+    ///
+    /// `bytes` must have been written by [`Dart::serialize`] of a trie made
+    /// by [`Dart::build`] in this build (which checked it), because the
+    /// scanning loop reads the arrays without bounds checks.
+    pub unsafe fn deserialize_unchecked(bytes: &[u8]) -> Result<(Dart, &[u8]), String> {
+        Self::read(bytes)
+    }
+
+    fn read(bytes: &[u8]) -> Result<(Dart, &[u8]), String> {
         let mut r = bytes;
         let ascii_starts = take_words(&mut r, 1)?.next() != Some(0);
         let single = take_words(&mut r, 1)?.next() != Some(0);
@@ -426,14 +443,20 @@ impl Dart {
         let n = take_words(&mut r, 1)?.next().unwrap_or(0) as usize;
         let codes: Vec<u32> = take_words(&mut r, n)?.collect();
         let n = take_words(&mut r, 1)?.next().unwrap_or(0) as usize;
-        let n3 = n.checked_mul(3).ok_or("truncated dictionary trie")?;
-        let mut words = take_words(&mut r, n3)?;
-        let mut slots = Vec::with_capacity(n);
-        while let (Some(base), Some(check), Some(value)) =
-            (words.next(), words.next(), words.next())
-        {
-            slots.push(Slot { base, check, value });
-        }
+        let len = n
+            .checked_mul(12)
+            .filter(|&b| b <= r.len())
+            .ok_or("truncated dictionary trie")?;
+        let (raw, rest) = r.split_at(len);
+        let word = |w: &[u8]| u32::from_le_bytes([w[0], w[1], w[2], w[3]]);
+        let slots = raw
+            .chunks_exact(12)
+            .map(|s| Slot {
+                base: word(&s[0..4]),
+                check: word(&s[4..8]),
+                value: word(&s[8..12]),
+            })
+            .collect();
         let dart = Dart {
             page_of,
             codes,
@@ -441,8 +464,7 @@ impl Dart {
             ascii_starts,
             single,
         };
-        dart.validate(values)?;
-        Ok((dart, r))
+        Ok((dart, rest))
     }
 
     fn validate(&self, values: u32) -> Result<(), String> {

@@ -95,7 +95,13 @@ struct Entry {
     key_len: u32,
     value_start: u32,
     value_len: u32,
+    /// Whether the value equals the key (serialized as the top bit of
+    /// `value_len`, so that loading needs no string comparisons).
+    same: bool,
 }
+
+/// The bit of a serialized `value_len` that carries [`Entry::same`].
+const SAME_BIT: u32 = 1 << 31;
 
 /// The span length that marks a value equal to its key.
 const SAME: u32 = u32::MAX;
@@ -130,7 +136,8 @@ impl Entries {
                     key_start: word(0),
                     key_len: word(1),
                     value_start: word(2),
-                    value_len: word(3),
+                    value_len: word(3) & !SAME_BIT,
+                    same: word(3) & SAME_BIT != 0,
                 })
             }
         }
@@ -146,6 +153,9 @@ pub struct DictData {
     dart: OnceLock<Dart>,
     /// The serialized trie, when it comes from an embedded blob.
     dart_section: &'static [u8],
+    /// Whether the blob is known to be well formed (written by this very
+    /// build), so that reading it may skip the checks.
+    trusted: bool,
     /// Each entry's value as `(start, len)` in `values`, with `len ==
     /// SAME` when the value equals the key; built on first use, because
     /// reading the entry table in place costs more than a scan step.
@@ -231,6 +241,7 @@ impl DictData {
                 key_len: to_u32(key.len()),
                 value_start: to_u32(values.len()),
                 value_len: to_u32(value.len()),
+                same: key == value,
             });
             keys.push_str(key);
             values.push_str(value);
@@ -245,6 +256,7 @@ impl DictData {
         Ok(Self {
             dart: OnceLock::from(dart),
             dart_section: &[],
+            trusted: false,
             spans: OnceLock::new(),
             entries: Entries::Owned(table),
             keys: Cow::Owned(keys),
@@ -341,9 +353,16 @@ impl DictData {
 
     fn dart(&self) -> &Dart {
         self.dart.get_or_init(|| {
-            Dart::deserialize(self.dart_section, to_u32(self.entries.len()))
-                .expect("checked when the blob was read")
-                .0
+            let values = to_u32(self.entries.len());
+            let read = if self.trusted {
+                // SAFETY: `trusted` is set only by `deserialize_trusted`,
+                // whose caller guarantees the blob was written by
+                // `serialize` in this build, where `Dart::build` checked it.
+                unsafe { Dart::deserialize_unchecked(self.dart_section) }
+            } else {
+                Dart::deserialize(self.dart_section, values)
+            };
+            read.expect("bundled dictionary trie is well formed").0
         })
     }
 
@@ -372,13 +391,7 @@ impl DictData {
         self.spans.get_or_init(|| {
             self.entries
                 .iter()
-                .map(|e| {
-                    if self.key_of(&e) == self.value_of(&e) {
-                        (e.value_start, SAME)
-                    } else {
-                        (e.value_start, e.value_len)
-                    }
-                })
+                .map(|e| (e.value_start, if e.same { SAME } else { e.value_len }))
                 .collect()
         })
     }
@@ -429,7 +442,7 @@ impl DictData {
             push_u32(&mut out, e.key_start);
             push_u32(&mut out, e.key_len);
             push_u32(&mut out, e.value_start);
-            push_u32(&mut out, e.value_len);
+            push_u32(&mut out, e.value_len | if e.same { SAME_BIT } else { 0 });
         }
         push_u32(&mut out, to_u32(self.keys.len()));
         out.extend_from_slice(self.keys.as_bytes());
@@ -440,6 +453,21 @@ impl DictData {
         push_u32(&mut out, to_u32(self.max_key_chars));
         push_u32(&mut out, u32::from(self.values_have_ids));
         out
+    }
+
+    /// Reads a blob written by [`DictData::serialize`] without the checks
+    /// of its entries and trie: half of a one-line run's start-up.
+    ///
+    /// # Safety
+    ///
+    /// `blob` must have been produced by [`DictData::serialize`] of this
+    /// very build, as the blobs that `build.rs` embeds are (a test reads
+    /// every one of them with the checks): the scanning loop's unchecked
+    /// lookups and `replace_into`'s byte appends rely on what they check.
+    pub unsafe fn deserialize_trusted(blob: &'static [u8]) -> Result<Self, String> {
+        let mut dict = Self::read(blob, false)?;
+        dict.trusted = true;
+        Ok(dict)
     }
 
     /// Reads a blob written by [`DictData::serialize`], checking its shape.
@@ -500,6 +528,7 @@ impl DictData {
         Ok(Self {
             dart: OnceLock::new(),
             dart_section,
+            trusted: false,
             spans: OnceLock::new(),
             entries,
             keys,

@@ -243,18 +243,24 @@ impl Matcher {
     /// searched, by upstream).
     /// A dictionary whose keys start with at most three different lead
     /// bytes (compatibility ideographs) is faster to skip with `memchr`.
+    /// `plain`: the caller knows `text` holds no operator.
     #[inline]
-    fn scanner(&self, text: &str) -> Option<&DictData> {
+    fn scanner(&self, text: &str, plain: bool) -> Option<&DictData> {
         match &self.node {
-            DictNode::Leaf(dict) if self.leads.few.is_none() && !contains_ids_operator(text) => {
+            DictNode::Leaf(dict)
+                if self.leads.few.is_none() && (plain || !contains_ids_operator(text)) =>
+            {
                 Some(dict)
             }
             _ => None,
         }
     }
 
-    /// One conversion over one segment (upstream `Conversion::Convert`).
-    pub fn convert_segment(&self, segment: &str, out: &mut String) {
+    /// One conversion over one segment (upstream `Conversion::Convert`);
+    /// `plain`: the caller knows `segment` holds no ideographic description
+    /// operator (looking for one costs more than converting a short
+    /// segment).
+    pub fn convert_segment(&self, segment: &str, out: &mut String, plain: bool) {
         if let Some(probe) = &self.probe {
             if !probe.occurs_in(segment) {
                 // No key anywhere: every position is unmatched and copied.
@@ -262,7 +268,7 @@ impl Matcher {
                 return;
             }
         }
-        if let Some(dict) = self.scanner(segment) {
+        if let Some(dict) = self.scanner(segment, plain) {
             dict.replace_into(segment, out);
             return;
         }
@@ -289,7 +295,7 @@ impl Matcher {
         text: &'t str,
         mut emit: impl FnMut(&'t str, Option<Hit<'d>>),
     ) {
-        if let Some(dict) = self.scanner(text) {
+        if let Some(dict) = self.scanner(text, false) {
             let mut done = 0;
             dict.for_each_match(text, |start, end, value, index| {
                 if done < start {
@@ -353,6 +359,10 @@ pub struct Stage {
     /// a segment that is a key always converts the same way, and most
     /// segments are keys.
     memo: Option<Arc<[OnceLock<Box<str>>]>>,
+    /// Whether some value of some dictionary of the stage holds an
+    /// ideographic description operator, so that a step's output may hold
+    /// one that its input did not.
+    values_have_ids: bool,
 }
 
 /// The first conversion's dictionary is the segmentation's dictionary
@@ -399,51 +409,69 @@ impl Stage {
             .and_then(Matcher::key_count)
             .filter(|_| worth_memo)
             .map(|n| (0..n).map(|_| OnceLock::new()).collect());
+        let mut values_have_ids = false;
+        for m in segmentation.iter().chain(&chain) {
+            m.node()
+                .for_each_leaf(&mut |d| values_have_ids |= d.values_have_ids());
+        }
         Self {
             segmentation,
             chain,
             fused,
             memo,
+            values_have_ids,
         }
     }
 
     /// Converts `text`, appending the result to `out`.
     pub fn run(&self, text: &str, out: &mut String) {
         let mut scratch = Scratch::default();
+        // One look for an ideographic description operator in the whole
+        // text spares one per segment and step.
+        let plain = !self.values_have_ids && !contains_ids_operator(text);
         match &self.segmentation {
-            None => self.run_chain(text, First::Full, out, &mut scratch),
+            None => self.run_chain(text, First::Full, out, &mut scratch, plain),
             Some(seg) => seg.segment(text, |s, hit| {
                 let first = match (&self.fused, hit) {
                     (None, _) => First::Full,
                     (Some(_), Some(hit)) => First::Value(hit.value),
-                    (Some(f), None) if !contains_ids_operator(s) => First::Rest(f.rest.as_ref()),
+                    (Some(f), None) if plain || !contains_ids_operator(s) => {
+                        First::Rest(f.rest.as_ref())
+                    }
                     (Some(_), None) => First::Full,
                 };
                 match (&self.memo, hit.and_then(|h| h.key)) {
                     (Some(memo), Some(key)) => {
                         let converted = memo[key as usize].get_or_init(|| {
                             let mut once = String::new();
-                            self.run_chain(s, first, &mut once, &mut Scratch::default());
+                            self.run_chain(s, first, &mut once, &mut scratch, plain);
                             once.into_boxed_str()
                         });
                         out.push_str(converted);
                     }
-                    _ => self.run_chain(s, first, out, &mut scratch),
+                    _ => self.run_chain(s, first, out, &mut scratch, plain),
                 }
             }),
         }
     }
 
     /// Upstream `ConversionChain::AppendConvertedSegment`.
-    fn run_chain(&self, segment: &str, first: First<'_>, out: &mut String, scratch: &mut Scratch) {
+    fn run_chain(
+        &self,
+        segment: &str,
+        first: First<'_>,
+        out: &mut String,
+        scratch: &mut Scratch,
+        plain: bool,
+    ) {
         let Some((head, tail)) = self.chain.split_first() else {
             out.push_str(segment);
             return;
         };
         let apply_head = |dst: &mut String| match first {
-            First::Full => head.convert_segment(segment, dst),
+            First::Full => head.convert_segment(segment, dst, plain),
             First::Value(value) => dst.push_str(value),
-            First::Rest(Some(rest)) => rest.convert_segment(segment, dst),
+            First::Rest(Some(rest)) => rest.convert_segment(segment, dst, plain),
             First::Rest(None) => dst.push_str(segment),
         };
         let Some((last, middle)) = tail.split_last() else {
@@ -454,10 +482,10 @@ impl Stage {
         apply_head(&mut scratch.a);
         for step in middle {
             scratch.b.clear();
-            step.convert_segment(&scratch.a, &mut scratch.b);
+            step.convert_segment(&scratch.a, &mut scratch.b, plain);
             std::mem::swap(&mut scratch.a, &mut scratch.b);
         }
-        last.convert_segment(&scratch.a, out);
+        last.convert_segment(&scratch.a, out, plain);
     }
 
     /// Visits every matcher of the stage.
@@ -555,7 +583,7 @@ mod tests {
 
     fn convert(m: &Matcher, s: &str) -> String {
         let mut out = String::new();
-        m.convert_segment(s, &mut out);
+        m.convert_segment(s, &mut out, false);
         out
     }
 

@@ -110,6 +110,20 @@ pub(crate) fn find(text: &str) -> Option<Found> {
 /// (a prefix of) valid UTF-8. Most clean text fails here within a few
 /// characters, before the whole text is encoded.
 fn prefix_could_be_utf8(from: &'static Encoding, text: &str) -> bool {
+    // First the first 16 characters, with the encoder's own tables only:
+    // ordinary Chinese text fails here at once (一 is A4 40 in Big5, not a
+    // UTF-8 lead byte), before `write::encode` would build its HKSCS table
+    // (millions of instructions, most of a one-line run's start-up).
+    let head_end = text.char_indices().nth(16).map_or(text.len(), |(i, _)| i);
+    let mut encoder = from.new_encoder();
+    let mut head = Vec::with_capacity(head_end * 2 + 8);
+    // Whatever stops the encoder (an HKSCS character, a full buffer), the
+    // bytes before it are what the full encoding would begin with.
+    let _ =
+        encoder.encode_from_utf8_to_vec_without_replacement(&text[..head_end], &mut head, false);
+    if std::str::from_utf8(&head).is_err_and(|e| e.error_len().is_some()) {
+        return false;
+    }
     let Some((end, _)) = text.char_indices().nth(256) else {
         return true; // short: the full test is as cheap
     };
