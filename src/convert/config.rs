@@ -170,7 +170,10 @@ impl Loader<'_> {
         } else {
             Some(Matcher::new(self.node(&Plan::Merged(rest.to_vec()))?))
         };
-        Ok(Some(Fused { rest }))
+        Ok(Some(Fused {
+            rest,
+            seg_parts: u32::try_from(seg.len()).expect("few dictionaries"),
+        }))
     }
 
     /// A config `dict` object as a plan and a matcher (`None` if tofu

@@ -98,10 +98,26 @@ struct Entry {
     /// Whether the value equals the key (serialized as the top bit of
     /// `value_len`, so that loading needs no string comparisons).
     same: bool,
+    /// For a merged dictionary, which of its parts the key (and value)
+    /// came from, 0 for the first (serialized in the top byte of
+    /// `key_len`).
+    rank: u32,
 }
+
+/// Where a serialized `key_len` keeps [`Entry::rank`].
+const RANK_SHIFT: u32 = 24;
 
 /// The bit of a serialized `value_len` that carries [`Entry::same`].
 const SAME_BIT: u32 = 1 << 31;
+
+/// Where an entry's value lies, for the scanning loops.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: u32,
+    /// [`SAME`] when the value equals the key.
+    len: u32,
+    rank: u32,
+}
 
 /// The span length that marks a value equal to its key.
 const SAME: u32 = u32::MAX;
@@ -134,7 +150,8 @@ impl Entries {
                 };
                 Some(Entry {
                     key_start: word(0),
-                    key_len: word(1),
+                    key_len: word(1) & ((1 << RANK_SHIFT) - 1),
+                    rank: word(1) >> RANK_SHIFT,
                     value_start: word(2),
                     value_len: word(3) & !SAME_BIT,
                     same: word(3) & SAME_BIT != 0,
@@ -159,7 +176,7 @@ pub struct DictData {
     /// Each entry's value as `(start, len)` in `values`, with `len ==
     /// SAME` when the value equals the key; built on first use, because
     /// reading the entry table in place costs more than a scan step.
-    spans: OnceLock<Box<[(u32, u32)]>>,
+    spans: OnceLock<Box<[Span]>>,
     entries: Entries,
     keys: Cow<'static, str>,
     values: Cow<'static, str>,
@@ -197,7 +214,7 @@ impl DictData {
         }
         let pairs = sorted.iter().map(|e| {
             let default = e.values.first().map(String::as_str).unwrap_or("");
-            (e.key.as_str(), default)
+            (e.key.as_str(), default, 0)
         });
         Self::from_sorted_pairs(pairs)
     }
@@ -217,12 +234,12 @@ impl DictData {
         // Stable by key then rank: the first of equal keys is the earliest.
         all.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()).then(a.2.cmp(&b.2)));
         all.dedup_by(|later, earlier| later.0 == earlier.0);
-        Self::from_sorted_pairs(all.into_iter().map(|(k, v, _)| (k, v)))
+        Self::from_sorted_pairs(all.into_iter().map(|(k, v, rank)| (k, v, to_u32(rank))))
     }
 
     /// Compiles unique keys in byte order with their values.
     fn from_sorted_pairs<'a>(
-        pairs: impl Iterator<Item = (&'a str, &'a str)>,
+        pairs: impl Iterator<Item = (&'a str, &'a str, u32)>,
     ) -> Result<Self, ParseError> {
         let mut table = Vec::new();
         let mut keys = String::new();
@@ -232,7 +249,16 @@ impl DictData {
         let mut key_chars = CharSet::default();
         let mut max_key_chars = 0;
         let mut values_have_ids = false;
-        for (index, (key, value)) in pairs.enumerate() {
+        for (index, (key, value, rank)) in pairs.enumerate() {
+            if key.len() >= 1 << RANK_SHIFT
+                || value.len() >= SAME_BIT as usize
+                || rank >= 1 << (32 - RANK_SHIFT)
+            {
+                return Err(ParseError {
+                    line: 0,
+                    reason: format!("key longer than 16 MiB or too many merged parts: {key:.20}"),
+                });
+            }
             values_have_ids |= value
                 .chars()
                 .any(|c| ('\u{2FF0}'..='\u{2FFF}').contains(&c));
@@ -242,6 +268,7 @@ impl DictData {
                 value_start: to_u32(values.len()),
                 value_len: to_u32(value.len()),
                 same: key == value,
+                rank,
             });
             keys.push_str(key);
             values.push_str(value);
@@ -387,11 +414,15 @@ impl DictData {
         });
     }
 
-    fn spans(&self) -> &[(u32, u32)] {
+    fn spans(&self) -> &[Span] {
         self.spans.get_or_init(|| {
             self.entries
                 .iter()
-                .map(|e| (e.value_start, if e.same { SAME } else { e.value_len }))
+                .map(|e| Span {
+                    start: e.value_start,
+                    len: if e.same { SAME } else { e.value_len },
+                    rank: e.rank,
+                })
                 .collect()
         })
     }
@@ -417,16 +448,64 @@ impl DictData {
         buf.reserve(text.len());
         let mut done = 0;
         self.dart().for_each_match(text, |start, end, index| {
-            let (value_start, value_len) = spans[index as usize];
-            if value_len == SAME {
+            let span = spans[index as usize];
+            if span.len == SAME {
                 return;
             }
             buf.extend_from_slice(&bytes[done..start]);
-            let value = &values[value_start as usize..][..value_len as usize];
-            push_short(buf, value);
+            push_short(buf, &values[span.start as usize..][..span.len as usize]);
             done = end;
         });
         buf.extend_from_slice(&bytes[done..]);
+    }
+
+    /// Segmentation fused with the first conversion, for a merged
+    /// dictionary whose first `seg_parts` parts are the segmentation's
+    /// dictionaries and the rest one-character ones (see `engine::Fused`
+    /// for why one scan gives both): a match from the first parts is a
+    /// segment, `on_key(run, index, value)` is called for it with `run`
+    /// holding the converted text since the previous segment (which
+    /// `on_key` takes and clears); other matches convert characters of the
+    /// run. What is left in `run` at the end is the last run. `text` must
+    /// hold no ideographic description operator.
+    pub fn scan_fused(
+        &self,
+        text: &str,
+        seg_parts: u32,
+        run: &mut String,
+        mut on_key: impl FnMut(&mut String, u32, &str),
+    ) {
+        let spans = self.spans();
+        let bytes = text.as_bytes();
+        let mut done = 0;
+        self.dart().for_each_match(text, |start, end, index| {
+            let span = spans[index as usize];
+            if span.rank < seg_parts {
+                // SAFETY: as in `replace_into`: a range of `text` between
+                // match bounds is whole UTF-8.
+                unsafe { run.as_mut_vec() }.extend_from_slice(&bytes[done..start]);
+                let value = if span.len == SAME {
+                    &text[start..end]
+                } else {
+                    &self.values[span.start as usize..][..span.len as usize]
+                };
+                on_key(run, index, value);
+            } else {
+                if span.len == SAME {
+                    return;
+                }
+                // SAFETY: as in `replace_into`: whole UTF-8 only.
+                let buf = unsafe { run.as_mut_vec() };
+                buf.extend_from_slice(&bytes[done..start]);
+                push_short(
+                    buf,
+                    &self.values.as_bytes()[span.start as usize..][..span.len as usize],
+                );
+            }
+            done = end;
+        });
+        // SAFETY: as above.
+        unsafe { run.as_mut_vec() }.extend_from_slice(&bytes[done..]);
     }
 
     /// Serializes into a self-describing blob (see [`DictData::deserialize`]).
@@ -440,7 +519,7 @@ impl DictData {
         push_u32(&mut out, to_u32(self.entries.len()));
         for e in self.entries.iter() {
             push_u32(&mut out, e.key_start);
-            push_u32(&mut out, e.key_len);
+            push_u32(&mut out, e.key_len | (e.rank << RANK_SHIFT));
             push_u32(&mut out, e.value_start);
             push_u32(&mut out, e.value_len | if e.same { SAME_BIT } else { 0 });
         }

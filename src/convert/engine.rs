@@ -357,8 +357,12 @@ pub struct Stage {
     fused: Option<Fused>,
     /// The chain's output for each segmentation key, computed on first use:
     /// a segment that is a key always converts the same way, and most
-    /// segments are keys.
+    /// segments are keys. Indexed by the keys of the first conversion's
+    /// trie when `fused_scan` is set, of the segmentation's otherwise.
     memo: Option<Arc<[OnceLock<Box<str>>]>>,
+    /// Whether segmentation and the first conversion run as one scan (see
+    /// [`Fused`]); the first conversion is then one dictionary.
+    fused_scan: bool,
     /// Whether some value of some dictionary of the stage holds an
     /// ideographic description operator, so that a step's output may hold
     /// one that its input did not.
@@ -377,10 +381,20 @@ pub struct Stage {
 ///   (`None`: nothing can; the run is copied). Positions inside an
 ///   ideographic description sequence were skipped, not tried, so a run
 ///   holding an operator takes the full first conversion instead.
+///
+/// And so one scan of the first conversion's merged trie does both, when
+/// the text holds no such sequence: at a position where a segmentation
+/// dictionary has a key, its longest key is the merged trie's longest match
+/// (the others' keys are one character, and on an equal key the
+/// segmentation's dictionaries come first), so a match whose entry comes
+/// from the first `seg_parts` dictionaries is a segment; any other match is
+/// a `rest` key converting one character of an unmatched run.
 #[derive(Debug, Clone)]
 pub struct Fused {
     /// The one-character dictionaries after the segmentation's, if any.
     pub rest: Option<Matcher>,
+    /// How many of the merged trie's parts are the segmentation's.
+    pub seg_parts: u32,
 }
 
 /// How the first conversion of a segment is computed.
@@ -402,11 +416,19 @@ impl Stage {
     /// A stage; `fused` as described on [`Fused`] (the caller proves it).
     pub fn new(segmentation: Option<Matcher>, chain: Vec<Matcher>, fused: Option<Fused>) -> Self {
         let fused = fused.filter(|_| segmentation.is_some() && !chain.is_empty());
+        let first_dict = chain.first().and_then(|m| match &m.node {
+            DictNode::Leaf(dict) => Some(dict.len()),
+            DictNode::Group { .. } => None,
+        });
+        let fused_scan = fused.is_some() && first_dict.is_some();
         // With one fused step a key's output is its value already.
         let worth_memo = chain.len() > 1 || (fused.is_none() && !chain.is_empty());
-        let memo = segmentation
-            .as_ref()
-            .and_then(Matcher::key_count)
+        let keys = if fused_scan {
+            first_dict
+        } else {
+            segmentation.as_ref().and_then(Matcher::key_count)
+        };
+        let memo = keys
             .filter(|_| worth_memo)
             .map(|n| (0..n).map(|_| OnceLock::new()).collect());
         let mut values_have_ids = false;
@@ -419,6 +441,7 @@ impl Stage {
             chain,
             fused,
             memo,
+            fused_scan,
             values_have_ids,
         }
     }
@@ -429,6 +452,15 @@ impl Stage {
         // One look for an ideographic description operator in the whole
         // text spares one per segment and step.
         let plain = !self.values_have_ids && !contains_ids_operator(text);
+        if let (true, true, Some(fused), Some(DictNode::Leaf(first))) = (
+            plain,
+            self.fused_scan,
+            &self.fused,
+            self.chain.first().map(Matcher::node),
+        ) {
+            self.run_fused(first, fused.seg_parts, text, out, &mut scratch);
+            return;
+        }
         match &self.segmentation {
             None => self.run_chain(text, First::Full, out, &mut scratch, plain),
             Some(seg) => seg.segment(text, |s, hit| {
@@ -441,7 +473,7 @@ impl Stage {
                     (Some(_), None) => First::Full,
                 };
                 match (&self.memo, hit.and_then(|h| h.key)) {
-                    (Some(memo), Some(key)) => {
+                    (Some(memo), Some(key)) if !self.fused_scan => {
                         let converted = memo[key as usize].get_or_init(|| {
                             let mut once = String::new();
                             self.run_chain(s, first, &mut once, &mut scratch, plain);
@@ -452,6 +484,40 @@ impl Stage {
                     _ => self.run_chain(s, first, out, &mut scratch, plain),
                 }
             }),
+        }
+    }
+
+    /// Segmentation and the chain with the first conversion fused into one
+    /// scan (see [`Fused`]); `text` holds no ideographic description
+    /// operator.
+    fn run_fused(
+        &self,
+        first: &DictData,
+        seg_parts: u32,
+        text: &str,
+        out: &mut String,
+        scratch: &mut Scratch,
+    ) {
+        let mut run = String::new();
+        first.scan_fused(text, seg_parts, &mut run, |run, key, value| {
+            if !run.is_empty() {
+                self.run_chain(run, First::Value(run), out, scratch, true);
+                run.clear();
+            }
+            match &self.memo {
+                Some(memo) => {
+                    let converted = memo[key as usize].get_or_init(|| {
+                        let mut once = String::new();
+                        self.run_chain(value, First::Value(value), &mut once, scratch, true);
+                        once.into_boxed_str()
+                    });
+                    out.push_str(converted);
+                }
+                None => self.run_chain(value, First::Value(value), out, scratch, true),
+            }
+        });
+        if !run.is_empty() {
+            self.run_chain(&run, First::Value(&run), out, scratch, true);
         }
     }
 
