@@ -243,50 +243,12 @@ impl Dart {
         self.codes[page as usize * PAGE + cp as usize % PAGE]
     }
 
-    /// [`Dart::code`] without bounds checks, for the scanning loop.
-    ///
-    /// # Safety
-    ///
-    /// `cp` must be at most `char::MAX` (it is, when decoded from UTF-8).
-    #[inline(always)]
-    unsafe fn code_unchecked(&self, cp: u32) -> u32 {
-        // SAFETY: every `Dart` passed `validate`: `page_of` has an entry
-        // for each page up to `char::MAX`, each naming a page of `codes`.
-        unsafe {
-            let page = *self.page_of.get_unchecked(cp as usize / PAGE);
-            *self
-                .codes
-                .get_unchecked(page as usize * PAGE + cp as usize % PAGE)
-        }
-    }
-
-    /// [`Dart::child_by_code`] without bounds checks, for the scanning loop.
-    ///
-    /// # Safety
-    ///
-    /// `node` must be a slot index (0, or a result of a child lookup) and
-    /// `code` come from the code table.
-    #[inline(always)]
-    unsafe fn child_unchecked(&self, node: u32, code: u32) -> Option<u32> {
-        // SAFETY: every `Dart` passed `validate`: `base + code` is in bounds
-        // for every slot and every code of the table.
-        unsafe {
-            let slot = self.slots.get_unchecked(node as usize).base + code;
-            (self.slots.get_unchecked(slot as usize).check == node).then_some(slot)
-        }
-    }
-
-    /// The child of `node` for code point `cp`.
+    /// The child of `node` for code point `cp`. Code 0 needs no test of
+    /// its own: no node has a child at `base + 0`, and the root's `check`
+    /// is `TAKEN`.
     #[inline(always)]
     fn child(&self, node: u32, cp: u32) -> Option<u32> {
-        self.child_by_code(node, self.code(cp))
-    }
-
-    /// The child of `node` for `code`. Code 0 needs no test of its own: no
-    /// node has a child at `base + 0`, and the root's `check` is `TAKEN`.
-    #[inline(always)]
-    fn child_by_code(&self, node: u32, code: u32) -> Option<u32> {
-        let slot = self.slots[node as usize].base + code;
+        let slot = self.slots[node as usize].base + self.code(cp);
         (self.slots[slot as usize].check == node).then_some(slot)
     }
 
@@ -342,36 +304,54 @@ impl Dart {
     #[inline(always)]
     fn scan(&self, text: &str, mut f: impl FnMut(usize, usize, u32) -> bool) {
         let bytes = text.as_bytes();
+        // The tables as locals: `f` writes memory, after which fields read
+        // through `self` would be loaded again on every step.
+        let (slots, page_of, codes) = (&self.slots[..], &self.page_of[..], &self.codes[..]);
+        let (single, skip_ascii) = (self.single, !self.ascii_starts);
+        // SAFETY (every block below): every `Dart` passed `validate` : `page_of` covers every code point, each
+        // page lies in `codes`, and `base + code` is in `slots` for every
+        // slot and code. `bytes` is a `&str`'s; `pos` and `at` start at 0
+        // and only ever move by whole decoded characters or to a match's
+        // end, so each is a character boundary, and each is checked to be
+        // below `bytes.len()` before a decode. Nodes are 0 or the result of
+        // a child lookup.
+        let code_of = |cp: u32| unsafe {
+            let page = *page_of.get_unchecked(cp as usize / PAGE);
+            *codes.get_unchecked(page as usize * PAGE + cp as usize % PAGE)
+        };
+        let slot = |node: u32| unsafe { *slots.get_unchecked(node as usize) };
+        let child = |node: u32, code: u32| {
+            let next = slot(node).base + code;
+            (slot(next).check == node).then_some(next)
+        };
         let mut pos = 0;
         // (position, code, byte length) of the last character decoded.
         let mut carried = (usize::MAX, 0, 0);
-        // SAFETY (every block below): `bytes` is a `&str`'s; `pos` and `at`
-        // start at 0 and only ever move by whole decoded characters or to a
-        // match's end, so each is a character boundary, and each is checked
-        // to be below `bytes.len()` before a decode. Codes come from the
-        // table, nodes from the root or a child lookup (see the helpers).
         while pos < bytes.len() {
             let (code, len) = if carried.0 == pos {
                 (carried.1, carried.2)
             } else {
-                if !self.ascii_starts && bytes[pos] < 0x80 {
+                if skip_ascii && bytes[pos] < 0x80 {
                     pos += 1;
                     continue;
                 }
                 let (cp, len) = unsafe { decode_unchecked(bytes, pos) };
-                (unsafe { self.code_unchecked(cp) }, len)
+                (code_of(cp), len)
             };
-            let Some(mut node) = (unsafe { self.child_unchecked(0, code) }) else {
+            let Some(mut node) = child(0, code) else {
                 pos += len;
                 continue;
             };
             let mut at = pos + len;
-            let value = self.slots[node as usize].value;
-            let mut best = (value != NONE).then_some((at, value));
-            while !self.single && at < bytes.len() {
+            // (end, value) of the longest key so far; end 0: none.
+            let mut best = (0, slot(node).value);
+            if best.1 != NONE {
+                best.0 = at;
+            }
+            while !single && at < bytes.len() {
                 let (cp, len) = unsafe { decode_unchecked(bytes, at) };
-                let code = unsafe { self.code_unchecked(cp) };
-                match unsafe { self.child_unchecked(node, code) } {
+                let code = code_of(cp);
+                match child(node, code) {
                     Some(next) => node = next,
                     None => {
                         carried = (at, code, len);
@@ -379,20 +359,19 @@ impl Dart {
                     }
                 }
                 at += len;
-                let value = self.slots[node as usize].value;
+                let value = slot(node).value;
                 if value != NONE {
-                    best = Some((at, value));
+                    best = (at, value);
                 }
             }
-            match best {
-                Some((end, value)) => {
-                    if !f(pos, end, value) {
-                        return;
-                    }
-                    pos = end;
-                }
-                None => pos += len,
+            if best.0 == 0 {
+                pos += len;
+                continue;
             }
+            if !f(pos, best.0, best.1) {
+                return;
+            }
+            pos = best.0;
         }
     }
 
