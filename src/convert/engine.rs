@@ -120,6 +120,11 @@ pub struct Matcher {
 struct Leads {
     table: [bool; 256],
     few: Option<Vec<u8>>,
+    /// With `few`: the first two bytes of every multi-byte character worth
+    /// a stop, as a bitmap over byte pairs. Fullwidth punctuation (EF BC)
+    /// shares its lead byte with the compatibility ideographs (EF A4–AB)
+    /// of the normalization stage, and is far more common.
+    pairs: Option<Box<[u64]>>,
 }
 
 impl Leads {
@@ -130,7 +135,34 @@ impl Leads {
         table['\u{2FF0}'.encode_utf8(&mut buf).as_bytes()[0] as usize] = true;
         let set: Vec<u8> = (0..=255u8).filter(|&b| table[b as usize]).collect();
         let few = (set.len() <= 3).then_some(set);
-        Self { table, few }
+        let pairs = few.as_ref().map(|_| {
+            let mut bits = vec![0u64; 1 << 10].into_boxed_slice();
+            let mut mark = |c: char| {
+                let b = c.encode_utf8(&mut buf).as_bytes();
+                if let [b0, b1, ..] = *b {
+                    let pair = usize::from(b0) << 8 | usize::from(b1);
+                    bits[pair / 64] |= 1 << (pair % 64);
+                }
+            };
+            first.for_each(&mut mark);
+            ('\u{2FF0}'..='\u{2FFF}').for_each(&mut mark);
+            bits
+        });
+        Self { table, few, pairs }
+    }
+
+    /// Whether the character starting at `at` (a lead byte) may be worth a
+    /// stop: always, unless the pair bitmap says its first two bytes begin
+    /// no such character.
+    #[inline]
+    fn may_stop(&self, bytes: &[u8], at: usize) -> bool {
+        match (&self.pairs, bytes.get(at + 1)) {
+            (Some(bits), Some(&b1)) if bytes[at] >= 0x80 => {
+                let pair = usize::from(bytes[at]) << 8 | usize::from(b1);
+                bits[pair / 64] & (1 << (pair % 64)) != 0
+            }
+            _ => true,
+        }
     }
 
     /// Offset of the first byte of `bytes` that may start a lookup.
@@ -226,6 +258,13 @@ impl Matcher {
                 return text.len();
             };
             let at = end + offset;
+            if !self.leads.may_stop(text.as_bytes(), at) {
+                // Not a character of interest; its lead byte is passed
+                // and the search resumes at its first continuation byte,
+                // which no lead byte matches.
+                end = at + 1;
+                continue;
+            }
             let c = text[at..]
                 .chars()
                 .next()
