@@ -583,6 +583,11 @@ impl Stage {
             apply_head(out);
             return;
         };
+        if let (First::Value(value), []) = (first, middle) {
+            // Two steps, the first already done: no copy in between.
+            last.convert_segment(value, out, plain);
+            return;
+        }
         scratch.a.clear();
         apply_head(&mut scratch.a);
         for step in middle {
