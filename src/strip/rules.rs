@@ -186,7 +186,13 @@ impl Rule {
     /// Whether the whole (folded, trimmed) line matches; for a
     /// `caption-suffix` rule, whether its end does. Ignores zones.
     pub fn matches_folded(&self, folded: &str) -> bool {
-        if folded.chars().count() > self.max_chars {
+        self.matches_folded_counted(folded, folded.chars().count())
+    }
+
+    /// [`Rule::matches_folded`] for a line whose characters were counted
+    /// already (`chars`).
+    pub(crate) fn matches_folded_counted(&self, folded: &str, chars: usize) -> bool {
+        if chars > self.max_chars {
             return false;
         }
         if self.is_suffix() {
@@ -225,6 +231,11 @@ impl Rule {
         self.regexes
             .iter()
             .filter_map(|r| {
+                // A capture search is many times the cost of a yes/no one,
+                // and almost every line is a no.
+                if !r.is_match(folded) {
+                    return None;
+                }
                 let caps = r.captures(folded)?;
                 Some(
                     caps.name("cut")
