@@ -122,7 +122,9 @@ pub fn chain(source: Source, target: Target) -> &'static [&'static str] {
 /// The script to convert from: the one with more characters of its own
 /// (the fix stage's evidence), `None` when neither has more.
 pub fn majority_script(text: &str) -> Option<Script> {
-    fix::detect_script(text).counts.majority()
+    // The whole text's counts are the sum of detect_script's per-line
+    // counts; without the per-line report.
+    fix::ScriptCounts::of(text).majority()
 }
 
 /// The convert stage: converters for each possible input script, built up
@@ -284,7 +286,8 @@ impl Pipeline {
             if let Cow::Owned(s) = fixed.text {
                 tidied.text = Cow::Owned(s);
             }
-            let to_input = |offset: usize| to_input_position(text, &tidied.removals, offset);
+            let lines = LineStarts::new(text, changes.len() + notes.len());
+            let to_input = |offset: usize| to_input_position(&lines, &tidied.removals, offset);
             tidied.fix_changes = changes
                 .into_iter()
                 .map(|mut c| {
@@ -315,9 +318,31 @@ impl Pipeline {
     }
 }
 
+/// Where the lines of the pipeline's input start, for line and column
+/// numbers of fix changes.
+struct LineStarts<'a> {
+    input: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineStarts<'a> {
+    /// Indexes `input` only when there is something to locate.
+    fn new(input: &'a str, positions: usize) -> Self {
+        let mut starts = vec![0];
+        if positions > 0 {
+            starts.extend(memchr::memchr_iter(b'\n', input.as_bytes()).map(|i| i + 1));
+        }
+        LineStarts { input, starts }
+    }
+}
+
 /// A byte offset in strip's output as (offset, 1-based line, 1-based
 /// column in characters) in strip's input.
-fn to_input_position(input: &str, removals: &[Removal], offset: usize) -> (usize, usize, usize) {
+fn to_input_position(
+    lines: &LineStarts,
+    removals: &[Removal],
+    offset: usize,
+) -> (usize, usize, usize) {
     let mut at = offset;
     let mut deleted = 0;
     for r in removals {
@@ -329,10 +354,11 @@ fn to_input_position(input: &str, removals: &[Removal], offset: usize) -> (usize
             break;
         }
     }
-    let before = &input[..at.min(input.len())];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (at, line, before[line_start..].chars().count() + 1)
+    let end = at.min(lines.input.len());
+    // Lines that start at or before `end`: every `\n` before it, plus one.
+    let line = lines.starts.partition_point(|&s| s <= end);
+    let line_start = lines.starts[line - 1];
+    (at, line, lines.input[line_start..end].chars().count() + 1)
 }
 
 #[cfg(test)]

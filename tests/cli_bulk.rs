@@ -580,3 +580,59 @@ fn completions_and_man_page_come_from_the_definitions() {
     assert!(m.starts_with(".ie") && m.contains(".TH zhtidy 1"));
     assert!(m.contains(r"\-\-force\-exclude"), "{m}");
 }
+
+/// A tree of `n` small dirty files, enough for a run the progress bar
+/// counts as long.
+fn many_files(name: &str, n: usize) -> Tree {
+    let t = Tree::new(name);
+    for i in 0..n {
+        t.file(&format!("m/d{}/f{i:04}.txt", i % 10), DIRTY);
+    }
+    t
+}
+
+/// Issue 6: the progress bar is drawn on standard error only when it is a
+/// terminal: a pipe (a script, CI, `2>log`) gets the summary line and
+/// nothing else, however many files there are.
+#[test]
+fn no_progress_bar_when_stderr_is_not_a_terminal() {
+    let t = many_files("progress-pipe", 600);
+    let o = t.run(&["--check", "m"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(!err.contains('\r') && !err.contains('\x1b'), "{err:?}");
+    assert!(!err.contains("files  "), "{err:?}");
+    assert_eq!(err.lines().count(), 1, "{err:?}");
+    assert!(
+        err.starts_with("zhtidy: 600 file(s): 600 would change"),
+        "{err:?}"
+    );
+}
+
+/// The other side, so that the test above can fail: under a pseudo
+/// terminal (util-linux `script`, from Debian's essential bsdutils) the bar
+/// is drawn, and `-q` hides it.
+#[test]
+fn progress_bar_on_a_terminal_unless_quiet() {
+    let t = many_files("progress-tty", 600);
+    let bin = env!("CARGO_BIN_EXE_zhtidy");
+    let under_pty = |extra: &str| {
+        let o = Command::new("script")
+            .args([
+                "-qec",
+                &format!("{bin} --check {extra} m >/dev/null"),
+                "/dev/null",
+            ])
+            .current_dir(&t.0)
+            .env("TERM", "xterm")
+            .stdin(Stdio::null())
+            .output()
+            .expect("util-linux script runs");
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let shown = under_pty("");
+    assert!(shown.contains("/600 files"), "{shown:?}");
+    assert!(shown.contains("600 would change"), "{shown:?}");
+    let quiet = under_pty("-q");
+    assert!(!quiet.contains("files"), "{quiet:?}");
+}

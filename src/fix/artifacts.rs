@@ -99,6 +99,16 @@ fn parse_entity(s: &str) -> Option<(usize, char)> {
 /// emoji and other scripts stay.
 pub(super) fn zero_width(text: &str, _: &FixOptions, _: &mut Vec<PlannedNote>) -> Vec<Edit> {
     let mut edits = Vec::new();
+    // U+200B–200D and U+2060 are E2 80 8B–8D and E2 81 A0 in UTF-8,
+    // U+FEFF is EF BB BF: most texts have none, and need no char list.
+    if !has_three_byte(text, |b| {
+        matches!(
+            b,
+            [0xE2, 0x80, 0x8B..=0x8D] | [0xE2, 0x81, 0xA0] | [0xEF, 0xBB, 0xBF]
+        )
+    }) {
+        return edits;
+    }
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     for (i, &(at, c)) in chars.iter().enumerate() {
         let remove = match c {
@@ -121,6 +131,15 @@ pub(super) fn zero_width(text: &str, _: &FixOptions, _: &mut Vec<PlannedNote>) -
         }
     }
     edits
+}
+
+/// Whether some three-byte UTF-8 sequence of `text` (a character
+/// U+0800–FFFF) satisfies `wanted`. Scans bytes for the lead bytes E2 and
+/// EF only (general punctuation, CJK radicals, specials), skipping CJK text.
+fn has_three_byte(text: &str, wanted: impl Fn([u8; 3]) -> bool) -> bool {
+    let b = text.as_bytes();
+    memchr::memchr2_iter(0xE2, 0xEF, b)
+        .any(|i| i + 2 < b.len() && wanted([b[i], b[i + 1], b[i + 2]]))
 }
 
 fn is_zero_width(c: char) -> bool {
@@ -164,6 +183,10 @@ pub(super) fn compat_ideographs(text: &str, _: &FixOptions, _: &mut Vec<PlannedN
 /// radical) → its equivalent unified ideograph. A radical standing alone (a
 /// list of radicals, a glyph table) is left as written.
 pub(super) fn radicals(text: &str, _: &FixOptions, _: &mut Vec<PlannedNote>) -> Vec<Edit> {
+    // Radicals are U+2E80–2FDF: E2 BA 80 – E2 BF 9F in UTF-8.
+    if !has_three_byte(text, |b| b[0] == 0xE2 && (0xBA..=0xBF).contains(&b[1])) {
+        return Vec::new();
+    }
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let lookup = |c: char| {
         RADICALS
@@ -410,6 +433,27 @@ fn url_mask(chars: &[(usize, char)]) -> Vec<bool> {
 #[cfg(test)]
 mod tests {
     use super::super::{FixOptions, Fixer, Rule};
+
+    /// The byte-level prefilters of `zero-width` and `kangxi-radical` see
+    /// every character those rules act on.
+    #[test]
+    fn prefilters_cover_what_the_rules_change() {
+        for (cp, _) in super::RADICALS {
+            assert!(
+                super::has_three_byte(&format!("中{cp}文"), |b| b[0] == 0xE2
+                    && (0xBA..=0xBF).contains(&b[1])),
+                "{cp}"
+            );
+        }
+        for c in ['\u{200b}', '\u{200c}', '\u{200d}', '\u{2060}', '\u{feff}'] {
+            assert_eq!(
+                fix_with(Rule::ZeroWidth, &format!("中{c}文")),
+                "中文",
+                "{c:?}"
+            );
+        }
+        assert_eq!(fix_with(Rule::KangxiRadical, "\u{2F08}們"), "人們");
+    }
 
     fn fix_with(rule: Rule, text: &str) -> String {
         Fixer::new(FixOptions::default().only(&[rule]))

@@ -44,7 +44,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
 
 use super::script::{detect_script, is_han, Script, ScriptReport};
-use super::tables::{Tables, TABLES};
+use super::tables::{CharHash, Tables, TABLES};
 use super::{Edit, FixOptions, PlannedNote, Rule, VariantTarget};
 use crate::convert::{builtin_dict, DictData};
 
@@ -273,11 +273,11 @@ fn phrase_at<'d>(
 }
 
 /// How often each character occurs in a text.
-struct CharCounts(HashMap<char, usize>);
+struct CharCounts(HashMap<char, usize, CharHash>);
 
 impl CharCounts {
     fn of(text: &str) -> Self {
-        let mut counts = HashMap::new();
+        let mut counts = HashMap::default();
         for c in text.chars() {
             *counts.entry(c).or_insert(0) += 1;
         }

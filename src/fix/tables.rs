@@ -39,6 +39,7 @@ build.rs also compiles, so these sets always match the bundled converters.
 */
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use crate::convert::dict_data::parse_text;
@@ -53,7 +54,47 @@ const TW_VARIANTS: &str = include_str!("../../dictionaries/opencc/TWVariants.txt
 pub(crate) static TABLES: LazyLock<Tables> = LazyLock::new(Tables::build);
 
 /// Single-character candidates per key, in file order (first = default).
-type CharMap = HashMap<char, Vec<char>>;
+type CharMap = HashMap<char, Vec<char>, CharHash>;
+
+/// A hasher for `char` keys: one multiplication instead of SipHash, which
+/// was a third of the fix stage's time (the keys are bundled dictionary
+/// characters and the text's own characters, so there is nothing to defend
+/// against).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct CharHasher(u64);
+
+impl Hasher for CharHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u32(u32::from(b));
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(n)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0.rotate_left(26)
+    }
+}
+
+/// Builds [`CharHasher`]s.
+pub(crate) type CharHash = BuildHasherDefault<CharHasher>;
+
+/// Code points below this have their class bits in [`Tables::class`]
+/// (every Han block is below it); the sets answer for the rest.
+const CLASS_LIMIT: usize = 0x40000;
+
+/// Bits of [`Tables::class`], one per character set.
+const SIMPLIFIED_ONLY: u16 = 1;
+const TRADITIONAL_ONLY: u16 = 1 << 1;
+const CONTEXTUAL_TO_TRADITIONAL: u16 = 1 << 2;
+const CONTEXTUAL_TO_SIMPLIFIED: u16 = 1 << 3;
+const SHARED_TO_TRADITIONAL: u16 = 1 << 4;
+const SHARED_TO_SIMPLIFIED: u16 = 1 << 6;
+const MOSTLY_TO_TRADITIONAL: u16 = 1 << 7;
+const MOSTLY_TO_SIMPLIFIED: u16 = 1 << 8;
 
 /// Script membership of characters; see the module doc.
 #[derive(Debug)]
@@ -78,14 +119,18 @@ pub(crate) struct Tables {
     /// OpenCC-standard character → its Hong Kong and Taiwan forms.
     regional_forms: CharMap,
     /// OpenCC-standard character → its Taiwan form (TWVariants default).
-    taiwan_forms: HashMap<char, char>,
+    taiwan_forms: HashMap<char, char, CharHash>,
     /// OpenCC-standard character → its Hong Kong form (HKVariants default).
-    hong_kong_forms: HashMap<char, char>,
+    hong_kong_forms: HashMap<char, char, CharHash>,
+    /// The sets above as bits per code point (below [`CLASS_LIMIT`]): the
+    /// per-character questions of script detection and stray-glyph fixing
+    /// are an index instead of a hash lookup.
+    class: Box<[u16]>,
 }
 
 fn char_map(text: &str, name: &str) -> CharMap {
     let entries = parse_text(text).unwrap_or_else(|e| panic!("bundled {name} does not parse: {e}"));
-    let mut map = CharMap::new();
+    let mut map = CharMap::default();
     for entry in entries {
         let mut key = entry.key.chars();
         let (Some(k), None) = (key.next(), key.next()) else {
@@ -157,9 +202,9 @@ impl Tables {
 
         // 臺 → 台 in HKVariants: 台 is a regional standard form of 臺.
         let mut regional: HashSet<(char, char)> = HashSet::new();
-        let mut regional_forms = CharMap::new();
-        let mut taiwan_forms = HashMap::new();
-        let mut hong_kong_forms = HashMap::new();
+        let mut regional_forms = CharMap::default();
+        let mut taiwan_forms = HashMap::default();
+        let mut hong_kong_forms = HashMap::default();
         for (text, name) in [
             (HK_VARIANTS, "HKVariants.txt"),
             (TW_VARIANTS, "TWVariants.txt"),
@@ -231,7 +276,7 @@ impl Tables {
         };
         let mostly_converted_to_traditional = mostly(&contextual_to_traditional, &st, &to_t);
         let mostly_converted_to_simplified = mostly(&contextual_to_simplified, &ts, &to_s);
-        Self {
+        let mut tables = Self {
             st,
             ts,
             simplified_only,
@@ -245,48 +290,94 @@ impl Tables {
             regional_forms,
             taiwan_forms,
             hong_kong_forms,
+            class: Box::new([]),
+        };
+        tables.class = tables.class_bits();
+        tables
+    }
+
+    /// The character sets as bits per code point (see [`Tables::class`]).
+    fn class_bits(&self) -> Box<[u16]> {
+        let mut class = vec![0u16; CLASS_LIMIT];
+        for (set, bit) in [
+            (&self.simplified_only, SIMPLIFIED_ONLY),
+            (&self.traditional_only, TRADITIONAL_ONLY),
+            (&self.contextual_to_traditional, CONTEXTUAL_TO_TRADITIONAL),
+            (&self.contextual_to_simplified, CONTEXTUAL_TO_SIMPLIFIED),
+            (&self.shared_to_traditional, SHARED_TO_TRADITIONAL),
+            (&self.shared_to_simplified, SHARED_TO_SIMPLIFIED),
+            (&self.mostly_converted_to_traditional, MOSTLY_TO_TRADITIONAL),
+            (&self.mostly_converted_to_simplified, MOSTLY_TO_SIMPLIFIED),
+        ] {
+            for &c in set {
+                if let Some(bits) = class.get_mut(c as usize) {
+                    *bits |= bit;
+                }
+            }
+        }
+        class.into_boxed_slice()
+    }
+
+    /// Whether `c` is in `set`, whose bit in [`Tables::class`] is `bit`.
+    #[inline]
+    fn has(&self, c: char, bit: u16, set: &HashSet<char>) -> bool {
+        match self.class.get(c as usize) {
+            Some(bits) => bits & bit != 0,
+            None => set.contains(&c),
         }
     }
 
     /// Never valid in Traditional text (开, 这).
     pub(crate) fn is_simplified_only(&self, c: char) -> bool {
-        self.simplified_only.contains(&c)
+        self.has(c, SIMPLIFIED_ONLY, &self.simplified_only)
     }
 
     /// Never valid in Simplified text (這, 們).
     pub(crate) fn is_traditional_only(&self, c: char) -> bool {
-        self.traditional_only.contains(&c)
+        self.has(c, TRADITIONAL_ONLY, &self.traditional_only)
     }
 
     /// A shared character that a phrase may change toward Traditional.
     pub(crate) fn is_contextual_to_traditional(&self, c: char) -> bool {
-        self.contextual_to_traditional.contains(&c)
+        self.has(
+            c,
+            CONTEXTUAL_TO_TRADITIONAL,
+            &self.contextual_to_traditional,
+        )
     }
 
     /// A shared character that a phrase may change toward Simplified.
     pub(crate) fn is_contextual_to_simplified(&self, c: char) -> bool {
-        self.contextual_to_simplified.contains(&c)
+        self.has(c, CONTEXTUAL_TO_SIMPLIFIED, &self.contextual_to_simplified)
     }
 
     /// A character valid in both scripts that s2t may convert (台, 系, 准).
     pub(crate) fn is_shared_to_traditional(&self, c: char) -> bool {
-        self.shared_to_traditional.contains(&c)
+        self.has(c, SHARED_TO_TRADITIONAL, &self.shared_to_traditional)
     }
 
     /// A character valid in both scripts that t2s may convert (乾, 於).
     pub(crate) fn is_shared_to_simplified(&self, c: char) -> bool {
-        self.shared_to_simplified.contains(&c)
+        self.has(c, SHARED_TO_SIMPLIFIED, &self.shared_to_simplified)
     }
 
     /// A shared character that OpenCC's phrases nearly always convert
     /// toward Traditional: outside phrases, its default applies.
     pub(crate) fn is_mostly_converted_to_traditional(&self, c: char) -> bool {
-        self.mostly_converted_to_traditional.contains(&c)
+        self.has(
+            c,
+            MOSTLY_TO_TRADITIONAL,
+            &self.mostly_converted_to_traditional,
+        )
     }
 
     /// Likewise toward Simplified.
     pub(crate) fn is_mostly_converted_to_simplified(&self, c: char) -> bool {
-        self.mostly_converted_to_simplified.contains(&c)
+        self.has(
+            c,
+            MOSTLY_TO_SIMPLIFIED,
+            &self.mostly_converted_to_simplified,
+        )
     }
 
     /// STCharacters' default for `c`, if `c` is a key.
@@ -353,5 +444,33 @@ mod tests {
         assert!(t.is_mostly_converted_to_simplified('於'));
         assert_eq!(t.s2t_default('开'), Some('開'));
         assert_eq!(t.t2s_default('這'), Some('这'));
+    }
+
+    /// The class bits answer exactly what the sets do, for every code
+    /// point they cover.
+    #[test]
+    fn class_bits_agree_with_the_sets() {
+        let t = &*TABLES;
+        let sets = [
+            (&t.simplified_only, SIMPLIFIED_ONLY),
+            (&t.traditional_only, TRADITIONAL_ONLY),
+            (&t.contextual_to_traditional, CONTEXTUAL_TO_TRADITIONAL),
+            (&t.contextual_to_simplified, CONTEXTUAL_TO_SIMPLIFIED),
+            (&t.shared_to_traditional, SHARED_TO_TRADITIONAL),
+            (&t.shared_to_simplified, SHARED_TO_SIMPLIFIED),
+            (&t.mostly_converted_to_traditional, MOSTLY_TO_TRADITIONAL),
+            (&t.mostly_converted_to_simplified, MOSTLY_TO_SIMPLIFIED),
+        ];
+        for (set, bit) in sets {
+            assert!(!set.is_empty());
+            let mut members = 0;
+            for (cp, bits) in t.class.iter().enumerate() {
+                if bits & bit != 0 {
+                    members += 1;
+                    assert!(set.contains(&char::from_u32(cp as u32).unwrap()));
+                }
+            }
+            assert_eq!(members, set.len(), "every member below the limit");
+        }
     }
 }

@@ -6,6 +6,8 @@ lines go with them.
 deleted bytes are contiguous and, laid back into the output, give the input.
 */
 
+use std::borrow::Cow;
+
 use super::fold::fold;
 use super::lead::is_lead_duplicate;
 use super::rules::{Action, Rule, Zone};
@@ -24,8 +26,28 @@ pub struct LineInfo {
     pub trim_start: usize,
     pub trim_end: usize,
     pub blank: bool,
-    /// The trimmed content, folded.
+    /// Characters in the trimmed content.
+    pub chars: usize,
+    /// The trimmed content, folded; empty when the line has more
+    /// characters than any rule may match (see [`LineInfo::folded_text`]).
     pub folded: String,
+}
+
+impl LineInfo {
+    /// Whether `folded` holds the line: only lines that some rule could
+    /// match (at most `limit` characters) are folded up front.
+    fn is_folded(&self, limit: usize) -> bool {
+        self.chars <= limit
+    }
+
+    /// The folded content, folding it now if it was not folded up front.
+    fn folded_text<'a>(&'a self, text: &str, limit: usize) -> Cow<'a, str> {
+        if self.is_folded(limit) {
+            Cow::Borrowed(&self.folded)
+        } else {
+            Cow::Owned(fold(&text[self.trim_start..self.trim_end]))
+        }
+    }
 }
 
 pub struct Plan {
@@ -36,7 +58,9 @@ pub struct Plan {
     pub suffixes: Vec<(usize, usize, usize)>,
 }
 
-fn split_lines(text: &str) -> Vec<LineInfo> {
+/// Splits `text` into lines; lines of at most `limit` characters (the
+/// longest any rule matches) are folded, the others only counted.
+fn split_lines(text: &str, limit: usize) -> Vec<LineInfo> {
     let mut lines = Vec::new();
     let mut start = 0;
     for piece in text.split_inclusive('\n') {
@@ -44,24 +68,36 @@ fn split_lines(text: &str) -> Vec<LineInfo> {
         let content = piece.trim_end_matches(['\n', '\r']);
         let lead = content.len() - content.trim_start().len();
         let trimmed = content.trim();
+        let chars = trimmed.chars().count();
         lines.push(LineInfo {
             start,
             end,
             trim_start: start + lead,
             trim_end: start + lead + trimmed.len(),
             blank: trimmed.is_empty(),
-            folded: fold(trimmed),
+            chars,
+            folded: if chars <= limit {
+                fold(trimmed)
+            } else {
+                String::new()
+            },
         });
         start = end;
     }
     lines
 }
 
-/// A line that reads as body prose: long, or a full sentence.
-pub fn is_prose(folded: &str) -> bool {
-    let n = folded.chars().count();
-    let sentence = folded.contains(['。', '!', '?', ';', '…']);
-    n >= 50 || (n >= 15 && sentence)
+/// A line that reads as body prose: long (50 characters or more), or a
+/// full sentence (15 or more with a sentence mark). Decided on the
+/// unfolded content: folding keeps the number of characters, and the only
+/// characters that fold to the sentence marks `! ? ;` are their fullwidth
+/// forms, so this is the same verdict as on the folded line.
+fn is_prose_line(line: &LineInfo, text: &str) -> bool {
+    let n = line.chars;
+    n >= 50
+        || (n >= 15
+            && text[line.trim_start..line.trim_end]
+                .contains(['。', '!', '?', ';', '…', '！', '？', '；']))
 }
 
 /// Where a line is, for deciding which rules may act on it.
@@ -96,10 +132,10 @@ fn defines(rule: &Rule, region: Region) -> bool {
 }
 
 /// The text of the non-blank lines after `index`, for lead comparison.
-fn following_text(lines: &[LineInfo], index: usize) -> String {
+fn following_text(lines: &[LineInfo], index: usize, text: &str, limit: usize) -> String {
     let mut s = String::new();
     for l in lines[index + 1..].iter().filter(|l| !l.blank) {
-        s.push_str(&l.folded);
+        s.push_str(&l.folded_text(text, limit));
         s.push('\n');
         if s.len() > 4000 {
             break;
@@ -109,7 +145,10 @@ fn following_text(lines: &[LineInfo], index: usize) -> String {
 }
 
 pub fn plan(rules: &[Rule], text: &str) -> Plan {
-    let lines = split_lines(text);
+    // No rule matches a line longer than this: such lines are not folded
+    // and no pattern runs on them.
+    let limit = rules.iter().map(|r| r.max_chars).max().unwrap_or(0);
+    let lines = split_lines(text, limit);
     let n = lines.len();
     let line_rules: Vec<usize> = (0..rules.len())
         .filter(|&k| !rules[k].is_suffix())
@@ -117,20 +156,20 @@ pub fn plan(rules: &[Rule], text: &str) -> Plan {
     let matches: Vec<Vec<usize>> = lines
         .iter()
         .map(|l| {
-            if l.blank {
+            if l.blank || !l.is_folded(limit) {
                 return Vec::new();
             }
             line_rules
                 .iter()
                 .copied()
-                .filter(|&k| rules[k].matches_folded(&l.folded))
+                .filter(|&k| rules[k].matches_folded_counted(&l.folded, l.chars))
                 .collect()
         })
         .collect();
     let is_dup = |i: usize, k: usize| {
         rules[k]
             .excerpt(&lines[i].folded)
-            .is_some_and(|ex| is_lead_duplicate(ex, &following_text(&lines, i)))
+            .is_some_and(|ex| is_lead_duplicate(ex, &following_text(&lines, i, text, limit)))
     };
     // A rule's verdict on a line in a block region: Some(k) if it hits.
     let block_hit = |i: usize, region: Region| -> Option<usize> {
@@ -158,7 +197,7 @@ pub fn plan(rules: &[Rule], text: &str) -> Plan {
         let excerpt_like = matches[i]
             .iter()
             .any(|&k| rules[k].action == Action::LeadDuplicate);
-        if !excerpt_like && is_prose(&lines[i].folded) {
+        if !excerpt_like && is_prose_line(&lines[i], text) {
             break;
         }
     }
@@ -178,7 +217,7 @@ pub fn plan(rules: &[Rule], text: &str) -> Plan {
                 continue;
             }
         }
-        if is_prose(&lines[i].folded) {
+        if is_prose_line(&lines[i], text) {
             break;
         }
     }
@@ -240,14 +279,15 @@ pub fn plan(rules: &[Rule], text: &str) -> Plan {
     // Credits at the end of kept lines.
     let mut suffixes = Vec::new();
     for i in 0..n {
-        if lines[i].blank || hits[i].is_some() {
+        if lines[i].blank || hits[i].is_some() || !lines[i].is_folded(limit) {
             continue;
         }
         let folded = &lines[i].folded;
+        let chars = lines[i].chars;
         let found = rules
             .iter()
             .enumerate()
-            .filter(|(_, r)| r.is_suffix() && folded.chars().count() <= r.max_chars)
+            .filter(|(_, r)| r.is_suffix() && chars <= r.max_chars)
             .filter_map(|(k, r)| r.suffix_start(folded).map(|s| (s, k)))
             .min();
         let Some((s, k)) = found else { continue };
@@ -366,4 +406,41 @@ pub fn removals(rules: &[Rule], text: &str, plan: &Plan) -> Vec<Removal> {
     }
     out.sort_by_key(|r| r.at);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The verdict on the folded line, as the rules see it.
+    fn is_prose_folded(folded: &str) -> bool {
+        let n = folded.chars().count();
+        let sentence = folded.contains(['。', '!', '?', ';', '…']);
+        n >= 50 || (n >= 15 && sentence)
+    }
+
+    #[test]
+    fn prose_verdict_is_the_same_unfolded() {
+        let text = "短標題\n  這是一個完整的句子，有十五個字以上。\n這是一個完整的句子，有十五個字以上！\n這是一個完整的句子，有十五個字以上？\n這是一個完整的句子，有十五個字以上；\n這是一個完整的句子，有十五個字以上︰\nThis line is long enough to be prose in any language at all, surely\n沒有標點的一行字但是也有十五個以上的字數吧\n";
+        let lines = split_lines(text, 0);
+        assert_eq!(lines.len(), 8);
+        let verdicts: Vec<bool> = lines.iter().map(|l| is_prose_line(l, text)).collect();
+        for (l, v) in lines.iter().zip(&verdicts) {
+            assert_eq!(*v, is_prose_folded(&fold(&text[l.trim_start..l.trim_end])));
+        }
+        assert_eq!(
+            verdicts,
+            [false, true, true, true, true, false, true, false]
+        );
+    }
+
+    #[test]
+    fn only_lines_a_rule_could_match_are_folded() {
+        let text = "來源：晨光日報\n這一行比上限長得多得多得多\n";
+        let lines = split_lines(text, 8);
+        assert_eq!(lines[0].folded, "来源:晨光日报");
+        assert_eq!((lines[1].chars, lines[1].folded.as_str()), (13, ""));
+        assert_eq!(lines[1].folded_text(text, 8), "这一行比上限长得多得多得多");
+        assert_eq!(lines[0].folded_text(text, 8), "来源:晨光日报");
+    }
 }

@@ -144,6 +144,54 @@ pub struct Rule {
     /// Examples that must not match.
     pub no_match: Vec<String>,
     regexes: Vec<Regex>,
+    /// For each of `regexes`: the literals every match starts with (see
+    /// [`line_prefixes`]), `None` when there is no such list.
+    prefixes: Vec<Option<Prefixes>>,
+}
+
+/// The literals every match of a pattern starts with, and their first
+/// characters (sorted): most lines are rejected on their first character.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Prefixes {
+    firsts: Vec<char>,
+    literals: Vec<String>,
+}
+
+impl Prefixes {
+    /// Whether `line` starts with one of the literals.
+    fn admit(&self, line: &str) -> bool {
+        line.chars()
+            .next()
+            .is_some_and(|c| self.firsts.binary_search(&c).is_ok())
+            && self.literals.iter().any(|l| line.starts_with(l.as_str()))
+    }
+}
+
+/// The literals every match of an anchored whole-line pattern starts
+/// with, or `None` if it can start in too many ways (a class such as `\s*`
+/// or `.`). Many patterns start with a word (来源, 责任编辑, 展开全文), so a
+/// line that starts with none of them is rejected with a few comparisons
+/// instead of a regex search, which has a fixed cost that, over all
+/// patterns and lines, was most of strip's time.
+fn line_prefixes(regex: &Regex) -> Option<Prefixes> {
+    let hir = regex_syntax::Parser::new().parse(regex.as_str()).ok()?;
+    let seq = regex_syntax::hir::literal::Extractor::new().extract(&hir);
+    let mut all = Vec::new();
+    for lit in seq.literals()? {
+        all.push(String::from_utf8(lit.as_bytes().to_vec()).ok()?);
+    }
+    if all.iter().any(String::is_empty) {
+        return None;
+    }
+    all.sort();
+    all.dedup();
+    let mut firsts: Vec<char> = all.iter().filter_map(|l| l.chars().next()).collect();
+    firsts.sort_unstable();
+    firsts.dedup();
+    Some(Prefixes {
+        firsts,
+        literals: all,
+    })
 }
 
 /// A rule file that cannot be used.
@@ -186,13 +234,24 @@ impl Rule {
     /// Whether the whole (folded, trimmed) line matches; for a
     /// `caption-suffix` rule, whether its end does. Ignores zones.
     pub fn matches_folded(&self, folded: &str) -> bool {
-        if folded.chars().count() > self.max_chars {
+        self.matches_folded_counted(folded, folded.chars().count())
+    }
+
+    /// [`Rule::matches_folded`] for a line whose characters were counted
+    /// already (`chars`).
+    pub(crate) fn matches_folded_counted(&self, folded: &str, chars: usize) -> bool {
+        if chars > self.max_chars {
             return false;
         }
         if self.is_suffix() {
             return self.suffix_start(folded).is_some();
         }
-        self.regexes.iter().any(|r| r.is_match(folded))
+        self.regexes
+            .iter()
+            .zip(&self.prefixes)
+            .any(|(r, prefixes)| {
+                prefixes.as_ref().is_none_or(|p| p.admit(folded)) && r.is_match(folded)
+            })
     }
 
     /// Convenience for tests and examples: folds and trims `line` first.
@@ -225,6 +284,11 @@ impl Rule {
         self.regexes
             .iter()
             .filter_map(|r| {
+                // A capture search is many times the cost of a yes/no one,
+                // and almost every line is a no.
+                if !r.is_match(folded) {
+                    return None;
+                }
                 let caps = r.captures(folded)?;
                 Some(
                     caps.name("cut")
@@ -292,6 +356,10 @@ pub fn parse_rules(source_name: &str, text: &str) -> Result<Vec<Rule>, RuleError
             description: raw.description,
             must_match: raw.must_match,
             no_match: raw.no_match,
+            prefixes: regexes
+                .iter()
+                .map(|r| if suffix { None } else { line_prefixes(r) })
+                .collect(),
             regexes,
         });
     }
@@ -379,6 +447,51 @@ mod tests {
             failures.join("\n")
         );
         assert!(examples > 100, "only {examples} examples");
+    }
+
+    /// The prefix prefilter is a pure shortcut: with or without it, every
+    /// example gives the same verdict, and many shipped whole-line patterns
+    /// have one.
+    #[test]
+    fn prefix_prefilter_changes_no_verdict() {
+        let rules = builtin_rules().unwrap();
+        let line: Vec<&Rule> = rules.iter().filter(|r| !r.is_suffix()).collect();
+        let patterns: Vec<&Option<Prefixes>> = line.iter().flat_map(|r| &r.prefixes).collect();
+        let with = patterns.iter().filter(|p| p.is_some()).count();
+        assert!(with * 3 > patterns.len(), "{with} of {}", patterns.len());
+        for rule in &line {
+            for ex in rule.must_match.iter().chain(&rule.no_match) {
+                let folded = fold(ex.trim());
+                let full = rule.regexes.iter().any(|r| r.is_match(&folded));
+                let chars = folded.chars().count();
+                assert_eq!(
+                    rule.matches_folded(&folded),
+                    full && chars <= rule.max_chars,
+                    "{}: {ex}",
+                    rule.id
+                );
+            }
+        }
+        let r = parse_rules(
+            "x.toml",
+            "[[rule]]\nid='a'\nfamily='f'\nzone='header'\npatterns=['(?:文章)?来源:\\s*\\S{1,20}', '[图圖]片']\n",
+        )
+        .unwrap();
+        let literals: Vec<Option<Vec<String>>> = r[0]
+            .prefixes
+            .iter()
+            .map(|p| p.as_ref().map(|p| p.literals.clone()))
+            .collect();
+        assert_eq!(
+            literals,
+            [
+                Some(vec!["文章来源:".to_string(), "来源:".to_string()]),
+                Some(vec!["图片".to_string()])
+            ]
+        );
+        assert_eq!(r[0].prefixes[0].as_ref().unwrap().firsts, ['文', '来']);
+        assert!(r[0].matches_line("來源：晨光日報"));
+        assert!(!r[0].matches_line("收入來源：廣告"));
     }
 
     #[test]

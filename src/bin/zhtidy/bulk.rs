@@ -9,7 +9,8 @@ run in a local rayon pool (`-j`), a chunk at a time; each chunk's outcomes
 are collected in input order and reported before the next chunk starts,
 so the output is the same whatever the thread count and memory stays
 bounded whatever the number of files. A failing file is reported and the
-run goes on; the exit code is decided at the end (2 beats 1).
+run goes on; the exit code is decided at the end (2 beats 1). A long run
+on a terminal shows a progress bar on standard error (see `progress`).
 */
 
 use std::collections::HashSet;
@@ -24,6 +25,7 @@ use zhtidy::decode::DecodeOptions;
 
 use crate::args::{Mode, OutputEncoding, TidyArgs};
 use crate::outcome::{process, FileOutcome, Job};
+use crate::progress::Progress;
 use crate::report::Reporter;
 use crate::settings::{matches, path_globs, Resolver};
 use crate::walk::{expand, named_paths};
@@ -54,21 +56,30 @@ pub fn run(
         args.verbose,
         started,
     );
+    let progress = Progress::new(args.quiet, items.len());
     for chunk in items.chunks(CHUNK) {
         let outcomes: Vec<FileOutcome> = pool.install(|| {
             chunk
                 .par_iter()
-                .map(|item| match item {
-                    Item::Job(job) => process(job, &mode, &decode_opts, keep_encoding),
-                    Item::Fail(o) => o.clone(),
+                .map(|item| {
+                    let o = match item {
+                        Item::Job(job) => process(job, &mode, &decode_opts, keep_encoding),
+                        Item::Fail(o) => o.clone(),
+                    };
+                    progress.tick();
+                    o
                 })
                 .collect()
         });
-        for o in &outcomes {
-            reporter.file(o)?;
-        }
-        reporter.flush()?;
+        progress.suspend(|| -> Result<()> {
+            for o in &outcomes {
+                reporter.file(o)?;
+            }
+            Ok(reporter.flush()?)
+        })?;
+        progress.show_if_due();
     }
+    progress.finish();
     let counts = reporter.finish()?;
     Ok(if counts.failed > 0 {
         ExitCode::from(2)

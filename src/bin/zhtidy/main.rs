@@ -14,6 +14,7 @@ mod convert_cmd;
 mod detect_cmd;
 mod jsonl;
 mod outcome;
+mod progress;
 mod report;
 mod settings;
 mod tidy_cmd;
