@@ -26,6 +26,7 @@ by code point (`page_of[cp >> 8]`, then 256 codes per page; page 0 is all
 The array is padded so that `base + code` is always in bounds.
 */
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// Marks a free slot's `check` and a non-terminal node's `value`.
@@ -40,7 +41,10 @@ const PAGE: usize = 256;
 /// Pages covering every code point (0x110000 / 256).
 const PAGES: usize = 0x11_0000 / PAGE;
 
-/// One slot of the double array.
+/// One slot of the double array. `repr(C)`: three `u32`s, twelve bytes, no
+/// padding, as serialized (little-endian), so that an embedded blob's array
+/// can be used in place.
+#[repr(C)]
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Slot {
     base: u32,
@@ -64,7 +68,8 @@ pub struct Dart {
     page_of: Vec<u32>,
     /// Codes, `PAGE` per page; 0 means "in no key".
     codes: Vec<u32>,
-    slots: Vec<Slot>,
+    /// Built, or borrowed from an embedded blob.
+    slots: Cow<'static, [Slot]>,
     /// Whether some key starts with an ASCII character: if not, runs of
     /// ASCII are passed without lookups.
     ascii_starts: bool,
@@ -226,7 +231,7 @@ impl Dart {
         let dart = Dart {
             page_of,
             codes,
-            slots,
+            slots: Cow::Owned(slots),
             ascii_starts,
             single,
         };
@@ -385,7 +390,7 @@ impl Dart {
         put(to_u32(self.codes.len()));
         self.codes.iter().for_each(|&v| put(v));
         put(to_u32(self.slots.len()));
-        for s in &self.slots {
+        for s in self.slots.iter() {
             put(s.base);
             put(s.check);
             put(s.value);
@@ -396,7 +401,7 @@ impl Dart {
     /// returning the trie and the rest. Checks that every lookup stays in
     /// bounds and every value is below `values`, so a damaged blob is an
     /// error here, never a panic later.
-    pub fn deserialize(bytes: &[u8], values: u32) -> Result<(Dart, &[u8]), String> {
+    pub fn deserialize(bytes: &'static [u8], values: u32) -> Result<(Dart, &'static [u8]), String> {
         let (dart, rest) = Self::read(bytes)?;
         dart.validate(values)?;
         Ok((dart, rest))
@@ -409,11 +414,13 @@ impl Dart {
     /// `bytes` must have been written by [`Dart::serialize`] of a trie made
     /// by [`Dart::build`] in this build (which checked it), because the
     /// scanning loop reads the arrays without bounds checks.
-    pub unsafe fn deserialize_unchecked(bytes: &[u8]) -> Result<(Dart, &[u8]), String> {
+    pub unsafe fn deserialize_unchecked(
+        bytes: &'static [u8],
+    ) -> Result<(Dart, &'static [u8]), String> {
         Self::read(bytes)
     }
 
-    fn read(bytes: &[u8]) -> Result<(Dart, &[u8]), String> {
+    fn read(bytes: &'static [u8]) -> Result<(Dart, &'static [u8]), String> {
         let mut r = bytes;
         let ascii_starts = take_words(&mut r, 1)?.next() != Some(0);
         let single = take_words(&mut r, 1)?.next() != Some(0);
@@ -427,15 +434,21 @@ impl Dart {
             .filter(|&b| b <= r.len())
             .ok_or("truncated dictionary trie")?;
         let (raw, rest) = r.split_at(len);
-        let word = |w: &[u8]| u32::from_le_bytes([w[0], w[1], w[2], w[3]]);
-        let slots = raw
-            .chunks_exact(12)
-            .map(|s| Slot {
-                base: word(&s[0..4]),
-                check: word(&s[4..8]),
-                value: word(&s[8..12]),
-            })
-            .collect();
+        let slots = match slots_in_place(raw) {
+            Some(slots) => Cow::Borrowed(slots),
+            None => {
+                let word = |w: &[u8]| u32::from_le_bytes([w[0], w[1], w[2], w[3]]);
+                Cow::Owned(
+                    raw.chunks_exact(12)
+                        .map(|s| Slot {
+                            base: word(&s[0..4]),
+                            check: word(&s[4..8]),
+                            value: word(&s[8..12]),
+                        })
+                        .collect(),
+                )
+            }
+        };
         let dart = Dart {
             page_of,
             codes,
@@ -457,7 +470,7 @@ impl Dart {
             return Err("malformed code table in dictionary trie".into());
         }
         let max_code = self.codes.iter().copied().max().unwrap_or(0) as u64;
-        for s in &self.slots {
+        for s in self.slots.iter() {
             if s.base as u64 + max_code >= self.slots.len() as u64
                 || (s.value != NONE && s.value >= values)
             {
@@ -466,6 +479,23 @@ impl Dart {
         }
         Ok(())
     }
+}
+
+/// The serialized slots `raw` used in place, when the target is
+/// little-endian and `raw` is aligned for [`Slot`] (embedded blobs are: see
+/// build.rs); this spares a one-line run a copy of megabytes, and the page
+/// faults of writing it, which cost more than its instructions.
+fn slots_in_place(raw: &'static [u8]) -> Option<&'static [Slot]> {
+    const _: () = assert!(std::mem::size_of::<Slot>() == 12);
+    if cfg!(target_endian = "big") || raw.as_ptr().align_offset(std::mem::align_of::<Slot>()) != 0 {
+        return None;
+    }
+    // SAFETY: `Slot` is `repr(C)` of three `u32`s (twelve bytes, no
+    // padding, every bit pattern valid); `raw` is aligned for it, holds
+    // `raw.len() / 12` of them (the caller took a multiple of twelve
+    // bytes), lives for `'static` and is never written; on a little-endian
+    // target its bytes are the fields as `serialize` wrote them.
+    Some(unsafe { std::slice::from_raw_parts(raw.as_ptr().cast::<Slot>(), raw.len() / 12) })
 }
 
 /// Places children in the double array, first fit.
@@ -607,10 +637,11 @@ mod tests {
         let mut blob = Vec::new();
         d.serialize(&mut blob);
         blob.extend_from_slice(b"rest");
-        let (back, rest) = Dart::deserialize(&blob, 3).unwrap();
+        let blob: &'static [u8] = blob.leak();
+        let (back, rest) = Dart::deserialize(blob, 3).unwrap();
         assert_eq!(back, d);
         assert_eq!(rest, b"rest");
-        assert!(Dart::deserialize(&blob, 2).is_err(), "value out of range");
+        assert!(Dart::deserialize(blob, 2).is_err(), "value out of range");
         assert!(Dart::deserialize(&blob[..blob.len() - 20], 3).is_err());
     }
 
