@@ -36,7 +36,7 @@ pub struct Plan {
     pub suffixes: Vec<(usize, usize, usize)>,
 }
 
-fn split_lines(text: &str) -> Vec<LineInfo> {
+pub fn split_lines(text: &str) -> Vec<LineInfo> {
     let mut lines = Vec::new();
     let mut start = 0;
     for piece in text.split_inclusive('\n') {
