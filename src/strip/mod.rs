@@ -30,9 +30,10 @@ the output. If the rules would remove more than a share of the lines
 [`StripOutcome::refused`] says why.
 
 One pass can uncover more boilerplate (a removed line moves the footer
-boundary), so [`Stripper::strip`] repeats passes until one removes nothing
-([`passes`]): stripping the output again changes nothing. In the pipeline
-each pass decides on fix's repaired view of the text ([`view`]).
+boundary), so [`Stripper::strip`] repeats passes until one removes
+nothing (`src/strip/passes.rs`): stripping the output again changes
+nothing. In the pipeline each pass decides on fix's repaired view of the
+text (`src/strip/view.rs`).
 
 ```
 use zhtidy::strip::{Stripper, StripOptions};
@@ -248,7 +249,7 @@ impl Stripper {
 
     /// Removes boilerplate from `text`, repeating until nothing more
     /// goes, so that stripping the output again changes nothing (see
-    /// [`passes`]).
+    /// `src/strip/passes.rs`).
     pub fn strip<'a>(&self, text: &'a str) -> StripOutcome<'a> {
         let mut passes = self.passes(text);
         while passes.apply(self.pass(passes.current(), None)) == Step::Again {}
@@ -267,8 +268,8 @@ impl Stripper {
     }
 
     /// One pass over `text`: what goes, decided on `view` (a repaired
-    /// copy of `text`, see [`view`]) when given and line for line the
-    /// same, else on `text` itself.
+    /// copy of `text`, see `src/strip/view.rs`) when given and line for
+    /// line the same, else on `text` itself.
     pub(crate) fn pass(&self, text: &str, view: Option<&str>) -> Pass {
         let plan = match view {
             Some(v) if v != text && view::lines_match(text, v) => {
