@@ -42,7 +42,7 @@ use std::sync::Arc;
 
 use crate::convert::{self, Converter};
 use crate::fix::{self, Change, FixOptions, Fixer, Note};
-use crate::strip::{Refusal, Removal, StripError, StripOptions, Stripper};
+use crate::strip::{Refusal, Removal, Step, StripError, StripOptions, Stripper};
 
 pub use crate::fix::Script;
 
@@ -212,9 +212,23 @@ impl PipelineBuilder {
 
     /// Builds every stage that is on.
     pub fn build(self) -> Result<Pipeline, PipelineError> {
+        // Japanese output is no Chinese script: a second run would take
+        // its Shinjitai (戯) for stray glyphs. So with `--to jp` fix leaves
+        // glyphs and variants to the conversion (issue 7: a second run
+        // changes nothing).
+        let to_japanese = matches!(self.convert, Some((Target::Jp, _)));
+        let fix = self.fix.map(|o| {
+            if to_japanese {
+                o.disable(fix::Rule::StrayGlyph)
+                    .disable(fix::Rule::StrayGlyphContext)
+                    .disable(fix::Rule::Variant)
+            } else {
+                o
+            }
+        });
         Ok(Pipeline {
             strip: self.strip.map(|o| Stripper::new(&o)).transpose()?,
-            fix: self.fix.map(Fixer::new),
+            fix: fix.map(Fixer::new),
             convert: self
                 .convert
                 .map(|(t, f)| ConvertStage::new(t, f))
@@ -274,16 +288,37 @@ impl Pipeline {
             script: None,
             converted_with: Vec::new(),
         };
-        if let Some(stripper) = &self.strip {
-            let out = stripper.strip(text);
-            tidied.text = out.text;
-            tidied.removals = out.removals;
-            tidied.strip_refused = out.refused;
+        // Strip and fix together: strip decides each pass on fix's output
+        // (what the next run would see), and the last pass's fix output is
+        // the fixed text.
+        let mut fixed = None;
+        match (&self.strip, &self.fix) {
+            (Some(stripper), Some(fixer)) => {
+                let mut passes = stripper.passes(text);
+                loop {
+                    let f = fixer.fix(passes.current());
+                    let pass = stripper.pass(passes.current(), Some(&f.text));
+                    let f = owned(f);
+                    match passes.apply(pass) {
+                        Step::Again => continue,
+                        Step::Stable => fixed = Some(f),
+                        Step::Refused => {}
+                    }
+                    break;
+                }
+                (tidied.text, tidied.removals, tidied.strip_refused) = passes.finish();
+            }
+            (Some(stripper), None) => {
+                let out = stripper.strip(text);
+                tidied.text = out.text;
+                tidied.removals = out.removals;
+                tidied.strip_refused = out.refused;
+            }
+            _ => {}
         }
         if let Some(fixer) = &self.fix {
-            let fixed = fixer.fix(&tidied.text);
-            let (changes, notes) = (fixed.changes, fixed.notes);
-            if let Cow::Owned(s) = fixed.text {
+            let (changed, changes, notes) = fixed.unwrap_or_else(|| owned(fixer.fix(&tidied.text)));
+            if let Some(s) = changed {
                 tidied.text = Cow::Owned(s);
             }
             let lines = LineStarts::new(text, changes.len() + notes.len());
@@ -313,9 +348,56 @@ impl Pipeline {
                 }
                 tidied.converted_with.push(converter.name().to_string());
             }
+            // The next run would fix the converted text and convert it
+            // again: text that mixes both scripts about evenly can count as
+            // the other script once converted (t2hk leaves a stray 这), and
+            // fix can make a converted document agree with itself (s2t
+            // writes 週末 in one phrase and leaves 周末 in another). So the
+            // output settles here: fix and convert again until that
+            // changes nothing, and a second run changes nothing (issue 7).
+            // These rounds are part of conversion (their configs are in
+            // `converted_with`; fix's changes in them are not in
+            // `fix_changes`, which point into the input). The bound is a
+            // guard.
+            if stage.fixed.is_none() {
+                for _ in 0..MAX_CONVERT_ROUNDS {
+                    let fixed = match &self.fix {
+                        Some(fixer) => fixer.fix(&tidied.text).text,
+                        None => Cow::Borrowed(&*tidied.text),
+                    };
+                    let chain = stage.chain_for(majority_script(&fixed));
+                    let mut again = fixed;
+                    for converter in chain {
+                        if let Cow::Owned(s) = converter.convert(&again) {
+                            again = Cow::Owned(s);
+                        }
+                    }
+                    let Cow::Owned(again) = again else { break };
+                    if again == *tidied.text {
+                        break;
+                    }
+                    tidied
+                        .converted_with
+                        .extend(chain.iter().map(|c| c.name().to_string()));
+                    tidied.text = Cow::Owned(again);
+                }
+            }
         }
         tidied
     }
+}
+
+/// Extra conversion rounds at most (see [`Pipeline::run`]).
+const MAX_CONVERT_ROUNDS: usize = 3;
+
+/// What fix did, without a borrow of the text it fixed: the new text
+/// (`None` when unchanged), the changes and the notes.
+fn owned(fixed: fix::Fixed<'_>) -> (Option<String>, Vec<Change>, Vec<Note>) {
+    let text = match fixed.text {
+        Cow::Owned(s) => Some(s),
+        Cow::Borrowed(_) => None,
+    };
+    (text, fixed.changes, fixed.notes)
 }
 
 /// Where the lines of the pipeline's input start, for line and column

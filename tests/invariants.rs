@@ -44,12 +44,6 @@ use zhtidy::fix::{Change, FixOptions, Fixer};
 use zhtidy::pipeline::{Pipeline, Target, Tidied};
 use zhtidy::strip::{reconstruct, Removal, StripOptions, Stripper};
 
-/// Known gap (docs/reliability.md, tests/regressions.rs): `--to jp` is not
-/// idempotent. Japanese output is read as Chinese on the next run: its
-/// script is detected (as Simplified or Traditional) and converted again,
-/// and the fix stage takes Shinjitai (戯) for stray glyphs.
-const PIPELINE_GAPS: &[Target] = &[Target::Jp];
-
 const TARGETS: [Target; 7] = [
     Target::S,
     Target::T,
@@ -169,9 +163,6 @@ fn check_fix_idempotent(text: &str) -> Result<(), String> {
 /// script on the second run.
 fn check_convert_idempotent(text: &str) -> Result<(), String> {
     for (target, p) in convert_only_pipelines() {
-        if PIPELINE_GAPS.contains(target) {
-            continue;
-        }
         let once = p.run(text);
         let twice = p.run(&once.text);
         if once.text != twice.text {
@@ -184,9 +175,8 @@ fn check_convert_idempotent(text: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// The whole pipeline (strip → fix, and → convert for every target except
-/// those in `skip`).
-fn check_pipeline_idempotent(text: &str, skip: &[Target]) -> Result<(), String> {
+/// The whole pipeline (strip → fix, and → convert for every target).
+fn check_pipeline_idempotent(text: &str) -> Result<(), String> {
     let p1 = default_pipeline().run(text).text;
     let p2 = default_pipeline().run(&p1).text;
     if p1 != p2 {
@@ -195,9 +185,6 @@ fn check_pipeline_idempotent(text: &str, skip: &[Target]) -> Result<(), String> 
         ));
     }
     for (target, p) in converting_pipelines() {
-        if skip.contains(target) {
-            continue;
-        }
         let once = p.run(text);
         let twice = p.run(&once.text);
         if once.text != twice.text {
@@ -458,7 +445,7 @@ fn check_all(text: &str) -> Result<(), String> {
     check_strip_idempotent(text)?;
     check_fix_idempotent(text)?;
     check_convert_idempotent(text)?;
-    check_pipeline_idempotent(text, PIPELINE_GAPS)?;
+    check_pipeline_idempotent(text)?;
     check_accountable(text)?;
     check_conversion(text)
 }
@@ -544,17 +531,10 @@ fn corpus_keeps_every_invariant() {
         eprintln!("note: no corpus in target/corpus (scripts/make-corpus); skipped");
         return;
     }
-    let all: Vec<String> = docs.par_iter().filter_map(|d| check_all(d).err()).collect();
-    // Known gap (docs/reliability.md): fix, on the next run, changes a word
-    // conversion wrote (s2t keeps 倒霉; once the text writes 黴 elsewhere,
-    // fix makes it 倒黴). Counted and printed, not failed.
-    let (known, failures): (Vec<String>, Vec<String>) = all
-        .into_iter()
-        .partition(|e| e.starts_with("the pipeline --to"));
+    let failures: Vec<String> = docs.par_iter().filter_map(|d| check_all(d).err()).collect();
     eprintln!(
-        "corpus: {} documents, {} known-gap violations (pipeline with --to not idempotent), {} failures",
+        "corpus: {} documents, {} failures",
         docs.len(),
-        known.len(),
         failures.len()
     );
     assert!(
@@ -719,45 +699,30 @@ fn document() -> impl Strategy<Value = String> {
 proptest! {
     #![proptest_config(config())]
 
-    /// Known gap: on text mixing both scripts about evenly, converting
-    /// changes which script the next run detects, and the next run picks
-    /// the other chain (see docs/reliability.md, "Known gaps").
     #[test]
-    #[ignore = "conversion with a detected script is not idempotent on evenly mixed text: see docs/reliability.md, Known gaps"]
     fn generated_text_is_idempotent_through_conversion(text in document()) {
         if let Err(e) = check_convert_idempotent(&text) {
             return Err(TestCaseError::fail(format!("{e}\ninput: {text:?}")));
         }
     }
 
-    /// Known gap: on text mixing both scripts about evenly, the fixes
-    /// change the counts each line's target script is chosen from (see
-    /// docs/reliability.md, "Known gaps", and tests/regressions.rs).
     #[test]
-    #[ignore = "fix alone is not idempotent on evenly mixed text: see docs/reliability.md, Known gaps"]
     fn generated_text_is_idempotent_through_fix(text in document()) {
         if let Err(e) = check_fix_idempotent(&text) {
             return Err(TestCaseError::fail(format!("{e}\ninput: {text:?}")));
         }
     }
 
-    /// Known gap: strip's decisions can change once it has removed a line
-    /// (see docs/reliability.md, "Known gaps", and tests/regressions.rs).
     #[test]
-    #[ignore = "strip alone is not always idempotent: see docs/reliability.md, Known gaps"]
     fn generated_text_is_idempotent_through_strip(text in document()) {
         if let Err(e) = check_strip_idempotent(&text) {
             return Err(TestCaseError::fail(format!("{e}\ninput: {text:?}")));
         }
     }
 
-    /// Known gap: strip decides on the text before fix repairs it, so a
-    /// repair can change strip's decision on the next run (see
-    /// docs/reliability.md, "Known gaps", and tests/regressions.rs).
     #[test]
-    #[ignore = "strip decides before fix repairs: see docs/reliability.md, Known gaps"]
     fn generated_text_is_idempotent_through_the_pipeline(text in document()) {
-        if let Err(e) = check_pipeline_idempotent(&text, PIPELINE_GAPS) {
+        if let Err(e) = check_pipeline_idempotent(&text) {
             return Err(TestCaseError::fail(format!("{e}\ninput: {text:?}")));
         }
     }

@@ -1,9 +1,7 @@
 /*!
 Regression tests: the smallest inputs that broke an invariant of
 tests/invariants.rs or made a fuzz target fail (issue 7), inline, one test
-each. A test marked `#[ignore]` is a known gap, explained in
-docs/reliability.md ("Known gaps"); it fails today and is kept so that the
-fix can be checked (`cargo test --test regressions -- --ignored`).
+each. docs/reliability.md ("Found and fixed") says how each was fixed.
 */
 
 use zhtidy::convert::Converter;
@@ -46,12 +44,12 @@ fn fix_leaves_the_operands_of_an_ideographic_description_sequence_alone() {
     assert_eq!(to_s.run(&once).text, once);
 }
 
-/// Known gap: strip decides on the text before fix repairs it. Here strip
-/// reads the `;` of `&amp;` as a sentence end, so the last line counts as
-/// body text and the footer scan stops before `来源：晨光日报`; fix then
-/// decodes the entity, and the next run removes the source line.
+/// Strip decided on the text before fix repaired it: strip read the `;`
+/// of `&amp;` as a sentence end, so the last line counted as body text and
+/// the footer scan stopped before `来源：晨光日报`; fix then decoded the
+/// entity, and the next run removed the source line. In the pipeline strip
+/// now decides on fix's output (`src/strip/view.rs`).
 #[test]
-#[ignore = "strip decides before fix repairs: docs/reliability.md, Known gaps"]
 fn strip_then_fix_is_idempotent_with_an_entity_in_the_footer() {
     let p = strip_fix();
     let input = "简体中文软件开发软件开发?软件开发软件开发软件开发\n来源：晨光日报\n2024-03-02&amp;软件开发";
@@ -59,11 +57,11 @@ fn strip_then_fix_is_idempotent_with_an_entity_in_the_footer() {
     assert_eq!(p.run(&once).text, once);
 }
 
-/// Known gap: `--to jp` output is Japanese, which the next run reads as
-/// Chinese: fix takes 戯 (Shinjitai) for a stray Simplified glyph and
-/// writes 戱, and t2jp has no way back.
+/// `--to jp` output is Japanese, which the next run read as Chinese: fix
+/// took 戯 (Shinjitai) for a stray Simplified glyph and wrote 戱, and t2jp
+/// has no way back. With `--to jp` fix now leaves glyphs and variants to
+/// the conversion.
 #[test]
-#[ignore = "--to jp is not idempotent: docs/reliability.md, Known gaps"]
 fn to_jp_is_idempotent() {
     let p = Pipeline::builder()
         .strip(StripOptions::default())
@@ -76,11 +74,11 @@ fn to_jp_is_idempotent() {
     assert_eq!(p.run(&once).text, once);
 }
 
-/// Known gap: strip alone is not idempotent. The first run keeps the
-/// end marker `（完）` (first line) and removes `原标题：…`; on the second
-/// run, with that line gone, it removes `（完）` too.
+/// Strip alone was not idempotent: the first run kept the end marker
+/// `（完）` (first line) and removed `原标题：…`; on the second run, with
+/// that line gone, it removed `（完）` too. Strip now repeats its passes
+/// until one removes nothing (`src/strip/passes.rs`).
 #[test]
-#[ignore = "strip alone is not always idempotent: docs/reliability.md, Known gaps"]
 fn strip_is_idempotent_when_an_end_marker_opens_the_text() {
     let s = zhtidy::strip::Stripper::new(&StripOptions::default()).unwrap();
     let input = "\n（完）\n\n原标题：某地出台新规\nhello world";
@@ -88,11 +86,11 @@ fn strip_is_idempotent_when_an_end_marker_opens_the_text() {
     assert_eq!(s.strip(&once).text, once);
 }
 
-/// Known gap: fix alone is not idempotent on text that mixes both scripts
-/// about evenly: the first run's repairs change the counts that choose
-/// each line's target script, and the second run repairs the other way.
+/// Fix alone was not idempotent on text that mixes both scripts about
+/// evenly: the first run's repairs changed the counts that choose each
+/// line's target script, and a second run repaired more lines. Glyph and
+/// variant repairs now run again until they change nothing.
 #[test]
-#[ignore = "fix alone is not idempotent on evenly mixed text: docs/reliability.md, Known gaps"]
 fn fix_is_idempotent_on_evenly_mixed_text() {
     let f = Fixer::new(FixOptions::default());
     let input = "這是發展这是離開\n相关阅读：\n简体中文离开头发头发幹部後來简体中文简体中文麼头发標準麼麼幹部軟體開發软件开发標准离开幹部後來幹部裡面";
@@ -100,12 +98,12 @@ fn fix_is_idempotent_on_evenly_mixed_text() {
     assert_eq!(f.fix(&once).text, once);
 }
 
-/// Known gap: conversion with a detected script is not idempotent on text
-/// that mixes both scripts about evenly. `標準这是 展开全文 這是脫` is taken
-/// as Traditional (t2hk, which leaves 这 and 开 alone and writes 脱); the
-/// output then counts as Simplified, and the next run applies s2hk.
+/// Conversion with a detected script was not idempotent on text that mixes
+/// both scripts about evenly: `標準这是 展开全文 這是脫` is taken as
+/// Traditional (t2hk, which leaves 这 and 开 alone and writes 脱); the
+/// output then counted as Simplified, and the next run applied s2hk. The
+/// pipeline now converts again while the output's own chain changes it.
 #[test]
-#[ignore = "conversion with a detected script is not idempotent on evenly mixed text: docs/reliability.md, Known gaps"]
 fn conversion_is_idempotent_on_evenly_mixed_text() {
     let p = Pipeline::builder()
         .convert(Target::Hk, None)
@@ -137,11 +135,11 @@ fn empty_input_passes_every_pipeline_untouched() {
     }
 }
 
-/// Known gap (found in the corpus): fix, on the next run, changes a word
-/// that conversion wrote. s2t writes 發黴 but keeps 倒霉; the next run's fix
-/// sees 黴 written elsewhere in the document and makes 倒霉 → 倒黴.
+/// Found in the corpus: fix, on the next run, changed a word that
+/// conversion wrote. s2t writes 發黴 but keeps 倒霉 (STPhrases lists
+/// 倒霉 → 倒霉); the next run's fix took 霉 for a stray glyph and made
+/// 倒黴. Fix now keeps a character that a phrase keeps as it is.
 #[test]
-#[ignore = "fix changes conversion output on the next run: docs/reliability.md, Known gaps"]
 fn to_t_is_idempotent_when_conversion_keeps_a_shared_character() {
     let p = Pipeline::builder()
         .strip(StripOptions::default())
@@ -152,4 +150,33 @@ fn to_t_is_idempotent_when_conversion_keeps_a_shared_character() {
     let input = "酒店有股发霉的味道，真是倒霉！这是简体中文的句子。\n";
     let once = p.run(input).text.into_owned();
     assert_eq!(p.run(&once).text, once);
+}
+
+/// Found by the generated-text invariant (2 000 cases): s2t writes 週末 in
+/// one place and keeps 周末 in another, and the next run's fix made the
+/// document agree with itself (周末 → 週末). The pipeline now lets the
+/// converted output settle (fix and convert again until nothing changes).
+#[test]
+fn to_t_is_idempotent_when_fix_would_make_the_converted_text_agree() {
+    let p = Pipeline::builder()
+        .strip(StripOptions::default())
+        .fix(FixOptions::default())
+        .convert(Target::T, None)
+        .build()
+        .unwrap();
+    let input =
+        "台湾头发周末標準幹部一个隻有周末後來開发头发发展軟體開發離開头发离开一个裡面软件开发標準";
+    let once = p.run(input).text.into_owned();
+    assert_eq!(p.run(&once).text, once);
+}
+
+/// Found by the generated-text invariant (2 000 cases): the radical ⼀
+/// after a pinyin annotation was left alone (its neighbour was `)`), the
+/// annotation was removed, and the next run saw ⼀ next to 當 and made it
+/// 一. Fix now runs its steps again after a round that changed anything.
+#[test]
+fn fix_is_idempotent_when_removing_an_annotation_puts_a_radical_next_to_han() {
+    let f = Fixer::new(FixOptions::default());
+    let once = f.fix("當(dāng)⼀\n展开全文\n").text.into_owned();
+    assert_eq!(f.fix(&once).text, once);
 }

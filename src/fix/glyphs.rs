@@ -134,7 +134,9 @@ pub(super) fn stray(text: &str, options: &FixOptions, _notes: &mut Vec<PlannedNo
             };
             let candidate = phrase[i];
             let (rule, to) = if unambiguous {
-                (Rule::StrayGlyph, candidate.filter(|p| *p != c).or(default))
+                // A phrase that keeps the character (倒霉 in STPhrases)
+                // says it is right here: conversion writes it so.
+                (Rule::StrayGlyph, candidate.or(default))
             } else if contextual {
                 let to = match candidate {
                     Some(p) => Some(p),

@@ -439,7 +439,27 @@ impl Fixer {
             (&[Rule::Variant], variants::normalize),
             (&[Rule::FullwidthPunct], artifacts::fullwidth_punct),
         ];
-        for (rules, step) in steps {
+        // A repair can make another one possible on the next run: glyph
+        // and variant repairs change the counts that choose each line's
+        // script, removing a pinyin annotation puts a radical next to a
+        // Han character. So after a round that changed anything, every
+        // step runs again on the result, until a round changes nothing: a
+        // second run of the fixer must change nothing (issue 7). This
+        // settles in a round or two; the bound is a guard.
+        let mut schedule: Vec<usize> = (0..steps.len()).collect();
+        let mut next = 0;
+        let mut rounds = 1;
+        let mut repeat = false;
+        loop {
+            if next == schedule.len() {
+                if !std::mem::take(&mut repeat) || rounds == MAX_ROUNDS {
+                    break;
+                }
+                rounds += 1;
+                schedule.extend(0..steps.len());
+            }
+            let (rules, step) = steps[schedule[next]];
+            next += 1;
             if !rules.iter().any(|r| options.enabled(*r)) {
                 continue;
             }
@@ -459,6 +479,13 @@ impl Fixer {
                 if protected.iter().any(|p| p.start < end && offset < p.end) {
                     continue;
                 }
+                if rounds > 1
+                    && notes
+                        .iter()
+                        .any(|m: &Note| m.id == n.id && m.offset == offset)
+                {
+                    continue;
+                }
                 let (line, column) = lines.position(offset);
                 notes.push(Note {
                     id: n.id,
@@ -472,6 +499,7 @@ impl Fixer {
             if edits.is_empty() {
                 continue;
             }
+            repeat = true;
             let mut out = String::with_capacity(current.len());
             let mut last = 0;
             for e in &edits {
@@ -507,6 +535,9 @@ impl Fixer {
         }
     }
 }
+
+/// Rounds of all steps at most (see [`Fixer::fix`]).
+const MAX_ROUNDS: usize = 4;
 
 /// Byte ranges of every occurrence of every protected term.
 fn protected_ranges(text: &str, terms: &[String]) -> Vec<Range<usize>> {

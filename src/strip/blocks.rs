@@ -60,7 +60,7 @@ pub struct Plan {
 
 /// Splits `text` into lines; lines of at most `limit` characters (the
 /// longest any rule matches) are folded, the others only counted.
-fn split_lines(text: &str, limit: usize) -> Vec<LineInfo> {
+pub fn split_lines(text: &str, limit: usize) -> Vec<LineInfo> {
     let mut lines = Vec::new();
     let mut start = 0;
     for piece in text.split_inclusive('\n') {

@@ -13,6 +13,9 @@ What folds:
   `TSCharacters.txt` (one character at a time, never phrases: phrase
   conversion could change lengths and would treat a rule's text
   differently from a line's);
+- Japanese Shinjitai (関, the output of `--to jp`) to Traditional by
+  `JPShinjitaiCharacters.txt`, then on to Simplified, so that strip reads
+  `--to jp` output as it read the text before conversion;
 - fullwidth ASCII (U+FF01–FF5E) to ASCII, and the other colon forms
   `︰ ﹕ ∶` to `:`, `﹐ 、`-free comma forms `﹐` to `,`;
 - every kind of space (ideographic space, no-break space, U+2000–200A) to
@@ -30,6 +33,20 @@ static TS_CHARACTERS: LazyLock<Arc<DictData>> = LazyLock::new(|| {
     // is a build bug, not an input error.
     builtin::dict("TSCharacters.txt").expect("TSCharacters.txt is bundled")
 });
+
+static JP_CHARACTERS: LazyLock<Arc<DictData>> = LazyLock::new(|| {
+    builtin::dict("JPShinjitaiCharacters.txt").expect("JPShinjitaiCharacters.txt is bundled")
+});
+
+/// The first candidate `dict` gives the single character `c`, if any.
+fn lookup(dict: &DictData, c: char) -> Option<char> {
+    let mut buf = [0u8; 4];
+    let s = c.encode_utf8(&mut buf);
+    match dict.longest_prefix(s) {
+        Some((len, value)) if len == s.len() => value.chars().next(),
+        _ => None,
+    }
+}
 
 /// Folds one punctuation or space character; `None` if it is not one.
 fn fold_punct(c: char) -> Option<char> {
@@ -80,11 +97,12 @@ fn fold_char_slow(c: char) -> char {
     if !matches!(c as u32, 0x3400..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F) {
         return c;
     }
-    let mut buf = [0u8; 4];
-    let s = c.encode_utf8(&mut buf);
-    match TS_CHARACTERS.longest_prefix(s) {
-        Some((len, value)) if len == s.len() => value.chars().next().unwrap_or(c),
-        _ => c,
+    if let Some(s) = lookup(&TS_CHARACTERS, c) {
+        return s;
+    }
+    match lookup(&JP_CHARACTERS, c) {
+        Some(t) => lookup(&TS_CHARACTERS, t).unwrap_or(t),
+        None => c,
     }
 }
 
@@ -145,6 +163,7 @@ mod tests {
         assert_eq!(fold("編輯︰王一粟，校對"), "编辑:王一粟,校对");
         assert_eq!(fold("文丨张三\u{3000}作者"), "文|张三 作者");
         assert_eq!(fold("ＡＰＰ"), "APP");
+        assert_eq!(fold("相関閲読"), "相关阅读");
     }
 
     /// The table gives what the dictionary gives, for every code point it

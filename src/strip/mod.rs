@@ -29,6 +29,12 @@ the output. If the rules would remove more than a share of the lines
 (default 50 %) or all of them, nothing is removed and
 [`StripOutcome::refused`] says why.
 
+One pass can uncover more boilerplate (a removed line moves the footer
+boundary), so [`Stripper::strip`] repeats passes until one removes
+nothing (`src/strip/passes.rs`): stripping the output again changes
+nothing. In the pipeline each pass decides on fix's repaired view of the
+text (`src/strip/view.rs`).
+
 ```
 use zhtidy::strip::{Stripper, StripOptions};
 
@@ -44,7 +50,9 @@ assert_eq!(zhtidy::strip::reconstruct(&out.text, &out.removals), text);
 mod blocks;
 pub mod fold;
 pub mod lead;
+mod passes;
 pub mod rules;
+mod view;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -53,6 +61,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+pub(crate) use passes::{Pass, Passes, Step};
 pub use rules::{Action, Rule, RuleError, Zone};
 
 /// How a [`Stripper`] is configured.
@@ -238,44 +247,56 @@ impl Stripper {
         &self.rules
     }
 
-    /// Removes boilerplate from `text`.
+    /// Removes boilerplate from `text`, repeating until nothing more
+    /// goes, so that stripping the output again changes nothing (see
+    /// `src/strip/passes.rs`).
     pub fn strip<'a>(&self, text: &'a str) -> StripOutcome<'a> {
-        let plan = blocks::plan(&self.rules, text);
+        let mut passes = self.passes(text);
+        while passes.apply(self.pass(passes.current(), None)) == Step::Again {}
+        let (text, removals, refused) = passes.finish();
+        StripOutcome {
+            text,
+            removals,
+            refused,
+        }
+    }
+
+    /// A run of passes over `input` (the pipeline drives it, deciding each
+    /// pass on fix's view of the text).
+    pub(crate) fn passes<'a>(&self, input: &'a str) -> Passes<'a> {
+        Passes::new(input, self.max_removed_share)
+    }
+
+    /// One pass over `text`: what goes, decided on `view` (a repaired
+    /// copy of `text`, see `src/strip/view.rs`) when given and line for
+    /// line the same, else on `text` itself.
+    pub(crate) fn pass(&self, text: &str, view: Option<&str>) -> Pass {
+        let plan = match view {
+            Some(v) if v != text && view::lines_match(text, v) => {
+                view::retarget(blocks::plan(&self.rules, v), v, text)
+            }
+            _ => blocks::plan(&self.rules, text),
+        };
         let nonblank = plan.lines.iter().filter(|l| !l.blank).count();
         let removed_lines = plan.line_removals.len();
         if removed_lines > 0
             && (removed_lines >= nonblank
                 || removed_lines as f64 > self.max_removed_share * nonblank as f64)
         {
-            return StripOutcome {
-                text: Cow::Borrowed(text),
+            return Pass {
                 removals: Vec::new(),
                 refused: Some(Refusal {
                     would_remove: removed_lines,
                     lines: nonblank,
                     max_share: self.max_removed_share,
                 }),
+                nonblank,
             };
         }
-        let removals = blocks::removals(&self.rules, text, &plan);
-        if removals.is_empty() {
-            return StripOutcome {
-                text: Cow::Borrowed(text),
-                removals,
-                refused: None,
-            };
-        }
-        let mut out = String::with_capacity(text.len());
-        let mut pos = 0;
-        for r in &removals {
-            out.push_str(&text[pos..r.at]);
-            pos = r.at + r.deleted.len();
-        }
-        out.push_str(&text[pos..]);
-        StripOutcome {
-            text: Cow::Owned(out),
-            removals,
+        Pass {
+            removals: blocks::removals(&self.rules, text, &plan),
             refused: None,
+            nonblank,
         }
     }
 }

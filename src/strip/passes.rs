@@ -1,0 +1,218 @@
+/*!
+Strip until nothing more goes, so that stripping twice gives what
+stripping once gave (issue 7: a formatter must be idempotent).
+
+One pass decides on the whole document: removing a line can move the
+header or footer boundary, bring a line into the footer window or change
+what a weak rule may take, and a second pass would then remove more.
+[`Passes`] repeats single passes on the previous pass's output until a pass
+removes nothing (or refuses), composing every pass's removals into records
+against the *original* input, so [`super::reconstruct`] still gives the
+input back.
+
+The safety limit counts all passes together: if the lines removed by all
+passes exceed the share of the input's non-blank lines, the input is kept
+unchanged and the refusal reported, exactly as when a single pass exceeds
+it.
+*/
+
+use std::borrow::Cow;
+
+use super::{Refusal, Removal, RemovalKind};
+
+/// What one pass decided on its text.
+pub(crate) struct Pass {
+    /// Removals in that text's coordinates, in order.
+    pub removals: Vec<Removal>,
+    /// Set when the pass's own safety limit kept its text unchanged.
+    pub refused: Option<Refusal>,
+    /// Non-blank lines of that text.
+    pub nonblank: usize,
+}
+
+/// Whether to run another pass.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// The text changed: decide again on [`Passes::current`].
+    Again,
+    /// Nothing more to remove: [`Passes::current`] is the result.
+    Stable,
+    /// All passes together went over the limit: the input is kept.
+    Refused,
+}
+
+/// The state of a run of passes over one input.
+pub(crate) struct Passes<'a> {
+    input: &'a str,
+    current: Cow<'a, str>,
+    removals: Vec<Removal>,
+    refused: Option<Refusal>,
+    input_nonblank: Option<usize>,
+    removed_lines: usize,
+    max_share: f64,
+}
+
+impl<'a> Passes<'a> {
+    pub fn new(input: &'a str, max_share: f64) -> Self {
+        Passes {
+            input,
+            current: Cow::Borrowed(input),
+            removals: Vec::new(),
+            refused: None,
+            input_nonblank: None,
+            removed_lines: 0,
+            max_share,
+        }
+    }
+
+    /// The text the next pass decides on.
+    pub fn current(&self) -> &str {
+        &self.current
+    }
+
+    /// Takes the decision of a pass over [`Self::current`].
+    pub fn apply(&mut self, pass: Pass) -> Step {
+        let nonblank = *self.input_nonblank.get_or_insert(pass.nonblank);
+        if let Some(refusal) = pass.refused {
+            if self.removals.is_empty() {
+                self.refused = Some(refusal);
+            }
+            return Step::Stable;
+        }
+        if pass.removals.is_empty() {
+            return Step::Stable;
+        }
+        self.removed_lines += pass
+            .removals
+            .iter()
+            .filter(|r| r.kind == RemovalKind::Line)
+            .count();
+        if self.removed_lines >= nonblank
+            || self.removed_lines as f64 > self.max_share * nonblank as f64
+        {
+            self.refused = Some(Refusal {
+                would_remove: self.removed_lines,
+                lines: nonblank,
+                max_share: self.max_share,
+            });
+            self.removals.clear();
+            self.current = Cow::Borrowed(self.input);
+            return Step::Refused;
+        }
+        let mut out = String::with_capacity(self.current.len());
+        let mut pos = 0;
+        for r in &pass.removals {
+            out.push_str(&self.current[pos..r.at]);
+            pos = r.at + r.deleted.len();
+        }
+        out.push_str(&self.current[pos..]);
+        let earlier = std::mem::take(&mut self.removals);
+        self.removals = compose(self.input, &self.current, earlier, pass.removals);
+        self.current = Cow::Owned(out);
+        Step::Again
+    }
+
+    /// The result: text, removals against the input, refusal.
+    pub fn finish(self) -> (Cow<'a, str>, Vec<Removal>, Option<Refusal>) {
+        (self.current, self.removals, self.refused)
+    }
+}
+
+/// Removals of a later pass (`later`, in the coordinates of `middle`, the
+/// text `earlier` left of `input`) as records against `input`, merged with
+/// `earlier`. A later removal that spans the place of an earlier one is
+/// split there, so that every record's bytes are contiguous in `input`.
+fn compose(input: &str, middle: &str, earlier: Vec<Removal>, later: Vec<Removal>) -> Vec<Removal> {
+    // Where each earlier removal sits in `middle`, and how much it took.
+    let mut gone = 0;
+    let places: Vec<(usize, usize)> = earlier
+        .iter()
+        .map(|e| {
+            let place = (e.at - gone, e.deleted.len());
+            gone += e.deleted.len();
+            place
+        })
+        .collect();
+    // An offset of `middle` in `input` (after the removals at that place).
+    let to_input = |q: usize| -> usize {
+        q + places
+            .iter()
+            .take_while(|(p, _)| *p <= q)
+            .map(|(_, len)| len)
+            .sum::<usize>()
+    };
+    let mut out = earlier;
+    for r in later {
+        let line_start = middle
+            .match_indices('\n')
+            .nth(r.line.saturating_sub(2))
+            .filter(|_| r.line > 1)
+            .map_or(0, |(i, _)| i + 1);
+        let line = input[..to_input(line_start)].matches('\n').count() + 1;
+        let end = r.at + r.deleted.len();
+        let mut a = r.at;
+        let cuts = places
+            .iter()
+            .map(|(p, _)| *p)
+            .filter(|&p| p > r.at && p < end);
+        for b in cuts.chain([end]) {
+            if b > a {
+                out.push(Removal {
+                    line,
+                    at: to_input(a),
+                    deleted: r.deleted[a - r.at..b - r.at].to_string(),
+                    ..r.clone()
+                });
+            }
+            a = b;
+        }
+    }
+    out.sort_by_key(|r| r.at);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::reconstruct;
+    use super::*;
+
+    fn removal(line: usize, at: usize, deleted: &str) -> Removal {
+        Removal {
+            rule: "r".into(),
+            family: "f".into(),
+            line,
+            text: deleted.trim().into(),
+            kind: RemovalKind::Line,
+            at,
+            deleted: deleted.into(),
+        }
+    }
+
+    #[test]
+    fn a_later_removal_around_an_earlier_one_is_split_and_maps_back() {
+        let input = "A\nB\nC\nD\n";
+        // First pass takes B, the second A and C (one run in "A\nC\nD\n").
+        let earlier = vec![removal(2, 2, "B\n")];
+        let middle = "A\nC\nD\n";
+        let later = vec![removal(1, 0, "A\nC\n")];
+        let all = compose(input, middle, earlier, later);
+        let at: Vec<(usize, &str, usize)> = all
+            .iter()
+            .map(|r| (r.at, r.deleted.as_str(), r.line))
+            .collect();
+        assert_eq!(at, [(0, "A\n", 1), (2, "B\n", 2), (4, "C\n", 1)]);
+        assert_eq!(reconstruct("D\n", &all), input);
+    }
+
+    #[test]
+    fn later_line_numbers_count_the_lines_of_the_input() {
+        let input = "A\nB\nC\nD\n";
+        let earlier = vec![removal(1, 0, "A\n")];
+        let middle = "B\nC\nD\n";
+        // "C" is line 2 of the middle text and line 3 of the input.
+        let later = vec![removal(2, 2, "C\n")];
+        let all = compose(input, middle, earlier, later);
+        assert_eq!((all[1].at, all[1].line), (4, 3));
+        assert_eq!(reconstruct("B\nD\n", &all), input);
+    }
+}

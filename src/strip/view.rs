@@ -1,0 +1,59 @@
+/*!
+Deciding on a repaired view of the text (issue 7).
+
+In the pipeline, fix runs after strip and repairs things strip looks at:
+`&amp;` reads as a sentence end (`;`), a zero-width space or an `&nbsp;`
+line is not blank, an entity lengthens a line. If strip decided on the raw
+text, the next run (on repaired text) could decide differently. So the
+pipeline lets strip decide on fix's output (the *view*) and carry the
+decision over to the raw text: the same lines go, blank lines as the view
+sees them, and a caption credit is cut where the view cuts it.
+
+This needs the view to have the raw text's lines one for one; when it has
+not (an entity that decodes to a line break), strip decides on the raw
+text.
+*/
+
+use super::blocks::{split_lines, Plan};
+
+/// Whether `view` has the lines of `text` one for one.
+pub fn lines_match(text: &str, view: &str) -> bool {
+    text.bytes().filter(|&b| b == b'\n').count() == view.bytes().filter(|&b| b == b'\n').count()
+}
+
+/// A plan made on `view` as a plan for `text` (see the module doc; the
+/// caller checked [`lines_match`]).
+pub fn retarget(view_plan: Plan, view: &str, text: &str) -> Plan {
+    // Positions and blankness only: no line needs folding here.
+    let mut lines = split_lines(text, 0);
+    for (line, seen) in lines.iter_mut().zip(&view_plan.lines) {
+        line.blank = seen.blank;
+    }
+    let suffixes = view_plan
+        .suffixes
+        .iter()
+        .filter_map(|&(i, k, view_at)| {
+            let seen = &view_plan.lines[i];
+            let line = &lines[i];
+            let raw = &text[line.trim_start..line.trim_end];
+            let kept = &view[seen.trim_start..view_at];
+            let credit = &view[view_at..seen.trim_end];
+            // The part before the credit, or the credit itself, reads the
+            // same in both: cut there. Otherwise (repairs on both sides of
+            // the cut) the credit stays.
+            let at = if raw.starts_with(kept) && raw.len() > kept.len() {
+                line.trim_start + kept.len()
+            } else if raw.ends_with(credit) && raw.len() > credit.len() {
+                line.trim_end - credit.len()
+            } else {
+                return None;
+            };
+            Some((i, k, at))
+        })
+        .collect();
+    Plan {
+        lines,
+        line_removals: view_plan.line_removals,
+        suffixes,
+    }
+}
