@@ -398,7 +398,7 @@ pub struct Stage {
     /// a segment that is a key always converts the same way, and most
     /// segments are keys. Indexed by the keys of the first conversion's
     /// trie when `fused_scan` is set, of the segmentation's otherwise.
-    memo: Option<Arc<[OnceLock<Box<str>>]>>,
+    memo: Option<Memo>,
     /// Whether segmentation and the first conversion run as one scan (see
     /// [`Fused`]); the first conversion is then one dictionary.
     fused_scan: bool,
@@ -444,6 +444,14 @@ enum First<'a> {
     Rest(Option<&'a Matcher>),
 }
 
+/// The chain's output per key (see [`Stage`]'s `memo`), allocated on first
+/// use and shared by clones.
+#[derive(Debug, Clone)]
+struct Memo {
+    keys: usize,
+    table: Arc<OnceLock<Box<[OnceLock<Box<str>>]>>>,
+}
+
 /// Scratch buffers reused across segments of one call.
 #[derive(Default)]
 struct Scratch {
@@ -467,9 +475,10 @@ impl Stage {
         } else {
             segmentation.as_ref().and_then(Matcher::key_count)
         };
-        let memo = keys
-            .filter(|_| worth_memo)
-            .map(|n| (0..n).map(|_| OnceLock::new()).collect());
+        let memo = keys.filter(|_| worth_memo).map(|keys| Memo {
+            keys,
+            table: Arc::new(OnceLock::new()),
+        });
         let mut values_have_ids = false;
         for m in segmentation.iter().chain(&chain) {
             m.node()
@@ -491,13 +500,14 @@ impl Stage {
         // One look for an ideographic description operator in the whole
         // text spares one per segment and step.
         let plain = !self.values_have_ids && !contains_ids_operator(text);
+        let memo = self.memo(text);
         if let (true, true, Some(fused), Some(DictNode::Leaf(first))) = (
             plain,
             self.fused_scan,
             &self.fused,
             self.chain.first().map(Matcher::node),
         ) {
-            self.run_fused(first, fused.seg_parts, text, out, &mut scratch);
+            self.run_fused(first, fused.seg_parts, text, out, &mut scratch, memo);
             return;
         }
         match &self.segmentation {
@@ -511,7 +521,7 @@ impl Stage {
                     }
                     (Some(_), None) => First::Full,
                 };
-                match (&self.memo, hit.and_then(|h| h.key)) {
+                match (memo, hit.and_then(|h| h.key)) {
                     (Some(memo), Some(key)) if !self.fused_scan => {
                         let converted = memo[key as usize].get_or_init(|| {
                             let mut once = String::new();
@@ -526,6 +536,21 @@ impl Stage {
         }
     }
 
+    /// The memo table for a text: allocated on the first text long enough
+    /// to repeat keys (a one-line run would spend more on the table's
+    /// pages, tens of thousands of entries, than it saves).
+    fn memo(&self, text: &str) -> Option<&[OnceLock<Box<str>>]> {
+        const WORTH_A_MEMO: usize = 16 * 1024;
+        let memo = self.memo.as_ref()?;
+        if text.len() < WORTH_A_MEMO && memo.table.get().is_none() {
+            return None;
+        }
+        Some(
+            memo.table
+                .get_or_init(|| (0..memo.keys).map(|_| OnceLock::new()).collect()),
+        )
+    }
+
     /// Segmentation and the chain with the first conversion fused into one
     /// scan (see [`Fused`]); `text` holds no ideographic description
     /// operator.
@@ -536,6 +561,7 @@ impl Stage {
         text: &str,
         out: &mut String,
         scratch: &mut Scratch,
+        memo: Option<&[OnceLock<Box<str>>]>,
     ) {
         let mut run = String::new();
         first.scan_fused(text, seg_parts, &mut run, |run, key, value| {
@@ -543,7 +569,7 @@ impl Stage {
                 self.run_chain(run, First::Value(run), out, scratch, true);
                 run.clear();
             }
-            match &self.memo {
+            match memo {
                 Some(memo) => {
                     let converted = memo[key as usize].get_or_init(|| {
                         let mut once = String::new();
