@@ -280,9 +280,22 @@ impl Pipeline {
             tidied.removals = out.removals;
             tidied.strip_refused = out.refused;
         }
+        // The evidence for the convert stage's script, when fix counted it:
+        // fix's input counts, plus what its changes put in, minus what they
+        // took out (the counts are sums over characters, so this equals a
+        // recount of the fixed text without another pass over it).
+        let mut counts: Option<fix::ScriptCounts> = None;
         if let Some(fixer) = &self.fix {
             let fixed = fixer.fix(&tidied.text);
             let (changes, notes) = (fixed.changes, fixed.notes);
+            if self.convert.is_some() {
+                let mut c = fixed.script.counts;
+                for change in &changes {
+                    c.subtract(&fix::ScriptCounts::of(&change.from));
+                    c.add(&fix::ScriptCounts::of(&change.to));
+                }
+                counts = Some(c);
+            }
             if let Cow::Owned(s) = fixed.text {
                 tidied.text = Cow::Owned(s);
             }
@@ -305,7 +318,10 @@ impl Pipeline {
         }
         if let Some(stage) = &self.convert {
             if stage.fixed.is_none() {
-                tidied.script = majority_script(&tidied.text);
+                tidied.script = match counts {
+                    Some(c) => c.majority(),
+                    None => majority_script(&tidied.text),
+                };
             }
             for converter in stage.chain_for(tidied.script) {
                 if let Cow::Owned(s) = converter.convert(&tidied.text) {

@@ -43,7 +43,7 @@ use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
 
-use super::script::{detect_script, is_han, Script, ScriptReport};
+use super::script::{is_han, Script, ScriptReport};
 use super::tables::{CharHash, Tables, TABLES};
 use super::{Edit, FixOptions, PlannedNote, Rule, VariantTarget};
 use crate::convert::{builtin_dict, DictData};
@@ -68,7 +68,12 @@ static PHRASES: LazyLock<Phrases> = LazyLock::new(|| {
 });
 
 /// Plans the stray-glyph edits for `text`.
-pub(super) fn stray(text: &str, options: &FixOptions, _notes: &mut Vec<PlannedNote>) -> Vec<Edit> {
+pub(super) fn stray(
+    text: &str,
+    options: &FixOptions,
+    _notes: &mut Vec<PlannedNote>,
+    report: &ScriptReport,
+) -> Vec<Edit> {
     // With a Taiwan or Hong Kong target, a character that is the target's
     // own form of its candidate (群 for 羣 in Taiwan) is no stray.
     let standard = match options.variants {
@@ -77,10 +82,9 @@ pub(super) fn stray(text: &str, options: &FixOptions, _notes: &mut Vec<PlannedNo
         Some(VariantTarget::Opencc) | None => None,
     };
     let t = &*TABLES;
-    let report = detect_script(text);
     let document: OnceCell<CharCounts> = OnceCell::new();
     let counts = || document.get_or_init(|| CharCounts::of(text));
-    let (damaged_traditional, damaged_simplified) = damage(&report);
+    let (damaged_traditional, damaged_simplified) = damage(report);
     let mut edits = Vec::new();
     for paragraph in &report.paragraphs {
         let line = &text[paragraph.range.clone()];
