@@ -316,8 +316,22 @@ impl Pipeline {
             }
             _ => {}
         }
+        // The evidence for the convert stage's script, when fix counted it:
+        // fix's input counts, plus what its changes put in, minus what they
+        // took out (the counts are sums over characters, so this equals a
+        // recount of the fixed text without another pass over it).
+        let mut counts: Option<fix::ScriptCounts> = None;
         if let Some(fixer) = &self.fix {
-            let (changed, changes, notes) = fixed.unwrap_or_else(|| owned(fixer.fix(&tidied.text)));
+            let (changed, changes, notes, fix_counts) =
+                fixed.unwrap_or_else(|| owned(fixer.fix(&tidied.text)));
+            if self.convert.is_some() {
+                let mut c = fix_counts;
+                for change in &changes {
+                    c.subtract(&fix::ScriptCounts::of(&change.from));
+                    c.add(&fix::ScriptCounts::of(&change.to));
+                }
+                counts = Some(c);
+            }
             if let Some(s) = changed {
                 tidied.text = Cow::Owned(s);
             }
@@ -340,7 +354,10 @@ impl Pipeline {
         }
         if let Some(stage) = &self.convert {
             if stage.fixed.is_none() {
-                tidied.script = majority_script(&tidied.text);
+                tidied.script = match counts {
+                    Some(c) => c.majority(),
+                    None => majority_script(&tidied.text),
+                };
             }
             for converter in stage.chain_for(tidied.script) {
                 if let Cow::Owned(s) = converter.convert(&tidied.text) {
@@ -391,13 +408,14 @@ impl Pipeline {
 const MAX_CONVERT_ROUNDS: usize = 3;
 
 /// What fix did, without a borrow of the text it fixed: the new text
-/// (`None` when unchanged), the changes and the notes.
-fn owned(fixed: fix::Fixed<'_>) -> (Option<String>, Vec<Change>, Vec<Note>) {
+/// (`None` when unchanged), the changes, the notes and the script counts
+/// of its input.
+fn owned(fixed: fix::Fixed<'_>) -> (Option<String>, Vec<Change>, Vec<Note>, fix::ScriptCounts) {
     let text = match fixed.text {
         Cow::Owned(s) => Some(s),
         Cow::Borrowed(_) => None,
     };
-    (text, fixed.changes, fixed.notes)
+    (text, fixed.changes, fixed.notes, fixed.script.counts)
 }
 
 /// Where the lines of the pipeline's input start, for line and column

@@ -218,7 +218,7 @@ impl Pipeline {
 
     /// Cleans `text` and returns a `Result` with what each stage did.
     fn run(&self, py: Python<'_>, text: &str) -> PyResultObj {
-        py.detach(|| PyResultObj::new(None, &self.inner.run(text)))
+        py.detach(|| PyResultObj::new(text, None, &self.inner.run(text)))
     }
 
     /// Decodes `data` (detecting its encoding unless the pipeline forces
@@ -234,7 +234,7 @@ impl Pipeline {
         py.detach(|| {
             let decoded = self.decode(data, name)?;
             let tidied = self.inner.run(&decoded.text);
-            Ok(PyResultObj::new(Some(&decoded), &tidied))
+            Ok(PyResultObj::new(&decoded.text, Some(&decoded), &tidied))
         })
     }
 

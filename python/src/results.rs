@@ -242,6 +242,9 @@ pub struct Result {
     fix_changes: Vec<FixChange>,
     /// What fix noticed but left alone.
     fix_notes: Vec<FixNote>,
+    /// The script of the input and of its paragraphs that differ from it,
+    /// as JSON text (the CLI report's `fix.script`).
+    input_script: String,
     /// The script detected for conversion (`simplified`, `traditional`, …);
     /// `None` without conversion or with `source`.
     script: Option<&'static str>,
@@ -250,9 +253,10 @@ pub struct Result {
 }
 
 impl Result {
-    /// Copies what Python needs out of a pipeline run.
-    pub fn new(decoded: Option<&Decoded>, t: &Tidied<'_>) -> Self {
+    /// Copies what Python needs out of a pipeline run over `input`.
+    pub fn new(input: &str, decoded: Option<&Decoded>, t: &Tidied<'_>) -> Self {
         Result {
+            input_script: zhtidy::fix::detect_script(input).to_json(false).to_string(),
             text: t.text.to_string(),
             encoding: decoded.map(|d| d.encoding.name()),
             encoding_confidence: decoded.map(|d| confidence(d.confidence)),
@@ -330,6 +334,10 @@ impl Result {
         for n in &self.fix_notes {
             notes.append(n.to_dict(py)?)?;
         }
+        let script = py
+            .import("json")?
+            .call_method1("loads", (&self.input_script,))?;
+        fix.set_item("script", script)?;
         fix.set_item("changes", changes)?;
         fix.set_item("notes", notes)?;
         d.set_item("fix", fix)?;

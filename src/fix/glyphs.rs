@@ -39,12 +39,11 @@ Toward Traditional, a candidate that has a Taiwan or Hong Kong form (裏 →
 a fix does not bring a second variant system into the text.
 */
 
-use std::cell::OnceCell;
-use std::collections::HashMap;
+use std::cell::{OnceCell, RefCell};
 use std::sync::{Arc, LazyLock};
 
-use super::script::{detect_script, is_han, Script, ScriptReport};
-use super::tables::{CharHash, Tables, TABLES};
+use super::script::{is_han, Script, ScriptReport};
+use super::tables::{Tables, TABLES};
 use super::{Edit, FixOptions, PlannedNote, Rule, VariantTarget};
 use crate::convert::{builtin_dict, DictData};
 
@@ -68,7 +67,12 @@ static PHRASES: LazyLock<Phrases> = LazyLock::new(|| {
 });
 
 /// Plans the stray-glyph edits for `text`.
-pub(super) fn stray(text: &str, options: &FixOptions, _notes: &mut Vec<PlannedNote>) -> Vec<Edit> {
+pub(super) fn stray(
+    text: &str,
+    options: &FixOptions,
+    _notes: &mut Vec<PlannedNote>,
+    report: &ScriptReport,
+) -> Vec<Edit> {
     // With a Taiwan or Hong Kong target, a character that is the target's
     // own form of its candidate (群 for 羣 in Taiwan) is no stray.
     let standard = match options.variants {
@@ -77,10 +81,9 @@ pub(super) fn stray(text: &str, options: &FixOptions, _notes: &mut Vec<PlannedNo
         Some(VariantTarget::Opencc) | None => None,
     };
     let t = &*TABLES;
-    let report = detect_script(text);
     let document: OnceCell<CharCounts> = OnceCell::new();
     let counts = || document.get_or_init(|| CharCounts::of(text));
-    let (damaged_traditional, damaged_simplified) = damage(&report);
+    let (damaged_traditional, damaged_simplified) = damage(report);
     let mut edits = Vec::new();
     for paragraph in &report.paragraphs {
         let line = &text[paragraph.range.clone()];
@@ -105,11 +108,16 @@ pub(super) fn stray(text: &str, options: &FixOptions, _notes: &mut Vec<PlannedNo
                 t.is_traditional_only(c) || t.is_shared_to_simplified(c)
             }
         };
-        if !line.chars().any(needs_look) {
+        // Only characters that need a look can change, and only their
+        // phrase candidates are read: the forward maximum matching runs
+        // from the line start (its segmentation depends on that) up to
+        // the last of them, not over the rest of the line.
+        let Some(from_end) = line.chars().rev().position(needs_look) else {
             continue;
-        }
+        };
         let chars: Vec<(usize, char)> = line.char_indices().collect();
-        let phrase = phrase_candidates(&chars, to_traditional, t);
+        let limit = chars.len() - from_end;
+        let phrase = phrase_candidates(&chars, limit, to_traditional, t);
         let in_ids = inside_ids(line, &chars);
         for (i, &(at, c)) in chars.iter().enumerate() {
             if in_ids[i] {
@@ -199,9 +207,12 @@ fn damage(report: &ScriptReport) -> (bool, bool) {
 }
 
 /// For each character of a line, the character a multi-character phrase
-/// gives it (in the target script), if a phrase covers it.
+/// gives it (in the target script), if a phrase covers it; exact for the
+/// characters before `limit` (segments starting at or after it are not
+/// looked up, so later characters may lack a candidate).
 fn phrase_candidates(
     chars: &[(usize, char)],
+    limit: usize,
     to_traditional: bool,
     t: &Tables,
 ) -> Vec<Option<char>> {
@@ -223,7 +234,7 @@ fn phrase_candidates(
     };
     let mut out = vec![None; chars.len()];
     let mut i = 0;
-    while i < chars.len() {
+    while i < limit {
         if !is_han(chars[i].1) {
             i += 1;
             continue;
@@ -274,20 +285,37 @@ fn phrase_at<'d>(
     None
 }
 
-/// How often each character occurs in a text.
-struct CharCounts(HashMap<char, usize, CharHash>);
+/// How often characters occur in a text, counted on demand: a fix asks
+/// about a few characters (a stray, its candidate, their regional forms),
+/// so each is counted once by a byte search over the text (UTF-8 is
+/// self-synchronizing: a character's encoding occurs only where the
+/// character does) instead of tallying every character of the text.
+struct CharCounts<'a> {
+    text: &'a str,
+    known: RefCell<Vec<(char, usize)>>,
+}
 
-impl CharCounts {
-    fn of(text: &str) -> Self {
-        let mut counts = HashMap::default();
-        for c in text.chars() {
-            *counts.entry(c).or_insert(0) += 1;
+impl<'a> CharCounts<'a> {
+    fn of(text: &'a str) -> Self {
+        Self {
+            text,
+            known: RefCell::new(Vec::new()),
         }
-        Self(counts)
     }
 
     fn get(&self, c: char) -> usize {
-        self.0.get(&c).copied().unwrap_or(0)
+        if let Some(&(_, n)) = self.known.borrow().iter().find(|(k, _)| *k == c) {
+            return n;
+        }
+        let mut buf = [0u8; 4];
+        let needle = c.encode_utf8(&mut buf).as_bytes();
+        let n = if needle.len() == 1 {
+            memchr::memchr_iter(needle[0], self.text.as_bytes()).count()
+        } else {
+            memchr::memmem::find_iter(self.text.as_bytes(), needle).count()
+        };
+        self.known.borrow_mut().push((c, n));
+        n
     }
 }
 

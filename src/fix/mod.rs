@@ -428,16 +428,29 @@ impl Fixer {
         let mut changes = Vec::new();
         let mut notes = Vec::new();
 
-        type Step = fn(&str, &FixOptions, &mut Vec<PlannedNote>) -> Vec<Edit>;
+        // The script report of `current` once it differs from the input
+        // (`script` is the input's): detecting it is a pass over the text,
+        // so the steps that need it share one while the text is unchanged.
+        let mut changed_report: Option<ScriptReport> = None;
+        let mut changed = false;
         let steps: [(&[Rule], Step); 8] = [
-            (&[Rule::HtmlEntity], artifacts::html_entities),
-            (&[Rule::ZeroWidth], artifacts::zero_width),
-            (&[Rule::CompatIdeograph], artifacts::compat_ideographs),
-            (&[Rule::KangxiRadical], artifacts::radicals),
-            (&[Rule::PinyinAnnotation], artifacts::pinyin),
-            (&[Rule::StrayGlyph, Rule::StrayGlyphContext], glyphs::stray),
-            (&[Rule::Variant], variants::normalize),
-            (&[Rule::FullwidthPunct], artifacts::fullwidth_punct),
+            (&[Rule::HtmlEntity], Step::Plain(artifacts::html_entities)),
+            (&[Rule::ZeroWidth], Step::Plain(artifacts::zero_width)),
+            (
+                &[Rule::CompatIdeograph],
+                Step::Plain(artifacts::compat_ideographs),
+            ),
+            (&[Rule::KangxiRadical], Step::Plain(artifacts::radicals)),
+            (&[Rule::PinyinAnnotation], Step::Plain(artifacts::pinyin)),
+            (
+                &[Rule::StrayGlyph, Rule::StrayGlyphContext],
+                Step::Scripted(glyphs::stray),
+            ),
+            (&[Rule::Variant], Step::Scripted(variants::normalize)),
+            (
+                &[Rule::FullwidthPunct],
+                Step::Plain(artifacts::fullwidth_punct),
+            ),
         ];
         // A repair can make another one possible on the next run: glyph
         // and variant repairs change the counts that choose each line's
@@ -464,7 +477,18 @@ impl Fixer {
                 continue;
             }
             let mut planned_notes = Vec::new();
-            let edits: Vec<Edit> = step(&current, options, &mut planned_notes)
+            let planned = match step {
+                Step::Plain(f) => f(&current, options, &mut planned_notes),
+                Step::Scripted(f) => {
+                    let report = if changed {
+                        changed_report.get_or_insert_with(|| detect_script(&current))
+                    } else {
+                        &script
+                    };
+                    f(&current, options, &mut planned_notes, report)
+                }
+            };
+            let edits: Vec<Edit> = planned
                 .into_iter()
                 .filter(|e| options.enabled(e.rule))
                 .filter(|e| {
@@ -521,6 +545,8 @@ impl Fixer {
             out.push_str(&current[last..]);
             history.push(&edits);
             current = Cow::Owned(out);
+            changed = true;
+            changed_report = None;
         }
         if let Cow::Owned(s) = &current {
             if s == text {
@@ -538,6 +564,14 @@ impl Fixer {
 
 /// Rounds of all steps at most (see [`Fixer::fix`]).
 const MAX_ROUNDS: usize = 4;
+
+/// One step of [`Fixer::fix`]: it plans edits over the current text; a
+/// scripted step also reads the text's [`ScriptReport`].
+#[derive(Clone, Copy)]
+enum Step {
+    Plain(fn(&str, &FixOptions, &mut Vec<PlannedNote>) -> Vec<Edit>),
+    Scripted(fn(&str, &FixOptions, &mut Vec<PlannedNote>, &ScriptReport) -> Vec<Edit>),
+}
 
 /// Byte ranges of every occurrence of every protected term.
 fn protected_ranges(text: &str, terms: &[String]) -> Vec<Range<usize>> {

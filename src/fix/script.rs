@@ -103,10 +103,19 @@ impl ScriptCounts {
         }
     }
 
-    fn add(&mut self, other: &ScriptCounts) {
+    /// Adds `other`'s evidence (the counts of a concatenation are the sum).
+    pub(crate) fn add(&mut self, other: &ScriptCounts) {
         self.traditional_only += other.traditional_only;
         self.simplified_only += other.simplified_only;
         self.han += other.han;
+    }
+
+    /// Takes out `other`'s evidence, which must be part of this count (a
+    /// piece of the counted text).
+    pub(crate) fn subtract(&mut self, other: &ScriptCounts) {
+        self.traditional_only -= other.traditional_only;
+        self.simplified_only -= other.simplified_only;
+        self.han -= other.han;
     }
 }
 

@@ -380,8 +380,21 @@ impl Tables {
         )
     }
 
+    /// Whether `c` may be a key of the map whose keys are the characters
+    /// with one of `bits` (the keys of STCharacters are the Simplified-only
+    /// and the shared-toward-Traditional characters; of TSCharacters, the
+    /// Traditional-only and shared-toward-Simplified ones): most characters
+    /// are answered by the class table without hashing.
+    #[inline]
+    fn may_be_key(&self, c: char, bits: u16) -> bool {
+        self.class.get(c as usize).is_none_or(|b| b & bits != 0)
+    }
+
     /// STCharacters' default for `c`, if `c` is a key.
     pub(crate) fn s2t_default(&self, c: char) -> Option<char> {
+        if !self.may_be_key(c, SIMPLIFIED_ONLY | SHARED_TO_TRADITIONAL) {
+            return None;
+        }
         self.st.get(&c).map(|v| v[0])
     }
 
@@ -404,6 +417,9 @@ impl Tables {
 
     /// TSCharacters' default for `c`, if `c` is a key.
     pub(crate) fn t2s_default(&self, c: char) -> Option<char> {
+        if !self.may_be_key(c, TRADITIONAL_ONLY | SHARED_TO_SIMPLIFIED) {
+            return None;
+        }
         self.ts.get(&c).map(|v| v[0])
     }
 }
@@ -411,6 +427,27 @@ impl Tables {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The class table's shortcut in `s2t_default` and `t2s_default`
+    /// holds: every key of either map has one of the bits it checks.
+    #[test]
+    fn every_character_table_key_has_its_class_bits() {
+        let t = &*TABLES;
+        for (&c, v) in &t.st {
+            assert!(
+                t.may_be_key(c, SIMPLIFIED_ONLY | SHARED_TO_TRADITIONAL),
+                "{c}"
+            );
+            assert_eq!(t.s2t_default(c), Some(v[0]));
+        }
+        for (&c, v) in &t.ts {
+            assert!(
+                t.may_be_key(c, TRADITIONAL_ONLY | SHARED_TO_SIMPLIFIED),
+                "{c}"
+            );
+            assert_eq!(t.t2s_default(c), Some(v[0]));
+        }
+    }
 
     #[test]
     fn classes_follow_the_opencc_tables() {

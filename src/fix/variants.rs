@@ -17,7 +17,7 @@ wide and its position is exact.
 
 use std::sync::{Arc, LazyLock};
 
-use super::script::{detect_script, Script};
+use super::script::{Script, ScriptReport};
 use super::{Edit, FixOptions, PlannedNote, Rule, VariantTarget};
 use crate::convert::{builtin_dict, DictData};
 
@@ -48,6 +48,7 @@ pub(super) fn normalize(
     text: &str,
     options: &FixOptions,
     _notes: &mut Vec<PlannedNote>,
+    report: &ScriptReport,
 ) -> Vec<Edit> {
     let steps: &[Step] = match options.variants {
         None => return Vec::new(),
@@ -55,7 +56,6 @@ pub(super) fn normalize(
         Some(VariantTarget::Hk) => &HK,
         Some(VariantTarget::Opencc) => &OPENCC,
     };
-    let report = detect_script(text);
     let mut edits = Vec::new();
     for paragraph in &report.paragraphs {
         if report.target_for(paragraph) != Some(Script::Traditional) {

@@ -27,6 +27,7 @@ credit to cut off. A `lead-duplicate` pattern may have a named group
 */
 
 use std::collections::HashSet;
+use std::sync::OnceLock;
 
 use regex::Regex;
 use serde::Deserialize;
@@ -143,10 +144,32 @@ pub struct Rule {
     pub must_match: Vec<String>,
     /// Examples that must not match.
     pub no_match: Vec<String>,
-    regexes: Vec<Regex>,
+    regexes: Vec<LazyRegex>,
     /// For each of `regexes`: the literals every match starts with (see
     /// [`line_prefixes`]), `None` when there is no such list.
     prefixes: Vec<Option<Prefixes>>,
+}
+
+/// A rule's compiled pattern, built on first use: compiling the ~250
+/// shipped patterns cost about 150 ms per process, and most are never
+/// needed because their prefix prefilter rejects every line. A rule file
+/// given by the user is compiled up front (so a pattern the regex crate
+/// refuses is an error naming the file); the shipped ones, which the tests
+/// compile, on demand.
+#[derive(Debug, Clone)]
+struct LazyRegex {
+    /// The anchored, folded pattern.
+    pattern: String,
+    regex: OnceLock<Regex>,
+}
+
+impl LazyRegex {
+    fn get(&self) -> &Regex {
+        self.regex.get_or_init(|| {
+            Regex::new(&self.pattern)
+                .unwrap_or_else(|e| panic!("shipped pattern {:?}: {e}", self.pattern))
+        })
+    }
 }
 
 /// The literals every match of a pattern starts with, and their first
@@ -173,8 +196,8 @@ impl Prefixes {
 /// line that starts with none of them is rejected with a few comparisons
 /// instead of a regex search, which has a fixed cost that, over all
 /// patterns and lines, was most of strip's time.
-fn line_prefixes(regex: &Regex) -> Option<Prefixes> {
-    let hir = regex_syntax::Parser::new().parse(regex.as_str()).ok()?;
+fn line_prefixes(pattern: &str) -> Option<Prefixes> {
+    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
     let seq = regex_syntax::hir::literal::Extractor::new().extract(&hir);
     let mut all = Vec::new();
     for lit in seq.literals()? {
@@ -250,7 +273,7 @@ impl Rule {
             .iter()
             .zip(&self.prefixes)
             .any(|(r, prefixes)| {
-                prefixes.as_ref().is_none_or(|p| p.admit(folded)) && r.is_match(folded)
+                prefixes.as_ref().is_none_or(|p| p.admit(folded)) && r.get().is_match(folded)
             })
     }
 
@@ -263,7 +286,7 @@ impl Rule {
     /// group, or the whole line.
     pub fn excerpt<'a>(&self, folded: &'a str) -> Option<&'a str> {
         self.regexes.iter().find_map(|r| {
-            let caps = r.captures(folded)?;
+            let caps = r.get().captures(folded)?;
             Some(
                 caps.name("text")
                     .unwrap_or_else(|| caps.get(0).unwrap())
@@ -286,6 +309,7 @@ impl Rule {
             .filter_map(|r| {
                 // A capture search is many times the cost of a yes/no one,
                 // and almost every line is a no.
+                let r = r.get();
                 if !r.is_match(folded) {
                     return None;
                 }
@@ -302,6 +326,11 @@ impl Rule {
 
 /// Parses and compiles one rule file. `source_name` names it in errors.
 pub fn parse_rules(source_name: &str, text: &str) -> Result<Vec<Rule>, RuleError> {
+    parse_rules_with(source_name, text, true)
+}
+
+/// [`parse_rules`], compiling the patterns now (`eager`) or on first use.
+fn parse_rules_with(source_name: &str, text: &str, eager: bool) -> Result<Vec<Rule>, RuleError> {
     let file: RuleFile = toml::from_str(text).map_err(|e| RuleError::Parse {
         source_name: source_name.to_string(),
         message: e.to_string(),
@@ -337,13 +366,20 @@ pub fn parse_rules(source_name: &str, text: &str) -> Result<Vec<Rule>, RuleError
             } else {
                 format!("^(?:{folded})$")
             };
-            let regex = Regex::new(&anchored).map_err(|e| RuleError::Pattern {
-                source_name: source_name.to_string(),
-                id: raw.id.clone(),
-                pattern: pattern.clone(),
-                message: e.to_string(),
-            })?;
-            regexes.push(regex);
+            let regex = OnceLock::new();
+            if eager {
+                let compiled = Regex::new(&anchored).map_err(|e| RuleError::Pattern {
+                    source_name: source_name.to_string(),
+                    id: raw.id.clone(),
+                    pattern: pattern.clone(),
+                    message: e.to_string(),
+                })?;
+                let _ = regex.set(compiled);
+            }
+            regexes.push(LazyRegex {
+                pattern: anchored,
+                regex,
+            });
         }
         rules.push(Rule {
             id: raw.id,
@@ -358,7 +394,13 @@ pub fn parse_rules(source_name: &str, text: &str) -> Result<Vec<Rule>, RuleError
             no_match: raw.no_match,
             prefixes: regexes
                 .iter()
-                .map(|r| if suffix { None } else { line_prefixes(r) })
+                .map(|r| {
+                    if suffix {
+                        None
+                    } else {
+                        line_prefixes(&r.pattern)
+                    }
+                })
                 .collect(),
             regexes,
         });
@@ -394,7 +436,7 @@ pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
 pub fn builtin_rules() -> Result<Vec<Rule>, RuleError> {
     let mut all = Vec::new();
     for (name, text) in BUILTIN_RULE_FILES {
-        all.extend(parse_rules(&format!("<builtin:{name}>"), text)?);
+        all.extend(parse_rules_with(&format!("<builtin:{name}>"), text, false)?);
     }
     Ok(all)
 }
@@ -402,6 +444,23 @@ pub fn builtin_rules() -> Result<Vec<Rule>, RuleError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shipped patterns compile on first use, not when parsed: every
+    /// one must compile (else a line passing its prefilter would panic).
+    #[test]
+    fn every_builtin_pattern_compiles() {
+        let rules = builtin_rules().unwrap();
+        assert!(rules
+            .iter()
+            .flat_map(|r| &r.regexes)
+            .all(|r| r.regex.get().is_none()));
+        for rule in &rules {
+            for r in &rule.regexes {
+                assert!(Regex::new(&r.pattern).is_ok(), "{}: {}", rule.id, r.pattern);
+                assert_eq!(r.get().as_str(), r.pattern);
+            }
+        }
+    }
 
     /// Every example of every shipped rule, run through the rule's own
     /// pattern (zones are tested in the engine).
@@ -462,7 +521,7 @@ mod tests {
         for rule in &line {
             for ex in rule.must_match.iter().chain(&rule.no_match) {
                 let folded = fold(ex.trim());
-                let full = rule.regexes.iter().any(|r| r.is_match(&folded));
+                let full = rule.regexes.iter().any(|r| r.get().is_match(&folded));
                 let chars = folded.chars().count();
                 assert_eq!(
                     rule.matches_folded(&folded),
