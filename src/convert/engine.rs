@@ -444,12 +444,15 @@ enum First<'a> {
     Rest(Option<&'a Matcher>),
 }
 
+/// One lazily computed output per key.
+type MemoTable = Box<[OnceLock<Box<str>>]>;
+
 /// The chain's output per key (see [`Stage`]'s `memo`), allocated on first
 /// use and shared by clones.
 #[derive(Debug, Clone)]
 struct Memo {
     keys: usize,
-    table: Arc<OnceLock<Box<[OnceLock<Box<str>>]>>>,
+    table: Arc<OnceLock<MemoTable>>,
 }
 
 /// Scratch buffers reused across segments of one call.
