@@ -87,35 +87,8 @@ impl fmt::Debug for Dart {
     }
 }
 
-/// Decodes the character starting at `pos` of valid UTF-8: its code point
-/// and byte length. `bytes` must come from a `&str` and `pos` be a
-/// character boundary (then every continuation byte is present).
-#[inline(always)]
-fn decode(bytes: &[u8], pos: usize) -> (u32, usize) {
-    let b0 = bytes[pos] as u32;
-    if b0 < 0x80 {
-        (b0, 1)
-    } else if b0 < 0xE0 {
-        (((b0 & 0x1F) << 6) | (bytes[pos + 1] as u32 & 0x3F), 2)
-    } else if b0 < 0xF0 {
-        (
-            ((b0 & 0x0F) << 12)
-                | ((bytes[pos + 1] as u32 & 0x3F) << 6)
-                | (bytes[pos + 2] as u32 & 0x3F),
-            3,
-        )
-    } else {
-        (
-            ((b0 & 0x07) << 18)
-                | ((bytes[pos + 1] as u32 & 0x3F) << 12)
-                | ((bytes[pos + 2] as u32 & 0x3F) << 6)
-                | (bytes[pos + 3] as u32 & 0x3F),
-            4,
-        )
-    }
-}
-
-/// [`decode`] without bounds checks, for the scanning loop.
+/// Decodes the character starting at `pos` of valid UTF-8, without bounds
+/// checks, for the scanning loop: its code point and byte length.
 ///
 /// # Safety
 ///
@@ -261,17 +234,15 @@ impl Dart {
     /// boundary): its end offset and value.
     #[inline]
     pub fn longest_at(&self, text: &str, pos: usize) -> Option<(usize, u32)> {
-        let bytes = text.as_bytes();
         let mut node = 0;
         let mut at = pos;
         let mut best = None;
-        while at < bytes.len() {
-            let (cp, len) = decode(bytes, at);
-            match self.child(node, cp) {
+        for c in text[pos..].chars() {
+            match self.child(node, c as u32) {
                 Some(next) => node = next,
                 None => break,
             }
-            at += len;
+            at += c.len_utf8();
             let value = self.slots[node as usize].value;
             if value != NONE {
                 best = Some((at, value));
