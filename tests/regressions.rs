@@ -17,6 +17,19 @@ fn strip_fix() -> Pipeline {
         .unwrap()
 }
 
+/// Strip, fix and conversion to `target`, run on `input` and again on the
+/// result: the second run must change nothing.
+fn assert_converted_twice_is_once(target: Target, input: &str) {
+    let p = Pipeline::builder()
+        .strip(StripOptions::default())
+        .fix(FixOptions::default())
+        .convert(target, None)
+        .build()
+        .unwrap();
+    let once = p.run(input).text.into_owned();
+    assert_eq!(p.run(&once).text, once);
+}
+
 /// Found by the corpus invariant: conversion copies the operands of an
 /// ideographic description sequence unchanged (as OpenCC does: 閣 stays in
 /// `⿳⿳ㄨㄢˊ也閣`), but fix then "repaired" 閣 as a stray Traditional glyph
@@ -33,15 +46,10 @@ fn fix_leaves_the_operands_of_an_ideographic_description_sequence_alone() {
     // Outside the sequence the same glyph is still a stray.
     let fixed = fixer.fix("强调钓鱼台岛屿是属于日本固有的领土，也閣再针对钓鱼台事件重申立场，\n");
     assert!(fixed.text.contains("也阁再"), "{}", fixed.text);
-    let to_s = Pipeline::builder()
-        .strip(StripOptions::default())
-        .fix(FixOptions::default())
-        .convert(Target::S, None)
-        .build()
-        .unwrap();
-    let input = "著算已經三更半暝，\n⿳⿳ㄨㄢˊ也閣再針對釣魚台事件重申立場，\n強調釣魚台島嶼是屬於日本固有的領土，\n";
-    let once = to_s.run(input).text.into_owned();
-    assert_eq!(to_s.run(&once).text, once);
+    assert_converted_twice_is_once(
+        Target::S,
+        "著算已經三更半暝，\n⿳⿳ㄨㄢˊ也閣再針對釣魚台事件重申立場，\n強調釣魚台島嶼是屬於日本固有的領土，\n",
+    );
 }
 
 /// Strip decided on the text before fix repaired it: strip read the `;`
@@ -63,15 +71,10 @@ fn strip_then_fix_is_idempotent_with_an_entity_in_the_footer() {
 /// the conversion.
 #[test]
 fn to_jp_is_idempotent() {
-    let p = Pipeline::builder()
-        .strip(StripOptions::default())
-        .fix(FixOptions::default())
-        .convert(Target::Jp, None)
-        .build()
-        .unwrap();
-    let input = "資本永不停，Open AI上演《權力的遊戲》。這是一段繁體中文的文字。\n";
-    let once = p.run(input).text.into_owned();
-    assert_eq!(p.run(&once).text, once);
+    assert_converted_twice_is_once(
+        Target::Jp,
+        "資本永不停，Open AI上演《權力的遊戲》。這是一段繁體中文的文字。\n",
+    );
 }
 
 /// Strip alone was not idempotent: the first run kept the end marker
@@ -141,15 +144,10 @@ fn empty_input_passes_every_pipeline_untouched() {
 /// 倒黴. Fix now keeps a character that a phrase keeps as it is.
 #[test]
 fn to_t_is_idempotent_when_conversion_keeps_a_shared_character() {
-    let p = Pipeline::builder()
-        .strip(StripOptions::default())
-        .fix(FixOptions::default())
-        .convert(Target::T, None)
-        .build()
-        .unwrap();
-    let input = "酒店有股发霉的味道，真是倒霉！这是简体中文的句子。\n";
-    let once = p.run(input).text.into_owned();
-    assert_eq!(p.run(&once).text, once);
+    assert_converted_twice_is_once(
+        Target::T,
+        "酒店有股发霉的味道，真是倒霉！这是简体中文的句子。\n",
+    );
 }
 
 /// Found by the generated-text invariant (2 000 cases): s2t writes 週末 in
@@ -158,16 +156,10 @@ fn to_t_is_idempotent_when_conversion_keeps_a_shared_character() {
 /// converted output settle (fix and convert again until nothing changes).
 #[test]
 fn to_t_is_idempotent_when_fix_would_make_the_converted_text_agree() {
-    let p = Pipeline::builder()
-        .strip(StripOptions::default())
-        .fix(FixOptions::default())
-        .convert(Target::T, None)
-        .build()
-        .unwrap();
-    let input =
-        "台湾头发周末標準幹部一个隻有周末後來開发头发发展軟體開發離開头发离开一个裡面软件开发標準";
-    let once = p.run(input).text.into_owned();
-    assert_eq!(p.run(&once).text, once);
+    assert_converted_twice_is_once(
+        Target::T,
+        "台湾头发周末標準幹部一个隻有周末後來開发头发发展軟體開發離開头发离开一个裡面软件开发標準",
+    );
 }
 
 /// Found by the generated-text invariant (2 000 cases): the radical ⼀
