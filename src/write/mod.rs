@@ -92,6 +92,10 @@ impl AtomicFile {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "output".to_string());
+        // The list stays locked from before the file exists until it is
+        // listed: a signal in between would otherwise find it unlisted and
+        // leave it behind.
+        let mut live = live();
         for attempt in 0..100u32 {
             let temp = dir.join(format!(
                 ".{name}.zhtidy-{}-{attempt}.tmp",
@@ -99,7 +103,7 @@ impl AtomicFile {
             ));
             match File::options().write(true).create_new(true).open(&temp) {
                 Ok(file) => {
-                    live().push(temp.clone());
+                    live.push(temp.clone());
                     return Ok(Self {
                         target: target.to_path_buf(),
                         temp,
