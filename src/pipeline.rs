@@ -292,11 +292,13 @@ impl Pipeline {
         // (what the next run would see), and the last pass's fix output is
         // the fixed text.
         let mut fixed = None;
+        // Every fix below sees nearly the same lines: plan each line once.
+        let mut memo = fix::LineMemo::default();
         match (&self.strip, &self.fix) {
             (Some(stripper), Some(fixer)) => {
                 let mut passes = stripper.passes(text);
                 loop {
-                    let f = fixer.fix(passes.current());
+                    let f = fixer.fix_with(passes.current(), &mut memo);
                     let pass = stripper.pass(passes.current(), Some(&f.text));
                     let f = owned(f);
                     match passes.apply(pass) {
@@ -323,7 +325,7 @@ impl Pipeline {
         let mut counts: Option<fix::ScriptCounts> = None;
         if let Some(fixer) = &self.fix {
             let (changed, changes, notes, fix_counts) =
-                fixed.unwrap_or_else(|| owned(fixer.fix(&tidied.text)));
+                fixed.unwrap_or_else(|| owned(fixer.fix_with(&tidied.text, &mut memo)));
             if self.convert.is_some() {
                 let mut c = fix_counts;
                 for change in &changes {
@@ -379,7 +381,7 @@ impl Pipeline {
             if stage.fixed.is_none() {
                 for _ in 0..MAX_CONVERT_ROUNDS {
                     let fixed = match &self.fix {
-                        Some(fixer) => fixer.fix(&tidied.text).text,
+                        Some(fixer) => fixer.fix_with(&tidied.text, &mut memo).text,
                         None => Cow::Borrowed(&*tidied.text),
                     };
                     let chain = stage.chain_for(majority_script(&fixed));

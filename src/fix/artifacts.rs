@@ -161,7 +161,17 @@ static COMPAT: LazyLock<Arc<DictData>> = LazyLock::new(|| {
 /// OpenCC's normalization table.
 pub(super) fn compat_ideographs(text: &str, _: &FixOptions, _: &mut Vec<PlannedNote>) -> Vec<Edit> {
     let mut edits = Vec::new();
-    for (at, c) in text.char_indices() {
+    // U+F900–FAFF are EF A4 80 – EF AB BF in UTF-8, U+2F800–2FA1F are
+    // F0 AF A0 80 – F0 AF A8 9F: look at the text only where one starts.
+    let b = text.as_bytes();
+    let Some(first) = memchr::memchr2_iter(0xEF, 0xF0, b).find(|&i| match b[i] {
+        0xEF => b.get(i + 1).is_some_and(|n| (0xA4..=0xAB).contains(n)),
+        _ => b.get(i + 1) == Some(&0xAF),
+    }) else {
+        return edits;
+    };
+    for (at, c) in text[first..].char_indices() {
+        let at = first + at;
         if !matches!(c as u32, 0xF900..=0xFAFF | 0x2F800..=0x2FA1F) {
             continue;
         }
@@ -183,27 +193,31 @@ pub(super) fn compat_ideographs(text: &str, _: &FixOptions, _: &mut Vec<PlannedN
 /// radical) → its equivalent unified ideograph. A radical standing alone (a
 /// list of radicals, a glyph table) is left as written.
 pub(super) fn radicals(text: &str, _: &FixOptions, _: &mut Vec<PlannedNote>) -> Vec<Edit> {
-    // Radicals are U+2E80–2FDF: E2 BA 80 – E2 BF 9F in UTF-8.
-    if !has_three_byte(text, |b| b[0] == 0xE2 && (0xBA..=0xBF).contains(&b[1])) {
-        return Vec::new();
-    }
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    // Radicals are U+2E80–2FDF: E2 BA 80 – E2 BF 9F in UTF-8, so only
+    // the places of those bytes are looked at, with their neighbours.
+    let b = text.as_bytes();
     let lookup = |c: char| {
         RADICALS
             .binary_search_by_key(&c, |(r, _)| *r)
             .ok()
             .map(|i| RADICALS[i].1)
     };
+    let han_or_radical = |n: Option<char>| n.is_some_and(|n| is_han(n) || lookup(n).is_some());
     let mut edits = Vec::new();
-    for (i, &(at, c)) in chars.iter().enumerate() {
-        let Some(to) = lookup(c) else { continue };
-        let han_or_radical = |j: Option<usize>| {
-            j.and_then(|j| chars.get(j))
-                .is_some_and(|&(_, n)| is_han(n) || lookup(n).is_some())
+    for at in memchr::memchr_iter(0xE2, b) {
+        if !b.get(at + 1).is_some_and(|n| (0xBA..=0xBF).contains(n)) {
+            continue;
+        }
+        let Some(c) = text[at..].chars().next() else {
+            continue;
         };
-        if han_or_radical(i.checked_sub(1)) || han_or_radical(Some(i + 1)) {
+        let Some(to) = lookup(c) else { continue };
+        let end = at + c.len_utf8();
+        if han_or_radical(text[..at].chars().next_back())
+            || han_or_radical(text[end..].chars().next())
+        {
             edits.push(Edit {
-                range: at..at + c.len_utf8(),
+                range: at..end,
                 to: to.to_string(),
                 rule: Rule::KangxiRadical,
             });
@@ -222,10 +236,16 @@ const TONE_VOWELS: &str = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńň�
 /// as `(app)` is never taken for pinyin.
 pub(super) fn pinyin(text: &str, _: &FixOptions, _: &mut Vec<PlannedNote>) -> Vec<Edit> {
     let mut edits = Vec::new();
-    for (at, open) in text.char_indices() {
-        if open != '(' && open != '（' {
-            continue;
+    // Opening parentheses, found by byte search: ( and （ (EF BC 88).
+    let b = text.as_bytes();
+    let opens = memchr::memchr2_iter(b'(', 0x88, b).filter_map(|i| {
+        if b[i] == b'(' {
+            Some((i, '('))
+        } else {
+            (i >= 2 && b[i - 2] == 0xEF && b[i - 1] == 0xBC).then(|| (i - 2, '（'))
         }
+    });
+    for (at, open) in opens {
         let before = &text[..at];
         let han_before = before.chars().rev().take_while(|c| is_han(*c)).count();
         if han_before == 0 {
@@ -281,6 +301,18 @@ const PUNCT: [(char, char); 7] = [
     (')', '）'),
 ];
 
+/// The bytes of the halfwidth marks of [`PUNCT`], as a table: one read
+/// per byte of text to find lines that need a look.
+static HALFWIDTH_MARK: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < PUNCT.len() {
+        table[PUNCT[i].0 as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 /// Closing CJK marks that may stand left of a converted mark.
 const CJK_CLOSERS: &str = "」』）》】〉”’";
 /// Opening CJK marks that may stand right of a converted mark.
@@ -298,9 +330,13 @@ pub(super) fn fullwidth_punct(
     notes: &mut Vec<PlannedNote>,
 ) -> Vec<Edit> {
     let mut edits = Vec::new();
+    let marks = |line: &str| line.bytes().any(|b| HALFWIDTH_MARK[usize::from(b)]);
+    if !marks(text) {
+        return edits;
+    }
     for range in super::script::line_ranges(text) {
         let line = &text[range.clone()];
-        if !line.bytes().any(|b| b",:;?!()".contains(&b)) {
+        if !marks(line) {
             continue;
         }
         let chars: Vec<(usize, char)> = line.char_indices().collect();

@@ -42,6 +42,7 @@ a fix does not bring a second variant system into the text.
 use std::cell::{OnceCell, RefCell};
 use std::sync::{Arc, LazyLock};
 
+use super::memo::{LineEdit, LineMemo, StrayPlan};
 use super::script::{is_han, Script, ScriptReport};
 use super::tables::{Tables, TABLES};
 use super::{Edit, FixOptions, PlannedNote, Rule, VariantTarget};
@@ -66,12 +67,14 @@ static PHRASES: LazyLock<Phrases> = LazyLock::new(|| {
     }
 });
 
-/// Plans the stray-glyph edits for `text`.
+/// Plans the stray-glyph edits for `text`; lines planned before (with the
+/// same target, damage and document counts) come from `memo`.
 pub(super) fn stray(
     text: &str,
     options: &FixOptions,
     _notes: &mut Vec<PlannedNote>,
     report: &ScriptReport,
+    memo: &mut LineMemo,
 ) -> Vec<Edit> {
     // With a Taiwan or Hong Kong target, a character that is the target's
     // own form of its candidate (群 for 羣 in Taiwan) is no stray.
@@ -80,112 +83,158 @@ pub(super) fn stray(
         Some(VariantTarget::Hk) => Some(true),
         Some(VariantTarget::Opencc) | None => None,
     };
-    let t = &*TABLES;
-    let document: OnceCell<CharCounts> = OnceCell::new();
-    let counts = || document.get_or_init(|| CharCounts::of(text));
+    let document = CharCounts::of(text);
     let (damaged_traditional, damaged_simplified) = damage(report);
     let mut edits = Vec::new();
     for paragraph in &report.paragraphs {
         let line = &text[paragraph.range.clone()];
-        let line_counts: OnceCell<CharCounts> = OnceCell::new();
-        let Some(target) = report.target_for(paragraph) else {
-            continue;
-        };
-        let to_traditional = match target {
-            Script::Traditional => true,
-            Script::Simplified => false,
-            Script::Mixed | Script::Unknown => continue,
+        let to_traditional = match report.target_for(paragraph) {
+            Some(Script::Traditional) => true,
+            Some(Script::Simplified) => false,
+            Some(Script::Mixed | Script::Unknown) | None => continue,
         };
         let damaged = if to_traditional {
             damaged_traditional
         } else {
             damaged_simplified
         };
-        let needs_look = |c: char| {
-            if to_traditional {
-                t.is_simplified_only(c) || t.is_shared_to_traditional(c)
-            } else {
-                t.is_traditional_only(c) || t.is_shared_to_simplified(c)
+        let known = memo
+            .stray(line, to_traditional, damaged)
+            .filter(|plan| plan.reads.iter().all(|&(c, n)| document.count(c) == n));
+        let planned;
+        let line_edits = match known {
+            Some(plan) => &plan.edits,
+            None => {
+                let first_read = document.reads.borrow().len();
+                let line_edits = plan_line(line, to_traditional, damaged, standard, &document);
+                let mut reads = document.reads.borrow()[first_read..].to_vec();
+                reads.sort_unstable();
+                reads.dedup();
+                memo.keep_stray(
+                    line,
+                    to_traditional,
+                    damaged,
+                    StrayPlan {
+                        edits: line_edits.clone(),
+                        reads,
+                    },
+                );
+                planned = line_edits;
+                &planned
             }
         };
-        // Only characters that need a look can change, and only their
-        // phrase candidates are read: the forward maximum matching runs
-        // from the line start (its segmentation depends on that) up to
-        // the last of them, not over the rest of the line.
-        let Some(from_end) = line.chars().rev().position(needs_look) else {
-            continue;
-        };
-        let chars: Vec<(usize, char)> = line.char_indices().collect();
-        let limit = chars.len() - from_end;
-        let phrase = phrase_candidates(&chars, limit, to_traditional, t);
-        let in_ids = inside_ids(line, &chars);
-        for (i, &(at, c)) in chars.iter().enumerate() {
-            if in_ids[i] {
-                continue;
-            }
-            let (unambiguous, shared, contextual, mostly, default) = if to_traditional {
-                (
-                    t.is_simplified_only(c),
-                    t.is_shared_to_traditional(c),
-                    t.is_contextual_to_traditional(c),
-                    t.is_mostly_converted_to_traditional(c),
-                    t.s2t_default(c),
-                )
-            } else {
-                (
-                    t.is_traditional_only(c),
-                    t.is_shared_to_simplified(c),
-                    t.is_contextual_to_simplified(c),
-                    t.is_mostly_converted_to_simplified(c),
-                    t.t2s_default(c),
-                )
-            };
-            let candidate = phrase[i];
-            let (rule, to) = if unambiguous {
-                // A phrase that keeps the character (倒霉 in STPhrases)
-                // says it is right here: conversion writes it so.
-                (Rule::StrayGlyph, candidate.or(default))
-            } else if contextual {
-                let to = match candidate {
-                    Some(p) => Some(p),
-                    None if mostly => default,
-                    // The dictionary is silent: in a damaged document, the
-                    // document's own spelling decides (推荐 → 推薦 where
-                    // the text writes 薦 more often than 荐).
-                    None if damaged => default.filter(|d| counts().get(*d) > counts().get(c)),
-                    None => None,
-                };
-                (Rule::StrayGlyphContext, to)
-            } else if shared {
-                // Only in a damaged document, and only to agree with its
-                // own spelling elsewhere (關系 → 關係 where it writes 係).
-                let consistent = candidate
-                    .filter(|p| damaged && *p != c)
-                    .filter(|p| counts().get(*p) > 0);
-                (Rule::StrayGlyphContext, consistent)
-            } else {
-                continue;
-            };
-            let Some(mut to) = to else { continue };
-            if to_traditional {
-                if let Some(hk) = standard {
-                    if t.standard_form(to, hk) == Some(c) {
-                        continue;
-                    }
-                }
-                let scopes = [line_counts.get_or_init(|| CharCounts::of(line)), counts()];
-                to = follow_variants(to, c, scopes, t);
-            }
-            if to == c {
-                continue;
-            }
+        edits.extend(line_edits.iter().map(|&(at, len, to, rule)| {
             let start = paragraph.range.start + at;
-            edits.push(Edit {
-                range: start..start + c.len_utf8(),
+            Edit {
+                range: start..start + len,
                 to: to.to_string(),
                 rule,
-            });
+            }
+        }));
+    }
+    edits
+}
+
+/// The stray-glyph edits of one line fixed toward Traditional (or
+/// Simplified), as (offset in the line, length, new character, rule).
+/// `document` counts characters in the whole text (and logs each read).
+fn plan_line(
+    line: &str,
+    to_traditional: bool,
+    damaged: bool,
+    standard: Option<bool>,
+    document: &CharCounts,
+) -> Vec<LineEdit> {
+    let t = &*TABLES;
+    let counts = || document;
+    let line_counts: OnceCell<CharCounts> = OnceCell::new();
+    let mut edits = Vec::new();
+    // The characters that can change (see the loop below): strays always,
+    // shared characters that a phrase may change, and in a damaged
+    // document any shared character.
+    let needs_look = |c: char| {
+        if to_traditional {
+            t.is_simplified_only(c)
+                || t.is_contextual_to_traditional(c)
+                || damaged && t.is_shared_to_traditional(c)
+        } else {
+            t.is_traditional_only(c)
+                || t.is_contextual_to_simplified(c)
+                || damaged && t.is_shared_to_simplified(c)
         }
+    };
+    // Only characters that need a look can change, and only their phrase
+    // candidates are read: the forward maximum matching runs from the line
+    // start (its segmentation depends on that) up to the last of them, not
+    // over the rest of the line.
+    let Some(from_end) = line.chars().rev().position(needs_look) else {
+        return edits;
+    };
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let limit = chars.len() - from_end;
+    let phrase = phrase_candidates(&chars, limit, to_traditional, t);
+    let in_ids = inside_ids(line, &chars);
+    for (i, &(at, c)) in chars.iter().enumerate() {
+        if in_ids[i] {
+            continue;
+        }
+        let (unambiguous, shared, contextual, mostly, default) = if to_traditional {
+            (
+                t.is_simplified_only(c),
+                t.is_shared_to_traditional(c),
+                t.is_contextual_to_traditional(c),
+                t.is_mostly_converted_to_traditional(c),
+                t.s2t_default(c),
+            )
+        } else {
+            (
+                t.is_traditional_only(c),
+                t.is_shared_to_simplified(c),
+                t.is_contextual_to_simplified(c),
+                t.is_mostly_converted_to_simplified(c),
+                t.t2s_default(c),
+            )
+        };
+        let candidate = phrase[i];
+        let (rule, to) = if unambiguous {
+            // A phrase that keeps the character (倒霉 in STPhrases) says
+            // it is right here: conversion writes it so.
+            (Rule::StrayGlyph, candidate.or(default))
+        } else if contextual {
+            let to = match candidate {
+                Some(p) => Some(p),
+                None if mostly => default,
+                // The dictionary is silent: in a damaged document, the
+                // document's own spelling decides (推荐 → 推薦 where the
+                // text writes 薦 more often than 荐).
+                None if damaged => default.filter(|d| counts().get(*d) > counts().get(c)),
+                None => None,
+            };
+            (Rule::StrayGlyphContext, to)
+        } else if shared {
+            // Only in a damaged document, and only to agree with its own
+            // spelling elsewhere (關系 → 關係 where it writes 係).
+            let consistent = candidate
+                .filter(|p| damaged && *p != c)
+                .filter(|p| counts().get(*p) > 0);
+            (Rule::StrayGlyphContext, consistent)
+        } else {
+            continue;
+        };
+        let Some(mut to) = to else { continue };
+        if to_traditional {
+            if let Some(hk) = standard {
+                if t.standard_form(to, hk) == Some(c) {
+                    continue;
+                }
+            }
+            let scopes = [line_counts.get_or_init(|| CharCounts::of(line)), counts()];
+            to = follow_variants(to, c, scopes, t);
+        }
+        if to == c {
+            continue;
+        }
+        edits.push((at, c.len_utf8(), to, rule));
     }
     edits
 }
@@ -293,6 +342,8 @@ fn phrase_at<'d>(
 struct CharCounts<'a> {
     text: &'a str,
     known: RefCell<Vec<(char, usize)>>,
+    /// Every answer given, in order: what a line's plan depended on.
+    reads: RefCell<Vec<(char, usize)>>,
 }
 
 impl<'a> CharCounts<'a> {
@@ -300,10 +351,17 @@ impl<'a> CharCounts<'a> {
         Self {
             text,
             known: RefCell::new(Vec::new()),
+            reads: RefCell::new(Vec::new()),
         }
     }
 
     fn get(&self, c: char) -> usize {
+        let n = self.count(c);
+        self.reads.borrow_mut().push((c, n));
+        n
+    }
+
+    fn count(&self, c: char) -> usize {
         if let Some(&(_, n)) = self.known.borrow().iter().find(|(k, _)| *k == c) {
             return n;
         }

@@ -106,12 +106,14 @@ use std::sync::Arc;
 mod artifacts;
 mod glyphs;
 mod json;
+mod memo;
 #[rustfmt::skip]
 mod radical_table;
 mod script;
 mod tables;
 mod variants;
 
+pub(crate) use memo::LineMemo;
 pub use script::{detect_script, ParagraphScript, Script, ScriptCounts, ScriptReport};
 
 /// One fix rule, named by a stable id.
@@ -419,8 +421,16 @@ impl Fixer {
 
     /// Fixes `text`; see the module doc for what changes.
     pub fn fix<'a>(&self, text: &'a str) -> Fixed<'a> {
+        self.fix_with(text, &mut LineMemo::default())
+    }
+
+    /// [`Fixer::fix`], reusing (and adding to) the line plans in `memo`,
+    /// which must come from this fixer: the pipeline fixes nearly the same
+    /// text several times (once per strip pass, again when conversion
+    /// settles), and only lines it has not planned before cost anything.
+    pub(crate) fn fix_with<'a>(&self, text: &'a str, memo: &mut LineMemo) -> Fixed<'a> {
         let options = &*self.inner;
-        let script = detect_script(text);
+        let script = script::detect_script_with(text, &mut |line| memo.counts(line));
         let protected = protected_ranges(text, &options.protected);
         let lines = Lines::new(text);
         let mut history = History::default();
@@ -476,16 +486,23 @@ impl Fixer {
             if !rules.iter().any(|r| options.enabled(*r)) {
                 continue;
             }
+            // Variants need a target standard; without one the step plans
+            // nothing, and need not detect the script of changed text.
+            if rules == [Rule::Variant] && options.variants.is_none() {
+                continue;
+            }
             let mut planned_notes = Vec::new();
             let planned = match step {
                 Step::Plain(f) => f(&current, options, &mut planned_notes),
                 Step::Scripted(f) => {
                     let report = if changed {
-                        changed_report.get_or_insert_with(|| detect_script(&current))
+                        changed_report.get_or_insert_with(|| {
+                            script::detect_script_with(&current, &mut |line| memo.counts(line))
+                        })
                     } else {
                         &script
                     };
-                    f(&current, options, &mut planned_notes, report)
+                    f(&current, options, &mut planned_notes, report, memo)
                 }
             };
             let edits: Vec<Edit> = planned
@@ -570,7 +587,9 @@ const MAX_ROUNDS: usize = 4;
 #[derive(Clone, Copy)]
 enum Step {
     Plain(fn(&str, &FixOptions, &mut Vec<PlannedNote>) -> Vec<Edit>),
-    Scripted(fn(&str, &FixOptions, &mut Vec<PlannedNote>, &ScriptReport) -> Vec<Edit>),
+    Scripted(
+        fn(&str, &FixOptions, &mut Vec<PlannedNote>, &ScriptReport, &mut LineMemo) -> Vec<Edit>,
+    ),
 }
 
 /// Byte ranges of every occurrence of every protected term.

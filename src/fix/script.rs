@@ -65,15 +65,18 @@ impl ScriptCounts {
     pub fn of(text: &str) -> Self {
         let t = &*TABLES;
         let mut counts = Self::default();
+        // Every Han character is U+3400 or above: three or four bytes in
+        // UTF-8, led by E3 or a later byte. Lines are mostly Han and
+        // punctuation, so skip what cannot be Han before decoding.
         for c in text.chars() {
-            if !is_han(c) {
+            if (c as u32) < 0x3400 || !is_han(c) {
                 continue;
             }
             counts.han += 1;
-            if t.is_traditional_only(c) {
-                counts.traditional_only += 1;
-            } else if t.is_simplified_only(c) {
-                counts.simplified_only += 1;
+            match t.script_only(c) {
+                Some(Script::Traditional) => counts.traditional_only += 1,
+                Some(Script::Simplified) => counts.simplified_only += 1,
+                _ => {}
             }
         }
         counts
@@ -175,10 +178,19 @@ const MIN_PARAGRAPH_EVIDENCE: usize = 3;
 /// assert_eq!(detect_script("hello 的").script, Script::Unknown);
 /// ```
 pub fn detect_script(text: &str) -> ScriptReport {
+    detect_script_with(text, &mut |line| ScriptCounts::of(line))
+}
+
+/// [`detect_script`] with the counting of each line left to `count_line`
+/// (which may remember lines it has counted).
+pub(crate) fn detect_script_with(
+    text: &str,
+    count_line: &mut dyn FnMut(&str) -> ScriptCounts,
+) -> ScriptReport {
     let mut counts = ScriptCounts::default();
     let mut paragraphs = Vec::new();
     for (index, range) in line_ranges(text).enumerate() {
-        let line_counts = ScriptCounts::of(&text[range.clone()]);
+        let line_counts = count_line(&text[range.clone()]);
         counts.add(&line_counts);
         if line_counts.han > 0 {
             paragraphs.push(ParagraphScript {

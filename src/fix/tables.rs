@@ -327,6 +327,26 @@ impl Tables {
         }
     }
 
+    /// The one script that `c` is only valid in (这: Simplified, 這:
+    /// Traditional), if any: one table read instead of two.
+    #[inline]
+    pub(crate) fn script_only(&self, c: char) -> Option<super::Script> {
+        let (traditional, simplified) = match self.class.get(c as usize) {
+            Some(bits) => (bits & TRADITIONAL_ONLY != 0, bits & SIMPLIFIED_ONLY != 0),
+            None => (
+                self.traditional_only.contains(&c),
+                self.simplified_only.contains(&c),
+            ),
+        };
+        if traditional {
+            Some(super::Script::Traditional)
+        } else if simplified {
+            Some(super::Script::Simplified)
+        } else {
+            None
+        }
+    }
+
     /// Never valid in Traditional text (开, 这).
     pub(crate) fn is_simplified_only(&self, c: char) -> bool {
         self.has(c, SIMPLIFIED_ONLY, &self.simplified_only)

@@ -17,6 +17,7 @@ wide and its position is exact.
 
 use std::sync::{Arc, LazyLock};
 
+use super::memo::{LineEdit, LineMemo};
 use super::script::{Script, ScriptReport};
 use super::{Edit, FixOptions, PlannedNote, Rule, VariantTarget};
 use crate::convert::{builtin_dict, DictData};
@@ -49,6 +50,7 @@ pub(super) fn normalize(
     options: &FixOptions,
     _notes: &mut Vec<PlannedNote>,
     report: &ScriptReport,
+    memo: &mut LineMemo,
 ) -> Vec<Edit> {
     let steps: &[Step] = match options.variants {
         None => return Vec::new(),
@@ -62,26 +64,41 @@ pub(super) fn normalize(
             continue;
         }
         let line = &text[paragraph.range.clone()];
-        let mut chars: Vec<char> = line.chars().collect();
-        for s in steps {
-            chars = run_step(&chars, s);
-        }
-        for ((at, old), new) in line.char_indices().zip(chars) {
-            if old != new {
-                let start = paragraph.range.start + at;
-                edits.push(Edit {
-                    range: start..start + old.len_utf8(),
-                    to: new.to_string(),
-                    rule: Rule::Variant,
-                });
+        let planned;
+        let line_edits = match memo.variants(line) {
+            Some(known) => known,
+            None => {
+                planned = plan_line(line, steps);
+                memo.keep_variants(line, planned.clone());
+                &planned
             }
-        }
+        };
+        edits.extend(line_edits.iter().map(|&(at, len, to, rule)| {
+            let start = paragraph.range.start + at;
+            Edit {
+                range: start..start + len,
+                to: to.to_string(),
+                rule,
+            }
+        }));
     }
     edits
 }
 
-/// Forward maximum matching of one step over `chars`; matches that would
-/// change the character count are skipped.
+/// The variant edits of one Traditional line: (offset in the line, length,
+/// new character, rule).
+fn plan_line(line: &str, steps: &[Step]) -> Vec<LineEdit> {
+    let mut chars: Vec<char> = line.chars().collect();
+    for s in steps {
+        chars = run_step(&chars, s);
+    }
+    line.char_indices()
+        .zip(chars)
+        .filter(|((_, old), new)| old != new)
+        .map(|((at, old), new)| (at, old.len_utf8(), new, Rule::Variant))
+        .collect()
+}
+
 fn run_step(chars: &[char], step: &Step) -> Vec<char> {
     let text: String = chars.iter().collect();
     let offsets: Vec<usize> = chars

@@ -1,0 +1,93 @@
+/*!
+What the line-by-line steps of fix planned for each line, kept so that a
+line seen again is not planned again.
+
+Idempotence makes fix see the same lines many times: after a round that
+changed anything every step runs again on the whole text (issue 7), the
+pipeline fixes the text once per strip pass and again in conversion's
+settling rounds, and each time nearly every line is one it has already
+planned. Planning a line for stray glyphs is a dictionary scan of it
+(forward maximum matching over the phrase tables) and dominated fix's cost.
+
+A memo entry holds exactly what planning depended on, so a hit gives what
+planning again would give:
+
+- stray glyphs ([`super::glyphs`]): the line's text, the script it is
+  fixed toward and whether the document is damaged (the key), plus every
+  count of a character in the *document* that planning read (checked
+  against the current document before the entry is used);
+- variants ([`super::variants`]): the line's text (only Traditional lines
+  are planned, and the target standard is an option of the fixer);
+- script evidence ([`super::ScriptCounts`]): the line's text.
+
+A memo belongs to one [`super::Fixer`] (its options are part of what the
+entries mean) and to one run over one document; [`super::Fixer::fix`]
+makes a fresh one, the pipeline keeps one across its calls.
+*/
+
+use std::collections::HashMap;
+
+use super::ScriptCounts;
+
+/// A planned change within a line: byte offset in the line, the original
+/// character's length in bytes, the new character and which rule.
+pub(super) type LineEdit = (usize, usize, char, super::Rule);
+
+/// The stray-glyph plan of one line and the document counts it read.
+pub(super) struct StrayPlan {
+    pub edits: Vec<LineEdit>,
+    pub reads: Vec<(char, usize)>,
+}
+
+/// Per-line plans of one fixer over one document (see the module doc).
+#[derive(Default)]
+pub(crate) struct LineMemo {
+    /// Indexed by [`stray_slot`].
+    stray: [HashMap<Box<str>, StrayPlan>; 4],
+    variants: HashMap<Box<str>, Vec<LineEdit>>,
+    counts: HashMap<Box<str>, ScriptCounts>,
+}
+
+/// Which of the stray maps holds plans for this target and damage.
+fn stray_slot(to_traditional: bool, damaged: bool) -> usize {
+    usize::from(to_traditional) * 2 + usize::from(damaged)
+}
+
+impl LineMemo {
+    pub(super) fn stray(
+        &self,
+        line: &str,
+        to_traditional: bool,
+        damaged: bool,
+    ) -> Option<&StrayPlan> {
+        self.stray[stray_slot(to_traditional, damaged)].get(line)
+    }
+
+    pub(super) fn keep_stray(
+        &mut self,
+        line: &str,
+        to_traditional: bool,
+        damaged: bool,
+        plan: StrayPlan,
+    ) {
+        self.stray[stray_slot(to_traditional, damaged)].insert(line.into(), plan);
+    }
+
+    pub(super) fn variants(&self, line: &str) -> Option<&[LineEdit]> {
+        self.variants.get(line).map(Vec::as_slice)
+    }
+
+    /// The script evidence on `line` (a pure function of the line).
+    pub(super) fn counts(&mut self, line: &str) -> ScriptCounts {
+        if let Some(c) = self.counts.get(line) {
+            return *c;
+        }
+        let c = ScriptCounts::of(line);
+        self.counts.insert(line.into(), c);
+        c
+    }
+
+    pub(super) fn keep_variants(&mut self, line: &str, edits: Vec<LineEdit>) {
+        self.variants.insert(line.into(), edits);
+    }
+}
