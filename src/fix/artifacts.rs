@@ -9,6 +9,7 @@ Each function plans edits on the text it is given (see
 
 use std::sync::{Arc, LazyLock};
 
+use super::memo::{LineEdit, LineMemo};
 use super::radical_table::RADICALS;
 use super::script::is_han;
 use super::{Edit, FixOptions, PlannedNote, Rule};
@@ -17,7 +18,12 @@ use crate::convert::{builtin_dict, DictData};
 /// Rule `html-entity`: decodes `&name;`, `&#NNN;` and `&#xHHH;`, unless the
 /// result would begin a new entity with the text after it (`&amp;lt;` stays,
 /// so that a second run changes nothing).
-pub(super) fn html_entities(text: &str, _: &FixOptions, _: &mut Vec<PlannedNote>) -> Vec<Edit> {
+pub(super) fn html_entities(
+    text: &str,
+    _: &FixOptions,
+    _: &mut Vec<PlannedNote>,
+    _: &mut LineMemo,
+) -> Vec<Edit> {
     let mut edits = Vec::new();
     for (at, _) in text.match_indices('&') {
         let Some((len, decoded)) = parse_entity(&text[at..]) else {
@@ -97,7 +103,12 @@ fn parse_entity(s: &str) -> Option<(usize, char)> {
 /// the very start, which is the decoder's business), and U+200C/U+200D
 /// when both neighbours are CJK, ASCII or a line edge, so that joiners in
 /// emoji and other scripts stay.
-pub(super) fn zero_width(text: &str, _: &FixOptions, _: &mut Vec<PlannedNote>) -> Vec<Edit> {
+pub(super) fn zero_width(
+    text: &str,
+    _: &FixOptions,
+    _: &mut Vec<PlannedNote>,
+    _: &mut LineMemo,
+) -> Vec<Edit> {
     let mut edits = Vec::new();
     // U+200B–200D and U+2060 are E2 80 8B–8D and E2 81 A0 in UTF-8,
     // U+FEFF is EF BB BF: most texts have none, and need no char list.
@@ -159,7 +170,12 @@ static COMPAT: LazyLock<Arc<DictData>> = LazyLock::new(|| {
 
 /// Rule `compat-ideograph`: CJK compatibility ideographs → unified ones, by
 /// OpenCC's normalization table.
-pub(super) fn compat_ideographs(text: &str, _: &FixOptions, _: &mut Vec<PlannedNote>) -> Vec<Edit> {
+pub(super) fn compat_ideographs(
+    text: &str,
+    _: &FixOptions,
+    _: &mut Vec<PlannedNote>,
+    _: &mut LineMemo,
+) -> Vec<Edit> {
     let mut edits = Vec::new();
     // U+F900–FAFF are EF A4 80 – EF AB BF in UTF-8, U+2F800–2FA1F are
     // F0 AF A0 80 – F0 AF A8 9F: look at the text only where one starts.
@@ -192,7 +208,12 @@ pub(super) fn compat_ideographs(text: &str, _: &FixOptions, _: &mut Vec<PlannedN
 /// Rule `kangxi-radical`: a radical character next to Han text (or another
 /// radical) → its equivalent unified ideograph. A radical standing alone (a
 /// list of radicals, a glyph table) is left as written.
-pub(super) fn radicals(text: &str, _: &FixOptions, _: &mut Vec<PlannedNote>) -> Vec<Edit> {
+pub(super) fn radicals(
+    text: &str,
+    _: &FixOptions,
+    _: &mut Vec<PlannedNote>,
+    _: &mut LineMemo,
+) -> Vec<Edit> {
     // Radicals are U+2E80–2FDF: E2 BA 80 – E2 BF 9F in UTF-8, so only
     // the places of those bytes are looked at, with their neighbours.
     let b = text.as_bytes();
@@ -234,7 +255,12 @@ const TONE_VOWELS: &str = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńň�
 /// Han characters right before it (and at most four), each syllable Latin
 /// letters with a tone mark or a tone digit 1–5, so an English gloss such
 /// as `(app)` is never taken for pinyin.
-pub(super) fn pinyin(text: &str, _: &FixOptions, _: &mut Vec<PlannedNote>) -> Vec<Edit> {
+pub(super) fn pinyin(
+    text: &str,
+    _: &FixOptions,
+    _: &mut Vec<PlannedNote>,
+    _: &mut LineMemo,
+) -> Vec<Edit> {
     let mut edits = Vec::new();
     // Opening parentheses, found by byte search: ( and （ (EF BC 88).
     let b = text.as_bytes();
@@ -328,91 +354,118 @@ pub(super) fn fullwidth_punct(
     text: &str,
     _: &FixOptions,
     notes: &mut Vec<PlannedNote>,
+    memo: &mut LineMemo,
 ) -> Vec<Edit> {
     let mut edits = Vec::new();
-    let marks = |line: &str| line.bytes().any(|b| HALFWIDTH_MARK[usize::from(b)]);
-    if !marks(text) {
-        return edits;
-    }
-    for range in super::script::line_ranges(text) {
-        let line = &text[range.clone()];
-        if !marks(line) {
-            continue;
+    let b = text.as_bytes();
+    // Only lines holding a halfwidth mark need a look: find the marks by a
+    // byte scan and plan each line that holds one (once per line text).
+    let mut from = 0;
+    while let Some(hit) = b[from..]
+        .iter()
+        .position(|&x| HALFWIDTH_MARK[usize::from(x)])
+    {
+        let hit = from + hit;
+        let start = memchr::memrchr(b'\n', &b[..hit]).map_or(0, |i| i + 1);
+        let next = memchr::memchr(b'\n', &b[hit..]).map_or(b.len(), |i| hit + i + 1);
+        let mut end = next;
+        if end > start && b[end - 1] == b'\n' {
+            end -= 1;
         }
-        let chars: Vec<(usize, char)> = line.char_indices().collect();
-        let in_url = url_mask(&chars);
-        let mut now: Vec<char> = chars.iter().map(|(_, c)| *c).collect();
-        let mut reported = vec![false; now.len()];
-        // Repeat until nothing more converts, so that a mark next to one
-        // converted in this run is decided as a second run would decide it.
-        loop {
-            let mut changed = false;
-            for i in 0..now.len() {
-                if in_url[i] || reported[i] {
-                    continue;
-                }
-                let c = now[i];
-                match c {
-                    ',' | ':' | ';' | '?' | '!' => {
-                        let left =
-                            i > 0 && (is_han(now[i - 1]) || CJK_CLOSERS.contains(now[i - 1]));
-                        let right = now
-                            .get(i + 1)
-                            .is_some_and(|n| is_han(*n) || CJK_OPENERS.contains(*n));
-                        if !(left && right) {
-                            continue;
-                        }
-                        if c == ',' && maybe_enumeration(&now, i) {
-                            reported[i] = true;
-                            let at = range.start + chars[i].0;
-                            notes.push(PlannedNote {
-                                range: at..at + 1,
-                                id: "enumeration-comma",
-                                message: "comma between short items: may be an enumeration comma 、; left as is"
-                                    .to_string(),
-                            });
-                            continue;
-                        }
-                        now[i] = fullwidth(c);
-                        changed = true;
-                    }
-                    '(' => {
-                        let Some(len) = now[i + 1..].iter().position(|c| *c == ')' || *c == '(')
-                        else {
-                            continue;
-                        };
-                        let j = i + 1 + len;
-                        if now[j] != ')' || in_url[j] {
-                            continue;
-                        }
-                        let inner_han = now[i + 1..j].iter().any(|c| is_han(*c));
-                        let outside_han = (i > 0 && is_han(now[i - 1]))
-                            || now.get(j + 1).is_some_and(|c| is_han(*c));
-                        if inner_han && outside_han {
-                            now[i] = '（';
-                            now[j] = '）';
-                            changed = true;
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            if !changed {
-                break;
-            }
+        if end > start && b[end - 1] == b'\r' {
+            end -= 1;
         }
-        for (i, &(at, old)) in chars.iter().enumerate() {
-            if now[i] != old {
-                let start = range.start + at;
-                edits.push(Edit {
-                    range: start..start + old.len_utf8(),
-                    to: now[i].to_string(),
-                    rule: Rule::FullwidthPunct,
-                });
+        from = next;
+        let line = &text[start..end];
+        let planned;
+        let (line_edits, line_notes) = match memo.punct(line) {
+            Some(known) => known,
+            None => {
+                planned = plan_punct_line(line);
+                memo.keep_punct(line, planned.clone());
+                (&planned.0[..], &planned.1[..])
             }
-        }
+        };
+        edits.extend(line_edits.iter().map(|&(at, len, to, rule)| Edit {
+            range: start + at..start + at + len,
+            to: to.to_string(),
+            rule,
+        }));
+        notes.extend(line_notes.iter().map(|&at| PlannedNote {
+            range: start + at..start + at + 1,
+            id: "enumeration-comma",
+            message:
+                "comma between short items: may be an enumeration comma 、; left as is".to_string(),
+        }));
     }
     edits
+}
+
+/// The fullwidth edits of one line (offset in the line, length, new
+/// character, rule) and the offsets of the commas it reports.
+pub(super) fn plan_punct_line(line: &str) -> (Vec<LineEdit>, Vec<usize>) {
+    let mut edits = Vec::new();
+    let mut notes = Vec::new();
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let in_url = url_mask(&chars);
+    let mut now: Vec<char> = chars.iter().map(|(_, c)| *c).collect();
+    let mut reported = vec![false; now.len()];
+    // Repeat until nothing more converts, so that a mark next to one
+    // converted in this run is decided as a second run would decide it.
+    loop {
+        let mut changed = false;
+        for i in 0..now.len() {
+            if in_url[i] || reported[i] {
+                continue;
+            }
+            let c = now[i];
+            match c {
+                ',' | ':' | ';' | '?' | '!' => {
+                    let left = i > 0 && (is_han(now[i - 1]) || CJK_CLOSERS.contains(now[i - 1]));
+                    let right = now
+                        .get(i + 1)
+                        .is_some_and(|n| is_han(*n) || CJK_OPENERS.contains(*n));
+                    if !(left && right) {
+                        continue;
+                    }
+                    if c == ',' && maybe_enumeration(&now, i) {
+                        reported[i] = true;
+                        notes.push(chars[i].0);
+                        continue;
+                    }
+                    now[i] = fullwidth(c);
+                    changed = true;
+                }
+                '(' => {
+                    let Some(len) = now[i + 1..].iter().position(|c| *c == ')' || *c == '(') else {
+                        continue;
+                    };
+                    let j = i + 1 + len;
+                    if now[j] != ')' || in_url[j] {
+                        continue;
+                    }
+                    let inner_han = now[i + 1..j].iter().any(|c| is_han(*c));
+                    let outside_han =
+                        (i > 0 && is_han(now[i - 1])) || now.get(j + 1).is_some_and(|c| is_han(*c));
+                    if inner_han && outside_han {
+                        now[i] = '（';
+                        now[j] = '）';
+                        changed = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for (i, &(at, old)) in chars.iter().enumerate() {
+        if now[i] != old {
+            edits.push((at, old.len_utf8(), now[i], Rule::FullwidthPunct));
+        }
+    }
+    (edits, notes)
 }
 
 fn fullwidth(c: char) -> char {

@@ -18,7 +18,8 @@ planning again would give:
   against the current document before the entry is used);
 - variants ([`super::variants`]): the line's text (only Traditional lines
   are planned, and the target standard is an option of the fixer);
-- script evidence ([`super::ScriptCounts`]): the line's text.
+- script evidence ([`super::ScriptCounts`]) and halfwidth marks
+  ([`super::artifacts::fullwidth_punct`]): the line's text.
 
 A memo belongs to one [`super::Fixer`] (its options are part of what the
 entries mean) and to one run over one document; [`super::Fixer::fix`]
@@ -46,7 +47,12 @@ pub(crate) struct LineMemo {
     stray: [HashMap<Box<str>, StrayPlan>; 4],
     variants: HashMap<Box<str>, Vec<LineEdit>>,
     counts: HashMap<Box<str>, ScriptCounts>,
+    punct: HashMap<Box<str>, PunctPlan>,
 }
+
+/// The halfwidth-mark edits of a line and the offsets of the commas it
+/// reports (see [`super::artifacts::fullwidth_punct`]).
+pub(super) type PunctPlan = (Vec<LineEdit>, Vec<usize>);
 
 /// Which of the stray maps holds plans for this target and damage.
 fn stray_slot(to_traditional: bool, damaged: bool) -> usize {
@@ -85,6 +91,14 @@ impl LineMemo {
         let c = ScriptCounts::of(line);
         self.counts.insert(line.into(), c);
         c
+    }
+
+    pub(super) fn punct(&self, line: &str) -> Option<(&[LineEdit], &[usize])> {
+        self.punct.get(line).map(|(e, n)| (&e[..], &n[..]))
+    }
+
+    pub(super) fn keep_punct(&mut self, line: &str, plan: PunctPlan) {
+        self.punct.insert(line.into(), plan);
     }
 
     pub(super) fn keep_variants(&mut self, line: &str, edits: Vec<LineEdit>) {

@@ -493,7 +493,7 @@ impl Fixer {
             }
             let mut planned_notes = Vec::new();
             let planned = match step {
-                Step::Plain(f) => f(&current, options, &mut planned_notes),
+                Step::Plain(f) => f(&current, options, &mut planned_notes, memo),
                 Step::Scripted(f) => {
                     let report = if changed {
                         changed_report.get_or_insert_with(|| {
@@ -586,7 +586,7 @@ const MAX_ROUNDS: usize = 4;
 /// scripted step also reads the text's [`ScriptReport`].
 #[derive(Clone, Copy)]
 enum Step {
-    Plain(fn(&str, &FixOptions, &mut Vec<PlannedNote>) -> Vec<Edit>),
+    Plain(fn(&str, &FixOptions, &mut Vec<PlannedNote>, &mut LineMemo) -> Vec<Edit>),
     Scripted(
         fn(&str, &FixOptions, &mut Vec<PlannedNote>, &ScriptReport, &mut LineMemo) -> Vec<Edit>,
     ),
