@@ -267,14 +267,17 @@ fn phrase_candidates(
 ) -> Vec<Option<char>> {
     let mut source = String::with_capacity(chars.len() * 3);
     let mut offsets = Vec::with_capacity(chars.len());
+    let mut normalized = Vec::with_capacity(chars.len());
     for &(_, c) in chars {
         offsets.push(source.len());
         let n = if to_traditional {
             t.t2s_default(c)
         } else {
             t.s2t_default(c)
-        };
-        source.push(n.unwrap_or(c));
+        }
+        .unwrap_or(c);
+        source.push(n);
+        normalized.push(n);
     }
     let phrases = if to_traditional {
         &PHRASES.to_traditional
@@ -289,7 +292,7 @@ fn phrase_candidates(
             continue;
         }
         let rest = &source[offsets[i]..];
-        let Some((len, value)) = phrase_at(phrases, &source, &offsets, i) else {
+        let Some((len, value)) = phrase_at(phrases, &source, &offsets, &normalized, i) else {
             i += 1;
             continue;
         };
@@ -312,9 +315,14 @@ fn phrase_at<'d>(
     phrases: &'d [Arc<DictData>],
     source: &str,
     offsets: &[usize],
+    chars: &[char],
     i: usize,
 ) -> Option<(usize, &'d str)> {
     let multi = |d: &'d DictData, at: usize| {
+        // Most characters begin no key: a bitmap read instead of a walk.
+        if !d.starts_key(chars[at]) {
+            return None;
+        }
         let rest = &source[offsets[at]..];
         d.longest_prefix(rest)
             .filter(|(len, _)| rest[..*len].chars().nth(1).is_some())
