@@ -42,7 +42,7 @@ use std::sync::Arc;
 
 use crate::convert::{self, Converter};
 use crate::fix::{self, Change, FixOptions, Fixer, Note};
-use crate::strip::{Refusal, Removal, Step, StripError, StripOptions, Stripper};
+use crate::strip::{self, Refusal, Removal, Step, StripError, StripOptions, Stripper};
 
 pub use crate::fix::Script;
 
@@ -297,9 +297,10 @@ impl Pipeline {
         match (&self.strip, &self.fix) {
             (Some(stripper), Some(fixer)) => {
                 let mut passes = stripper.passes(text);
+                let mut strip_memo = strip::LineMemo::default();
                 loop {
                     let f = fixer.fix_with(passes.current(), &mut memo);
-                    let pass = stripper.pass(passes.current(), Some(&f.text));
+                    let pass = stripper.pass(passes.current(), Some(&f.text), &mut strip_memo);
                     let f = owned(f);
                     match passes.apply(pass) {
                         Step::Again => continue,

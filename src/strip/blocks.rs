@@ -7,6 +7,7 @@ deleted bytes are contiguous and, laid back into the output, give the input.
 */
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use super::fold::fold;
 use super::lead::is_lead_duplicate;
@@ -144,28 +145,67 @@ fn following_text(lines: &[LineInfo], index: usize, text: &str, limit: usize) ->
     s
 }
 
-pub fn plan(rules: &[Rule], text: &str) -> Plan {
+/// What [`plan`] learnt about a line from its trimmed content alone, kept
+/// by [`LineMemo`].
+struct LineFacts {
+    chars: usize,
+    /// Empty for lines longer than any rule may match.
+    folded: String,
+    /// The whole-line rules that match the folded content.
+    matches: Vec<usize>,
+    /// The earliest caption credit (start in `folded`, rule), once asked.
+    suffix: Option<Option<(usize, usize)>>,
+}
+
+/// Per-line facts of one rule set over the passes of one document: a later
+/// pass (strip repeats until nothing more goes, issue 7) sees nearly the
+/// same lines, and folding a line and running the rules' patterns on it
+/// are pure functions of its trimmed content and the rules.
+#[derive(Default)]
+pub(crate) struct LineMemo {
+    facts: HashMap<Box<str>, LineFacts>,
+}
+
+impl LineMemo {
+    /// The facts of the trimmed line `content`, found now if new.
+    fn facts(&mut self, rules: &[Rule], limit: usize, content: &str) -> &mut LineFacts {
+        if !self.facts.contains_key(content) {
+            let chars = content.chars().count();
+            let (folded, matches) = if chars <= limit && !content.is_empty() {
+                let folded = fold(content);
+                let matches = (0..rules.len())
+                    .filter(|&k| !rules[k].is_suffix())
+                    .filter(|&k| rules[k].matches_folded_counted(&folded, chars))
+                    .collect();
+                (folded, matches)
+            } else {
+                (String::new(), Vec::new())
+            };
+            let facts = LineFacts {
+                chars,
+                folded,
+                matches,
+                suffix: None,
+            };
+            self.facts.insert(content.into(), facts);
+        }
+        self.facts.get_mut(content).expect("inserted above")
+    }
+}
+
+pub fn plan(rules: &[Rule], text: &str, memo: &mut LineMemo) -> Plan {
     // No rule matches a line longer than this: such lines are not folded
     // and no pattern runs on them.
     let limit = rules.iter().map(|r| r.max_chars).max().unwrap_or(0);
-    let lines = split_lines(text, limit);
+    let mut lines = split_lines(text, 0);
+    let mut matches: Vec<Vec<usize>> = Vec::with_capacity(lines.len());
+    for l in &mut lines {
+        let facts = memo.facts(rules, limit, &text[l.trim_start..l.trim_end]);
+        l.chars = facts.chars;
+        l.folded.clone_from(&facts.folded);
+        matches.push(facts.matches.clone());
+    }
     let n = lines.len();
-    let line_rules: Vec<usize> = (0..rules.len())
-        .filter(|&k| !rules[k].is_suffix())
-        .collect();
-    let matches: Vec<Vec<usize>> = lines
-        .iter()
-        .map(|l| {
-            if l.blank || !l.is_folded(limit) {
-                return Vec::new();
-            }
-            line_rules
-                .iter()
-                .copied()
-                .filter(|&k| rules[k].matches_folded_counted(&l.folded, l.chars))
-                .collect()
-        })
-        .collect();
     let is_dup = |i: usize, k: usize| {
         rules[k]
             .excerpt(&lines[i].folded)
@@ -284,12 +324,15 @@ pub fn plan(rules: &[Rule], text: &str) -> Plan {
         }
         let folded = &lines[i].folded;
         let chars = lines[i].chars;
-        let found = rules
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.is_suffix() && chars <= r.max_chars)
-            .filter_map(|(k, r)| r.suffix_start(folded).map(|s| (s, k)))
-            .min();
+        let facts = memo.facts(rules, limit, &text[lines[i].trim_start..lines[i].trim_end]);
+        let found = *facts.suffix.get_or_insert_with(|| {
+            rules
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.is_suffix() && chars <= r.max_chars)
+                .filter_map(|(k, r)| r.suffix_start(folded).map(|s| (s, k)))
+                .min()
+        });
         let Some((s, k)) = found else { continue };
         if folded[..s].trim().is_empty() {
             hits[i] = Some(k);

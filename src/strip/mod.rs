@@ -61,6 +61,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+pub(crate) use blocks::LineMemo;
 pub(crate) use passes::{Pass, Passes, Step};
 pub use rules::{Action, Rule, RuleError, Zone};
 
@@ -252,7 +253,8 @@ impl Stripper {
     /// `src/strip/passes.rs`).
     pub fn strip<'a>(&self, text: &'a str) -> StripOutcome<'a> {
         let mut passes = self.passes(text);
-        while passes.apply(self.pass(passes.current(), None)) == Step::Again {}
+        let mut memo = LineMemo::default();
+        while passes.apply(self.pass(passes.current(), None, &mut memo)) == Step::Again {}
         let (text, removals, refused) = passes.finish();
         StripOutcome {
             text,
@@ -270,12 +272,14 @@ impl Stripper {
     /// One pass over `text`: what goes, decided on `view` (a repaired
     /// copy of `text`, see `src/strip/view.rs`) when given and line for
     /// line the same, else on `text` itself.
-    pub(crate) fn pass(&self, text: &str, view: Option<&str>) -> Pass {
+    /// `memo` keeps what was learnt about each line for later passes of
+    /// this stripper over this document.
+    pub(crate) fn pass(&self, text: &str, view: Option<&str>, memo: &mut LineMemo) -> Pass {
         let plan = match view {
             Some(v) if v != text && view::lines_match(text, v) => {
-                view::retarget(blocks::plan(&self.rules, v), v, text)
+                view::retarget(blocks::plan(&self.rules, v, memo), v, text)
             }
-            _ => blocks::plan(&self.rules, text),
+            _ => blocks::plan(&self.rules, text, memo),
         };
         let nonblank = plan.lines.iter().filter(|l| !l.blank).count();
         let removed_lines = plan.line_removals.len();
