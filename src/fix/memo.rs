@@ -28,6 +28,9 @@ makes a fresh one, the pipeline keeps one across its calls.
 
 use std::collections::HashMap;
 
+/// A map from a line's text, with a fast seeded hash.
+type LineMap<V> = HashMap<Box<str>, V, foldhash::fast::RandomState>;
+
 use super::ScriptCounts;
 
 /// A planned change within a line: byte offset in the line, the original
@@ -44,10 +47,10 @@ pub(super) struct StrayPlan {
 #[derive(Default)]
 pub(crate) struct LineMemo {
     /// Indexed by [`stray_slot`].
-    stray: [HashMap<Box<str>, StrayPlan>; 4],
-    variants: HashMap<Box<str>, Vec<LineEdit>>,
-    counts: HashMap<Box<str>, ScriptCounts>,
-    punct: HashMap<Box<str>, PunctPlan>,
+    stray: [LineMap<StrayPlan>; 4],
+    variants: LineMap<Vec<LineEdit>>,
+    counts: LineMap<ScriptCounts>,
+    punct: LineMap<PunctPlan>,
 }
 
 /// The halfwidth-mark edits of a line and the offsets of the commas it

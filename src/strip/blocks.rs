@@ -9,6 +9,9 @@ deleted bytes are contiguous and, laid back into the output, give the input.
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+/// A map from a line's text, with a fast seeded hash.
+type LineMap<V> = HashMap<Box<str>, V, foldhash::fast::RandomState>;
+
 use super::fold::fold;
 use super::lead::is_lead_duplicate;
 use super::rules::{Action, Rule, Zone};
@@ -163,7 +166,7 @@ struct LineFacts {
 /// are pure functions of its trimmed content and the rules.
 #[derive(Default)]
 pub(crate) struct LineMemo {
-    facts: HashMap<Box<str>, LineFacts>,
+    facts: LineMap<LineFacts>,
 }
 
 impl LineMemo {
