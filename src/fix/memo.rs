@@ -108,3 +108,48 @@ impl LineMemo {
         self.variants.insert(line.into(), edits);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{FixOptions, Fixer};
+    use super::LineMemo;
+
+    #[test]
+    fn a_plan_is_reused_only_while_the_document_counts_it_read_hold() {
+        // In a damaged document, 荐 outside any phrase follows the
+        // document's spelling: the same line fixes differently in a text
+        // that writes 薦 and in one that writes 荐.
+        let fixer = Fixer::new(FixOptions::default());
+        let line = "也推荐它，展开。";
+        let writes_traditional = format!("我們推薦這個，推薦那個。\n{line}\n");
+        let writes_simplified = format!("他們推荐這個，推荐那個。\n{line}\n");
+        let mut memo = LineMemo::default();
+        let first = fixer
+            .fix_with(&writes_traditional, &mut memo)
+            .text
+            .into_owned();
+        let second = fixer
+            .fix_with(&writes_simplified, &mut memo)
+            .text
+            .into_owned();
+        assert!(first.contains("也推薦它，展開。"), "{first}");
+        assert!(second.contains("也推荐它，展開。"), "{second}");
+        assert_eq!(first, fixer.fix(&writes_traditional).text);
+        assert_eq!(second, fixer.fix(&writes_simplified).text);
+    }
+
+    #[test]
+    fn fixing_again_with_the_memo_gives_what_a_fresh_fixer_gives() {
+        let fixer =
+            Fixer::new(FixOptions::default().variants(Some(super::super::VariantTarget::Tw)));
+        let text = "這裏很好,我們在这里說話(dāng)。\n標准與精准，那么意愿。\n";
+        let mut memo = LineMemo::default();
+        let once = fixer.fix_with(text, &mut memo);
+        let again = fixer.fix_with(text, &mut memo);
+        let fresh = fixer.fix(text);
+        assert_eq!(once.text, fresh.text);
+        assert_eq!(again.text, fresh.text);
+        assert_eq!(again.changes.len(), fresh.changes.len());
+        assert_eq!(again.notes.len(), fresh.notes.len());
+    }
+}
