@@ -28,7 +28,7 @@ use std::sync::OnceLock;
 use super::dart::Dart;
 
 /// Magic bytes and format version at the start of a serialized dictionary.
-const MAGIC: &[u8; 8] = b"ZHTDICT4";
+const MAGIC: &[u8; 8] = b"ZHTDICT5";
 
 /// What went wrong while parsing a text dictionary, with its 1-based line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -432,8 +432,10 @@ impl DictData {
     /// replaced by its value to `out`: [`DictData::for_each_match`] with the
     /// copying done here, where it is cheapest. This is the hot loop of a
     /// whole-text conversion (s2t, t2s), so it appends bytes, not `str`s,
-    /// skips keys whose value is the key itself, and copies short values
-    /// with fixed-size moves instead of `memcpy` calls.
+    /// skips keys whose value is the key itself, and copies short ranges
+    /// and values with fixed-size moves instead of `memcpy` calls (see
+    /// [`append_range`]).
+    #[inline(never)]
     pub fn replace_into(&self, text: &str, out: &mut String) {
         let spans = self.spans();
         let values = self.values.as_bytes();
@@ -452,8 +454,8 @@ impl DictData {
             if span.len == SAME {
                 return;
             }
-            buf.extend_from_slice(&bytes[done..start]);
-            push_short(buf, &values[span.start as usize..][..span.len as usize]);
+            append_range(buf, bytes, done, start - done);
+            append_range(buf, values, span.start as usize, span.len as usize);
             done = end;
         });
         buf.extend_from_slice(&bytes[done..]);
@@ -483,7 +485,7 @@ impl DictData {
             if span.rank < seg_parts {
                 // SAFETY: as in `replace_into`: a range of `text` between
                 // match bounds is whole UTF-8.
-                unsafe { run.as_mut_vec() }.extend_from_slice(&bytes[done..start]);
+                append_range(unsafe { run.as_mut_vec() }, bytes, done, start - done);
                 let value = if span.len == SAME {
                     &text[start..end]
                 } else {
@@ -496,10 +498,12 @@ impl DictData {
                 }
                 // SAFETY: as in `replace_into`: whole UTF-8 only.
                 let buf = unsafe { run.as_mut_vec() };
-                buf.extend_from_slice(&bytes[done..start]);
-                push_short(
+                append_range(buf, bytes, done, start - done);
+                append_range(
                     buf,
-                    &self.values.as_bytes()[span.start as usize..][..span.len as usize],
+                    self.values.as_bytes(),
+                    span.start as usize,
+                    span.len as usize,
                 );
             }
             done = end;
@@ -726,15 +730,32 @@ impl CharSet {
     }
 }
 
-/// Appends `bytes`; the common lengths of a value (one to three characters)
-/// are copied as fixed-size arrays, which compile to moves.
+/// Bytes that [`append_range`] copies at once.
+const CHUNK: usize = 32;
+
+/// Appends `src[from..from + len]` to `buf`. A short range (most ranges
+/// between matches, and most values) is copied as one fixed-size block,
+/// which compiles to a few moves instead of a `memcpy` call, when both
+/// `src` and `buf`'s spare capacity have room for the whole block; only
+/// `len` bytes of it become part of `buf`.
 #[inline(always)]
-fn push_short(buf: &mut Vec<u8>, bytes: &[u8]) {
-    match bytes.len() {
-        3 => buf.extend_from_slice(&<[u8; 3]>::try_from(bytes).expect("3 bytes")),
-        6 => buf.extend_from_slice(&<[u8; 6]>::try_from(bytes).expect("6 bytes")),
-        9 => buf.extend_from_slice(&<[u8; 9]>::try_from(bytes).expect("9 bytes")),
-        _ => buf.extend_from_slice(bytes),
+fn append_range(buf: &mut Vec<u8>, src: &[u8], from: usize, len: usize) {
+    if len <= CHUNK
+        && src.len().saturating_sub(from) >= CHUNK
+        && buf.capacity() - buf.len() >= CHUNK
+    {
+        // SAFETY: `src[from..from + CHUNK]` is in bounds and the spare
+        // capacity holds `CHUNK` bytes (both checked just above); the two
+        // never overlap (`buf` is borrowed mutably); the first `len` of the
+        // copied bytes are `src[from..from + len]`, so they are initialized
+        // and `set_len` exposes exactly them.
+        unsafe {
+            let dst = buf.as_mut_ptr().add(buf.len());
+            std::ptr::copy_nonoverlapping(src.as_ptr().add(from), dst, CHUNK);
+            buf.set_len(buf.len() + len);
+        }
+    } else {
+        buf.extend_from_slice(&src[from..from + len]);
     }
 }
 
