@@ -125,6 +125,80 @@ struct Leads {
     /// shares its lead byte with the compatibility ideographs (EF A4–AB)
     /// of the normalization stage, and is far more common.
     pairs: Option<Box<[u64]>>,
+    /// With `few`, when every character worth a stop is multi-byte: the
+    /// same pairs as ranges, which a whole text is checked against in one
+    /// vectorized pass.
+    filter: Option<PairFilter>,
+}
+
+/// Byte pairs `(lead[k], b)` with `b` in `lo[k]..=lo[k] + span[k]`, for up
+/// to three lead bytes (unused ones are 0xFF, which UTF-8 never holds): a
+/// superset of the first two bytes of the characters worth a stop, tested
+/// on 32 bytes at a time with no branch per byte. The normalization stage
+/// (compatibility ideographs, EF A4–AB and F0 AF, plus the ideographic
+/// description operators, E2 BF) finds none in almost every text, and is
+/// then skipped whole.
+#[derive(Debug, Clone)]
+struct PairFilter {
+    lead: [u8; 3],
+    lo: [u8; 3],
+    span: [u8; 3],
+}
+
+impl PairFilter {
+    /// The filter for the first two bytes of `chars`, if they are all
+    /// multi-byte and begin with at most three lead bytes.
+    fn new(chars: impl Iterator<Item = char>) -> Option<Self> {
+        let mut ranges: Vec<(u8, u8, u8)> = Vec::new();
+        let mut buf = [0u8; 4];
+        for c in chars {
+            let [b0, b1, ..] = *c.encode_utf8(&mut buf).as_bytes() else {
+                return None;
+            };
+            match ranges.iter_mut().find(|r| r.0 == b0) {
+                Some(r) => (r.1, r.2) = (r.1.min(b1), r.2.max(b1)),
+                None => ranges.push((b0, b1, b1)),
+            }
+        }
+        if ranges.len() > 3 {
+            return None;
+        }
+        let mut filter = PairFilter {
+            lead: [0xFF; 3],
+            lo: [0; 3],
+            span: [0; 3],
+        };
+        for (k, &(lead, lo, hi)) in ranges.iter().enumerate() {
+            filter.lead[k] = lead;
+            filter.lo[k] = lo;
+            filter.span[k] = hi - lo;
+        }
+        Some(filter)
+    }
+
+    #[inline(always)]
+    fn hit(&self, a: u8, b: u8) -> bool {
+        let m = |k: usize| (a == self.lead[k]) & (b.wrapping_sub(self.lo[k]) <= self.span[k]);
+        m(0) | m(1) | m(2)
+    }
+
+    /// Offset of the first `i` where `bytes[i]`, `bytes[i + 1]` is one of
+    /// the pairs (a lead byte, so a character boundary).
+    fn find(&self, bytes: &[u8]) -> Option<usize> {
+        const W: usize = 32;
+        let mut from = 0;
+        while let Some(window) = bytes.get(from..from + W + 1) {
+            let mut any = false;
+            for j in 0..W {
+                any |= self.hit(window[j], window[j + 1]);
+            }
+            if any {
+                break;
+            }
+            from += W;
+        }
+        (from..bytes.len().saturating_sub(1)).find(|&i| self.hit(bytes[i], bytes[i + 1]))
+    }
 }
 
 impl Leads {
@@ -148,7 +222,17 @@ impl Leads {
             ('\u{2FF0}'..='\u{2FFF}').for_each(&mut mark);
             bits
         });
-        Self { table, few, pairs }
+        let filter = few.as_ref().and_then(|_| {
+            let mut chars = Vec::new();
+            first.for_each(|c| chars.push(c));
+            PairFilter::new(chars.into_iter().chain('\u{2FF0}'..='\u{2FFF}'))
+        });
+        Self {
+            table,
+            few,
+            pairs,
+            filter,
+        }
     }
 
     /// Whether the character starting at `at` (a lead byte) may be worth a
@@ -252,6 +336,23 @@ impl Matcher {
     #[inline]
     fn unmatched_run(&self, text: &str, first: char) -> usize {
         let mut end = ids_len(text).unwrap_or(first.len_utf8());
+        if let Some(filter) = &self.leads.filter {
+            // Every character worth a stop is a hit of the filter.
+            return loop {
+                let Some(offset) = filter.find(&text.as_bytes()[end..]) else {
+                    break text.len();
+                };
+                let at = end + offset;
+                let c = text[at..]
+                    .chars()
+                    .next()
+                    .expect("a lead byte starts a character");
+                if self.first.contains(c) || is_ids_operator(c) {
+                    break at;
+                }
+                end = at + c.len_utf8();
+            };
+        }
         loop {
             // Lead bytes are never continuation bytes: `at` is a boundary.
             let Some(offset) = self.leads.find(&text.as_bytes()[end..]) else {
@@ -293,6 +394,17 @@ impl Matcher {
             }
             _ => None,
         }
+    }
+
+    /// Whether converting `text` surely gives `text` back because no
+    /// character of it can begin a match (known only for a matcher with a
+    /// [`PairFilter`]; `false` otherwise). An ideographic description
+    /// sequence is copied whole, so it changes nothing either.
+    fn passes_through(&self, text: &str) -> bool {
+        self.leads
+            .filter
+            .as_ref()
+            .is_some_and(|f| f.find(text.as_bytes()).is_none())
     }
 
     /// One conversion over one segment (upstream `Conversion::Convert`);
@@ -494,6 +606,17 @@ impl Stage {
             memo,
             fused_scan,
             values_have_ids,
+        }
+    }
+
+    /// Whether the stage surely converts `text` to itself: it is one
+    /// conversion with no segmentation (normalization) whose keys begin
+    /// with characters that `text` does not hold. Cheap (one vectorized
+    /// pass), and spares the stage's copy of the text.
+    pub fn passes_through(&self, text: &str) -> bool {
+        match (&self.segmentation, self.chain.as_slice()) {
+            (None, [only]) => only.passes_through(text),
+            _ => false,
         }
     }
 
@@ -760,6 +883,26 @@ mod tests {
         let mut segs = Vec::new();
         m.segment("我爱中国人民中国", |s, _| segs.push(s));
         assert_eq!(segs, ["我爱", "中国", "人民", "中国"]);
+    }
+
+    #[test]
+    fn the_pair_filter_finds_every_stop_at_any_offset() {
+        // Keys like the normalization's: compatibility ideographs (EF A4,
+        // F0 AF) beside fullwidth punctuation (EF BC) that must not stop.
+        let m = Matcher::new(leaf("\u{F900}\tA\n\u{2F800}\tB\n"));
+        let filter = m.leads.filter.as_ref().expect("three lead bytes");
+        for pad in 0..70 {
+            for stop in ["\u{F900}", "\u{2F800}", "\u{2FF0}"] {
+                let text = format!("{}，{stop}，中", "中".repeat(pad));
+                let at = text.find(stop).unwrap();
+                assert_eq!(filter.find(text.as_bytes()), Some(at), "{pad} {stop}");
+                assert!(!m.passes_through(&text));
+            }
+            let plain = format!("{}，“中”", "中".repeat(pad));
+            assert_eq!(filter.find(plain.as_bytes()), None);
+            assert!(m.passes_through(&plain));
+        }
+        assert_eq!(convert(&m, "中，\u{F900}，\u{2F800}"), "中，A，B");
     }
 
     #[test]

@@ -270,7 +270,15 @@ impl Converter {
     }
 
     fn run_stages(&self, text: &str, out: &mut String) {
-        match self.inner.stages.as_slice() {
+        let mut stages = self.inner.stages.as_slice();
+        // A leading stage that would copy the text unchanged is skipped.
+        while let [first, rest @ ..] = stages {
+            if !first.passes_through(text) {
+                break;
+            }
+            stages = rest;
+        }
+        match stages {
             [] => out.push_str(text),
             [only] => only.run(text, out),
             [first, rest @ ..] => {
