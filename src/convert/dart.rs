@@ -25,8 +25,10 @@ by code point (`page_of[cp >> 8]`, then 256 codes per page; page 0 is all
 Multilingual Plane are also spread into one table indexed by code point, so
 that the scanning loop finds a Chinese character's code with one load. Node
 `n` has its child for code `c` at slot `base[n] + c` when `check[slot] ==
-n`. The root is slot 0; free slots have `check == NONE`. The array is padded
-so that `base + code` is always in bounds.
+n`. The root is slot 0, with base 0 (its children are placed first), so
+the root's child for a character is the slot numbered by its code; free
+slots have `check == NONE`. The array is padded so that `base + code` is
+always in bounds.
 
 The scanning loop decodes each character once: the walk from a position
 reads one character past its last step, and that is usually where the next
@@ -279,17 +281,18 @@ impl Dart {
         // decoded characters or to a match's end, so each is a character
         // boundary, and each is checked to be below `n` before a decode.
         // Nodes are 0 or the result of a child lookup.
+        // Three-byte characters (all of the BMP's CJK) are tested first.
         let code_at = |at: usize| unsafe {
             let b = |i: usize| *bytes.get_unchecked(at + i) as usize;
             let b0 = b(0);
-            if b0 < 0x80 {
+            if b0.wrapping_sub(0xE0) < 0x10 {
+                let cp = ((b0 & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
+                (*bmp.get_unchecked(cp), 3)
+            } else if b0 < 0x80 {
                 (*bmp.get_unchecked(b0), 1)
             } else if b0 < 0xE0 {
                 let cp = ((b0 & 0x1F) << 6) | (b(1) & 0x3F);
                 (*bmp.get_unchecked(cp), 2)
-            } else if b0 < 0xF0 {
-                let cp = ((b0 & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
-                (*bmp.get_unchecked(cp), 3)
             } else {
                 let cp = ((b0 & 0x07) << 18)
                     | ((b(1) & 0x3F) << 12)
@@ -300,7 +303,6 @@ impl Dart {
             }
         };
         let slot = |node: u32| unsafe { *slots.get_unchecked(node as usize) };
-        let root_base = slot(0).base;
         if n == 0 {
             return;
         }
@@ -309,14 +311,17 @@ impl Dart {
         // of the character where it stopped (at `at`).
         let (mut code, mut len) = code_at(0);
         loop {
-            let first = slot(root_base + code);
+            // The root's base is 0 (checked by `validate`).
+            let first = slot(code);
             let after_first = pos + len;
             // A code in no key is 0, and no node has a child there.
             if first.check != 0 {
                 pos = after_first;
                 // Runs of ASCII start no key (usually): passed bytewise.
-                while skip_ascii && pos < n && bytes[pos] < 0x80 {
-                    pos += 1;
+                if len == 1 && skip_ascii {
+                    while pos < n && bytes[pos] < 0x80 {
+                        pos += 1;
+                    }
                 }
                 if pos >= n {
                     return;
@@ -330,7 +335,7 @@ impl Dart {
                 best_end = after_first;
             }
             let mut at = after_first;
-            let (mut node, mut base) = (root_base + code, first.base);
+            let (mut node, mut base) = (code, first.base);
             while at < n {
                 (code, len) = code_at(at);
                 let next = base + code;
@@ -445,7 +450,7 @@ impl Dart {
             || !self.codes.len().is_multiple_of(PAGE)
             || pages == 0
             || self.page_of.iter().any(|&p| p as usize >= pages)
-            || self.slots.is_empty()
+            || self.slots.first().is_none_or(|root| root.base != 0)
         {
             return Err("malformed code table in dictionary trie".into());
         }
@@ -506,7 +511,9 @@ impl Builder {
     /// (their `check` is set by the caller) and returns it.
     fn place(&mut self, codes: impl Iterator<Item = u32> + Clone) -> u32 {
         let first = codes.clone().next().expect("at least one child") as usize;
-        let mut probe = self.next_free.max(first + 1);
+        // Codes start at 1, so no child lands on the root (slot 0), and the
+        // root's children, placed first, get base 0.
+        let mut probe = self.next_free.max(first);
         loop {
             if probe >= self.slots.len() || self.slots[probe].check == NONE {
                 let base = probe - first;
