@@ -730,6 +730,41 @@ impl CharSet {
     }
 }
 
+/// Appends `s` to `out`; an `s` of 4 to 16 bytes (a converted phrase of
+/// two to five characters) with two overlapping fixed-size moves rather
+/// than a `memcpy` call.
+#[inline(always)]
+pub fn push_small(out: &mut String, s: &str) {
+    let (src, len) = (s.as_bytes(), s.len());
+    // SAFETY: all of `s`, which is UTF-8, is appended, and nothing else.
+    let buf = unsafe { out.as_mut_vec() };
+    if !(4..=16).contains(&len) {
+        buf.extend_from_slice(src);
+        return;
+    }
+    buf.reserve(len);
+    // SAFETY: `reserve` made room for `len` bytes after the end. Each move
+    // reads inside `src` (`4 <= len`, and 8 bytes only when `8 <= len`)
+    // and writes inside that room; the two moves of a pair together cover
+    // bytes `0..len` (they overlap when `len` is not twice their size), so
+    // `set_len` exposes only bytes copied from `src`.
+    unsafe {
+        let (from, to) = (src.as_ptr(), buf.as_mut_ptr().add(buf.len()));
+        if len >= 8 {
+            let head = from.cast::<u64>().read_unaligned();
+            let tail = from.add(len - 8).cast::<u64>().read_unaligned();
+            to.cast::<u64>().write_unaligned(head);
+            to.add(len - 8).cast::<u64>().write_unaligned(tail);
+        } else {
+            let head = from.cast::<u32>().read_unaligned();
+            let tail = from.add(len - 4).cast::<u32>().read_unaligned();
+            to.cast::<u32>().write_unaligned(head);
+            to.add(len - 4).cast::<u32>().write_unaligned(tail);
+        }
+        buf.set_len(buf.len() + len);
+    }
+}
+
 /// Bytes that [`append_range`] copies at once.
 const CHUNK: usize = 32;
 
@@ -789,5 +824,30 @@ impl<'a> Reader<'a> {
     fn u32(&mut self) -> Result<u32, String> {
         let b = self.take(4)?;
         Ok(u32::from_le_bytes(b.try_into().expect("4 bytes")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_appends_copy_exactly_their_bytes() {
+        let text = "中文abc，轉換測試文字🀄x".repeat(3);
+        for from in 0..text.len() {
+            for to in from..text.len().min(from + 40) {
+                if !text.is_char_boundary(from) || !text.is_char_boundary(to) {
+                    continue;
+                }
+                let piece = &text[from..to];
+                let mut out = String::from("前");
+                push_small(&mut out, piece);
+                assert_eq!(out, format!("前{piece}"));
+                let mut bytes = b"x".to_vec();
+                bytes.reserve(1);
+                append_range(&mut bytes, text.as_bytes(), from, to - from);
+                assert_eq!(&bytes[1..], piece.as_bytes());
+            }
+        }
     }
 }

@@ -30,7 +30,7 @@ character-wise double arrays.
 
 use std::sync::{Arc, OnceLock};
 
-use super::dict_data::{CharSet, DictData};
+use super::dict_data::{push_small, CharSet, DictData};
 
 /// How a dictionary group answers a prefix query (OpenCC's `match_policy`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -679,7 +679,7 @@ impl Stage {
                             self.run_chain(s, first, &mut once, &mut scratch, plain);
                             once.into_boxed_str()
                         });
-                        out.push_str(converted);
+                        push_small(out, converted);
                     }
                     _ => self.run_chain(s, first, out, &mut scratch, plain),
                 }
@@ -714,26 +714,38 @@ impl Stage {
         scratch: &mut Scratch,
         memo: Option<&[OnceLock<Box<str>>]>,
     ) {
+        // With two steps whose second is one dictionary scanned whole (s2tw,
+        // s2twp, s2hk, s2hkp), a segment's rest of the chain is that scan:
+        // called directly, it spares `run_chain`'s and `convert_segment`'s
+        // dispatch on each of tens of thousands of segments per megabyte.
+        let tail = match self.chain.as_slice() {
+            [_, last] if last.probe.is_none() => last.scanner("", true),
+            _ => None,
+        };
+        let mut finish = |segment: &str, out: &mut String| match tail {
+            Some(dict) => dict.replace_into(segment, out),
+            None => self.run_chain(segment, First::Value(segment), out, scratch, true),
+        };
         let mut run = String::new();
         first.scan_fused(text, seg_parts, &mut run, |run, key, value| {
             if !run.is_empty() {
-                self.run_chain(run, First::Value(run), out, scratch, true);
+                finish(run, out);
                 run.clear();
             }
             match memo {
                 Some(memo) => {
                     let converted = memo[key as usize].get_or_init(|| {
                         let mut once = String::new();
-                        self.run_chain(value, First::Value(value), &mut once, scratch, true);
+                        finish(value, &mut once);
                         once.into_boxed_str()
                     });
-                    out.push_str(converted);
+                    push_small(out, converted);
                 }
-                None => self.run_chain(value, First::Value(value), out, scratch, true),
+                None => finish(value, out),
             }
         });
         if !run.is_empty() {
-            self.run_chain(&run, First::Value(&run), out, scratch, true);
+            finish(&run, out);
         }
     }
 
