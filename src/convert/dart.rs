@@ -42,7 +42,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 /// Marks a free slot's `check` and a non-terminal node's `value`.
-const NONE: u32 = u32::MAX;
+pub const NONE: u32 = u32::MAX;
 
 /// The root's `check`: taken, and no node's index.
 const TAKEN: u32 = u32::MAX - 1;
@@ -61,11 +61,13 @@ const BMP: usize = 0x1_0000;
 /// can be used in place.
 #[repr(C)]
 #[derive(Clone, Copy, PartialEq, Eq)]
-struct Slot {
-    base: u32,
-    check: u32,
+pub struct Slot {
+    /// Where the node's children start (child for code `c`: `base + c`).
+    pub base: u32,
+    /// The parent node's slot; `NONE` when free.
+    pub check: u32,
     /// The key's value index when this node ends a key, else `NONE`.
-    value: u32,
+    pub value: u32,
 }
 
 const FREE: Slot = Slot {
@@ -103,7 +105,87 @@ impl fmt::Debug for Dart {
     }
 }
 
+/// The arrays of a trie as plain slices, for scanning loops (this file's,
+/// and the replacing loop of `dict_data.rs`): copied into locals, they stay
+/// in registers where fields read through `&self` would be reloaded after
+/// every write to memory.
+#[derive(Clone, Copy)]
+pub struct Tables<'a> {
+    slots: &'a [Slot],
+    bmp: &'a [u32],
+    page_of: &'a [u32],
+    codes: &'a [u32],
+}
+
+impl Tables<'_> {
+    /// The code and byte length of the character at `at` of `bytes`.
+    /// Three-byte characters (all of the BMP's CJK) are tested first.
+    ///
+    /// # Safety
+    ///
+    /// `bytes` must be valid UTF-8 and `at` a character boundary below its
+    /// length: then the lead byte says how many continuation bytes follow,
+    /// and they are in bounds. The tables come from a `Dart` that passed
+    /// `validate` (every trie does, or was built by this build): `bmp`
+    /// covers the BMP, `page_of` every code point, each page lies in
+    /// `codes`.
+    #[inline(always)]
+    pub unsafe fn code_at(self, bytes: &[u8], at: usize) -> (u32, usize) {
+        // SAFETY: as the caller promises.
+        unsafe {
+            let b = |i: usize| *bytes.get_unchecked(at + i) as usize;
+            let b0 = b(0);
+            if b0.wrapping_sub(0xE0) < 0x10 {
+                let cp = ((b0 & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
+                (*self.bmp.get_unchecked(cp), 3)
+            } else if b0 < 0x80 {
+                (*self.bmp.get_unchecked(b0), 1)
+            } else if b0 < 0xE0 {
+                let cp = ((b0 & 0x1F) << 6) | (b(1) & 0x3F);
+                (*self.bmp.get_unchecked(cp), 2)
+            } else {
+                let cp = ((b0 & 0x07) << 18)
+                    | ((b(1) & 0x3F) << 12)
+                    | ((b(2) & 0x3F) << 6)
+                    | (b(3) & 0x3F);
+                let page = *self.page_of.get_unchecked(cp / PAGE) as usize;
+                (*self.codes.get_unchecked(page * PAGE + cp % PAGE), 4)
+            }
+        }
+    }
+
+    /// The slot `index`. The root's child for code `c` is slot `c` (the
+    /// root's base is 0); node `n`'s is `base + c`, its child when its
+    /// `check` is `n`.
+    ///
+    /// # Safety
+    ///
+    /// `index` must be a code from [`Tables::code_at`], or some slot's
+    /// `base` plus such a code: `validate` checks that those are in bounds.
+    #[inline(always)]
+    pub unsafe fn slot(self, index: u32) -> Slot {
+        // SAFETY: as the caller promises.
+        unsafe { *self.slots.get_unchecked(index as usize) }
+    }
+}
+
 impl Dart {
+    /// The arrays, for a scanning loop.
+    #[inline(always)]
+    pub fn tables(&self) -> Tables<'_> {
+        Tables {
+            slots: &self.slots,
+            bmp: &self.bmp,
+            page_of: &self.page_of,
+            codes: &self.codes,
+        }
+    }
+
+    /// Whether some key starts with an ASCII character.
+    pub fn ascii_starts(&self) -> bool {
+        self.ascii_starts
+    }
+
     /// Builds the trie of `keys` (unique, non-empty) with their values.
     pub fn build<'k>(keys: impl IntoIterator<Item = (&'k str, u32)>) -> Dart {
         let keys: Vec<(Vec<char>, u32)> = keys
@@ -270,39 +352,15 @@ impl Dart {
         let n = bytes.len();
         // The tables as locals: `f` writes memory, after which fields read
         // through `self` would be loaded again on every step.
-        let (slots, bmp) = (&self.slots[..], &self.bmp[..]);
-        let (page_of, codes) = (&self.page_of[..], &self.codes[..]);
+        let tables = self.tables();
         let skip_ascii = !self.ascii_starts;
-        // SAFETY (every block below): every `Dart` passed `validate`:
-        // `bmp` has a code for every code point below U+10000, `page_of`
-        // covers every code point, each page lies in `codes`, and `base +
-        // code` is in `slots` for every slot and code. `bytes` is a
-        // `&str`'s; `pos` and `at` start at 0 and only ever move by whole
-        // decoded characters or to a match's end, so each is a character
-        // boundary, and each is checked to be below `n` before a decode.
-        // Nodes are 0 or the result of a child lookup.
-        // Three-byte characters (all of the BMP's CJK) are tested first.
-        let code_at = |at: usize| unsafe {
-            let b = |i: usize| *bytes.get_unchecked(at + i) as usize;
-            let b0 = b(0);
-            if b0.wrapping_sub(0xE0) < 0x10 {
-                let cp = ((b0 & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
-                (*bmp.get_unchecked(cp), 3)
-            } else if b0 < 0x80 {
-                (*bmp.get_unchecked(b0), 1)
-            } else if b0 < 0xE0 {
-                let cp = ((b0 & 0x1F) << 6) | (b(1) & 0x3F);
-                (*bmp.get_unchecked(cp), 2)
-            } else {
-                let cp = ((b0 & 0x07) << 18)
-                    | ((b(1) & 0x3F) << 12)
-                    | ((b(2) & 0x3F) << 6)
-                    | (b(3) & 0x3F);
-                let page = *page_of.get_unchecked(cp / PAGE) as usize;
-                (*codes.get_unchecked(page * PAGE + cp % PAGE), 4)
-            }
-        };
-        let slot = |node: u32| unsafe { *slots.get_unchecked(node as usize) };
+        // SAFETY (both closures): `bytes` is a `&str`'s; `pos` and `at`
+        // start at 0 and only ever move by whole decoded characters or to a
+        // match's end, so each is a character boundary, and each is checked
+        // to be below `n` before a decode. Slots looked up are codes or a
+        // node's base plus a code.
+        let code_at = |at: usize| unsafe { tables.code_at(bytes, at) };
+        let slot = |node: u32| unsafe { tables.slot(node) };
         if n == 0 {
             return;
         }

@@ -25,7 +25,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::OnceLock;
 
-use super::dart::Dart;
+use super::dart::{Dart, NONE};
 
 /// Magic bytes and format version at the start of a serialized dictionary.
 const MAGIC: &[u8; 8] = b"ZHTDICT5";
@@ -414,8 +414,15 @@ impl DictData {
         });
     }
 
+    /// One [`Span`] per entry, plus one more (the last) marking "no key":
+    /// the character is copied, as for a key whose value is itself.
     fn spans(&self) -> &[Span] {
         self.spans.get_or_init(|| {
+            let none = Span {
+                start: 0,
+                len: SAME,
+                rank: 0,
+            };
             self.entries
                 .iter()
                 .map(|e| Span {
@@ -423,6 +430,7 @@ impl DictData {
                     len: if e.same { SAME } else { e.value_len },
                     rank: e.rank,
                 })
+                .chain([none])
                 .collect()
         })
     }
@@ -431,34 +439,177 @@ impl DictData {
     /// description sequence in it), appending `text` with every match
     /// replaced by its value to `out`: [`DictData::for_each_match`] with the
     /// copying done here, where it is cheapest. This is the hot loop of a
-    /// whole-text conversion (s2t, t2s), so it appends bytes, not `str`s,
-    /// skips keys whose value is the key itself, and copies short ranges
-    /// and values with fixed-size moves instead of `memcpy` calls (see
-    /// [`append_range`]).
+    /// whole-text conversion (s2t, t2s), written to take few
+    /// data-dependent branches, which cost more than its instructions
+    /// (whether a character begins a key, and whether it converts, are
+    /// coin flips to the branch predictor):
+    ///
+    /// * at each position, the next character's code is decoded (it is the
+    ///   next position's when no key longer than one character starts
+    ///   here) and the two slots read unconditionally: the character's
+    ///   child of the root, and that slot's child for the next character;
+    ///   only when both exist can a longer key start here, and only then
+    ///   does the full walk run;
+    /// * otherwise the position's output is its one-character key's value,
+    ///   or the character itself, chosen without a branch (a position
+    ///   with no key takes a last, "no key" entry of the value table) and
+    ///   copied as one 16-byte block of which the output keeps the length
+    ///   of the value.
+    ///
+    /// The last 16 bytes, where blocks would read past the text, go
+    /// through [`DictData::for_each_match`].
     #[inline(never)]
     pub fn replace_into(&self, text: &str, out: &mut String) {
+        const BLOCK: usize = 16;
         let spans = self.spans();
+        let no_key = to_u32(spans.len() - 1);
         let values = self.values.as_bytes();
         let bytes = text.as_bytes();
-        // SAFETY: only whole UTF-8 sequences are appended: ranges of `text`
-        // between match bounds, which are character boundaries (the scanner
-        // steps whole decoded characters), and whole values, whose bounds
-        // are character boundaries of `values` (built from `str`s, or
-        // checked by `deserialize`). A panic (a bounds check) can stop the
-        // loop only between two appends, so `out` is UTF-8 at every point.
+        let n = bytes.len();
+        let dart = self.dart();
+        let tables = dart.tables();
+        let skip_ascii = !dart.ascii_starts();
+        // SAFETY: only whole UTF-8 sequences are appended: characters and
+        // ranges of `text` between positions of the forward maximum
+        // matching, which are character boundaries (it steps whole decoded
+        // characters and matches), and whole values, whose bounds are
+        // character boundaries of `values` (built from `str`s, or checked
+        // by `deserialize`). A panic (a bounds check) can stop the loop
+        // only between two appends, so `out` is UTF-8 at every point.
         let buf = unsafe { out.as_mut_vec() };
-        buf.reserve(text.len());
+        buf.reserve(n + BLOCK);
+        // SAFETY (decodes and slot reads below): `pos`, `after` and `at`
+        // are character boundaries (as above) below `n` when decoded: the
+        // loop runs while `pos + BLOCK <= n`, and a character is at most 4
+        // bytes, so `after < n`; the walk checks `at < n`. Slots read are
+        // codes, or a slot's base plus a code (see `Tables::slot`).
+        let code_at = |at: usize| unsafe { tables.code_at(bytes, at) };
+        let slot = |index: u32| unsafe { tables.slot(index) };
+        let mut pos = 0;
+        if n >= BLOCK {
+            let (mut code, mut len) = code_at(0);
+            while pos + BLOCK <= n {
+                if buf.capacity() - buf.len() < BLOCK {
+                    buf.reserve(n - pos + BLOCK);
+                }
+                if len == 1 && skip_ascii {
+                    // No key starts with ASCII: a run of it is copied.
+                    let run = bytes[pos..].iter().position(|&b| b >= 0x80);
+                    let end = run.map_or(n, |r| pos + r);
+                    buf.extend_from_slice(&bytes[pos..end]);
+                    pos = end;
+                    if pos + BLOCK > n {
+                        break;
+                    }
+                    (code, len) = code_at(pos);
+                    continue;
+                }
+                let after = pos + len;
+                let (next_code, next_len) = code_at(after);
+                let first = slot(code);
+                let second_index = first.base + next_code;
+                let second = slot(second_index);
+                // One comparison (both `first.check == 0` and
+                // `second.check == code`): one branch, rarely taken,
+                // instead of a first one that is a coin flip.
+                if first.check | (second.check ^ code) == 0 {
+                    // A key of two characters or more may start here.
+                    let mut best = (0, NONE);
+                    if first.value != NONE {
+                        best = (after, first.value);
+                    }
+                    let (mut node, mut base, mut at) =
+                        (second_index, second.base, after + next_len);
+                    if second.value != NONE {
+                        best = (at, second.value);
+                    }
+                    let mut stop = None;
+                    while at < n {
+                        let (c, l) = code_at(at);
+                        let s = slot(base + c);
+                        if s.check != node {
+                            stop = Some((at, c, l));
+                            break;
+                        }
+                        (node, base) = (base + c, s.base);
+                        at += l;
+                        if s.value != NONE {
+                            best = (at, s.value);
+                        }
+                    }
+                    if best.0 == 0 {
+                        buf.extend_from_slice(&bytes[pos..after]);
+                        (pos, code, len) = (after, next_code, next_len);
+                        continue;
+                    }
+                    let span = spans[best.1 as usize];
+                    if span.len == SAME {
+                        append_range(buf, bytes, pos, best.0 - pos);
+                    } else {
+                        append_range(buf, values, span.start as usize, span.len as usize);
+                    }
+                    pos = best.0;
+                    if pos < n {
+                        (code, len) = match stop {
+                            Some((at, c, l)) if at == pos => (c, l),
+                            _ => code_at(pos),
+                        };
+                    }
+                    continue;
+                }
+                // At most a one-character key: its value or the character.
+                // Without branches: the root's children and the "no key"
+                // entry are selected arithmetically.
+                let is_key = (first.check == 0) & (first.value != NONE);
+                let index = first.value & (is_key as u32).wrapping_neg()
+                    | no_key & (!is_key as u32).wrapping_neg();
+                let span = spans[index as usize];
+                // The source, also without branches: the character itself
+                // (a value equal to its key, or no key) or the value.
+                let same = (span.len == SAME) as usize;
+                let (keep, take) = (same.wrapping_neg(), same.wrapping_sub(1));
+                let src = (bytes.as_ptr().wrapping_add(pos) as usize & keep)
+                    | (values.as_ptr().wrapping_add(span.start as usize) as usize & take);
+                let copy_len = (len & keep) | (span.len as usize & take);
+                // Bytes readable from `src` on: the text's or the values'.
+                let room =
+                    ((n - pos) & keep) | (values.len().wrapping_sub(span.start as usize) & take);
+                if copy_len <= BLOCK && room >= BLOCK && room <= values.len().max(n) {
+                    // SAFETY: `src` points into `text` (at `pos`) or into
+                    // `values` (at the value's start, which `room <=
+                    // values.len()` shows is inside it), and `room >=
+                    // BLOCK` bytes are readable from there; the spare
+                    // capacity holds `BLOCK` bytes (checked at the top of
+                    // the loop, nothing appended since); the first
+                    // `copy_len` bytes copied are the character or the
+                    // value, and only they are kept.
+                    unsafe {
+                        let dst = buf.as_mut_ptr().add(buf.len());
+                        std::ptr::copy_nonoverlapping(src as *const u8, dst, BLOCK);
+                        buf.set_len(buf.len() + copy_len);
+                    }
+                } else if same == 1 {
+                    buf.extend_from_slice(&bytes[pos..after]);
+                } else {
+                    let start = span.start as usize;
+                    buf.extend_from_slice(&values[start..start + span.len as usize]);
+                }
+                (pos, code, len) = (after, next_code, next_len);
+            }
+        }
+        // The rest, from a position of the matching on.
+        let rest = &bytes[pos..];
         let mut done = 0;
-        self.dart().for_each_match(text, |start, end, index| {
+        dart.for_each_match(&text[pos..], |start, end, index| {
             let span = spans[index as usize];
             if span.len == SAME {
                 return;
             }
-            append_range(buf, bytes, done, start - done);
+            append_range(buf, rest, done, start - done);
             append_range(buf, values, span.start as usize, span.len as usize);
             done = end;
         });
-        buf.extend_from_slice(&bytes[done..]);
+        buf.extend_from_slice(&rest[done..]);
     }
 
     /// Segmentation fused with the first conversion, for a merged
@@ -830,6 +981,64 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Forward maximum matching done the slow way, for comparison.
+    fn naive_replace(dict: &DictData, text: &str) -> String {
+        let mut out = String::new();
+        let mut pos = 0;
+        while pos < text.len() {
+            match dict.longest_prefix(&text[pos..]) {
+                Some((len, value)) => {
+                    out.push_str(value);
+                    pos += len;
+                }
+                None => {
+                    let c = text[pos..].chars().next().unwrap();
+                    out.push(c);
+                    pos += c.len_utf8();
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn replace_into_agrees_with_naive_matching() {
+        let keys = concat!(
+            "中\t仲\n中国\t中國\n中国人民\t中國人民\n国\t國\n人\t人\n",
+            "长\t長\n长长长长长长长长\t一個比十六個位元組更長的值，很長很長\n",
+            "𠀀\t𠀁\n𠀀中\tX\né\tE\n",
+        );
+        // With a key that starts with ASCII, and without (ASCII runs are
+        // then copied whole).
+        for extra in ["ab\tAB\n", ""] {
+            let dict = DictData::from_text(&format!("{keys}{extra}")).unwrap();
+            check_replace_into(&dict);
+        }
+    }
+
+    fn check_replace_into(dict: &DictData) {
+        let pieces = [
+            "中", "国", "人", "民", "长", "𠀀", "é", "a", "b", "x", " ", "，", "\n",
+        ];
+        // A deterministic walk over many mixes and lengths, so that keys
+        // fall across the 16-byte blocks and the tail.
+        let mut seed = 7u32;
+        for len in 0..200 {
+            let mut text = String::new();
+            for _ in 0..len {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                text.push_str(pieces[(seed >> 16) as usize % pieces.len()]);
+            }
+            let mut out = String::from("前");
+            dict.replace_into(&text, &mut out);
+            assert_eq!(out, format!("前{}", naive_replace(dict, &text)), "{text:?}");
+        }
+        let long = "中国人民长长长长长长长长长ab中国".repeat(40);
+        let mut out = String::new();
+        dict.replace_into(&long, &mut out);
+        assert_eq!(out, naive_replace(dict, &long));
+    }
 
     #[test]
     fn small_appends_copy_exactly_their_bytes() {
