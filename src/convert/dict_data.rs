@@ -117,7 +117,17 @@ struct Span {
     /// [`SAME`] when the value equals the key.
     len: u32,
     rank: u32,
+    /// For `replace_into`'s block copies: `len` when at most [`BLOCK`]
+    /// and `BLOCK` bytes can be read from `start` in the values, [`SAME`]
+    /// when the value equals the key, else [`LONG`].
+    block: u32,
 }
+
+/// Bytes copied at once by `replace_into`'s main loop.
+const BLOCK: usize = 16;
+
+/// [`Span::block`] of a value that cannot be copied as one block.
+const LONG: u32 = u32::MAX - 1;
 
 /// The span length that marks a value equal to its key.
 const SAME: u32 = u32::MAX;
@@ -422,13 +432,26 @@ impl DictData {
                 start: 0,
                 len: SAME,
                 rank: 0,
+                block: SAME,
             };
+            let values = self.values.len();
             self.entries
                 .iter()
-                .map(|e| Span {
-                    start: e.value_start,
-                    len: if e.same { SAME } else { e.value_len },
-                    rank: e.rank,
+                .map(|e| {
+                    let (start, len) = (e.value_start as usize, e.value_len as usize);
+                    let block = if e.same {
+                        SAME
+                    } else if len <= BLOCK && start + BLOCK <= values {
+                        e.value_len
+                    } else {
+                        LONG
+                    };
+                    Span {
+                        start: e.value_start,
+                        len: if e.same { SAME } else { e.value_len },
+                        rank: e.rank,
+                        block,
+                    }
                 })
                 .chain([none])
                 .collect()
@@ -460,7 +483,6 @@ impl DictData {
     /// through [`DictData::for_each_match`].
     #[inline(never)]
     pub fn replace_into(&self, text: &str, out: &mut String) {
-        const BLOCK: usize = 16;
         let spans = self.spans();
         let no_key = to_u32(spans.len() - 1);
         let values = self.values.as_bytes();
@@ -475,7 +497,8 @@ impl DictData {
         // characters and matches), and whole values, whose bounds are
         // character boundaries of `values` (built from `str`s, or checked
         // by `deserialize`). A panic (a bounds check) can stop the loop
-        // only between two appends, so `out` is UTF-8 at every point.
+        // only between two appends, so `out` is UTF-8 at every point
+        // where the length is set.
         let buf = unsafe { out.as_mut_vec() };
         buf.reserve(n + BLOCK);
         // SAFETY (decodes and slot reads below): `pos`, `after` and `at`
@@ -486,17 +509,29 @@ impl DictData {
         let code_at = |at: usize| unsafe { tables.code_at(bytes, at) };
         let slot = |index: u32| unsafe { tables.slot(index) };
         let mut pos = 0;
+        // The output as a write position and the end of the spare
+        // capacity, kept in registers; `buf`'s length is set from them
+        // before anything else touches `buf`.
+        let (mut wp, mut cap_end) = spare(buf);
         if n >= BLOCK {
             let (mut code, mut len) = code_at(0);
             while pos + BLOCK <= n {
-                if buf.capacity() - buf.len() < BLOCK {
+                // SAFETY: `wp <= cap_end`, both in (one past) `buf`'s
+                // allocation.
+                if unsafe { cap_end.offset_from(wp) } < BLOCK as isize {
+                    // SAFETY: the bytes up to `wp` were written (below).
+                    unsafe { buf.set_len(wp.offset_from(buf.as_ptr()) as usize) };
                     buf.reserve(n - pos + BLOCK);
+                    (wp, cap_end) = spare(buf);
                 }
                 if len == 1 && skip_ascii {
                     // No key starts with ASCII: a run of it is copied.
                     let run = bytes[pos..].iter().position(|&b| b >= 0x80);
                     let end = run.map_or(n, |r| pos + r);
+                    // SAFETY: as above.
+                    unsafe { buf.set_len(wp.offset_from(buf.as_ptr()) as usize) };
                     buf.extend_from_slice(&bytes[pos..end]);
+                    (wp, cap_end) = spare(buf);
                     pos = end;
                     if pos + BLOCK > n {
                         break;
@@ -537,8 +572,11 @@ impl DictData {
                             best = (at, s.value);
                         }
                     }
+                    // SAFETY: as above.
+                    unsafe { buf.set_len(wp.offset_from(buf.as_ptr()) as usize) };
                     if best.0 == 0 {
                         buf.extend_from_slice(&bytes[pos..after]);
+                        (wp, cap_end) = spare(buf);
                         (pos, code, len) = (after, next_code, next_len);
                         continue;
                     }
@@ -548,6 +586,7 @@ impl DictData {
                     } else {
                         append_range(buf, values, span.start as usize, span.len as usize);
                     }
+                    (wp, cap_end) = spare(buf);
                     pos = best.0;
                     if pos < n {
                         (code, len) = match stop {
@@ -557,46 +596,41 @@ impl DictData {
                     }
                     continue;
                 }
-                // At most a one-character key: its value or the character.
-                // Without branches: the root's children and the "no key"
-                // entry are selected arithmetically.
-                let is_key = (first.check == 0) & (first.value != NONE);
-                let index = first.value & (is_key as u32).wrapping_neg()
-                    | no_key & (!is_key as u32).wrapping_neg();
-                let span = spans[index as usize];
-                // The source, also without branches: the character itself
-                // (a value equal to its key, or no key) or the value.
-                let same = (span.len == SAME) as usize;
+                // At most a one-character key: its value or the character,
+                // selected without branches (the root's children, and the
+                // "no key" entry).
+                // A slot that is not the root's child has no value here
+                // (`NONE`), and `NONE` becomes the "no key" entry's index.
+                let value = first.value | u32::from(first.check != 0).wrapping_neg();
+                let span = spans[value.min(no_key) as usize];
+                let same = (span.block == SAME) as usize;
                 let (keep, take) = (same.wrapping_neg(), same.wrapping_sub(1));
                 let src = (bytes.as_ptr().wrapping_add(pos) as usize & keep)
                     | (values.as_ptr().wrapping_add(span.start as usize) as usize & take);
-                let copy_len = (len & keep) | (span.len as usize & take);
-                // Bytes readable from `src` on: the text's or the values'.
-                let room =
-                    ((n - pos) & keep) | (values.len().wrapping_sub(span.start as usize) & take);
-                if copy_len <= BLOCK && room >= BLOCK && room <= values.len().max(n) {
-                    // SAFETY: `src` points into `text` (at `pos`) or into
-                    // `values` (at the value's start, which `room <=
-                    // values.len()` shows is inside it), and `room >=
-                    // BLOCK` bytes are readable from there; the spare
-                    // capacity holds `BLOCK` bytes (checked at the top of
-                    // the loop, nothing appended since); the first
-                    // `copy_len` bytes copied are the character or the
-                    // value, and only they are kept.
+                let copy_len = (len & keep) | (span.block as usize & take);
+                if copy_len <= BLOCK {
+                    // SAFETY: `src` is `text` at `pos` (then `pos + BLOCK
+                    // <= n`) or the values at a start from which `block`
+                    // says `BLOCK` bytes are readable; the spare capacity
+                    // holds `BLOCK` bytes (checked at the top of the
+                    // loop); the first `copy_len` bytes copied are the
+                    // character or the value, and only they are kept.
                     unsafe {
-                        let dst = buf.as_mut_ptr().add(buf.len());
-                        std::ptr::copy_nonoverlapping(src as *const u8, dst, BLOCK);
-                        buf.set_len(buf.len() + copy_len);
+                        std::ptr::copy_nonoverlapping(src as *const u8, wp, BLOCK);
+                        wp = wp.add(copy_len);
                     }
-                } else if same == 1 {
-                    buf.extend_from_slice(&bytes[pos..after]);
                 } else {
+                    // SAFETY: as above.
+                    unsafe { buf.set_len(wp.offset_from(buf.as_ptr()) as usize) };
                     let start = span.start as usize;
                     buf.extend_from_slice(&values[start..start + span.len as usize]);
+                    (wp, cap_end) = spare(buf);
                 }
                 (pos, code, len) = (after, next_code, next_len);
             }
         }
+        // SAFETY: as above.
+        unsafe { buf.set_len(wp.offset_from(buf.as_ptr()) as usize) };
         // The rest, from a position of the matching on.
         let rest = &bytes[pos..];
         let mut done = 0;
@@ -914,6 +948,15 @@ pub fn push_small(out: &mut String, s: &str) {
         }
         buf.set_len(buf.len() + len);
     }
+}
+
+/// The end of `buf`'s contents and of its capacity, as pointers.
+#[inline(always)]
+fn spare(buf: &mut Vec<u8>) -> (*mut u8, *mut u8) {
+    let (len, cap) = (buf.len(), buf.capacity());
+    let base = buf.as_mut_ptr();
+    // SAFETY: both offsets are within (or one past) the allocation.
+    unsafe { (base.add(len), base.add(cap)) }
 }
 
 /// Bytes that [`append_range`] copies at once.
