@@ -431,7 +431,8 @@ impl DictData {
             let none = Span {
                 start: 0,
                 len: SAME,
-                rank: 0,
+                // From no part: never a segmentation key.
+                rank: u32::MAX,
                 block: SAME,
             };
             let values = self.values.len();
@@ -483,6 +484,51 @@ impl DictData {
     /// through [`DictData::for_each_match`].
     #[inline(never)]
     pub fn replace_into(&self, text: &str, out: &mut String) {
+        self.replace_loop(text, out, 0, |_, _, _, _| {});
+    }
+
+    /// Segmentation fused with the first conversion, for a merged
+    /// dictionary whose first `seg_parts` parts are the segmentation's
+    /// dictionaries and the rest one-character ones (see `engine::Fused`
+    /// for why one scan gives both): a match from the first parts is a
+    /// segment, `on_key(run, index, value)` is called for it with `run`
+    /// holding the converted text since the previous segment (which
+    /// `on_key` takes and clears); other matches convert characters of the
+    /// run. What is left in `run` at the end is the last run. `text` must
+    /// hold no ideographic description operator.
+    pub fn scan_fused(
+        &self,
+        text: &str,
+        seg_parts: u32,
+        run: &mut String,
+        mut on_key: impl FnMut(&mut String, u32, &str),
+    ) {
+        let spans = self.spans();
+        self.replace_loop(text, run, seg_parts, |run, start, end, index| {
+            let span = spans[index as usize];
+            let value = if span.len == SAME {
+                &text[start..end]
+            } else {
+                &self.values[span.start as usize..][..span.len as usize]
+            };
+            on_key(run, index, value);
+        });
+    }
+
+    /// The loop of [`DictData::replace_into`] and
+    /// [`DictData::scan_fused`]: forward maximum matching over `text`,
+    /// appending to `out` the text with every match replaced by its value,
+    /// except a match whose key comes from one of the first `seg_parts`
+    /// merged parts: for it, `on_key(out, start, end, index)` is called
+    /// instead, with `out` holding all that was appended before.
+    #[inline(always)]
+    fn replace_loop(
+        &self,
+        text: &str,
+        out: &mut String,
+        seg_parts: u32,
+        mut on_key: impl FnMut(&mut String, usize, usize, u32),
+    ) {
         let spans = self.spans();
         let no_key = to_u32(spans.len() - 1);
         let values = self.values.as_bytes();
@@ -499,8 +545,13 @@ impl DictData {
         // by `deserialize`). A panic (a bounds check) can stop the loop
         // only between two appends, so `out` is UTF-8 at every point
         // where the length is set.
-        let buf = unsafe { out.as_mut_vec() };
-        buf.reserve(n + BLOCK);
+        // `out`'s bytes, borrowed anew at each use (`on_key` takes `out`).
+        macro_rules! buf {
+            () => {
+                unsafe { out.as_mut_vec() }
+            };
+        }
+        buf!().reserve(n + BLOCK);
         // SAFETY (decodes and slot reads below): `pos`, `after` and `at`
         // are character boundaries (as above) below `n` when decoded: the
         // loop runs while `pos + BLOCK <= n`, and a character is at most 4
@@ -512,7 +563,7 @@ impl DictData {
         // The output as a write position and the end of the spare
         // capacity, kept in registers; `buf`'s length is set from them
         // before anything else touches `buf`.
-        let (mut wp, mut cap_end) = spare(buf);
+        let (mut wp, mut cap_end) = spare(buf!());
         if n >= BLOCK {
             let (mut code, mut len) = code_at(0);
             while pos + BLOCK <= n {
@@ -520,18 +571,18 @@ impl DictData {
                 // allocation.
                 if unsafe { cap_end.offset_from(wp) } < BLOCK as isize {
                     // SAFETY: the bytes up to `wp` were written (below).
-                    unsafe { buf.set_len(wp.offset_from(buf.as_ptr()) as usize) };
-                    buf.reserve(n - pos + BLOCK);
-                    (wp, cap_end) = spare(buf);
+                    unsafe { set_end(out, wp) };
+                    buf!().reserve(n - pos + BLOCK);
+                    (wp, cap_end) = spare(buf!());
                 }
                 if len == 1 && skip_ascii {
                     // No key starts with ASCII: a run of it is copied.
                     let run = bytes[pos..].iter().position(|&b| b >= 0x80);
                     let end = run.map_or(n, |r| pos + r);
                     // SAFETY: as above.
-                    unsafe { buf.set_len(wp.offset_from(buf.as_ptr()) as usize) };
-                    buf.extend_from_slice(&bytes[pos..end]);
-                    (wp, cap_end) = spare(buf);
+                    unsafe { set_end(out, wp) };
+                    buf!().extend_from_slice(&bytes[pos..end]);
+                    (wp, cap_end) = spare(buf!());
                     pos = end;
                     if pos + BLOCK > n {
                         break;
@@ -573,20 +624,25 @@ impl DictData {
                         }
                     }
                     // SAFETY: as above.
-                    unsafe { buf.set_len(wp.offset_from(buf.as_ptr()) as usize) };
+                    unsafe { set_end(out, wp) };
                     if best.0 == 0 {
-                        buf.extend_from_slice(&bytes[pos..after]);
-                        (wp, cap_end) = spare(buf);
+                        buf!().extend_from_slice(&bytes[pos..after]);
+                        (wp, cap_end) = spare(buf!());
                         (pos, code, len) = (after, next_code, next_len);
                         continue;
                     }
                     let span = spans[best.1 as usize];
-                    if span.len == SAME {
-                        append_range(buf, bytes, pos, best.0 - pos);
+                    if span.rank < seg_parts {
+                        on_key(out, pos, best.0, best.1);
+                    } else if span.len == SAME {
+                        // SAFETY: as above.
+                        append_range(unsafe { out.as_mut_vec() }, bytes, pos, best.0 - pos);
                     } else {
+                        let buf = unsafe { out.as_mut_vec() };
                         append_range(buf, values, span.start as usize, span.len as usize);
                     }
-                    (wp, cap_end) = spare(buf);
+                    // SAFETY: as above.
+                    (wp, cap_end) = spare(unsafe { out.as_mut_vec() });
                     pos = best.0;
                     if pos < n {
                         (code, len) = match stop {
@@ -603,6 +659,16 @@ impl DictData {
                 // (`NONE`), and `NONE` becomes the "no key" entry's index.
                 let value = first.value | u32::from(first.check != 0).wrapping_neg();
                 let span = spans[value.min(no_key) as usize];
+                if span.rank < seg_parts {
+                    // A one-character key of the segmentation (rare).
+                    // SAFETY: as above.
+                    unsafe { set_end(out, wp) };
+                    on_key(out, pos, after, value);
+                    // SAFETY: as above.
+                    (wp, cap_end) = spare(unsafe { out.as_mut_vec() });
+                    (pos, code, len) = (after, next_code, next_len);
+                    continue;
+                }
                 let same = (span.block == SAME) as usize;
                 let (keep, take) = (same.wrapping_neg(), same.wrapping_sub(1));
                 let src = (bytes.as_ptr().wrapping_add(pos) as usize & keep)
@@ -621,80 +687,38 @@ impl DictData {
                     }
                 } else {
                     // SAFETY: as above.
-                    unsafe { buf.set_len(wp.offset_from(buf.as_ptr()) as usize) };
+                    unsafe { set_end(out, wp) };
                     let start = span.start as usize;
-                    buf.extend_from_slice(&values[start..start + span.len as usize]);
-                    (wp, cap_end) = spare(buf);
+                    buf!().extend_from_slice(&values[start..start + span.len as usize]);
+                    (wp, cap_end) = spare(buf!());
                 }
                 (pos, code, len) = (after, next_code, next_len);
             }
         }
         // SAFETY: as above.
-        unsafe { buf.set_len(wp.offset_from(buf.as_ptr()) as usize) };
+        unsafe { set_end(out, wp) };
         // The rest, from a position of the matching on.
-        let rest = &bytes[pos..];
-        let mut done = 0;
+        let mut done = pos;
         dart.for_each_match(&text[pos..], |start, end, index| {
-            let span = spans[index as usize];
-            if span.len == SAME {
-                return;
-            }
-            append_range(buf, rest, done, start - done);
-            append_range(buf, values, span.start as usize, span.len as usize);
-            done = end;
-        });
-        buf.extend_from_slice(&rest[done..]);
-    }
-
-    /// Segmentation fused with the first conversion, for a merged
-    /// dictionary whose first `seg_parts` parts are the segmentation's
-    /// dictionaries and the rest one-character ones (see `engine::Fused`
-    /// for why one scan gives both): a match from the first parts is a
-    /// segment, `on_key(run, index, value)` is called for it with `run`
-    /// holding the converted text since the previous segment (which
-    /// `on_key` takes and clears); other matches convert characters of the
-    /// run. What is left in `run` at the end is the last run. `text` must
-    /// hold no ideographic description operator.
-    pub fn scan_fused(
-        &self,
-        text: &str,
-        seg_parts: u32,
-        run: &mut String,
-        mut on_key: impl FnMut(&mut String, u32, &str),
-    ) {
-        let spans = self.spans();
-        let bytes = text.as_bytes();
-        let mut done = 0;
-        self.dart().for_each_match(text, |start, end, index| {
+            let (start, end) = (pos + start, pos + end);
             let span = spans[index as usize];
             if span.rank < seg_parts {
-                // SAFETY: as in `replace_into`: a range of `text` between
-                // match bounds is whole UTF-8.
-                append_range(unsafe { run.as_mut_vec() }, bytes, done, start - done);
-                let value = if span.len == SAME {
-                    &text[start..end]
-                } else {
-                    &self.values[span.start as usize..][..span.len as usize]
-                };
-                on_key(run, index, value);
+                // SAFETY: as above.
+                append_range(unsafe { out.as_mut_vec() }, bytes, done, start - done);
+                on_key(out, start, end, index);
             } else {
                 if span.len == SAME {
                     return;
                 }
-                // SAFETY: as in `replace_into`: whole UTF-8 only.
-                let buf = unsafe { run.as_mut_vec() };
+                // SAFETY: as above.
+                let buf = unsafe { out.as_mut_vec() };
                 append_range(buf, bytes, done, start - done);
-                append_range(
-                    buf,
-                    self.values.as_bytes(),
-                    span.start as usize,
-                    span.len as usize,
-                );
+                append_range(buf, values, span.start as usize, span.len as usize);
             }
             done = end;
         });
         // SAFETY: as above.
-        unsafe { run.as_mut_vec() }.extend_from_slice(&bytes[done..]);
+        unsafe { out.as_mut_vec() }.extend_from_slice(&bytes[done..]);
     }
 
     /// Serializes into a self-describing blob (see [`DictData::deserialize`]).
@@ -947,6 +971,23 @@ pub fn push_small(out: &mut String, s: &str) {
             to.add(len - 4).cast::<u32>().write_unaligned(tail);
         }
         buf.set_len(buf.len() + len);
+    }
+}
+
+/// Sets the length of `out` to end at `wp`.
+///
+/// # Safety
+///
+/// `wp` must point into `out`'s allocation, at or after its start and at
+/// most at the end of its capacity, and the bytes before it must be
+/// initialized and UTF-8.
+#[inline(always)]
+unsafe fn set_end(out: &mut String, wp: *mut u8) {
+    // SAFETY: as the caller promises.
+    unsafe {
+        let buf = out.as_mut_vec();
+        let len = wp.offset_from(buf.as_ptr()) as usize;
+        buf.set_len(len);
     }
 }
 
