@@ -19,6 +19,13 @@ text by forward maximum matching: at each position it takes the longest key
 starting there, then goes on after it; positions where no key starts are
 passed. Its values are indices into an entry table that records each key and
 its default value in two string blobs.
+
+Whole texts are converted by one loop, [`DictData::replace_into`] (which
+[`DictData::scan_fused`] shares), written for the branch predictor as much
+as for instruction counts; its doc says how. On 2 MB of Chinese text
+(callgrind and cachegrind's branch simulation, whole process), t2s went
+from 62.0 M instructions and 593 K mispredicted branches with the plain
+trie walk to 67.0 M and 171 K, and ran about a quarter faster for it.
 */
 
 use std::borrow::Cow;

@@ -25,7 +25,10 @@ change results (the zhconv-rs comment in STYLE.md admits as much).
 Speed comes from data, not from changing the algorithm: a bitmap of the
 characters that begin some key lets runs of other characters be copied
 without a lookup (upstream's `SkipUnmatchable`), and the tries are
-character-wise double arrays.
+character-wise double arrays. The normalization stage, which almost never
+changes a text, is skipped after one vectorized pass finds no character it
+could change (see `PairFilter`), and a two-step chain's second step is
+called directly on each segment.
 */
 
 use std::sync::{Arc, OnceLock};
