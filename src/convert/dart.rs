@@ -21,16 +21,30 @@ instructions (see `scripts/bench-convert`).
 Layout: characters are mapped to dense codes (most frequent in keys first,
 so the common characters' slots cluster) through a two-level table indexed
 by code point (`page_of[cp >> 8]`, then 256 codes per page; page 0 is all
-"absent"); node `n` has its child for code `c` at slot `base[n] + c` when
-`check[slot] == n`. The root is slot 0; free slots have `check == NONE`.
-The array is padded so that `base + code` is always in bounds.
+"absent"), which is what is serialized; at load, the codes of the Basic
+Multilingual Plane are also spread into one table indexed by code point, so
+that the scanning loop finds a Chinese character's code with one load. Node
+`n` has its child for code `c` at slot `base[n] + c` when `check[slot] ==
+n`. The root is slot 0, with base 0 (its children are placed first), so
+the root's child for a character is the slot numbered by its code; free
+slots have `check == NONE`. The array is padded so that `base + code` is
+always in bounds.
+
+The scanning loop here ([`Dart::for_each_match`], [`Dart::occurs_in`])
+decodes each character once: the walk from a position reads one character
+past its last step, and that is usually where the next position starts; its
+code is kept. The whole-text replacing loop, where time goes, is
+`DictData::replace_into` (in `dict_data.rs`), which reads the arrays
+through [`Tables`] and is written to avoid data-dependent branches: on
+Chinese text, whether a character begins a key is a coin flip to the branch
+predictor, and a mispredicted branch costs more than a dozen instructions.
 */
 
 use std::borrow::Cow;
 use std::fmt;
 
 /// Marks a free slot's `check` and a non-terminal node's `value`.
-const NONE: u32 = u32::MAX;
+pub const NONE: u32 = u32::MAX;
 
 /// The root's `check`: taken, and no node's index.
 const TAKEN: u32 = u32::MAX - 1;
@@ -41,16 +55,21 @@ const PAGE: usize = 256;
 /// Pages covering every code point (0x110000 / 256).
 const PAGES: usize = 0x11_0000 / PAGE;
 
+/// Code points of the Basic Multilingual Plane.
+const BMP: usize = 0x1_0000;
+
 /// One slot of the double array. `repr(C)`: three `u32`s, twelve bytes, no
 /// padding, as serialized (little-endian), so that an embedded blob's array
 /// can be used in place.
 #[repr(C)]
 #[derive(Clone, Copy, PartialEq, Eq)]
-struct Slot {
-    base: u32,
-    check: u32,
+pub struct Slot {
+    /// Where the node's children start (child for code `c`: `base + c`).
+    pub base: u32,
+    /// The parent node's slot; `NONE` when free.
+    pub check: u32,
     /// The key's value index when this node ends a key, else `NONE`.
-    value: u32,
+    pub value: u32,
 }
 
 const FREE: Slot = Slot {
@@ -68,14 +87,15 @@ pub struct Dart {
     page_of: Vec<u32>,
     /// Codes, `PAGE` per page; 0 means "in no key".
     codes: Vec<u32>,
+    /// The codes of the Basic Multilingual Plane, indexed by code point:
+    /// one load per character instead of two for almost all text (built
+    /// from the two tables above, not serialized).
+    bmp: Box<[u32]>,
     /// Built, or borrowed from an embedded blob.
     slots: Cow<'static, [Slot]>,
     /// Whether some key starts with an ASCII character: if not, runs of
     /// ASCII are passed without lookups.
     ascii_starts: bool,
-    /// Whether every key is one character: then a match never looks past
-    /// its first character.
-    single: bool,
 }
 
 impl fmt::Debug for Dart {
@@ -87,39 +107,87 @@ impl fmt::Debug for Dart {
     }
 }
 
-/// Decodes the character starting at `pos` of valid UTF-8, without bounds
-/// checks, for the scanning loop: its code point and byte length.
-///
-/// # Safety
-///
-/// `bytes` must be valid UTF-8 (from a `&str`) and `pos` a character
-/// boundary below `bytes.len()`: then the lead byte says how many
-/// continuation bytes follow, and they are all in bounds.
-#[inline(always)]
-unsafe fn decode_unchecked(bytes: &[u8], pos: usize) -> (u32, usize) {
-    // SAFETY: as the caller promises, every index read is in bounds.
-    unsafe {
-        let b = |i: usize| *bytes.get_unchecked(pos + i) as u32;
-        let b0 = b(0);
-        if b0 < 0x80 {
-            (b0, 1)
-        } else if b0 < 0xE0 {
-            (((b0 & 0x1F) << 6) | (b(1) & 0x3F), 2)
-        } else if b0 < 0xF0 {
-            (
-                ((b0 & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F),
-                3,
-            )
-        } else {
-            (
-                ((b0 & 0x07) << 18) | ((b(1) & 0x3F) << 12) | ((b(2) & 0x3F) << 6) | (b(3) & 0x3F),
-                4,
-            )
+/// The arrays of a trie as plain slices, for scanning loops (this file's,
+/// and the replacing loop of `dict_data.rs`): copied into locals, they stay
+/// in registers where fields read through `&self` would be reloaded after
+/// every write to memory.
+#[derive(Clone, Copy)]
+pub struct Tables<'a> {
+    slots: &'a [Slot],
+    bmp: &'a [u32],
+    page_of: &'a [u32],
+    codes: &'a [u32],
+}
+
+impl Tables<'_> {
+    /// The code and byte length of the character at `at` of `bytes`.
+    /// Three-byte characters (all of the BMP's CJK) are tested first.
+    ///
+    /// # Safety
+    ///
+    /// `bytes` must be valid UTF-8 and `at` a character boundary below its
+    /// length: then the lead byte says how many continuation bytes follow,
+    /// and they are in bounds. The tables come from a `Dart` that passed
+    /// `validate` (every trie does, or was built by this build): `bmp`
+    /// covers the BMP, `page_of` every code point, each page lies in
+    /// `codes`.
+    #[inline(always)]
+    pub unsafe fn code_at(self, bytes: &[u8], at: usize) -> (u32, usize) {
+        // SAFETY: as the caller promises.
+        unsafe {
+            let b = |i: usize| *bytes.get_unchecked(at + i) as usize;
+            let b0 = b(0);
+            if b0.wrapping_sub(0xE0) < 0x10 {
+                let cp = ((b0 & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
+                (*self.bmp.get_unchecked(cp), 3)
+            } else if b0 < 0x80 {
+                (*self.bmp.get_unchecked(b0), 1)
+            } else if b0 < 0xE0 {
+                let cp = ((b0 & 0x1F) << 6) | (b(1) & 0x3F);
+                (*self.bmp.get_unchecked(cp), 2)
+            } else {
+                let cp = ((b0 & 0x07) << 18)
+                    | ((b(1) & 0x3F) << 12)
+                    | ((b(2) & 0x3F) << 6)
+                    | (b(3) & 0x3F);
+                let page = *self.page_of.get_unchecked(cp / PAGE) as usize;
+                (*self.codes.get_unchecked(page * PAGE + cp % PAGE), 4)
+            }
         }
+    }
+
+    /// The slot `index`. The root's child for code `c` is slot `c` (the
+    /// root's base is 0); node `n`'s is `base + c`, its child when its
+    /// `check` is `n`.
+    ///
+    /// # Safety
+    ///
+    /// `index` must be a code from [`Tables::code_at`], or some slot's
+    /// `base` plus such a code: `validate` checks that those are in bounds.
+    #[inline(always)]
+    pub unsafe fn slot(self, index: u32) -> Slot {
+        // SAFETY: as the caller promises.
+        unsafe { *self.slots.get_unchecked(index as usize) }
     }
 }
 
 impl Dart {
+    /// The arrays, for a scanning loop.
+    #[inline(always)]
+    pub fn tables(&self) -> Tables<'_> {
+        Tables {
+            slots: &self.slots,
+            bmp: &self.bmp,
+            page_of: &self.page_of,
+            codes: &self.codes,
+        }
+    }
+
+    /// Whether some key starts with an ASCII character.
+    pub fn ascii_starts(&self) -> bool {
+        self.ascii_starts
+    }
+
     /// Builds the trie of `keys` (unique, non-empty) with their values.
     pub fn build<'k>(keys: impl IntoIterator<Item = (&'k str, u32)>) -> Dart {
         let keys: Vec<(Vec<char>, u32)> = keys
@@ -157,7 +225,6 @@ impl Dart {
         let ascii_starts = keys
             .iter()
             .any(|(k, _)| k.first().is_some_and(char::is_ascii));
-        let single = keys.iter().all(|(k, _)| k.len() == 1);
 
         let mut builder = Builder {
             slots: vec![FREE],
@@ -202,11 +269,11 @@ impl Dart {
             slots.resize(len, FREE);
         }
         let dart = Dart {
+            bmp: bmp_table(&page_of, &codes),
             page_of,
             codes,
             slots: Cow::Owned(slots),
             ascii_starts,
-            single,
         };
         // The scanning loop's unchecked lookups rely on what this checks.
         dart.validate(u32::MAX)
@@ -217,6 +284,9 @@ impl Dart {
     /// The code of `cp`, 0 when no key holds it.
     #[inline(always)]
     fn code(&self, cp: u32) -> u32 {
+        if let Some(&code) = self.bmp.get(cp as usize) {
+            return code;
+        }
         let page = self.page_of.get(cp as usize / PAGE).copied().unwrap_or(0);
         self.codes[page as usize * PAGE + cp as usize % PAGE]
     }
@@ -273,81 +343,87 @@ impl Dart {
 
     /// The matching loop; `f` returns whether to go on.
     ///
-    /// A failed walk has already decoded the character where it stopped,
-    /// which is usually where the next position starts (just after the
-    /// match, or after the first character): its code is carried over
-    /// instead of being decoded and looked up again.
+    /// The character at the current position is always decoded and coded
+    /// already when a position starts: a walk decodes one character past
+    /// its last step (where it fails), which is usually where the next
+    /// position starts (just after the match, or after the first
+    /// character), so each character is decoded and looked up once.
     #[inline(always)]
     fn scan(&self, text: &str, mut f: impl FnMut(usize, usize, u32) -> bool) {
         let bytes = text.as_bytes();
+        let n = bytes.len();
         // The tables as locals: `f` writes memory, after which fields read
         // through `self` would be loaded again on every step.
-        let (slots, page_of, codes) = (&self.slots[..], &self.page_of[..], &self.codes[..]);
-        let (single, skip_ascii) = (self.single, !self.ascii_starts);
-        // SAFETY (every block below): every `Dart` passed `validate` : `page_of` covers every code point, each
-        // page lies in `codes`, and `base + code` is in `slots` for every
-        // slot and code. `bytes` is a `&str`'s; `pos` and `at` start at 0
-        // and only ever move by whole decoded characters or to a match's
-        // end, so each is a character boundary, and each is checked to be
-        // below `bytes.len()` before a decode. Nodes are 0 or the result of
-        // a child lookup.
-        let code_of = |cp: u32| unsafe {
-            let page = *page_of.get_unchecked(cp as usize / PAGE);
-            *codes.get_unchecked(page as usize * PAGE + cp as usize % PAGE)
-        };
-        let slot = |node: u32| unsafe { *slots.get_unchecked(node as usize) };
-        let child = |node: u32, code: u32| {
-            let next = slot(node).base + code;
-            (slot(next).check == node).then_some(next)
-        };
+        let tables = self.tables();
+        let skip_ascii = !self.ascii_starts;
+        // SAFETY (both closures): `bytes` is a `&str`'s; `pos` and `at`
+        // start at 0 and only ever move by whole decoded characters or to a
+        // match's end, so each is a character boundary, and each is checked
+        // to be below `n` before a decode. Slots looked up are codes or a
+        // node's base plus a code.
+        let code_at = |at: usize| unsafe { tables.code_at(bytes, at) };
+        let slot = |node: u32| unsafe { tables.slot(node) };
+        if n == 0 {
+            return;
+        }
         let mut pos = 0;
-        // (position, code, byte length) of the last character decoded.
-        let mut carried = (usize::MAX, 0, 0);
-        while pos < bytes.len() {
-            let (code, len) = if carried.0 == pos {
-                (carried.1, carried.2)
-            } else {
-                if skip_ascii && bytes[pos] < 0x80 {
-                    pos += 1;
-                    continue;
-                }
-                let (cp, len) = unsafe { decode_unchecked(bytes, pos) };
-                (code_of(cp), len)
-            };
-            let Some(mut node) = child(0, code) else {
-                pos += len;
-                continue;
-            };
-            let mut at = pos + len;
-            // (end, value) of the longest key so far; end 0: none.
-            let mut best = (0, slot(node).value);
-            if best.1 != NONE {
-                best.0 = at;
-            }
-            while !single && at < bytes.len() {
-                let (cp, len) = unsafe { decode_unchecked(bytes, at) };
-                let code = code_of(cp);
-                match child(node, code) {
-                    Some(next) => node = next,
-                    None => {
-                        carried = (at, code, len);
-                        break;
+        // The code and byte length of the character at `pos`; after a walk,
+        // of the character where it stopped (at `at`).
+        let (mut code, mut len) = code_at(0);
+        loop {
+            // The root's base is 0 (checked by `validate`).
+            let first = slot(code);
+            let after_first = pos + len;
+            // A code in no key is 0, and no node has a child there.
+            if first.check != 0 {
+                pos = after_first;
+                // Runs of ASCII start no key (usually): passed bytewise.
+                if len == 1 && skip_ascii {
+                    while pos < n && bytes[pos] < 0x80 {
+                        pos += 1;
                     }
                 }
-                at += len;
-                let value = slot(node).value;
-                if value != NONE {
-                    best = (at, value);
+                if pos >= n {
+                    return;
                 }
-            }
-            if best.0 == 0 {
-                pos += len;
+                (code, len) = code_at(pos);
                 continue;
             }
-            if !f(pos, best.0, best.1) {
+            // (end, value) of the longest key so far; end 0: none.
+            let (mut best_end, mut best_value) = (0, first.value);
+            if first.value != NONE {
+                best_end = after_first;
+            }
+            let mut at = after_first;
+            let (mut node, mut base) = (code, first.base);
+            while at < n {
+                (code, len) = code_at(at);
+                let next = base + code;
+                let s = slot(next);
+                if s.check != node {
+                    break;
+                }
+                (node, base) = (next, s.base);
+                at += len;
+                if s.value != NONE {
+                    (best_end, best_value) = (at, s.value);
+                }
+            }
+            let next = if best_end == 0 {
+                after_first
+            } else {
+                if !f(pos, best_end, best_value) {
+                    return;
+                }
+                best_end
+            };
+            if next >= n {
                 return;
             }
-            pos = best.0;
+            if next != at {
+                (code, len) = code_at(next);
+            }
+            pos = next;
         }
     }
 
@@ -355,7 +431,6 @@ impl Dart {
     pub fn serialize(&self, out: &mut Vec<u8>) {
         let mut put = |v: u32| out.extend_from_slice(&v.to_le_bytes());
         put(u32::from(self.ascii_starts));
-        put(u32::from(self.single));
         put(to_u32(self.page_of.len()));
         self.page_of.iter().for_each(|&v| put(v));
         put(to_u32(self.codes.len()));
@@ -394,7 +469,6 @@ impl Dart {
     fn read(bytes: &'static [u8]) -> Result<(Dart, &'static [u8]), String> {
         let mut r = bytes;
         let ascii_starts = take_words(&mut r, 1)?.next() != Some(0);
-        let single = take_words(&mut r, 1)?.next() != Some(0);
         let n = take_words(&mut r, 1)?.next().unwrap_or(0) as usize;
         let page_of: Vec<u32> = take_words(&mut r, n)?.collect();
         let n = take_words(&mut r, 1)?.next().unwrap_or(0) as usize;
@@ -421,11 +495,11 @@ impl Dart {
             }
         };
         let dart = Dart {
+            bmp: bmp_table(&page_of, &codes),
             page_of,
             codes,
             slots,
             ascii_starts,
-            single,
         };
         Ok((dart, rest))
     }
@@ -436,7 +510,7 @@ impl Dart {
             || !self.codes.len().is_multiple_of(PAGE)
             || pages == 0
             || self.page_of.iter().any(|&p| p as usize >= pages)
-            || self.slots.is_empty()
+            || self.slots.first().is_none_or(|root| root.base != 0)
         {
             return Err("malformed code table in dictionary trie".into());
         }
@@ -450,6 +524,22 @@ impl Dart {
         }
         Ok(())
     }
+}
+
+/// The codes of the code points below U+10000, one per code point, from
+/// the paged tables. Pages without a key character are left zero, so a
+/// table for few characters costs little more than its allocation.
+fn bmp_table(page_of: &[u32], codes: &[u32]) -> Box<[u32]> {
+    let mut bmp = vec![0u32; BMP].into_boxed_slice();
+    for (page, &at) in page_of.iter().take(BMP / PAGE).enumerate() {
+        if at != 0 {
+            let from = at as usize * PAGE;
+            if let Some(src) = codes.get(from..from + PAGE) {
+                bmp[page * PAGE..][..PAGE].copy_from_slice(src);
+            }
+        }
+    }
+    bmp
 }
 
 /// The serialized slots `raw` used in place, when the target is
@@ -481,7 +571,9 @@ impl Builder {
     /// (their `check` is set by the caller) and returns it.
     fn place(&mut self, codes: impl Iterator<Item = u32> + Clone) -> u32 {
         let first = codes.clone().next().expect("at least one child") as usize;
-        let mut probe = self.next_free.max(first + 1);
+        // Codes start at 1, so no child lands on the root (slot 0), and the
+        // root's children, placed first, get base 0.
+        let mut probe = self.next_free.max(first);
         loop {
             if probe >= self.slots.len() || self.slots[probe].check == NONE {
                 let base = probe - first;

@@ -25,12 +25,15 @@ change results (the zhconv-rs comment in STYLE.md admits as much).
 Speed comes from data, not from changing the algorithm: a bitmap of the
 characters that begin some key lets runs of other characters be copied
 without a lookup (upstream's `SkipUnmatchable`), and the tries are
-character-wise double arrays.
+character-wise double arrays. The normalization stage, which almost never
+changes a text, is skipped after one vectorized pass finds no character it
+could change (see `PairFilter`), and a two-step chain's second step is
+called directly on each segment.
 */
 
 use std::sync::{Arc, OnceLock};
 
-use super::dict_data::{CharSet, DictData};
+use super::dict_data::{push_small, CharSet, DictData};
 
 /// How a dictionary group answers a prefix query (OpenCC's `match_policy`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,6 +128,102 @@ struct Leads {
     /// shares its lead byte with the compatibility ideographs (EF A4–AB)
     /// of the normalization stage, and is far more common.
     pairs: Option<Box<[u64]>>,
+    /// With `few`, when every character worth a stop is multi-byte: the
+    /// same pairs as ranges, which a whole text is checked against in one
+    /// vectorized pass.
+    filter: Option<PairFilter>,
+}
+
+/// Byte pairs `(lead[k], b)` with `b` in `lo[k]..=lo[k] + span[k]`, for up
+/// to three lead bytes (unused ones are 0xFF, which UTF-8 never holds): a
+/// superset of the first two bytes of the characters worth a stop, tested
+/// on 32 bytes at a time with no branch per byte. The normalization stage
+/// (compatibility ideographs, EF A4–AB and F0 AF, plus the ideographic
+/// description operators, E2 BF) finds none in almost every text, and is
+/// then skipped whole.
+#[derive(Debug, Clone)]
+struct PairFilter {
+    lead: [u8; 3],
+    lo: [u8; 3],
+    span: [u8; 3],
+}
+
+impl PairFilter {
+    /// The filter for the first two bytes of `chars`, if they are all
+    /// multi-byte and begin with at most three lead bytes.
+    fn new(chars: impl Iterator<Item = char>) -> Option<Self> {
+        let mut ranges: Vec<(u8, u8, u8)> = Vec::new();
+        let mut buf = [0u8; 4];
+        for c in chars {
+            let [b0, b1, ..] = *c.encode_utf8(&mut buf).as_bytes() else {
+                return None;
+            };
+            match ranges.iter_mut().find(|r| r.0 == b0) {
+                Some(r) => (r.1, r.2) = (r.1.min(b1), r.2.max(b1)),
+                None => ranges.push((b0, b1, b1)),
+            }
+        }
+        if ranges.len() > 3 {
+            return None;
+        }
+        let mut filter = PairFilter {
+            lead: [0xFF; 3],
+            lo: [0; 3],
+            span: [0; 3],
+        };
+        for (k, &(lead, lo, hi)) in ranges.iter().enumerate() {
+            filter.lead[k] = lead;
+            filter.lo[k] = lo;
+            filter.span[k] = hi - lo;
+        }
+        Some(filter)
+    }
+
+    #[inline(always)]
+    fn hit(&self, a: u8, b: u8) -> bool {
+        let m = |k: usize| (a == self.lead[k]) & (b.wrapping_sub(self.lo[k]) <= self.span[k]);
+        m(0) | m(1) | m(2)
+    }
+
+    /// Offset of the first `i` where `bytes[i]`, `bytes[i + 1]` is one of
+    /// the pairs (a lead byte, so a character boundary).
+    fn find(&self, bytes: &[u8]) -> Option<usize> {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2, just checked.
+            return unsafe { self.find_avx2(bytes) };
+        }
+        self.find_in::<32>(bytes)
+    }
+
+    /// [`PairFilter::find`] compiled for AVX2: twice the bytes per
+    /// instruction.
+    ///
+    /// # Safety
+    ///
+    /// The CPU must support AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn find_avx2(&self, bytes: &[u8]) -> Option<usize> {
+        self.find_in::<64>(bytes)
+    }
+
+    /// [`PairFilter::find`], `W` bytes at a time.
+    #[inline(always)]
+    fn find_in<const W: usize>(&self, bytes: &[u8]) -> Option<usize> {
+        let mut from = 0;
+        while let Some(window) = bytes.get(from..from + W + 1) {
+            let mut any = false;
+            for j in 0..W {
+                any |= self.hit(window[j], window[j + 1]);
+            }
+            if any {
+                break;
+            }
+            from += W;
+        }
+        (from..bytes.len().saturating_sub(1)).find(|&i| self.hit(bytes[i], bytes[i + 1]))
+    }
 }
 
 impl Leads {
@@ -148,7 +247,17 @@ impl Leads {
             ('\u{2FF0}'..='\u{2FFF}').for_each(&mut mark);
             bits
         });
-        Self { table, few, pairs }
+        let filter = few.as_ref().and_then(|_| {
+            let mut chars = Vec::new();
+            first.for_each(|c| chars.push(c));
+            PairFilter::new(chars.into_iter().chain('\u{2FF0}'..='\u{2FFF}'))
+        });
+        Self {
+            table,
+            few,
+            pairs,
+            filter,
+        }
     }
 
     /// Whether the character starting at `at` (a lead byte) may be worth a
@@ -252,6 +361,23 @@ impl Matcher {
     #[inline]
     fn unmatched_run(&self, text: &str, first: char) -> usize {
         let mut end = ids_len(text).unwrap_or(first.len_utf8());
+        if let Some(filter) = &self.leads.filter {
+            // Every character worth a stop is a hit of the filter.
+            return loop {
+                let Some(offset) = filter.find(&text.as_bytes()[end..]) else {
+                    break text.len();
+                };
+                let at = end + offset;
+                let c = text[at..]
+                    .chars()
+                    .next()
+                    .expect("a lead byte starts a character");
+                if self.first.contains(c) || is_ids_operator(c) {
+                    break at;
+                }
+                end = at + c.len_utf8();
+            };
+        }
         loop {
             // Lead bytes are never continuation bytes: `at` is a boundary.
             let Some(offset) = self.leads.find(&text.as_bytes()[end..]) else {
@@ -293,6 +419,18 @@ impl Matcher {
             }
             _ => None,
         }
+    }
+
+    /// The length of a prefix of `text` that converts to itself and can be
+    /// cut off (converting the rest alone gives the rest of the result),
+    /// when known cheaply: up to the first character that can begin a
+    /// match or is an ideographic description operator, as far as the
+    /// [`PairFilter`] can tell (`None` without one). Every position before
+    /// it is unmatched and copied one by one, whether or not the text
+    /// starts there.
+    fn unchanged_prefix(&self, text: &str) -> Option<usize> {
+        let filter = self.leads.filter.as_ref()?;
+        Some(filter.find(text.as_bytes()).unwrap_or(text.len()))
     }
 
     /// One conversion over one segment (upstream `Conversion::Convert`);
@@ -497,6 +635,19 @@ impl Stage {
         }
     }
 
+    /// The length of a prefix of `text` that the stage surely converts to
+    /// itself, such that the rest can be converted on its own (`text.len()`
+    /// when the stage changes nothing), when it is one conversion with no
+    /// segmentation (normalization) whose keys begin with few lead bytes:
+    /// one vectorized pass finds the first character that may begin a
+    /// key. `None` when not known.
+    pub fn unchanged_prefix(&self, text: &str) -> Option<usize> {
+        match (&self.segmentation, self.chain.as_slice()) {
+            (None, [only]) => only.unchanged_prefix(text),
+            _ => None,
+        }
+    }
+
     /// Converts `text`, appending the result to `out`.
     pub fn run(&self, text: &str, out: &mut String) {
         let mut scratch = Scratch::default();
@@ -531,7 +682,7 @@ impl Stage {
                             self.run_chain(s, first, &mut once, &mut scratch, plain);
                             once.into_boxed_str()
                         });
-                        out.push_str(converted);
+                        push_small(out, converted);
                     }
                     _ => self.run_chain(s, first, out, &mut scratch, plain),
                 }
@@ -566,26 +717,38 @@ impl Stage {
         scratch: &mut Scratch,
         memo: Option<&[OnceLock<Box<str>>]>,
     ) {
+        // With two steps whose second is one dictionary scanned whole (s2tw,
+        // s2twp, s2hk, s2hkp), a segment's rest of the chain is that scan:
+        // called directly, it spares `run_chain`'s and `convert_segment`'s
+        // dispatch on each of tens of thousands of segments per megabyte.
+        let tail = match self.chain.as_slice() {
+            [_, last] if last.probe.is_none() => last.scanner("", true),
+            _ => None,
+        };
+        let mut finish = |segment: &str, out: &mut String| match tail {
+            Some(dict) => dict.replace_into(segment, out),
+            None => self.run_chain(segment, First::Value(segment), out, scratch, true),
+        };
         let mut run = String::new();
         first.scan_fused(text, seg_parts, &mut run, |run, key, value| {
             if !run.is_empty() {
-                self.run_chain(run, First::Value(run), out, scratch, true);
+                finish(run, out);
                 run.clear();
             }
             match memo {
                 Some(memo) => {
                     let converted = memo[key as usize].get_or_init(|| {
                         let mut once = String::new();
-                        self.run_chain(value, First::Value(value), &mut once, scratch, true);
+                        finish(value, &mut once);
                         once.into_boxed_str()
                     });
-                    out.push_str(converted);
+                    push_small(out, converted);
                 }
-                None => self.run_chain(value, First::Value(value), out, scratch, true),
+                None => finish(value, out),
             }
         });
         if !run.is_empty() {
-            self.run_chain(&run, First::Value(&run), out, scratch, true);
+            finish(&run, out);
         }
     }
 
@@ -760,6 +923,26 @@ mod tests {
         let mut segs = Vec::new();
         m.segment("我爱中国人民中国", |s, _| segs.push(s));
         assert_eq!(segs, ["我爱", "中国", "人民", "中国"]);
+    }
+
+    #[test]
+    fn the_pair_filter_finds_every_stop_at_any_offset() {
+        // Keys like the normalization's: compatibility ideographs (EF A4,
+        // F0 AF) beside fullwidth punctuation (EF BC) that must not stop.
+        let m = Matcher::new(leaf("\u{F900}\tA\n\u{2F800}\tB\n"));
+        let filter = m.leads.filter.as_ref().expect("three lead bytes");
+        for pad in 0..70 {
+            for stop in ["\u{F900}", "\u{2F800}", "\u{2FF0}"] {
+                let text = format!("{}，{stop}，中", "中".repeat(pad));
+                let at = text.find(stop).unwrap();
+                assert_eq!(filter.find(text.as_bytes()), Some(at), "{pad} {stop}");
+                assert_eq!(m.unchanged_prefix(&text), Some(at));
+            }
+            let plain = format!("{}，“中”", "中".repeat(pad));
+            assert_eq!(filter.find(plain.as_bytes()), None);
+            assert_eq!(m.unchanged_prefix(&plain), Some(plain.len()));
+        }
+        assert_eq!(convert(&m, "中，\u{F900}，\u{2F800}"), "中，A，B");
     }
 
     #[test]

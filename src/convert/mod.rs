@@ -270,12 +270,30 @@ impl Converter {
     }
 
     fn run_stages(&self, text: &str, out: &mut String) {
-        match self.inner.stages.as_slice() {
+        let mut stages = self.inner.stages.as_slice();
+        // A leading stage that would copy the text unchanged is skipped,
+        // and one that would copy a prefix unchanged runs on the rest.
+        let mut prefix = 0;
+        while let [first, rest @ ..] = stages {
+            match first.unchanged_prefix(text) {
+                Some(len) if len == text.len() => stages = rest,
+                Some(len) => {
+                    prefix = len;
+                    break;
+                }
+                None => break,
+            }
+        }
+        match stages {
             [] => out.push_str(text),
-            [only] => only.run(text, out),
+            [only] => {
+                out.push_str(&text[..prefix]);
+                only.run(&text[prefix..], out);
+            }
             [first, rest @ ..] => {
                 let mut current = String::with_capacity(text.len());
-                first.run(text, &mut current);
+                current.push_str(&text[..prefix]);
+                first.run(&text[prefix..], &mut current);
                 for (i, stage) in rest.iter().enumerate() {
                     if i + 1 == rest.len() {
                         stage.run(&current, out);
