@@ -543,7 +543,9 @@ impl DictData {
         let n = bytes.len();
         let dart = self.dart();
         let tables = dart.tables();
-        let skip_ascii = !dart.ascii_starts();
+        // Two ASCII characters in a row have lengths 1 | 1; when some key
+        // starts with ASCII, 0 (no length) turns the run copy off.
+        let ascii_run = usize::from(!dart.ascii_starts());
         // SAFETY: only whole UTF-8 sequences are appended: characters and
         // ranges of `text` between positions of the forward maximum
         // matching, which are character boundaries (it steps whole decoded
@@ -582,7 +584,14 @@ impl DictData {
                     buf!().reserve(n - pos + BLOCK);
                     (wp, cap_end) = spare(buf!());
                 }
-                if len == 1 && skip_ascii {
+                let after = pos + len;
+                let (next_code, next_len) = code_at(after);
+                // One comparison: this and the next character are ASCII,
+                // which no key starts with. A lone ASCII character (a line
+                // break between two lines of Chinese) takes the general,
+                // branch-free path instead: testing it here would be a
+                // coin flip.
+                if len | next_len == ascii_run {
                     // No key starts with ASCII: a run of it is copied.
                     let run = bytes[pos..].iter().position(|&b| b >= 0x80);
                     let end = run.map_or(n, |r| pos + r);
@@ -597,8 +606,6 @@ impl DictData {
                     (code, len) = code_at(pos);
                     continue;
                 }
-                let after = pos + len;
-                let (next_code, next_len) = code_at(after);
                 let first = slot(code);
                 let second_index = first.base + next_code;
                 let second = slot(second_index);
