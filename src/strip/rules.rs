@@ -148,6 +148,9 @@ pub struct Rule {
     /// For each of `regexes`: the literals every match starts with (see
     /// [`line_prefixes`]), `None` when there is no such list.
     prefixes: Vec<Option<Prefixes>>,
+    /// For each of `regexes` without prefixes: literals one of which every
+    /// match contains (see [`required_literals`]), `None` when unknown.
+    required: Vec<Option<Vec<String>>>,
 }
 
 /// A rule's compiled pattern, built on first use: compiling the ~250
@@ -217,6 +220,50 @@ fn line_prefixes(pattern: &str) -> Option<Prefixes> {
     })
 }
 
+/// Literals one of which every match of `pattern` contains, or `None`:
+/// taken from the top-level part of the pattern that must match a
+/// non-empty string and whose matches start with the fewest, longest
+/// literals (`仅代表` or `只代表` in `(?:本文)?(?:仅代表|只代表).{0,150}`).
+/// Patterns that start in many ways (`.{0,20}`, an optional bracket) get
+/// no [`line_prefixes`], and a substring test rejects most lines before a
+/// regex search, whose fixed cost per line and pattern dominated strip on
+/// short lines.
+fn required_literals(pattern: &str) -> Option<Vec<String>> {
+    use regex_syntax::hir::HirKind;
+    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+    let items = match hir.kind() {
+        HirKind::Concat(items) => items.as_slice(),
+        _ => std::slice::from_ref(&hir),
+    };
+    let mut best: Option<Vec<String>> = None;
+    for item in items {
+        if item.properties().minimum_len().is_none_or(|n| n == 0) {
+            continue;
+        }
+        let seq = regex_syntax::hir::literal::Extractor::new().extract(item);
+        let Some(literals) = seq.literals() else {
+            continue;
+        };
+        let Some(mut all) = literals
+            .iter()
+            .map(|l| String::from_utf8(l.as_bytes().to_vec()).ok())
+            .collect::<Option<Vec<String>>>()
+        else {
+            continue;
+        };
+        if all.is_empty() || all.len() > 32 || all.iter().any(String::is_empty) {
+            continue;
+        }
+        all.sort();
+        all.dedup();
+        let shortest = |v: &[String]| v.iter().map(String::len).min().unwrap_or(0);
+        if best.as_ref().is_none_or(|b| shortest(&all) > shortest(b)) {
+            best = Some(all);
+        }
+    }
+    best
+}
+
 /// A rule file that cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum RuleError {
@@ -272,8 +319,13 @@ impl Rule {
         self.regexes
             .iter()
             .zip(&self.prefixes)
-            .any(|(r, prefixes)| {
-                prefixes.as_ref().is_none_or(|p| p.admit(folded)) && r.get().is_match(folded)
+            .zip(&self.required)
+            .any(|((r, prefixes), required)| {
+                prefixes.as_ref().is_none_or(|p| p.admit(folded))
+                    && required
+                        .as_ref()
+                        .is_none_or(|q| q.iter().any(|l| folded.contains(l.as_str())))
+                    && r.get().is_match(folded)
             })
     }
 
@@ -399,6 +451,16 @@ fn parse_rules_with(source_name: &str, text: &str, eager: bool) -> Result<Vec<Ru
                         None
                     } else {
                         line_prefixes(&r.pattern)
+                    }
+                })
+                .collect(),
+            required: regexes
+                .iter()
+                .map(|r| {
+                    if suffix || line_prefixes(&r.pattern).is_some() {
+                        None
+                    } else {
+                        required_literals(&r.pattern)
                     }
                 })
                 .collect(),
@@ -549,6 +611,14 @@ mod tests {
             ]
         );
         assert_eq!(r[0].prefixes[0].as_ref().unwrap().firsts, ['文', '来']);
+        // Patterns without prefixes: a literal every match contains.
+        let with_required = line.iter().flat_map(|r| &r.required).flatten().count();
+        assert!(with_required > 5, "{with_required}");
+        assert_eq!(
+            required_literals("^(?:(?:本文|文章)?(?:仅代表|只代表).{0,150})$"),
+            Some(vec!["仅代表".to_string(), "只代表".to_string()])
+        );
+        assert_eq!(required_literals("^(?:.{0,20}(?:a)?)$"), None);
         assert!(r[0].matches_line("來源：晨光日報"));
         assert!(!r[0].matches_line("收入來源：廣告"));
     }
