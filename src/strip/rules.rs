@@ -433,6 +433,16 @@ fn parse_rules_with(source_name: &str, text: &str, eager: bool) -> Result<Vec<Ru
                 regex,
             });
         }
+        let prefixes: Vec<Option<Prefixes>> = regexes
+            .iter()
+            .map(|r| {
+                if suffix {
+                    None
+                } else {
+                    line_prefixes(&r.pattern)
+                }
+            })
+            .collect();
         rules.push(Rule {
             id: raw.id,
             family: raw.family,
@@ -444,26 +454,18 @@ fn parse_rules_with(source_name: &str, text: &str, eager: bool) -> Result<Vec<Ru
             description: raw.description,
             must_match: raw.must_match,
             no_match: raw.no_match,
-            prefixes: regexes
-                .iter()
-                .map(|r| {
-                    if suffix {
-                        None
-                    } else {
-                        line_prefixes(&r.pattern)
-                    }
-                })
-                .collect(),
             required: regexes
                 .iter()
-                .map(|r| {
-                    if suffix || line_prefixes(&r.pattern).is_some() {
+                .zip(&prefixes)
+                .map(|(r, p)| {
+                    if suffix || p.is_some() {
                         None
                     } else {
                         required_literals(&r.pattern)
                     }
                 })
                 .collect(),
+            prefixes,
             regexes,
         });
     }
