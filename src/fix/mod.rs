@@ -249,6 +249,13 @@ impl FixOptions {
     pub fn enabled(&self, rule: Rule) -> bool {
         !self.disabled.contains(&rule)
     }
+
+    /// Whether `rule` can change anything: it is enabled and, for
+    /// variants, a target standard is set (without one the step would plan
+    /// nothing, after detecting the script of a changed text for nothing).
+    fn applies(&self, rule: Rule) -> bool {
+        self.enabled(rule) && (rule != Rule::Variant || self.variants.is_some())
+    }
 }
 
 /// One change made to the text.
@@ -483,12 +490,7 @@ impl Fixer {
             }
             let (rules, step) = steps[schedule[next]];
             next += 1;
-            if !rules.iter().any(|r| options.enabled(*r)) {
-                continue;
-            }
-            // Variants need a target standard; without one the step plans
-            // nothing, and need not detect the script of changed text.
-            if rules == [Rule::Variant] && options.variants.is_none() {
+            if !rules.iter().any(|r| options.applies(*r)) {
                 continue;
             }
             let mut planned_notes = Vec::new();
