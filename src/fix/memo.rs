@@ -28,10 +28,10 @@ makes a fresh one, the pipeline keeps one across its calls.
 
 use std::collections::HashMap;
 
+use super::ScriptCounts;
+
 /// A map from a line's text, with a fast seeded hash.
 type LineMap<V> = HashMap<Box<str>, V, foldhash::fast::RandomState>;
-
-use super::ScriptCounts;
 
 /// A planned change within a line: byte offset in the line, the original
 /// character's length in bytes, the new character and which rule.

@@ -9,13 +9,13 @@ deleted bytes are contiguous and, laid back into the output, give the input.
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-/// A map from a line's text, with a fast seeded hash.
-type LineMap<V> = HashMap<Box<str>, V, foldhash::fast::RandomState>;
-
 use super::fold::fold;
 use super::lead::is_lead_duplicate;
 use super::rules::{Action, Rule, Zone};
 use super::{Removal, RemovalKind};
+
+/// A map from a line's text, with a fast seeded hash.
+type LineMap<V> = HashMap<Box<str>, V, foldhash::fast::RandomState>;
 
 /// Non-blank lines looked at from the top when searching for the header.
 pub const HEADER_WINDOW: usize = 12;
