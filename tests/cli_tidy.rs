@@ -198,6 +198,16 @@ fn usage_errors() {
 
     let from_alone = zhtidy(&["--from", "s", "-"], Some(b"x"));
     assert_eq!(from_alone.status.code(), Some(2));
+
+    // The reason a rule file cannot be read is given once, not twice.
+    let no_rules = zhtidy(&["--strip-rules", "no-such-rules.toml", "-"], Some(b"x"));
+    assert_eq!(no_rules.status.code(), Some(2));
+    let err = text(&no_rules.stderr);
+    assert!(
+        err.contains("cannot read rule file no-such-rules.toml"),
+        "{err}"
+    );
+    assert_eq!(err.matches("os error").count(), 1, "{err}");
 }
 
 #[test]

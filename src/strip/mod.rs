@@ -101,12 +101,14 @@ pub enum StripError {
     #[error(transparent)]
     Rule(#[from] RuleError),
     /// A rule file that cannot be read.
-    #[error("cannot read rule file {}: {source}", path.display())]
+    // The reason is part of the message and deliberately not the error's
+    // `source`: a caller printing the chain would say it twice.
+    #[error("cannot read rule file {}: {reason}", path.display())]
     Read {
         /// The file.
         path: PathBuf,
         /// Why.
-        source: std::io::Error,
+        reason: std::io::Error,
     },
     /// `--disable`/`--enable` named something that is neither a rule id
     /// nor a family id.
@@ -306,9 +308,9 @@ impl Stripper {
 }
 
 fn read_rule_file(path: &Path) -> Result<Vec<Rule>, StripError> {
-    let text = std::fs::read_to_string(path).map_err(|source| StripError::Read {
+    let text = std::fs::read_to_string(path).map_err(|reason| StripError::Read {
         path: path.to_path_buf(),
-        source,
+        reason,
     })?;
     Ok(rules::parse_rules(&path.display().to_string(), &text)?)
 }
