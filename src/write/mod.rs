@@ -74,16 +74,31 @@ pub fn remove_temp_files_on_signal() -> io::Result<()> {
 }
 
 /// A file being written that replaces `target` only when committed.
+///
+/// A target that exists and is neither a regular file nor a folder (a
+/// device such as `/dev/null`, a FIFO, a socket, or `/dev/stdout` leading
+/// to one) is written directly instead: renaming over it would replace the
+/// device node with a regular file, and it holds no content to protect.
 #[derive(Debug)]
 pub struct AtomicFile {
     target: PathBuf,
-    temp: PathBuf,
+    /// `None` when writing directly to a special file.
+    temp: Option<PathBuf>,
     file: Option<File>,
 }
 
 impl AtomicFile {
-    /// Creates a temporary file beside `target`.
+    /// Creates a temporary file beside `target` (or opens `target` itself
+    /// when it is a special file, see the type's doc).
     pub fn create(target: &Path) -> io::Result<Self> {
+        if fs::metadata(target).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            let file = File::options().write(true).open(target)?;
+            return Ok(Self {
+                target: target.to_path_buf(),
+                temp: None,
+                file: Some(file),
+            });
+        }
         let dir = match target.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
@@ -106,7 +121,7 @@ impl AtomicFile {
                     live.push(temp.clone());
                     return Ok(Self {
                         target: target.to_path_buf(),
-                        temp,
+                        temp: Some(temp),
                         file: Some(file),
                     });
                 }
@@ -120,8 +135,12 @@ impl AtomicFile {
         ))
     }
 
-    /// Gives the temporary file (hence the result) these permissions.
+    /// Gives the temporary file (hence the result) these permissions; a
+    /// special file written directly keeps its own.
     pub fn set_permissions(&self, perms: fs::Permissions) -> io::Result<()> {
+        if self.temp.is_none() {
+            return Ok(());
+        }
         self.file
             .as_ref()
             .expect("not yet committed")
@@ -130,20 +149,24 @@ impl AtomicFile {
 
     /// Flushes to disk and renames over the target.
     pub fn commit(mut self) -> io::Result<()> {
-        let file = self.file.take().expect("not yet committed");
+        let mut file = self.file.take().expect("not yet committed");
+        let Some(temp) = self.temp.take() else {
+            // A special file: written in place, nothing to sync or rename.
+            return file.flush();
+        };
         let synced = file.sync_all();
         drop(file);
         let mut live = live();
-        let renamed = synced.and_then(|()| fs::rename(&self.temp, &self.target));
+        let renamed = synced.and_then(|()| fs::rename(&temp, &self.target));
         if renamed.is_err() {
-            let _ = fs::remove_file(&self.temp);
+            let _ = fs::remove_file(&temp);
         }
-        forget(&mut live, &self.temp);
+        forget(&mut live, &temp);
         drop(live);
         renamed?;
         // Make the rename itself durable (best effort: not every platform
         // can open a directory).
-        if let Some(dir) = self.temp.parent() {
+        if let Some(dir) = temp.parent() {
             if let Ok(d) = File::open(if dir.as_os_str().is_empty() {
                 Path::new(".")
             } else {
@@ -168,10 +191,10 @@ impl Write for AtomicFile {
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        if self.file.take().is_some() {
+        if let (Some(_), Some(temp)) = (self.file.take(), &self.temp) {
             let mut live = live();
-            let _ = fs::remove_file(&self.temp);
-            forget(&mut live, &self.temp);
+            let _ = fs::remove_file(temp);
+            forget(&mut live, temp);
         }
     }
 }
@@ -342,14 +365,33 @@ mod tests {
         let target = dir.join("a.txt");
         let a = AtomicFile::create(&target).unwrap();
         let b = AtomicFile::create(&target).unwrap();
-        assert!(live().contains(&a.temp) && live().contains(&b.temp));
-        let (ta, tb) = (a.temp.clone(), b.temp.clone());
+        let (ta, tb) = (a.temp.clone().unwrap(), b.temp.clone().unwrap());
+        assert!(live().contains(&ta) && live().contains(&tb));
         a.commit().unwrap();
         assert!(!live().contains(&ta) && live().contains(&tb));
         drop(b);
         assert!(!live().contains(&tb));
         assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
         fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// `-o /dev/null` once replaced the device with a regular file (the
+    /// rename of the temporary file went over it).
+    #[cfg(unix)]
+    #[test]
+    fn a_special_file_is_written_in_place_never_replaced() {
+        use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+        let null = Path::new("/dev/null");
+        let mode = fs::metadata(null).unwrap().permissions().mode();
+        let mut f = AtomicFile::create(null).unwrap();
+        assert!(f.temp.is_none());
+        f.write_all(b"discarded").unwrap();
+        f.set_permissions(fs::Permissions::from_mode(0o600))
+            .unwrap();
+        f.commit().unwrap();
+        let meta = fs::metadata(null).unwrap();
+        assert!(meta.file_type().is_char_device());
+        assert_eq!(meta.permissions().mode(), mode);
     }
 
     #[test]
