@@ -9,7 +9,7 @@ Each function plans edits on the text it is given (see
 
 use std::sync::{Arc, LazyLock};
 
-use super::memo::{LineEdit, LineMemo};
+use super::memo::{placed, LineEdit, LineMemo};
 use super::radical_table::RADICALS;
 use super::script::is_han;
 use super::{Edit, FixOptions, PlannedNote, Rule};
@@ -386,11 +386,7 @@ pub(super) fn fullwidth_punct(
                 (&planned.0[..], &planned.1[..])
             }
         };
-        edits.extend(line_edits.iter().map(|&(at, len, to, rule)| Edit {
-            range: start + at..start + at + len,
-            to: to.to_string(),
-            rule,
-        }));
+        edits.extend(placed(line_edits, start));
         notes.extend(line_notes.iter().map(|&at| PlannedNote {
             range: start + at..start + at + 1,
             id: "enumeration-comma",

@@ -42,7 +42,7 @@ a fix does not bring a second variant system into the text.
 use std::cell::{OnceCell, RefCell};
 use std::sync::{Arc, LazyLock};
 
-use super::memo::{LineEdit, LineMemo, StrayPlan};
+use super::memo::{placed, LineEdit, LineMemo, StrayPlan};
 use super::script::{is_han, Script, ScriptReport};
 use super::tables::{Tables, TABLES};
 use super::{Edit, FixOptions, PlannedNote, Rule, VariantTarget};
@@ -123,14 +123,7 @@ pub(super) fn stray(
                 &planned
             }
         };
-        edits.extend(line_edits.iter().map(|&(at, len, to, rule)| {
-            let start = paragraph.range.start + at;
-            Edit {
-                range: start..start + len,
-                to: to.to_string(),
-                rule,
-            }
-        }));
+        edits.extend(placed(line_edits, paragraph.range.start));
     }
     edits
 }

@@ -37,6 +37,21 @@ type LineMap<V> = HashMap<Box<str>, V, foldhash::fast::RandomState>;
 /// character's length in bytes, the new character and which rule.
 pub(super) type LineEdit = (usize, usize, char, super::Rule);
 
+/// `line_edits` of a line that starts at byte `start` of the text, as
+/// edits of the text.
+pub(super) fn placed(
+    line_edits: &[LineEdit],
+    start: usize,
+) -> impl Iterator<Item = super::Edit> + '_ {
+    line_edits
+        .iter()
+        .map(move |&(at, len, to, rule)| super::Edit {
+            range: start + at..start + at + len,
+            to: to.to_string(),
+            rule,
+        })
+}
+
 /// The stray-glyph plan of one line and the document counts it read.
 pub(super) struct StrayPlan {
     pub edits: Vec<LineEdit>,

@@ -17,7 +17,7 @@ wide and its position is exact.
 
 use std::sync::{Arc, LazyLock};
 
-use super::memo::{LineEdit, LineMemo};
+use super::memo::{placed, LineEdit, LineMemo};
 use super::script::{Script, ScriptReport};
 use super::{Edit, FixOptions, PlannedNote, Rule, VariantTarget};
 use crate::convert::{builtin_dict, DictData};
@@ -73,14 +73,7 @@ pub(super) fn normalize(
                 &planned
             }
         };
-        edits.extend(line_edits.iter().map(|&(at, len, to, rule)| {
-            let start = paragraph.range.start + at;
-            Edit {
-                range: start..start + len,
-                to: to.to_string(),
-                rule,
-            }
-        }));
+        edits.extend(placed(line_edits, paragraph.range.start));
     }
     edits
 }
