@@ -5,8 +5,8 @@ Runs one pipeline stage over a set of files, for profiling: `cargo run
 line's default) or `pipeline-tw` (strip + fix + convert to Taiwan).
 
 The files are read and decoded before the stage runs (except for
-`decode`, which is the stage), and every stage's tables are warmed on a
-one-line document first, so a profile of this program (e.g. callgrind's
+`decode`, which is the stage), and every stage's one-time work is done
+first (`Pipeline::prepare` and a one-line document), so a profile of this program (e.g. callgrind's
 instruction count, minus a run with no files) is the cost of the stage on
 the data. `scripts/profile-stages` drives it. Prints the bytes processed
 and the bytes the stage changed, so two builds can be checked to agree.
@@ -59,6 +59,7 @@ fn main() -> Result<(), Box<dyn Error>> {
                 builder = builder.convert(Target::Tw, None);
             }
             let pipeline = builder.build()?;
+            pipeline.prepare();
             pipeline.run(warm);
             started = Instant::now();
             for t in &texts {

@@ -106,6 +106,7 @@ impl Pipeline {
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
+        py: Python<'_>,
         to: Option<&str>,
         source: Option<&str>,
         strip: bool,
@@ -173,8 +174,12 @@ impl Pipeline {
         let forced = encoding
             .map(|n| encoding_for_name(n).ok_or_else(|| errors::unknown_encoding(n)))
             .transpose()?;
+        let inner = builder.build().map_err(errors::config)?;
+        // A Python pipeline is built once and cleans many documents: pay
+        // the one-time set-up here rather than in the first call.
+        py.detach(|| inner.prepare());
         Ok(Pipeline {
-            inner: builder.build().map_err(errors::config)?,
+            inner,
             decode: DecodeOptions {
                 encoding: forced,
                 lossy,

@@ -67,6 +67,11 @@ static PHRASES: LazyLock<Phrases> = LazyLock::new(|| {
     }
 });
 
+/// Loads the phrase dictionaries if not loaded yet.
+pub(super) fn prepare() {
+    LazyLock::force(&PHRASES);
+}
+
 /// Plans the stray-glyph edits for `text`; lines planned before (with the
 /// same target, damage and document counts) come from `memo`.
 pub(super) fn stray(

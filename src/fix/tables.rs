@@ -53,6 +53,11 @@ const TW_VARIANTS: &str = include_str!("../../dictionaries/opencc/TWVariants.txt
 /// The character classes, built once per process.
 pub(crate) static TABLES: LazyLock<Tables> = LazyLock::new(Tables::build);
 
+/// Builds [`TABLES`] if not built yet.
+pub(super) fn prepare() {
+    LazyLock::force(&TABLES);
+}
+
 /// Single-character candidates per key, in file order (first = default).
 type CharMap = HashMap<char, Vec<char>, CharHash>;
 

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use super::fold::fold;
 use super::lead::is_lead_duplicate;
+use super::rule_set::RuleSet;
 use super::rules::{Action, Rule, Zone};
 use super::{Removal, RemovalKind};
 
@@ -171,15 +172,12 @@ pub(crate) struct LineMemo {
 
 impl LineMemo {
     /// The facts of the trimmed line `content`, found now if new.
-    fn facts(&mut self, rules: &[Rule], limit: usize, content: &str) -> &mut LineFacts {
+    fn facts(&mut self, rules: &RuleSet, limit: usize, content: &str) -> &mut LineFacts {
         if !self.facts.contains_key(content) {
             let chars = content.chars().count();
             let (folded, matches) = if chars <= limit && !content.is_empty() {
                 let folded = fold(content);
-                let matches = (0..rules.len())
-                    .filter(|&k| !rules[k].is_suffix())
-                    .filter(|&k| rules[k].matches_folded_counted(&folded, chars))
-                    .collect();
+                let matches = rules.line_matches(&folded, chars);
                 (folded, matches)
             } else {
                 (String::new(), Vec::new())
@@ -196,7 +194,7 @@ impl LineMemo {
     }
 }
 
-pub fn plan(rules: &[Rule], text: &str, memo: &mut LineMemo) -> Plan {
+pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
     // No rule matches a line longer than this: such lines are not folded
     // and no pattern runs on them.
     let limit = rules.iter().map(|r| r.max_chars).max().unwrap_or(0);

@@ -74,6 +74,11 @@ static FOLD_BMP: LazyLock<Box<[char]>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Builds the folding table if not built yet.
+pub(crate) fn prepare() {
+    LazyLock::force(&FOLD_BMP);
+}
+
 /// Folds one character (see the module doc).
 pub fn fold_char(c: char) -> char {
     if c.is_ascii() {

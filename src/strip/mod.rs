@@ -51,6 +51,7 @@ mod blocks;
 pub mod fold;
 pub mod lead;
 mod passes;
+mod rule_set;
 pub mod rules;
 mod view;
 
@@ -60,6 +61,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::Serialize;
+
+use rule_set::RuleSet;
 
 pub(crate) use blocks::LineMemo;
 pub(crate) use passes::{Pass, Passes, Step};
@@ -200,7 +203,7 @@ pub struct StripOutcome<'a> {
 /// a reference count; `Send + Sync`).
 #[derive(Debug, Clone)]
 pub struct Stripper {
-    rules: Arc<Vec<Rule>>,
+    rules: Arc<RuleSet>,
     max_removed_share: f64,
 }
 
@@ -240,9 +243,17 @@ impl Stripper {
         }
         all.retain(|r| r.enabled);
         Ok(Stripper {
-            rules: Arc::new(all),
+            rules: Arc::new(RuleSet::new(all)),
             max_removed_share: options.max_removed_share,
         })
+    }
+
+    /// Compiles every rule's patterns and builds the folding table now;
+    /// otherwise each is built when a line first needs it. See
+    /// [`crate::pipeline::Pipeline::prepare`].
+    pub fn prepare(&self) {
+        self.rules.compile();
+        fold::prepare();
     }
 
     /// The rules in use (enabled ones only).

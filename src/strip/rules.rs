@@ -310,6 +310,23 @@ impl Rule {
     /// [`Rule::matches_folded`] for a line whose characters were counted
     /// already (`chars`).
     pub(crate) fn matches_folded_counted(&self, folded: &str, chars: usize) -> bool {
+        self.matches_with(folded, chars, |p| {
+            self.required[p]
+                .as_ref()
+                .is_none_or(|q| q.iter().any(|l| folded.contains(l.as_str())))
+        })
+    }
+
+    /// [`Rule::matches_folded_counted`] with the required-literal test of
+    /// pattern `p` answered by `required(p)` (true when the pattern has no
+    /// such literals): a [`super::RuleSet`] answers it for all rules from
+    /// one scan of the line.
+    pub(crate) fn matches_with(
+        &self,
+        folded: &str,
+        chars: usize,
+        required: impl Fn(usize) -> bool,
+    ) -> bool {
         if chars > self.max_chars {
             return false;
         }
@@ -319,14 +336,25 @@ impl Rule {
         self.regexes
             .iter()
             .zip(&self.prefixes)
-            .zip(&self.required)
-            .any(|((r, prefixes), required)| {
-                prefixes.as_ref().is_none_or(|p| p.admit(folded))
-                    && required
-                        .as_ref()
-                        .is_none_or(|q| q.iter().any(|l| folded.contains(l.as_str())))
+            .enumerate()
+            .any(|(p, (r, prefixes))| {
+                prefixes.as_ref().is_none_or(|pre| pre.admit(folded))
+                    && required(p)
                     && r.get().is_match(folded)
             })
+    }
+
+    /// For each pattern: the literals one of which each of its matches
+    /// contains, when known (see [`required_literals`]).
+    pub(crate) fn required_literals(&self) -> &[Option<Vec<String>>] {
+        &self.required
+    }
+
+    /// Compiles every pattern not compiled yet.
+    pub(crate) fn compile(&self) {
+        for r in &self.regexes {
+            r.get();
+        }
     }
 
     /// Convenience for tests and examples: folds and trims `line` first.

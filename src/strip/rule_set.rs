@@ -1,0 +1,161 @@
+/*!
+The rules a stripper uses, with one scan per line for all their required
+literals.
+
+Most patterns that do not start with a fixed word still need one (`仅代表`
+or `只代表` in `(?:本文)?(?:仅代表|只代表).{0,150}`), and a line holding
+none of a pattern's literals cannot match it (see
+`rules::required_literals`). Testing each pattern's literals with a
+substring search walked every line once per literal and pattern, a fifth of
+a pipeline run on short articles. Here one Aho-Corasick automaton over all
+those literals reports, in a single overlapping scan, which of them the
+line contains; each pattern then reads its answer from a bit set. The
+verdicts are the same: an overlapping scan reports every occurrence of
+every literal.
+*/
+
+use std::cell::OnceCell;
+use std::collections::HashMap;
+use std::ops::Deref;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+
+use super::rules::Rule;
+
+/// Enabled rules, in order, and the automaton of their required literals.
+#[derive(Debug)]
+pub(crate) struct RuleSet {
+    rules: Vec<Rule>,
+    /// All distinct required literals; `None` when no pattern has any.
+    literals: Option<AhoCorasick>,
+    /// `ids[k][p]`: the literal numbers of pattern `p` of rule `k`.
+    ids: Vec<Vec<Option<Box<[u32]>>>>,
+    /// Literals in the automaton (the bit set's length).
+    count: usize,
+}
+
+impl RuleSet {
+    pub(crate) fn new(rules: Vec<Rule>) -> Self {
+        let mut number: HashMap<&str, u32> = HashMap::new();
+        let mut all: Vec<&str> = Vec::new();
+        let ids = rules
+            .iter()
+            .map(|rule| {
+                rule.required_literals()
+                    .iter()
+                    .map(|required| {
+                        required.as_ref().map(|list| {
+                            list.iter()
+                                .map(|l| {
+                                    *number.entry(l.as_str()).or_insert_with(|| {
+                                        all.push(l.as_str());
+                                        (all.len() - 1) as u32
+                                    })
+                                })
+                                .collect()
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        let literals = (!all.is_empty()).then(|| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(&all)
+                .expect("a few hundred short literals fit an automaton")
+        });
+        let count = all.len();
+        RuleSet {
+            literals,
+            ids,
+            count,
+            rules,
+        }
+    }
+
+    /// The whole-line rules (not caption-suffix ones) that match the
+    /// folded, trimmed line `folded` of `chars` characters, in rule order.
+    pub(crate) fn line_matches(&self, folded: &str, chars: usize) -> Vec<usize> {
+        // Scanned on the first pattern that asks, once per line.
+        let found: OnceCell<Vec<u64>> = OnceCell::new();
+        let scan = || {
+            let mut bits = vec![0u64; self.count.div_ceil(64)];
+            if let Some(ac) = &self.literals {
+                for m in ac.find_overlapping_iter(folded) {
+                    let i = m.pattern().as_usize();
+                    bits[i / 64] |= 1 << (i % 64);
+                }
+            }
+            bits
+        };
+        (0..self.rules.len())
+            .filter(|&k| !self.rules[k].is_suffix())
+            .filter(|&k| {
+                self.rules[k].matches_with(folded, chars, |p| match &self.ids[k][p] {
+                    None => true,
+                    Some(ids) => {
+                        let bits = found.get_or_init(scan);
+                        ids.iter()
+                            .any(|&i| bits[i as usize / 64] & (1 << (i % 64)) != 0)
+                    }
+                })
+            })
+            .collect()
+    }
+
+    /// Compiles every rule's patterns now rather than on first use.
+    pub(crate) fn compile(&self) {
+        for rule in &self.rules {
+            rule.compile();
+        }
+    }
+}
+
+impl Deref for RuleSet {
+    type Target = [Rule];
+
+    fn deref(&self) -> &[Rule] {
+        &self.rules
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::strip::fold::fold;
+    use crate::strip::rules::builtin_rules;
+
+    /// The set's verdicts equal each rule's own on lines that contain
+    /// required literals, lines that nearly do, and prose.
+    #[test]
+    fn same_verdicts_as_each_rule_alone() {
+        let set = RuleSet::new(builtin_rules().unwrap());
+        assert!(set.count > 10, "the shipped rules have required literals");
+        let mut lines: Vec<String> = set
+            .iter()
+            .flat_map(|r| r.must_match.iter().chain(&r.no_match).cloned())
+            .collect();
+        lines.extend(
+            [
+                "本文仅代表作者本人观点，与本网无关。",
+                "本文只代表作者观点",
+                "仅代",
+                "這是一段正文，记者昨天在现场看到了很多人。",
+                "",
+            ]
+            .map(String::from),
+        );
+        let mut matched = 0;
+        for line in &lines {
+            let folded = fold(line.trim());
+            let chars = folded.chars().count();
+            let alone: Vec<usize> = (0..set.len())
+                .filter(|&k| !set[k].is_suffix() && set[k].matches_folded_counted(&folded, chars))
+                .collect();
+            assert_eq!(set.line_matches(&folded, chars), alone, "line {line:?}");
+            matched += usize::from(!alone.is_empty());
+        }
+        assert!(matched > 100, "only {matched} lines matched a rule");
+    }
+}
