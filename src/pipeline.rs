@@ -339,21 +339,14 @@ impl Pipeline {
             }
             _ => {}
         }
-        // The evidence for the convert stage's script, when fix counted it:
-        // fix's input counts, plus what its changes put in, minus what they
-        // took out (the counts are sums over characters, so this equals a
-        // recount of the fixed text without another pass over it).
+        // The evidence for the convert stage's script, when fix counted it
+        // (see `counts_after`).
         let mut counts: Option<fix::ScriptCounts> = None;
         if let Some(fixer) = &self.fix {
             let (changed, changes, notes, fix_counts) =
                 fixed.unwrap_or_else(|| owned(fixer.fix_with(&tidied.text, &mut memo)));
             if self.convert.is_some() {
-                let mut c = fix_counts;
-                for change in &changes {
-                    c.subtract(&fix::ScriptCounts::of(&change.from));
-                    c.add(&fix::ScriptCounts::of(&change.to));
-                }
-                counts = Some(c);
+                counts = Some(counts_after(fix_counts, &changes));
             }
             if let Some(s) = changed {
                 tidied.text = Cow::Owned(s);
@@ -401,11 +394,16 @@ impl Pipeline {
             // guard.
             if stage.fixed.is_none() {
                 for _ in 0..MAX_CONVERT_ROUNDS {
-                    let fixed = match &self.fix {
-                        Some(fixer) => fixer.fix_with(&tidied.text, &mut memo).text,
-                        None => Cow::Borrowed(&*tidied.text),
+                    let (fixed, script) = match &self.fix {
+                        Some(fixer) => {
+                            let f = fixer.fix_with(&tidied.text, &mut memo);
+                            let counts = counts_after(f.script.counts, &f.changes);
+                            debug_assert_eq!(counts, fix::ScriptCounts::of(&f.text));
+                            (f.text, counts.majority())
+                        }
+                        None => (Cow::Borrowed(&*tidied.text), majority_script(&tidied.text)),
                     };
-                    let chain = stage.chain_for(majority_script(&fixed));
+                    let chain = stage.chain_for(script);
                     let mut again = fixed;
                     for converter in chain {
                         if let Cow::Owned(s) = converter.convert(&again) {
@@ -433,6 +431,19 @@ const PREPARE_SAMPLES: [&str; 2] = [
     "来源：新华网\n\n这是一段正文，记者昨天在现场看到了很多人，大家都說很好。\n\n责任编辑：张三\n",
     "來源：中央社\n\n這是一段正文，記者昨天在現場看到了很多人，大家都说很好。\n\n責任編輯：張三\n",
 ];
+
+/// The script counts of fix's output, from those of its input (`counts`)
+/// and its `changes`: the counts are sums over characters, so adding what
+/// each change put in and subtracting what it took out equals a recount of
+/// the output, without another pass over it.
+fn counts_after(counts: fix::ScriptCounts, changes: &[Change]) -> fix::ScriptCounts {
+    let mut c = counts;
+    for change in changes {
+        c.subtract(&fix::ScriptCounts::of(&change.from));
+        c.add(&fix::ScriptCounts::of(&change.to));
+    }
+    c
+}
 
 /// Extra conversion rounds at most (see [`Pipeline::run`]).
 const MAX_CONVERT_ROUNDS: usize = 3;

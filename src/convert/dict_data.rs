@@ -366,6 +366,11 @@ impl DictData {
         self.values_have_ids
     }
 
+    /// Every key, in entry order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> + '_ {
+        self.entries.iter().map(move |e| self.key_of(&e))
+    }
+
     fn key_of(&self, e: &Entry) -> &str {
         let start = e.key_start as usize;
         &self.keys[start..start + e.key_len as usize]

@@ -43,20 +43,25 @@ use std::cell::{OnceCell, RefCell};
 use std::sync::{Arc, LazyLock};
 
 use super::memo::{placed, LineEdit, LineMemo, StrayPlan};
+use super::pairs::PairFilter;
 use super::script::{is_han, Script, ScriptReport};
 use super::tables::{Tables, TABLES};
 use super::{Edit, FixOptions, PlannedNote, Rule, VariantTarget};
 use crate::convert::{builtin_dict, DictData};
 
-/// Phrase dictionaries toward Traditional and toward Simplified.
+/// Phrase dictionaries toward Traditional and toward Simplified, each with
+/// the filter of its keys' leading pairs.
 struct Phrases {
-    to_traditional: Vec<Arc<DictData>>,
-    to_simplified: Vec<Arc<DictData>>,
+    to_traditional: Vec<(Arc<DictData>, PairFilter)>,
+    to_simplified: Vec<(Arc<DictData>, PairFilter)>,
 }
 
 static PHRASES: LazyLock<Phrases> = LazyLock::new(|| {
     let load = |name: &str| {
-        builtin_dict(name).unwrap_or_else(|| panic!("bundled dictionary {name} is missing"))
+        let dict =
+            builtin_dict(name).unwrap_or_else(|| panic!("bundled dictionary {name} is missing"));
+        let pairs = PairFilter::of(&dict);
+        (dict, pairs)
     };
     Phrases {
         to_traditional: vec![
@@ -173,7 +178,9 @@ fn plan_line(
     let phrase = phrase_candidates(&chars, limit, to_traditional, t);
     let in_ids = inside_ids(line, &chars);
     for (i, &(at, c)) in chars.iter().enumerate() {
-        if in_ids[i] {
+        // A character that needs no look takes none of the branches below
+        // (a shared one only changes in a damaged document).
+        if in_ids[i] || !needs_look(c) {
             continue;
         }
         let (unambiguous, shared, contextual, mostly, default) = if to_traditional {
@@ -310,15 +317,17 @@ fn phrase_candidates(
 /// does with STPhrases; a later one (the generated regional phrases) may
 /// only match where the first would not cut inside its match.
 fn phrase_at<'d>(
-    phrases: &'d [Arc<DictData>],
+    phrases: &'d [(Arc<DictData>, PairFilter)],
     source: &str,
     offsets: &[usize],
     chars: &[char],
     i: usize,
 ) -> Option<(usize, &'d str)> {
-    let multi = |d: &'d DictData, at: usize| {
-        // Most characters begin no key: a bitmap read instead of a walk.
-        if !d.starts_key(chars[at]) {
+    let multi = |(d, pairs): &'d (Arc<DictData>, PairFilter), at: usize| {
+        // Most positions begin no key of two or more characters: a bitmap
+        // read instead of a walk.
+        let next = chars.get(at + 1)?;
+        if !d.starts_key(chars[at]) || !pairs.may_begin(chars[at], *next) {
             return None;
         }
         let rest = &source[offsets[at]..];

@@ -109,6 +109,7 @@ mod json;
 mod memo;
 #[rustfmt::skip]
 mod radical_table;
+mod pairs;
 mod script;
 mod tables;
 mod variants;
@@ -391,20 +392,28 @@ impl History {
 /// Line starts of the input, for line and column numbers.
 struct Lines<'a> {
     text: &'a str,
-    starts: Vec<usize>,
+    /// Where each line starts, found on the first question (most runs
+    /// have no note to place).
+    starts: std::cell::OnceCell<Vec<usize>>,
 }
 
 impl<'a> Lines<'a> {
     fn new(text: &'a str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Self { text, starts }
+        Self {
+            text,
+            starts: std::cell::OnceCell::new(),
+        }
     }
 
     /// (1-based line, 1-based column in characters) of byte `offset`.
     fn position(&self, offset: usize) -> (usize, usize) {
-        let line = self.starts.partition_point(|&s| s <= offset);
-        let start = self.starts[line - 1];
+        let starts = self.starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
+            starts
+        });
+        let line = starts.partition_point(|&s| s <= offset);
+        let start = starts[line - 1];
         let column = self.text[start..offset].chars().count() + 1;
         (line, column)
     }

@@ -69,15 +69,13 @@ impl ScriptCounts {
         // UTF-8, led by E3 or a later byte. Lines are mostly Han and
         // punctuation, so skip what cannot be Han before decoding.
         for c in text.chars() {
-            if (c as u32) < 0x3400 || !is_han(c) {
+            if (c as u32) < 0x3400 {
                 continue;
             }
-            counts.han += 1;
-            match t.script_only(c) {
-                Some(Script::Traditional) => counts.traditional_only += 1,
-                Some(Script::Simplified) => counts.simplified_only += 1,
-                _ => {}
-            }
+            let (han, traditional, simplified) = t.script_evidence(c);
+            counts.han += han;
+            counts.traditional_only += traditional;
+            counts.simplified_only += simplified;
         }
         counts
     }
@@ -217,7 +215,7 @@ pub(crate) fn line_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_
             return None;
         }
         let rest = &text[start..];
-        let (len, next) = match rest.find('\n') {
+        let (len, next) = match memchr::memchr(b'\n', rest.as_bytes()) {
             Some(i) => (i, start + i + 1),
             None => {
                 done = true;

@@ -97,6 +97,8 @@ const TRADITIONAL_ONLY: u16 = 1 << 1;
 const CONTEXTUAL_TO_TRADITIONAL: u16 = 1 << 2;
 const CONTEXTUAL_TO_SIMPLIFIED: u16 = 1 << 3;
 const SHARED_TO_TRADITIONAL: u16 = 1 << 4;
+/// A Han character ([`super::script::is_han`]).
+const HAN: u16 = 1 << 5;
 const SHARED_TO_SIMPLIFIED: u16 = 1 << 6;
 const MOSTLY_TO_TRADITIONAL: u16 = 1 << 7;
 const MOSTLY_TO_SIMPLIFIED: u16 = 1 << 8;
@@ -320,7 +322,24 @@ impl Tables {
                 }
             }
         }
+        for (cp, bits) in class.iter_mut().enumerate() {
+            if char::from_u32(cp as u32).is_some_and(super::script::is_han) {
+                *bits |= HAN;
+            }
+        }
         class.into_boxed_slice()
+    }
+
+    /// Script detection's evidence from `c`: (Han, Traditional-only,
+    /// Simplified-only), each 0 or 1, the last two only for Han characters
+    /// (as [`Tables::script_only`] decides). One index, no branch.
+    #[inline]
+    pub(crate) fn script_evidence(&self, c: char) -> (usize, usize, usize) {
+        let bits = self.class.get(c as usize).copied().unwrap_or(0);
+        let han = usize::from(bits & HAN != 0);
+        let traditional = usize::from(bits & TRADITIONAL_ONLY != 0);
+        let simplified = usize::from(bits & SIMPLIFIED_ONLY != 0) & (1 - traditional);
+        (han, han & traditional, han & simplified)
     }
 
     /// Whether `c` is in `set`, whose bit in [`Tables::class`] is `bit`.
@@ -333,8 +352,9 @@ impl Tables {
     }
 
     /// The one script that `c` is only valid in (这: Simplified, 這:
-    /// Traditional), if any: one table read instead of two.
-    #[inline]
+    /// Traditional), if any, from the sets: what [`Tables::script_evidence`]
+    /// must agree with.
+    #[cfg(test)]
     pub(crate) fn script_only(&self, c: char) -> Option<super::Script> {
         let (traditional, simplified) = match self.class.get(c as usize) {
             Some(bits) => (bits & TRADITIONAL_ONLY != 0, bits & SIMPLIFIED_ONLY != 0),
@@ -533,6 +553,22 @@ mod tests {
                 }
             }
             assert_eq!(members, set.len(), "every member below the limit");
+        }
+        for (cp, bits) in t.class.iter().enumerate() {
+            let c = char::from_u32(cp as u32);
+            assert_eq!(bits & HAN != 0, c.is_some_and(crate::fix::script::is_han));
+            if let Some(c) = c {
+                let (han, traditional, simplified) = t.script_evidence(c);
+                let only = if han == 1 { t.script_only(c) } else { None };
+                assert_eq!(
+                    traditional == 1,
+                    only == Some(crate::fix::Script::Traditional)
+                );
+                assert_eq!(
+                    simplified == 1,
+                    only == Some(crate::fix::Script::Simplified)
+                );
+            }
         }
     }
 }

@@ -68,8 +68,10 @@ pub struct Plan {
 pub fn split_lines(text: &str, limit: usize) -> Vec<LineInfo> {
     let mut lines = Vec::new();
     let mut start = 0;
-    for piece in text.split_inclusive('\n') {
-        let end = start + piece.len();
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1);
+    let last = (!text.is_empty() && !text.ends_with('\n')).then_some(text.len());
+    for end in ends.chain(last) {
+        let piece = &text[start..end];
         let content = piece.trim_end_matches(['\n', '\r']);
         let lead = content.len() - content.trim_start().len();
         let trimmed = content.trim();
