@@ -339,6 +339,28 @@ static HALFWIDTH_MARK: [bool; 256] = {
     table
 };
 
+/// The first byte of `b` at or after `from` that is a halfwidth mark of
+/// [`PUNCT`]. Eight bytes at a time: the marks are ASCII and Chinese text
+/// is mostly bytes of 0x80 and above, so a word without an ASCII byte is
+/// passed over whole.
+fn next_mark(b: &[u8], from: usize) -> Option<usize> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        if word & HIGH != HIGH {
+            if let Some(j) = chunk.iter().position(|&x| HALFWIDTH_MARK[usize::from(x)]) {
+                return Some(i + j);
+            }
+        }
+        i += 8;
+    }
+    b[i.min(b.len())..]
+        .iter()
+        .position(|&x| HALFWIDTH_MARK[usize::from(x)])
+        .map(|j| i + j)
+}
+
 /// Closing CJK marks that may stand left of a converted mark.
 const CJK_CLOSERS: &str = "」』）》】〉”’";
 /// Opening CJK marks that may stand right of a converted mark.
@@ -361,11 +383,7 @@ pub(super) fn fullwidth_punct(
     // Only lines holding a halfwidth mark need a look: find the marks by a
     // byte scan and plan each line that holds one (once per line text).
     let mut from = 0;
-    while let Some(hit) = b[from..]
-        .iter()
-        .position(|&x| HALFWIDTH_MARK[usize::from(x)])
-    {
-        let hit = from + hit;
+    while let Some(hit) = next_mark(b, from) {
         let start = memchr::memrchr(b'\n', &b[..hit]).map_or(0, |i| i + 1);
         let next = memchr::memchr(b'\n', &b[hit..]).map_or(b.len(), |i| hit + i + 1);
         let mut end = next;
@@ -513,6 +531,26 @@ fn url_mask(chars: &[(usize, char)]) -> Vec<bool> {
         }
     }
     mask
+}
+
+#[cfg(test)]
+mod next_mark_tests {
+    use super::*;
+
+    /// The word-at-a-time search finds what a byte-by-byte one finds, at
+    /// every start and alignment.
+    #[test]
+    fn finds_the_first_mark_like_a_plain_scan() {
+        let text = "中文,句子。這是「引號」:还有?English words! 以及(括号)结束\n第二行;完";
+        let b = text.as_bytes();
+        for from in 0..=b.len() {
+            let plain = b[from..]
+                .iter()
+                .position(|&x| HALFWIDTH_MARK[usize::from(x)])
+                .map(|j| from + j);
+            assert_eq!(next_mark(b, from), plain, "from {from}");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -155,7 +155,12 @@ fn plan_line(
     // The characters that can change (see the loop below): strays always,
     // shared characters that a phrase may change, and in a damaged
     // document any shared character.
+    let mask = Tables::look_mask(to_traditional, damaged);
     let needs_look = |c: char| {
+        // One table read; the sets answer above the table.
+        if let Some(bits) = t.class_of(c) {
+            return bits & mask != 0;
+        }
         if to_traditional {
             t.is_simplified_only(c)
                 || t.is_contextual_to_traditional(c)

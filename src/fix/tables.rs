@@ -330,6 +330,33 @@ impl Tables {
         class.into_boxed_slice()
     }
 
+    /// The class bits of `c`, or `None` above the table (where only the
+    /// sets answer).
+    #[inline]
+    pub(crate) fn class_of(&self, c: char) -> Option<u16> {
+        self.class.get(c as usize).copied()
+    }
+
+    /// The class bits of the characters the stray-glyph step looks at
+    /// toward Traditional (or Simplified): certain strays, contextual
+    /// characters, and in a damaged document shared ones.
+    pub(crate) fn look_mask(to_traditional: bool, damaged: bool) -> u16 {
+        let (stray, contextual, shared) = if to_traditional {
+            (
+                SIMPLIFIED_ONLY,
+                CONTEXTUAL_TO_TRADITIONAL,
+                SHARED_TO_TRADITIONAL,
+            )
+        } else {
+            (
+                TRADITIONAL_ONLY,
+                CONTEXTUAL_TO_SIMPLIFIED,
+                SHARED_TO_SIMPLIFIED,
+            )
+        };
+        stray | contextual | if damaged { shared } else { 0 }
+    }
+
     /// Script detection's evidence from `c`: (Han, Traditional-only,
     /// Simplified-only), each 0 or 1, the last two only for Han characters
     /// (as [`Tables::script_only`] decides). One index, no branch.

@@ -310,38 +310,33 @@ impl Rule {
     /// [`Rule::matches_folded`] for a line whose characters were counted
     /// already (`chars`).
     pub(crate) fn matches_folded_counted(&self, folded: &str, chars: usize) -> bool {
-        self.matches_with(folded, chars, |p| {
-            self.required[p]
-                .as_ref()
-                .is_none_or(|q| q.iter().any(|l| folded.contains(l.as_str())))
-        })
-    }
-
-    /// [`Rule::matches_folded_counted`] with the required-literal test of
-    /// pattern `p` answered by `required(p)` (true when the pattern has no
-    /// such literals): a [`super::RuleSet`] answers it for all rules from
-    /// one scan of the line.
-    pub(crate) fn matches_with(
-        &self,
-        folded: &str,
-        chars: usize,
-        required: impl Fn(usize) -> bool,
-    ) -> bool {
         if chars > self.max_chars {
             return false;
         }
         if self.is_suffix() {
             return self.suffix_start(folded).is_some();
         }
-        self.regexes
-            .iter()
-            .zip(&self.prefixes)
-            .enumerate()
-            .any(|(p, (r, prefixes))| {
-                prefixes.as_ref().is_none_or(|pre| pre.admit(folded))
-                    && required(p)
-                    && r.get().is_match(folded)
-            })
+        (0..self.regexes.len()).any(|p| {
+            self.required[p]
+                .as_ref()
+                .is_none_or(|q| q.iter().any(|l| folded.contains(l.as_str())))
+                && self.pattern_matches(p, folded)
+        })
+    }
+
+    /// The characters every match of pattern `p` starts with (sorted), or
+    /// `None` when it may start with many.
+    pub(crate) fn pattern_firsts(&self, p: usize) -> Option<&[char]> {
+        self.prefixes[p].as_ref().map(|pre| &pre.firsts[..])
+    }
+
+    /// Whether whole-line pattern `p` matches `folded` (a line its
+    /// required literals, if any, were found in).
+    pub(crate) fn pattern_matches(&self, p: usize, folded: &str) -> bool {
+        self.prefixes[p]
+            .as_ref()
+            .is_none_or(|pre| pre.admit(folded))
+            && self.regexes[p].get().is_match(folded)
     }
 
     /// For each pattern: the literals one of which each of its matches
