@@ -9,6 +9,7 @@ Each function plans edits on the text it is given (see
 
 use std::sync::{Arc, LazyLock};
 
+use super::byte_search::{starts, COMPAT_START, RADICAL_START, ZERO_WIDTH};
 use super::memo::{placed, LineEdit, LineMemo};
 use super::radical_table::RADICALS;
 use super::script::is_han;
@@ -110,14 +111,8 @@ pub(super) fn zero_width(
     _: &mut LineMemo,
 ) -> Vec<Edit> {
     let mut edits = Vec::new();
-    // U+200B–200D and U+2060 are E2 80 8B–8D and E2 81 A0 in UTF-8,
-    // U+FEFF is EF BB BF: most texts have none, and need no char list.
-    if !has_three_byte(text, |b| {
-        matches!(
-            b,
-            [0xE2, 0x80, 0x8B..=0x8D] | [0xE2, 0x81, 0xA0] | [0xEF, 0xBB, 0xBF]
-        )
-    }) {
+    // Most texts have none of these characters, and need no char list.
+    if !ZERO_WIDTH.is_match(text) {
         return edits;
     }
     let chars: Vec<(usize, char)> = text.char_indices().collect();
@@ -144,15 +139,6 @@ pub(super) fn zero_width(
     edits
 }
 
-/// Whether some three-byte UTF-8 sequence of `text` (a character
-/// U+0800–FFFF) satisfies `wanted`. Scans bytes for the lead bytes E2 and
-/// EF only (general punctuation, CJK radicals, specials), skipping CJK text.
-fn has_three_byte(text: &str, wanted: impl Fn([u8; 3]) -> bool) -> bool {
-    let b = text.as_bytes();
-    memchr::memchr2_iter(0xE2, 0xEF, b)
-        .any(|i| i + 2 < b.len() && wanted([b[i], b[i + 1], b[i + 2]]))
-}
-
 fn is_zero_width(c: char) -> bool {
     matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}')
 }
@@ -177,13 +163,8 @@ pub(super) fn compat_ideographs(
     _: &mut LineMemo,
 ) -> Vec<Edit> {
     let mut edits = Vec::new();
-    // U+F900–FAFF are EF A4 80 – EF AB BF in UTF-8, U+2F800–2FA1F are
-    // F0 AF A0 80 – F0 AF A8 9F: look at the text only where one starts.
-    let b = text.as_bytes();
-    let Some(first) = memchr::memchr2_iter(0xEF, 0xF0, b).find(|&i| match b[i] {
-        0xEF => b.get(i + 1).is_some_and(|n| (0xA4..=0xAB).contains(n)),
-        _ => b.get(i + 1) == Some(&0xAF),
-    }) else {
+    // Look at the text only from where the first one may start.
+    let Some(first) = starts(&COMPAT_START, text).next() else {
         return edits;
     };
     for (at, c) in text[first..].char_indices() {
@@ -216,7 +197,6 @@ pub(super) fn radicals(
 ) -> Vec<Edit> {
     // Radicals are U+2E80–2FDF: E2 BA 80 – E2 BF 9F in UTF-8, so only
     // the places of those bytes are looked at, with their neighbours.
-    let b = text.as_bytes();
     let lookup = |c: char| {
         RADICALS
             .binary_search_by_key(&c, |(r, _)| *r)
@@ -225,10 +205,7 @@ pub(super) fn radicals(
     };
     let han_or_radical = |n: Option<char>| n.is_some_and(|n| is_han(n) || lookup(n).is_some());
     let mut edits = Vec::new();
-    for at in memchr::memchr_iter(0xE2, b) {
-        if !b.get(at + 1).is_some_and(|n| (0xBA..=0xBF).contains(n)) {
-            continue;
-        }
+    for at in starts(&RADICAL_START, text) {
         let Some(c) = text[at..].chars().next() else {
             continue;
         };
@@ -262,15 +239,15 @@ pub(super) fn pinyin(
     _: &mut LineMemo,
 ) -> Vec<Edit> {
     let mut edits = Vec::new();
-    // Opening parentheses, found by byte search: ( and （ (EF BC 88).
+    // Opening parentheses, ( and （ (EF BC 88), each found by its own
+    // vectorized search (a search for either lead byte stops at every
+    // fullwidth mark).
     let b = text.as_bytes();
-    let opens = memchr::memchr2_iter(b'(', 0x88, b).filter_map(|i| {
-        if b[i] == b'(' {
-            Some((i, '('))
-        } else {
-            (i >= 2 && b[i - 2] == 0xEF && b[i - 1] == 0xBC).then(|| (i - 2, '（'))
-        }
-    });
+    let mut opens: Vec<(usize, char)> = memchr::memchr_iter(b'(', b)
+        .map(|i| (i, '('))
+        .chain(memchr::memmem::find_iter(b, "（").map(|i| (i, '（')))
+        .collect();
+    opens.sort_unstable();
     for (at, open) in opens {
         let before = &text[..at];
         let han_before = before.chars().rev().take_while(|c| is_han(*c)).count();
@@ -562,9 +539,10 @@ mod tests {
     #[test]
     fn prefilters_cover_what_the_rules_change() {
         for (cp, _) in super::RADICALS {
-            assert!(
-                super::has_three_byte(&format!("中{cp}文"), |b| b[0] == 0xE2
-                    && (0xBA..=0xBF).contains(&b[1])),
+            let text = format!("中{cp}文");
+            assert_eq!(
+                super::starts(&super::RADICAL_START, &text).collect::<Vec<_>>(),
+                [3],
                 "{cp}"
             );
         }

@@ -104,6 +104,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 mod artifacts;
+mod byte_search;
 mod glyphs;
 mod json;
 mod memo;
