@@ -106,8 +106,10 @@ const MOSTLY_TO_SIMPLIFIED: u16 = 1 << 8;
 /// Script membership of characters; see the module doc.
 #[derive(Debug)]
 pub(crate) struct Tables {
-    st: CharMap,
-    ts: CharMap,
+    /// STCharacters' and TSCharacters' default values (the first of each
+    /// entry): one probe, without a hop to the entry's value list.
+    st_default: HashMap<char, char, CharHash>,
+    ts_default: HashMap<char, char, CharHash>,
     simplified_only: HashSet<char>,
     traditional_only: HashSet<char>,
     /// Shared characters allowed to change toward Traditional by a phrase.
@@ -283,9 +285,10 @@ impl Tables {
         };
         let mostly_converted_to_traditional = mostly(&contextual_to_traditional, &st, &to_t);
         let mostly_converted_to_simplified = mostly(&contextual_to_simplified, &ts, &to_s);
+        let defaults = |map: &CharMap| map.iter().map(|(&k, v)| (k, v[0])).collect();
         let mut tables = Self {
-            st,
-            ts,
+            st_default: defaults(&st),
+            ts_default: defaults(&ts),
             simplified_only,
             traditional_only,
             contextual_to_traditional,
@@ -467,7 +470,7 @@ impl Tables {
         if !self.may_be_key(c, SIMPLIFIED_ONLY | SHARED_TO_TRADITIONAL) {
             return None;
         }
-        self.st.get(&c).map(|v| v[0])
+        self.st_default.get(&c).copied()
     }
 
     /// The Hong Kong and Taiwan standard forms of an OpenCC-standard
@@ -492,7 +495,7 @@ impl Tables {
         if !self.may_be_key(c, TRADITIONAL_ONLY | SHARED_TO_SIMPLIFIED) {
             return None;
         }
-        self.ts.get(&c).map(|v| v[0])
+        self.ts_default.get(&c).copied()
     }
 }
 
@@ -501,18 +504,19 @@ mod tests {
     use super::*;
 
     /// The class table's shortcut in `s2t_default` and `t2s_default`
-    /// holds: every key of either map has one of the bits it checks.
+    /// holds (every key of either map has one of the bits it checks), and
+    /// they give each entry's first value.
     #[test]
     fn every_character_table_key_has_its_class_bits() {
         let t = &*TABLES;
-        for (&c, v) in &t.st {
+        for (&c, v) in &char_map(ST_CHARACTERS, "STCharacters.txt") {
             assert!(
                 t.may_be_key(c, SIMPLIFIED_ONLY | SHARED_TO_TRADITIONAL),
                 "{c}"
             );
             assert_eq!(t.s2t_default(c), Some(v[0]));
         }
-        for (&c, v) in &t.ts {
+        for (&c, v) in &char_map(TS_CHARACTERS, "TSCharacters.txt") {
             assert!(
                 t.may_be_key(c, TRADITIONAL_ONLY | SHARED_TO_SIMPLIFIED),
                 "{c}"
