@@ -371,6 +371,13 @@ impl DictData {
         self.entries.iter().map(move |e| self.key_of(&e))
     }
 
+    /// Every (key, default value), in entry order.
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.entries
+            .iter()
+            .map(move |e| (self.key_of(&e), self.value_of(&e)))
+    }
+
     fn key_of(&self, e: &Entry) -> &str {
         let start = e.key_start as usize;
         &self.keys[start..start + e.key_len as usize]

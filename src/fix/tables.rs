@@ -42,11 +42,11 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
+use crate::convert::builtin_dict;
 use crate::convert::dict_data::parse_text;
 
 const ST_CHARACTERS: &str = include_str!("../../dictionaries/opencc/STCharacters.txt");
 const TS_CHARACTERS: &str = include_str!("../../dictionaries/opencc/TSCharacters.txt");
-const ST_PHRASES: &str = include_str!("../../dictionaries/opencc/STPhrases.txt");
 const HK_VARIANTS: &str = include_str!("../../dictionaries/opencc/HKVariants.txt");
 const TW_VARIANTS: &str = include_str!("../../dictionaries/opencc/TWVariants.txt");
 
@@ -164,7 +164,7 @@ fn char_map(text: &str, name: &str) -> CharMap {
 }
 
 /// Per character: (times kept as itself, times converted).
-type PhraseStats = HashMap<char, (u32, u32)>;
+type PhraseStats = HashMap<char, (u32, u32), CharHash>;
 
 /// A shared character is "mostly converted" when STPhrases keeps it as
 /// itself in fewer than this share of its aligned occurrences.
@@ -176,16 +176,16 @@ const MOSTLY_CONVERTED: f64 = 0.10;
 /// Simplified, (times a value character comes from itself, times it comes
 /// from another key character).
 fn phrase_statistics() -> (PhraseStats, PhraseStats) {
-    let entries = parse_text(ST_PHRASES)
-        .unwrap_or_else(|e| panic!("bundled STPhrases.txt does not parse: {e}"));
-    let mut to_t = PhraseStats::new();
-    let mut to_s = PhraseStats::new();
-    for entry in entries {
-        let value = &entry.values[0];
-        if entry.key.chars().count() != value.chars().count() {
+    // The compiled dictionary holds each key's default value: reading it
+    // in place costs a fraction of parsing the text file again.
+    let phrases = builtin_dict("STPhrases.txt").expect("bundled STPhrases.txt is missing");
+    let mut to_t = PhraseStats::default();
+    let mut to_s = PhraseStats::default();
+    for (key, value) in phrases.pairs() {
+        if key.chars().count() != value.chars().count() {
             continue;
         }
-        for (k, v) in entry.key.chars().zip(value.chars()) {
+        for (k, v) in key.chars().zip(value.chars()) {
             let t = to_t.entry(k).or_default();
             let s = to_s.entry(v).or_default();
             if k == v {
