@@ -114,9 +114,19 @@ fn fold_char_slow(c: char) -> char {
 /// The folded form of `text`, with exactly as many characters.
 pub fn fold(text: &str) -> String {
     // Folding keeps the characters' count and almost always their UTF-8
-    // lengths (fullwidth forms become ASCII, so never longer).
+    // lengths (fullwidth forms become ASCII, so never longer). Runs of
+    // characters that fold to themselves are copied whole.
     let mut out = String::with_capacity(text.len());
-    out.extend(text.chars().map(fold_char));
+    let mut copied = 0;
+    for (i, c) in text.char_indices() {
+        let f = fold_char(c);
+        if f != c {
+            out.push_str(&text[copied..i]);
+            out.push(f);
+            copied = i + c.len_utf8();
+        }
+    }
+    out.push_str(&text[copied..]);
     out
 }
 
@@ -179,6 +189,26 @@ mod tests {
             if let Some(c) = char::from_u32(cp) {
                 assert_eq!(fold_char(c), fold_char_slow(c), "U+{cp:04X}");
             }
+        }
+    }
+
+    /// Copying unchanged runs whole gives what folding every character
+    /// gives, with changes at the start, the end, between runs and none.
+    #[test]
+    fn run_copying_equals_folding_each_character() {
+        for s in [
+            "",
+            "abc",
+            "這是一段正文，来源：晨光日報。",
+            "來",
+            "来源ＡＰＰ",
+            "正文\u{3000}結束 end",
+        ] {
+            assert_eq!(
+                fold(s),
+                s.chars().map(fold_char).collect::<String>(),
+                "{s:?}"
+            );
         }
     }
 
