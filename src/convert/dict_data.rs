@@ -350,6 +350,11 @@ impl DictData {
         })
     }
 
+    /// Calls `f` with every key, in byte order.
+    pub fn for_each_key(&self, mut f: impl FnMut(&str)) {
+        self.entries.iter().for_each(|e| f(self.key_of(&e)));
+    }
+
     /// The characters that begin some key.
     pub fn first_chars(&self) -> &CharSet {
         &self.first_chars

@@ -34,6 +34,7 @@ called directly on each segment.
 use std::sync::{Arc, OnceLock};
 
 use super::dict_data::{push_small, CharSet, DictData};
+use super::sparse::Sparse;
 
 /// How a dictionary group answers a prefix query (OpenCC's `match_policy`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,6 +116,9 @@ pub struct Matcher {
     /// For a group: all its keys in one automaton. A segment in which none
     /// occurs converts to itself, so it is copied without a lookup.
     probe: Option<Arc<DictData>>,
+    /// For a single small dictionary scanned whole: the filter that lets
+    /// it skip the positions where no key can begin (see `sparse.rs`).
+    sparse: Option<Sparse>,
 }
 
 /// The lead bytes worth stopping at, as a table, and as a short list when
@@ -292,11 +296,16 @@ impl Matcher {
         let mut first = CharSet::default();
         node.for_each_leaf(&mut |d| first.union_with(d.first_chars()));
         let leads = Leads::new(&first);
+        let sparse = match &node {
+            DictNode::Leaf(dict) if leads.few.is_none() => Sparse::new(dict),
+            _ => None,
+        };
         Self {
             node,
             first,
             leads,
             probe: None,
+            sparse,
         }
     }
 
@@ -446,7 +455,10 @@ impl Matcher {
             }
         }
         if let Some(dict) = self.scanner(segment, plain) {
-            dict.replace_into(segment, out);
+            match &self.sparse {
+                Some(sparse) => sparse.replace(dict, segment, out),
+                None => dict.replace_into(segment, out),
+            }
             return;
         }
         let mut pos = 0;
@@ -722,9 +734,45 @@ impl Stage {
         // called directly, it spares `run_chain`'s and `convert_segment`'s
         // dispatch on each of tens of thousands of segments per megabyte.
         let tail = match self.chain.as_slice() {
-            [_, last] if last.probe.is_none() => last.scanner("", true),
+            [_, last] if last.probe.is_none() => last.scanner("", true).map(|d| (d, last)),
             _ => None,
         };
+        if let Some((
+            dict,
+            Matcher {
+                sparse: Some(sparse),
+                ..
+            },
+        )) = tail
+        {
+            // The scan writes each run of unmatched text straight into
+            // `out`, where the second step converts it in place (usually
+            // finding nothing to change): no copy of the run in between.
+            let mut run_start = out.len();
+            let mut moved = String::new();
+            first.scan_fused(text, seg_parts, out, |out, key, value| {
+                sparse.convert_tail(dict, out, run_start, &mut moved);
+                match memo {
+                    Some(memo) => {
+                        let converted = memo[key as usize].get_or_init(|| {
+                            let mut once = String::new();
+                            sparse.replace(dict, value, &mut once);
+                            once.into_boxed_str()
+                        });
+                        push_small(out, converted);
+                    }
+                    None => {
+                        let key_start = out.len();
+                        push_small(out, value);
+                        sparse.convert_tail(dict, out, key_start, &mut moved);
+                    }
+                }
+                run_start = out.len();
+            });
+            sparse.convert_tail(dict, out, run_start, &mut moved);
+            return;
+        }
+        let tail = tail.map(|(dict, _)| dict);
         let mut finish = |segment: &str, out: &mut String| match tail {
             Some(dict) => dict.replace_into(segment, out),
             None => self.run_chain(segment, First::Value(segment), out, scratch, true),

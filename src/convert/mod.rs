@@ -29,6 +29,7 @@ mod dart;
 pub mod dict_data;
 pub mod engine;
 pub mod plan;
+mod sparse;
 pub mod stream;
 
 pub(crate) mod builtin;
