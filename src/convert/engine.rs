@@ -851,16 +851,22 @@ impl Stage {
 /// are the UTF-8 sequences E2 BF B0 to E2 BF BF.
 #[inline]
 pub fn contains_ids_operator(text: &str) -> bool {
+    find_ids_operator(text).is_some()
+}
+
+/// The offset of the first ideographic description operator in `text`.
+#[inline]
+pub fn find_ids_operator(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut from = 0;
     while let Some(offset) = memchr::memchr(0xE2, &bytes[from..]) {
         let at = from + offset;
         if bytes.get(at + 1) == Some(&0xBF) && bytes.get(at + 2).is_some_and(|&b| b >= 0xB0) {
-            return true;
+            return Some(at);
         }
         from = at + 1;
     }
-    false
+    None
 }
 
 /// Whether `c` is an ideographic description operator (U+2FF0–U+2FFF).

@@ -262,12 +262,70 @@ impl Converter {
     /// Converts `text`, appending the result to `out`.
     pub fn convert_into(&self, text: &str, out: &mut String) {
         match &self.inner.user {
-            None => self.run_stages(text, out),
+            None => self.run_pieces(text, out),
             Some(user) => user.segment(text, |seg, hit| match hit {
                 Some(hit) => out.push_str(hit.value),
-                None => self.run_stages(seg, out),
+                None => self.run_pieces(seg, out),
             }),
         }
+    }
+
+    /// [`Converter::run_stages`] on `text` cut into pieces, so that only
+    /// the pieces around ideographic description operators take the
+    /// stages' slow path (position by position, stepping over each
+    /// sequence): one operator would otherwise send a whole text (a
+    /// streamed megabyte) that way. The cuts are those of
+    /// [`Converter::safe_cut`]: after a character that no key holds, and
+    /// far enough from any operator that no sequence spans them, so the
+    /// pieces convert as the whole text does.
+    fn run_pieces(&self, text: &str, out: &mut String) {
+        if self.inner.values_have_ids {
+            self.run_stages(text, out);
+            return;
+        }
+        let guard = self.ids_guard();
+        let mut done = 0;
+        while done < text.len() {
+            let rest = &text[done..];
+            let Some(op) = engine::find_ids_operator(rest) else {
+                self.run_stages(rest, out);
+                return;
+            };
+            // The last cut before the operator. The text before it holds
+            // no operator, and the one before `done` is `guard` code points
+            // back at least.
+            let before = rest[..op]
+                .char_indices()
+                .rev()
+                .find(|&(_, c)| !self.inner.key_chars.contains(c))
+                .map_or(0, |(i, c)| i + c.len_utf8());
+            if before > 0 {
+                self.run_stages(&rest[..before], out);
+            }
+            // The first cut after `guard` code points with no operator.
+            let mut since_operator = 0;
+            let mut after = rest.len();
+            for (i, c) in rest[op..].char_indices() {
+                if engine::is_ids_operator(c) {
+                    since_operator = 0;
+                } else if since_operator >= guard && !self.inner.key_chars.contains(c) {
+                    after = op + i + c.len_utf8();
+                    break;
+                } else {
+                    since_operator += 1;
+                }
+            }
+            self.run_stages(&rest[before..after], out);
+            done += after;
+        }
+    }
+
+    /// How many code points after an ideographic description operator a
+    /// cut must be, so that no sequence spans it in any step: a sequence
+    /// runs at most 64 code points, and later steps see the text shrunk by
+    /// at most the longest key.
+    fn ids_guard(&self) -> usize {
+        64 * self.inner.max_key_chars.max(1) + 64
     }
 
     fn run_stages(&self, text: &str, out: &mut String) {
@@ -321,7 +379,7 @@ impl Converter {
         if self.inner.values_have_ids {
             return None;
         }
-        let guard = 64 * self.inner.max_key_chars.max(1) + 64;
+        let guard = self.ids_guard();
         // (cut, code points seen before it without an operator)
         let mut candidate: Option<(usize, usize)> = None;
         for (i, c) in text.char_indices().rev() {
@@ -382,6 +440,49 @@ mod tests {
             .build("s2t")
             .unwrap();
         assert_eq!(c.convert("台湾和台风"), "台灣和颱風");
+    }
+
+    #[test]
+    fn pieces_around_ideographic_description_operators_convert_as_the_whole() {
+        // Operators near and far from each other and from the ends, some
+        // sequences complete, some not; phrases that span every distance.
+        let phrases = [
+            "鼠标和软件",
+            "⿰氵工",
+            "计算机",
+            "⿱⿰",
+            "。",
+            "⿲",
+            "汉字转换",
+            "⿳",
+        ];
+        for config in ["s2twp", "t2s", "s2t", "tw2sp"] {
+            let c = Converter::new(config).unwrap();
+            let mut seed = 3u32;
+            // (phrases, one in how many may be an operator): dense ones
+            // make one slow piece, sparse ones (farther apart than the
+            // guard) several, with fast pieces between.
+            for (len, rarity) in [(0, 1), (1, 1), (5, 2), (40, 5), (300, 7), (20_000, 400)] {
+                let mut text = String::new();
+                for _ in 0..len {
+                    seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    let r = (seed >> 16) as usize;
+                    // Odd indexes are the operators.
+                    let pick = if r.is_multiple_of(rarity) {
+                        r / rarity
+                    } else {
+                        r & !1
+                    };
+                    text.push_str(phrases[pick % phrases.len()]);
+                }
+                assert!(len < 1000 || text.matches('⿰').count() > 5);
+                let mut whole = String::new();
+                c.run_stages(&text, &mut whole);
+                let mut pieces = String::new();
+                c.run_pieces(&text, &mut pieces);
+                assert_eq!(pieces, whole, "{config} {text:?}");
+            }
+        }
     }
 
     #[test]
