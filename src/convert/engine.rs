@@ -31,6 +31,7 @@ could change (see `PairFilter`), and a two-step chain's second step is
 called directly on each segment.
 */
 
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use super::dict_data::{push_small, CharSet, DictData};
@@ -603,7 +604,24 @@ type MemoTable = Box<[OnceLock<Box<str>>]>;
 struct Memo {
     keys: usize,
     table: Arc<OnceLock<MemoTable>>,
+    /// For a fused scan whose last step is a small dictionary scanned with
+    /// [`Sparse`]: per key, whether that step leaves the key's value as it
+    /// is (`SAME`), changes it (`CHANGED`) or is not known yet (0). A byte
+    /// per key keeps the table in the second-level cache, where the
+    /// strings of `table` would scatter over megabytes; and the step
+    /// changes few values.
+    verdicts: Arc<OnceLock<Box<[AtomicU8]>>>,
 }
+
+/// [`Memo::verdicts`]: the step leaves the value unchanged.
+const SAME_VALUE: u8 = 1;
+
+/// [`Memo::verdicts`]: the step changes the value.
+const CHANGED_VALUE: u8 = 2;
+
+/// Below this many bytes, a text is not worth a memo's table (tens of
+/// thousands of entries) unless one exists already.
+const WORTH_A_MEMO: usize = 16 * 1024;
 
 /// Scratch buffers reused across segments of one call.
 #[derive(Default)]
@@ -631,6 +649,7 @@ impl Stage {
         let memo = keys.filter(|_| worth_memo).map(|keys| Memo {
             keys,
             table: Arc::new(OnceLock::new()),
+            verdicts: Arc::new(OnceLock::new()),
         });
         let mut values_have_ids = false;
         for m in segmentation.iter().chain(&chain) {
@@ -666,16 +685,16 @@ impl Stage {
         // One look for an ideographic description operator in the whole
         // text spares one per segment and step.
         let plain = !self.values_have_ids && !contains_ids_operator(text);
-        let memo = self.memo(text);
         if let (true, true, Some(fused), Some(DictNode::Leaf(first))) = (
             plain,
             self.fused_scan,
             &self.fused,
             self.chain.first().map(Matcher::node),
         ) {
-            self.run_fused(first, fused.seg_parts, text, out, &mut scratch, memo);
+            self.run_fused(first, fused.seg_parts, text, out, &mut scratch);
             return;
         }
+        let memo = self.memo(text);
         match &self.segmentation {
             None => self.run_chain(text, First::Full, out, &mut scratch, plain),
             Some(seg) => seg.segment(text, |s, hit| {
@@ -706,7 +725,6 @@ impl Stage {
     /// to repeat keys (a one-line run would spend more on the table's
     /// pages, tens of thousands of entries, than it saves).
     fn memo(&self, text: &str) -> Option<&[OnceLock<Box<str>>]> {
-        const WORTH_A_MEMO: usize = 16 * 1024;
         let memo = self.memo.as_ref()?;
         if text.len() < WORTH_A_MEMO && memo.table.get().is_none() {
             return None;
@@ -714,6 +732,19 @@ impl Stage {
         Some(
             memo.table
                 .get_or_init(|| (0..memo.keys).map(|_| OnceLock::new()).collect()),
+        )
+    }
+
+    /// The verdict table of [`Memo::verdicts`], on the same terms as
+    /// [`Stage::memo`].
+    fn verdicts(&self, text: &str) -> Option<&[AtomicU8]> {
+        let memo = self.memo.as_ref()?;
+        if text.len() < WORTH_A_MEMO && memo.verdicts.get().is_none() {
+            return None;
+        }
+        Some(
+            memo.verdicts
+                .get_or_init(|| (0..memo.keys).map(|_| AtomicU8::new(0)).collect()),
         )
     }
 
@@ -727,7 +758,6 @@ impl Stage {
         text: &str,
         out: &mut String,
         scratch: &mut Scratch,
-        memo: Option<&[OnceLock<Box<str>>]>,
     ) {
         // With two steps whose second is one dictionary scanned whole (s2tw,
         // s2twp, s2hk, s2hkp), a segment's rest of the chain is that scan:
@@ -750,21 +780,25 @@ impl Stage {
             // finding nothing to change): no copy of the run in between.
             let mut run_start = out.len();
             let mut moved = String::new();
+            let verdicts = self.verdicts(text);
             first.scan_fused(text, seg_parts, out, |out, key, value| {
                 sparse.convert_tail(dict, out, run_start, &mut moved);
-                match memo {
-                    Some(memo) => {
-                        let converted = memo[key as usize].get_or_init(|| {
-                            let mut once = String::new();
-                            sparse.replace(dict, value, &mut once);
-                            once.into_boxed_str()
-                        });
-                        push_small(out, converted);
-                    }
-                    None => {
+                let verdict = verdicts.map(|v| &v[key as usize]);
+                match verdict.map(|v| v.load(Ordering::Relaxed)) {
+                    Some(SAME_VALUE) => push_small(out, value),
+                    Some(CHANGED_VALUE) => sparse.replace(dict, value, out),
+                    _ => {
                         let key_start = out.len();
                         push_small(out, value);
                         sparse.convert_tail(dict, out, key_start, &mut moved);
+                        if let Some(v) = verdict {
+                            let same =
+                                out.len() == key_start + value.len() && &out[key_start..] == value;
+                            v.store(
+                                if same { SAME_VALUE } else { CHANGED_VALUE },
+                                Ordering::Relaxed,
+                            );
+                        }
                     }
                 }
                 run_start = out.len();
@@ -773,6 +807,7 @@ impl Stage {
             return;
         }
         let tail = tail.map(|(dict, _)| dict);
+        let memo = self.memo(text);
         let mut finish = |segment: &str, out: &mut String| match tail {
             Some(dict) => dict.replace_into(segment, out),
             None => self.run_chain(segment, First::Value(segment), out, scratch, true),
