@@ -362,6 +362,21 @@ impl DictData {
         })
     }
 
+    /// The most code points of a key per code point of its value (rounded
+    /// up; 1 for an empty dictionary), or `None` if some value is empty:
+    /// how much converting a text with this dictionary can shrink it.
+    pub fn max_shrink(&self) -> Option<usize> {
+        let mut most = 1;
+        for e in self.entries.iter() {
+            let value = self.value_of(&e).chars().count();
+            if value == 0 {
+                return None;
+            }
+            most = most.max(self.key_of(&e).chars().count().div_ceil(value));
+        }
+        Some(most)
+    }
+
     /// Calls `f` with every key, in byte order.
     pub fn for_each_key(&self, mut f: impl FnMut(&str)) {
         self.entries.iter().for_each(|e| f(self.key_of(&e)));
@@ -1219,6 +1234,15 @@ mod tests {
         let mut out = String::new();
         dict.replace_into(&long, &mut out);
         assert_eq!(out, naive_replace(dict, &long));
+    }
+
+    #[test]
+    fn max_shrink_is_the_worst_key_to_value_ratio() {
+        let dict = DictData::from_text("的士\t計程車\n計程車\t的士\n一二三四五\t甲乙\n").unwrap();
+        // Five code points to two: rounded up, 3.
+        assert_eq!(dict.max_shrink(), Some(3));
+        let deleting = DictData::from_text("的士\t計程車\n的\t\n").unwrap();
+        assert_eq!(deleting.max_shrink(), None);
     }
 
     #[test]

@@ -873,6 +873,11 @@ impl Stage {
         last.convert_segment(&scratch.a, out, plain);
     }
 
+    /// The conversions, in order (the segmentation changes no text).
+    pub fn steps(&self) -> &[Matcher] {
+        &self.chain
+    }
+
     /// Visits every matcher of the stage.
     pub fn matchers(&self) -> impl Iterator<Item = &Matcher> {
         self.segmentation

@@ -22,7 +22,7 @@ in [`stream`].
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 pub mod config;
 mod dart;
@@ -114,6 +114,8 @@ struct Inner {
     values_have_ids: bool,
     /// Longest key in characters over every dictionary used.
     max_key_chars: usize,
+    /// [`Converter::pieces_guard`], computed on first use.
+    pieces_guard: OnceLock<usize>,
 }
 
 /// Builds a [`Converter`]: a config, then options.
@@ -221,6 +223,7 @@ impl ConverterBuilder {
                 key_chars,
                 values_have_ids,
                 max_key_chars,
+                pieces_guard: OnceLock::new(),
             }),
         }
     }
@@ -283,7 +286,7 @@ impl Converter {
             self.run_stages(text, out);
             return;
         }
-        let guard = self.ids_guard();
+        let guard = self.pieces_guard();
         let mut done = 0;
         while done < text.len() {
             let rest = &text[done..];
@@ -326,6 +329,36 @@ impl Converter {
     /// at most the longest key.
     fn ids_guard(&self) -> usize {
         64 * self.inner.max_key_chars.max(1) + 64
+    }
+
+    /// [`Converter::ids_guard`] made tight for [`Converter::run_pieces`]:
+    /// a step reads the output of the steps before it, which is shrunk at
+    /// most by the product of their [`DictData::max_shrink`]s, so a cut
+    /// `64 ×` that (plus 64) code points after an operator is as far from
+    /// it, in every step's input, as a sequence can reach. For t2s the
+    /// only step before the last is the normalization, which maps one
+    /// character to one: 128 code points, where `ids_guard` takes 704.
+    /// Reading every value of the steps before the last costs about a
+    /// millisecond for STPhrases, so it is done once, and only for texts
+    /// with an operator.
+    fn pieces_guard(&self) -> usize {
+        *self.inner.pieces_guard.get_or_init(|| {
+            let steps: Vec<&engine::Matcher> = self
+                .inner
+                .stages
+                .iter()
+                .flat_map(|stage| stage.steps())
+                .collect();
+            let mut factor: usize = 1;
+            for step in steps.iter().take(steps.len().saturating_sub(1)) {
+                let mut shrink = Some(1);
+                step.node().for_each_leaf(&mut |d| {
+                    shrink = shrink.zip(d.max_shrink()).map(|(a, b)| a.max(b));
+                });
+                factor = shrink.map_or(usize::MAX, |s| factor.saturating_mul(s));
+            }
+            factor.saturating_mul(64).saturating_add(64)
+        })
     }
 
     fn run_stages(&self, text: &str, out: &mut String) {
