@@ -92,6 +92,9 @@ pub enum Error {
     },
 }
 
+/// Texts shorter than this are not cut into pieces by `run_pieces`.
+const PIECES_MIN: usize = 256 * 1024;
+
 /// A ready-to-use conversion: one OpenCC config plus optional user
 /// dictionaries that take precedence.
 #[derive(Debug, Clone)]
@@ -281,12 +284,15 @@ impl Converter {
     /// [`Converter::safe_cut`]: after a character that no key holds, and
     /// far enough from any operator that no sequence spans them, so the
     /// pieces convert as the whole text does.
+    ///
+    /// A text shorter than [`PIECES_MIN`] is converted whole: the guard
+    /// takes reading the dictionaries once (3 ms for s2twp's STPhrases),
+    /// more than the slow path costs on so little text.
     fn run_pieces(&self, text: &str, out: &mut String) {
-        if self.inner.values_have_ids {
+        if self.inner.values_have_ids || text.len() < PIECES_MIN {
             self.run_stages(text, out);
             return;
         }
-        let guard = self.pieces_guard();
         let mut done = 0;
         while done < text.len() {
             let rest = &text[done..];
@@ -294,6 +300,8 @@ impl Converter {
                 self.run_stages(rest, out);
                 return;
             };
+            // Computed on the first operator only: it reads dictionaries.
+            let guard = self.pieces_guard();
             // The last cut before the operator. The text before it holds
             // no operator, and the one before `done` is `guard` code points
             // back at least.
@@ -338,9 +346,9 @@ impl Converter {
     /// it, in every step's input, as a sequence can reach. For t2s the
     /// only step before the last is the normalization, which maps one
     /// character to one: 128 code points, where `ids_guard` takes 704.
-    /// Reading every value of the steps before the last costs about a
-    /// millisecond for STPhrases, so it is done once, and only for texts
-    /// with an operator.
+    /// Reading every key and value of the steps before the last costs
+    /// about 3 ms for STPhrases (11 M instructions), so it is done once,
+    /// and only for long texts with an operator.
     fn pieces_guard(&self) -> usize {
         *self.inner.pieces_guard.get_or_init(|| {
             let steps: Vec<&engine::Matcher> = self
@@ -495,7 +503,7 @@ mod tests {
             // (phrases, one in how many may be an operator): dense ones
             // make one slow piece, sparse ones (farther apart than the
             // guard) several, with fast pieces between.
-            for (len, rarity) in [(0, 1), (1, 1), (5, 2), (40, 5), (300, 7), (20_000, 400)] {
+            for (len, rarity) in [(0, 1), (1, 1), (5, 2), (40, 5), (300, 7), (50_000, 400)] {
                 let mut text = String::new();
                 for _ in 0..len {
                     seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
@@ -508,7 +516,8 @@ mod tests {
                     };
                     text.push_str(phrases[pick % phrases.len()]);
                 }
-                assert!(len < 1000 || text.matches('⿰').count() > 5);
+                // The long one is cut into pieces.
+                assert!(len < 1000 || (text.len() >= PIECES_MIN && text.matches('⿰').count() > 5));
                 let mut whole = String::new();
                 c.run_stages(&text, &mut whole);
                 let mut pieces = String::new();
