@@ -188,6 +188,20 @@ impl Dart {
         self.ascii_starts
     }
 
+    /// The largest character code (0 for an empty trie).
+    pub fn max_code(&self) -> u32 {
+        self.codes.iter().copied().max().unwrap_or(0)
+    }
+
+    /// The value of the one-character key whose character has `code`, if
+    /// there is such a key.
+    pub fn root_value(&self, code: u32) -> Option<u32> {
+        // The root is slot 0, with base 0: its child for `code` is slot
+        // `code`, when that slot's parent is the root. Code 0 is in no key.
+        let slot = self.slots.get(code as usize).filter(|_| code != 0)?;
+        (slot.check == 0 && slot.value != NONE).then_some(slot.value)
+    }
+
     /// Builds the trie of `keys` (unique, non-empty) with their values.
     pub fn build<'k>(keys: impl IntoIterator<Item = (&'k str, u32)>) -> Dart {
         let keys: Vec<(Vec<char>, u32)> = keys

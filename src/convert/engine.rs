@@ -31,9 +31,11 @@ could change (see `PairFilter`), and a two-step chain's second step is
 called directly on each segment.
 */
 
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use super::dict_data::{push_small, CharSet, DictData};
+use super::sparse::Sparse;
 
 /// How a dictionary group answers a prefix query (OpenCC's `match_policy`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,6 +117,9 @@ pub struct Matcher {
     /// For a group: all its keys in one automaton. A segment in which none
     /// occurs converts to itself, so it is copied without a lookup.
     probe: Option<Arc<DictData>>,
+    /// For a single small dictionary scanned whole: the filter that lets
+    /// it skip the positions where no key can begin (see `sparse.rs`).
+    sparse: Option<Sparse>,
 }
 
 /// The lead bytes worth stopping at, as a table, and as a short list when
@@ -292,11 +297,16 @@ impl Matcher {
         let mut first = CharSet::default();
         node.for_each_leaf(&mut |d| first.union_with(d.first_chars()));
         let leads = Leads::new(&first);
+        let sparse = match &node {
+            DictNode::Leaf(dict) if leads.few.is_none() => Sparse::new(dict),
+            _ => None,
+        };
         Self {
             node,
             first,
             leads,
             probe: None,
+            sparse,
         }
     }
 
@@ -446,7 +456,10 @@ impl Matcher {
             }
         }
         if let Some(dict) = self.scanner(segment, plain) {
-            dict.replace_into(segment, out);
+            match &self.sparse {
+                Some(sparse) => sparse.replace(dict, segment, out),
+                None => dict.replace_into(segment, out),
+            }
             return;
         }
         let mut pos = 0;
@@ -591,7 +604,24 @@ type MemoTable = Box<[OnceLock<Box<str>>]>;
 struct Memo {
     keys: usize,
     table: Arc<OnceLock<MemoTable>>,
+    /// For a fused scan whose last step is a small dictionary scanned with
+    /// [`Sparse`]: per key, whether that step leaves the key's value as it
+    /// is (`SAME`), changes it (`CHANGED`) or is not known yet (0). A byte
+    /// per key keeps the table in the second-level cache, where the
+    /// strings of `table` would scatter over megabytes; and the step
+    /// changes few values.
+    verdicts: Arc<OnceLock<Box<[AtomicU8]>>>,
 }
+
+/// [`Memo::verdicts`]: the step leaves the value unchanged.
+const SAME_VALUE: u8 = 1;
+
+/// [`Memo::verdicts`]: the step changes the value.
+const CHANGED_VALUE: u8 = 2;
+
+/// Below this many bytes, a text is not worth a memo's table (tens of
+/// thousands of entries) unless one exists already.
+const WORTH_A_MEMO: usize = 16 * 1024;
 
 /// Scratch buffers reused across segments of one call.
 #[derive(Default)]
@@ -619,6 +649,7 @@ impl Stage {
         let memo = keys.filter(|_| worth_memo).map(|keys| Memo {
             keys,
             table: Arc::new(OnceLock::new()),
+            verdicts: Arc::new(OnceLock::new()),
         });
         let mut values_have_ids = false;
         for m in segmentation.iter().chain(&chain) {
@@ -654,16 +685,16 @@ impl Stage {
         // One look for an ideographic description operator in the whole
         // text spares one per segment and step.
         let plain = !self.values_have_ids && !contains_ids_operator(text);
-        let memo = self.memo(text);
         if let (true, true, Some(fused), Some(DictNode::Leaf(first))) = (
             plain,
             self.fused_scan,
             &self.fused,
             self.chain.first().map(Matcher::node),
         ) {
-            self.run_fused(first, fused.seg_parts, text, out, &mut scratch, memo);
+            self.run_fused(first, fused.seg_parts, text, out, &mut scratch);
             return;
         }
+        let memo = self.memo(text);
         match &self.segmentation {
             None => self.run_chain(text, First::Full, out, &mut scratch, plain),
             Some(seg) => seg.segment(text, |s, hit| {
@@ -694,7 +725,6 @@ impl Stage {
     /// to repeat keys (a one-line run would spend more on the table's
     /// pages, tens of thousands of entries, than it saves).
     fn memo(&self, text: &str) -> Option<&[OnceLock<Box<str>>]> {
-        const WORTH_A_MEMO: usize = 16 * 1024;
         let memo = self.memo.as_ref()?;
         if text.len() < WORTH_A_MEMO && memo.table.get().is_none() {
             return None;
@@ -702,6 +732,19 @@ impl Stage {
         Some(
             memo.table
                 .get_or_init(|| (0..memo.keys).map(|_| OnceLock::new()).collect()),
+        )
+    }
+
+    /// The verdict table of [`Memo::verdicts`], on the same terms as
+    /// [`Stage::memo`].
+    fn verdicts(&self, text: &str) -> Option<&[AtomicU8]> {
+        let memo = self.memo.as_ref()?;
+        if text.len() < WORTH_A_MEMO && memo.verdicts.get().is_none() {
+            return None;
+        }
+        Some(
+            memo.verdicts
+                .get_or_init(|| (0..memo.keys).map(|_| AtomicU8::new(0)).collect()),
         )
     }
 
@@ -715,16 +758,56 @@ impl Stage {
         text: &str,
         out: &mut String,
         scratch: &mut Scratch,
-        memo: Option<&[OnceLock<Box<str>>]>,
     ) {
         // With two steps whose second is one dictionary scanned whole (s2tw,
         // s2twp, s2hk, s2hkp), a segment's rest of the chain is that scan:
         // called directly, it spares `run_chain`'s and `convert_segment`'s
         // dispatch on each of tens of thousands of segments per megabyte.
         let tail = match self.chain.as_slice() {
-            [_, last] if last.probe.is_none() => last.scanner("", true),
+            [_, last] if last.probe.is_none() => last.scanner("", true).map(|d| (d, last)),
             _ => None,
         };
+        if let Some((
+            dict,
+            Matcher {
+                sparse: Some(sparse),
+                ..
+            },
+        )) = tail
+        {
+            // The scan writes each run of unmatched text straight into
+            // `out`, where the second step converts it in place (usually
+            // finding nothing to change): no copy of the run in between.
+            let mut run_start = out.len();
+            let mut moved = String::new();
+            let verdicts = self.verdicts(text);
+            first.scan_fused(text, seg_parts, out, |out, key, value| {
+                sparse.convert_tail(dict, out, run_start, &mut moved);
+                let verdict = verdicts.map(|v| &v[key as usize]);
+                match verdict.map(|v| v.load(Ordering::Relaxed)) {
+                    Some(SAME_VALUE) => push_small(out, value),
+                    Some(CHANGED_VALUE) => sparse.replace(dict, value, out),
+                    _ => {
+                        let key_start = out.len();
+                        push_small(out, value);
+                        sparse.convert_tail(dict, out, key_start, &mut moved);
+                        if let Some(v) = verdict {
+                            let same =
+                                out.len() == key_start + value.len() && &out[key_start..] == value;
+                            v.store(
+                                if same { SAME_VALUE } else { CHANGED_VALUE },
+                                Ordering::Relaxed,
+                            );
+                        }
+                    }
+                }
+                run_start = out.len();
+            });
+            sparse.convert_tail(dict, out, run_start, &mut moved);
+            return;
+        }
+        let tail = tail.map(|(dict, _)| dict);
+        let memo = self.memo(text);
         let mut finish = |segment: &str, out: &mut String| match tail {
             Some(dict) => dict.replace_into(segment, out),
             None => self.run_chain(segment, First::Value(segment), out, scratch, true),
@@ -790,6 +873,11 @@ impl Stage {
         last.convert_segment(&scratch.a, out, plain);
     }
 
+    /// The conversions, in order (the segmentation changes no text).
+    pub fn steps(&self) -> &[Matcher] {
+        &self.chain
+    }
+
     /// Visits every matcher of the stage.
     pub fn matchers(&self) -> impl Iterator<Item = &Matcher> {
         self.segmentation
@@ -803,16 +891,22 @@ impl Stage {
 /// are the UTF-8 sequences E2 BF B0 to E2 BF BF.
 #[inline]
 pub fn contains_ids_operator(text: &str) -> bool {
+    find_ids_operator(text).is_some()
+}
+
+/// The offset of the first ideographic description operator in `text`.
+#[inline]
+pub fn find_ids_operator(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut from = 0;
     while let Some(offset) = memchr::memchr(0xE2, &bytes[from..]) {
         let at = from + offset;
         if bytes.get(at + 1) == Some(&0xBF) && bytes.get(at + 2).is_some_and(|&b| b >= 0xB0) {
-            return true;
+            return Some(at);
         }
         from = at + 1;
     }
-    false
+    None
 }
 
 /// Whether `c` is an ideographic description operator (U+2FF0–U+2FFF).

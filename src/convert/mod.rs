@@ -22,13 +22,14 @@ in [`stream`].
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 pub mod config;
 mod dart;
 pub mod dict_data;
 pub mod engine;
 pub mod plan;
+mod sparse;
 pub mod stream;
 
 pub(crate) mod builtin;
@@ -91,6 +92,9 @@ pub enum Error {
     },
 }
 
+/// Texts shorter than this are not cut into pieces by `run_pieces`.
+const PIECES_MIN: usize = 256 * 1024;
+
 /// A ready-to-use conversion: one OpenCC config plus optional user
 /// dictionaries that take precedence.
 #[derive(Debug, Clone)]
@@ -113,6 +117,8 @@ struct Inner {
     values_have_ids: bool,
     /// Longest key in characters over every dictionary used.
     max_key_chars: usize,
+    /// [`Converter::pieces_guard`], computed on first use.
+    pieces_guard: OnceLock<usize>,
 }
 
 /// Builds a [`Converter`]: a config, then options.
@@ -220,6 +226,7 @@ impl ConverterBuilder {
                 key_chars,
                 values_have_ids,
                 max_key_chars,
+                pieces_guard: OnceLock::new(),
             }),
         }
     }
@@ -261,12 +268,105 @@ impl Converter {
     /// Converts `text`, appending the result to `out`.
     pub fn convert_into(&self, text: &str, out: &mut String) {
         match &self.inner.user {
-            None => self.run_stages(text, out),
+            None => self.run_pieces(text, out),
             Some(user) => user.segment(text, |seg, hit| match hit {
                 Some(hit) => out.push_str(hit.value),
-                None => self.run_stages(seg, out),
+                None => self.run_pieces(seg, out),
             }),
         }
+    }
+
+    /// [`Converter::run_stages`] on `text` cut into pieces, so that only
+    /// the pieces around ideographic description operators take the
+    /// stages' slow path (position by position, stepping over each
+    /// sequence): one operator would otherwise send a whole text (a
+    /// streamed megabyte) that way. The cuts are those of
+    /// [`Converter::safe_cut`]: after a character that no key holds, and
+    /// far enough from any operator that no sequence spans them, so the
+    /// pieces convert as the whole text does.
+    ///
+    /// A text shorter than [`PIECES_MIN`] is converted whole: the guard
+    /// takes reading the dictionaries once (3 ms for s2twp's STPhrases),
+    /// more than the slow path costs on so little text.
+    fn run_pieces(&self, text: &str, out: &mut String) {
+        if self.inner.values_have_ids || text.len() < PIECES_MIN {
+            self.run_stages(text, out);
+            return;
+        }
+        let mut done = 0;
+        while done < text.len() {
+            let rest = &text[done..];
+            let Some(op) = engine::find_ids_operator(rest) else {
+                self.run_stages(rest, out);
+                return;
+            };
+            // Computed on the first operator only: it reads dictionaries.
+            let guard = self.pieces_guard();
+            // The last cut before the operator. The text before it holds
+            // no operator, and the one before `done` is `guard` code points
+            // back at least.
+            let before = rest[..op]
+                .char_indices()
+                .rev()
+                .find(|&(_, c)| !self.inner.key_chars.contains(c))
+                .map_or(0, |(i, c)| i + c.len_utf8());
+            if before > 0 {
+                self.run_stages(&rest[..before], out);
+            }
+            // The first cut after `guard` code points with no operator.
+            let mut since_operator = 0;
+            let mut after = rest.len();
+            for (i, c) in rest[op..].char_indices() {
+                if engine::is_ids_operator(c) {
+                    since_operator = 0;
+                } else if since_operator >= guard && !self.inner.key_chars.contains(c) {
+                    after = op + i + c.len_utf8();
+                    break;
+                } else {
+                    since_operator += 1;
+                }
+            }
+            self.run_stages(&rest[before..after], out);
+            done += after;
+        }
+    }
+
+    /// How many code points after an ideographic description operator a
+    /// cut must be, so that no sequence spans it in any step: a sequence
+    /// runs at most 64 code points, and later steps see the text shrunk by
+    /// at most the longest key.
+    fn ids_guard(&self) -> usize {
+        64 * self.inner.max_key_chars.max(1) + 64
+    }
+
+    /// [`Converter::ids_guard`] made tight for [`Converter::run_pieces`]:
+    /// a step reads the output of the steps before it, which is shrunk at
+    /// most by the product of their [`DictData::max_shrink`]s, so a cut
+    /// `64 ×` that (plus 64) code points after an operator is as far from
+    /// it, in every step's input, as a sequence can reach. For t2s the
+    /// only step before the last is the normalization, which maps one
+    /// character to one: 128 code points, where `ids_guard` takes 704.
+    /// Reading every key and value of the steps before the last costs
+    /// about 3 ms for STPhrases (11 M instructions), so it is done once,
+    /// and only for long texts with an operator.
+    fn pieces_guard(&self) -> usize {
+        *self.inner.pieces_guard.get_or_init(|| {
+            let steps: Vec<&engine::Matcher> = self
+                .inner
+                .stages
+                .iter()
+                .flat_map(|stage| stage.steps())
+                .collect();
+            let mut factor: usize = 1;
+            for step in steps.iter().take(steps.len().saturating_sub(1)) {
+                let mut shrink = Some(1);
+                step.node().for_each_leaf(&mut |d| {
+                    shrink = shrink.zip(d.max_shrink()).map(|(a, b)| a.max(b));
+                });
+                factor = shrink.map_or(usize::MAX, |s| factor.saturating_mul(s));
+            }
+            factor.saturating_mul(64).saturating_add(64)
+        })
     }
 
     fn run_stages(&self, text: &str, out: &mut String) {
@@ -320,7 +420,7 @@ impl Converter {
         if self.inner.values_have_ids {
             return None;
         }
-        let guard = 64 * self.inner.max_key_chars.max(1) + 64;
+        let guard = self.ids_guard();
         // (cut, code points seen before it without an operator)
         let mut candidate: Option<(usize, usize)> = None;
         for (i, c) in text.char_indices().rev() {
@@ -381,6 +481,50 @@ mod tests {
             .build("s2t")
             .unwrap();
         assert_eq!(c.convert("台湾和台风"), "台灣和颱風");
+    }
+
+    #[test]
+    fn pieces_around_ideographic_description_operators_convert_as_the_whole() {
+        // Operators near and far from each other and from the ends, some
+        // sequences complete, some not; phrases that span every distance.
+        let phrases = [
+            "鼠标和软件",
+            "⿰氵工",
+            "计算机",
+            "⿱⿰",
+            "。",
+            "⿲",
+            "汉字转换",
+            "⿳",
+        ];
+        for config in ["s2twp", "t2s", "s2t", "tw2sp"] {
+            let c = Converter::new(config).unwrap();
+            let mut seed = 3u32;
+            // (phrases, one in how many may be an operator): dense ones
+            // make one slow piece, sparse ones (farther apart than the
+            // guard) several, with fast pieces between.
+            for (len, rarity) in [(0, 1), (1, 1), (5, 2), (40, 5), (300, 7), (50_000, 400)] {
+                let mut text = String::new();
+                for _ in 0..len {
+                    seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    let r = (seed >> 16) as usize;
+                    // Odd indexes are the operators.
+                    let pick = if r.is_multiple_of(rarity) {
+                        r / rarity
+                    } else {
+                        r & !1
+                    };
+                    text.push_str(phrases[pick % phrases.len()]);
+                }
+                // The long one is cut into pieces.
+                assert!(len < 1000 || (text.len() >= PIECES_MIN && text.matches('⿰').count() > 5));
+                let mut whole = String::new();
+                c.run_stages(&text, &mut whole);
+                let mut pieces = String::new();
+                c.run_pieces(&text, &mut pieces);
+                assert_eq!(pieces, whole, "{config} {text:?}");
+            }
+        }
     }
 
     #[test]
