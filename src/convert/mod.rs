@@ -416,11 +416,21 @@ impl Converter {
     /// ideographic description sequence can span the cut: such a sequence
     /// runs at most 64 code points, and later steps see the text shrunk by
     /// at most the longest key, so an operator that far back is harmless.
+    /// That bound holds when one step before the last can shrink the text
+    /// (every built-in config); a user config may chain several, whose
+    /// shrinks multiply, so the guard is the larger of it and
+    /// [`Converter::pieces_guard`] (which computes the product). Without an
+    /// operator in `text` the guard changes nothing, and the product (read
+    /// from every key and value once) is not computed.
     pub fn safe_cut(&self, text: &str) -> Option<usize> {
         if self.inner.values_have_ids {
             return None;
         }
-        let guard = self.ids_guard();
+        let guard = if engine::contains_ids_operator(text) {
+            self.ids_guard().max(self.pieces_guard())
+        } else {
+            self.ids_guard()
+        };
         // (cut, code points seen before it without an operator)
         let mut candidate: Option<(usize, usize)> = None;
         for (i, c) in text.char_indices().rev() {
