@@ -33,9 +33,6 @@ pub struct LineInfo {
     pub blank: bool,
     /// Characters in the trimmed content.
     pub chars: usize,
-    /// The trimmed content, folded; empty when the line has more
-    /// characters than any rule may match (see [`LineInfo::folded_text`]).
-    pub folded: String,
 }
 
 impl LineInfo {
@@ -43,15 +40,6 @@ impl LineInfo {
     /// match (at most `limit` characters) are folded up front.
     fn is_folded(&self, limit: usize) -> bool {
         self.chars <= limit
-    }
-
-    /// The folded content, folding it now if it was not folded up front.
-    fn folded_text<'a>(&'a self, text: &str, limit: usize) -> Cow<'a, str> {
-        if self.is_folded(limit) {
-            Cow::Borrowed(&self.folded)
-        } else {
-            Cow::Owned(fold(&text[self.trim_start..self.trim_end]))
-        }
     }
 }
 
@@ -63,9 +51,8 @@ pub struct Plan {
     pub suffixes: Vec<(usize, usize, usize)>,
 }
 
-/// Splits `text` into lines; lines of at most `limit` characters (the
-/// longest any rule matches) are folded, the others only counted.
-pub fn split_lines(text: &str, limit: usize) -> Vec<LineInfo> {
+/// Splits `text` into lines, with their characters counted.
+pub fn split_lines(text: &str) -> Vec<LineInfo> {
     let mut lines = Vec::new();
     let mut start = 0;
     let ends = memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1);
@@ -83,11 +70,6 @@ pub fn split_lines(text: &str, limit: usize) -> Vec<LineInfo> {
             trim_end: start + lead + trimmed.len(),
             blank: trimmed.is_empty(),
             chars,
-            folded: if chars <= limit {
-                fold(trimmed)
-            } else {
-                String::new()
-            },
         });
         start = end;
     }
@@ -138,11 +120,16 @@ fn defines(rule: &Rule, region: Region) -> bool {
         }
 }
 
-/// The text of the non-blank lines after `index`, for lead comparison.
-fn following_text(lines: &[LineInfo], index: usize, text: &str, limit: usize) -> String {
+/// The text of the non-blank lines after `index`, for lead comparison;
+/// `folded(j)` is line `j` folded.
+fn following_text<'f>(
+    lines: &[LineInfo],
+    index: usize,
+    folded: impl Fn(usize) -> Cow<'f, str>,
+) -> String {
     let mut s = String::new();
-    for l in lines[index + 1..].iter().filter(|l| !l.blank) {
-        s.push_str(&l.folded_text(text, limit));
+    for j in (index + 1..lines.len()).filter(|&j| !lines[j].blank) {
+        s.push_str(&folded(j));
         s.push('\n');
         if s.len() > 4000 {
             break;
@@ -159,8 +146,8 @@ struct LineFacts {
     folded: String,
     /// The whole-line rules that match the folded content.
     matches: Vec<usize>,
-    /// The earliest caption credit (start in `folded`, rule), once asked.
-    suffix: Option<Option<(usize, usize)>>,
+    /// The earliest caption credit (start in `folded`, rule).
+    suffix: Option<(usize, usize)>,
 }
 
 /// Per-line facts of one rule set over the passes of one document: a later
@@ -169,30 +156,38 @@ struct LineFacts {
 /// are pure functions of its trimmed content and the rules.
 #[derive(Default)]
 pub(crate) struct LineMemo {
-    facts: LineMap<LineFacts>,
+    /// Where each line's facts are in `facts`.
+    index: LineMap<usize>,
+    facts: Vec<LineFacts>,
 }
 
 impl LineMemo {
-    /// The facts of the trimmed line `content`, found now if new.
-    fn facts(&mut self, rules: &RuleSet, limit: usize, content: &str) -> &mut LineFacts {
-        if !self.facts.contains_key(content) {
-            let chars = content.chars().count();
-            let (folded, matches) = if chars <= limit && !content.is_empty() {
-                let folded = fold(content);
-                let matches = rules.line_matches(&folded, chars);
-                (folded, matches)
-            } else {
-                (String::new(), Vec::new())
-            };
-            let facts = LineFacts {
+    /// Where the facts of the trimmed line `content` are, found now if new.
+    fn find(&mut self, rules: &RuleSet, limit: usize, content: &str) -> usize {
+        if let Some(&at) = self.index.get(content) {
+            return at;
+        }
+        let chars = content.chars().count();
+        let facts = if chars <= limit && !content.is_empty() {
+            let folded = fold(content);
+            let (matches, suffix) = rules.line_verdicts(&folded, chars);
+            LineFacts {
                 chars,
                 folded,
                 matches,
+                suffix,
+            }
+        } else {
+            LineFacts {
+                chars,
+                folded: String::new(),
+                matches: Vec::new(),
                 suffix: None,
-            };
-            self.facts.insert(content.into(), facts);
-        }
-        self.facts.get_mut(content).expect("inserted above")
+            }
+        };
+        self.facts.push(facts);
+        self.index.insert(content.into(), self.facts.len() - 1);
+        self.facts.len() - 1
     }
 }
 
@@ -200,23 +195,33 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
     // No rule matches a line longer than this: such lines are not folded
     // and no pattern runs on them.
     let limit = rules.iter().map(|r| r.max_chars).max().unwrap_or(0);
-    let mut lines = split_lines(text, 0);
-    let mut matches: Vec<Vec<usize>> = Vec::with_capacity(lines.len());
+    let mut lines = split_lines(text);
+    let mut at = Vec::with_capacity(lines.len());
     for l in &mut lines {
-        let facts = memo.facts(rules, limit, &text[l.trim_start..l.trim_end]);
-        l.chars = facts.chars;
-        l.folded.clone_from(&facts.folded);
-        matches.push(facts.matches.clone());
+        let i = memo.find(rules, limit, &text[l.trim_start..l.trim_end]);
+        l.chars = memo.facts[i].chars;
+        at.push(i);
     }
+    let facts = |i: usize| &memo.facts[at[i]];
+    let matches = |i: usize| &facts(i).matches[..];
+    // Lines longer than any rule may match were not folded up front.
+    let folded = |j: usize| -> Cow<'_, str> {
+        let l = &lines[j];
+        if l.is_folded(limit) {
+            Cow::Borrowed(&facts(j).folded)
+        } else {
+            Cow::Owned(fold(&text[l.trim_start..l.trim_end]))
+        }
+    };
     let n = lines.len();
     let is_dup = |i: usize, k: usize| {
         rules[k]
-            .excerpt(&lines[i].folded)
-            .is_some_and(|ex| is_lead_duplicate(ex, &following_text(&lines, i, text, limit)))
+            .excerpt(&facts(i).folded)
+            .is_some_and(|ex| is_lead_duplicate(ex, &following_text(&lines, i, folded)))
     };
     // A rule's verdict on a line in a block region: Some(k) if it hits.
     let block_hit = |i: usize, region: Region| -> Option<usize> {
-        matches[i].iter().copied().find(|&k| {
+        matches(i).iter().copied().find(|&k| {
             defines(&rules[k], region) && (rules[k].action != Action::LeadDuplicate || is_dup(i, k))
         })
     };
@@ -237,7 +242,7 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
                 continue;
             }
         }
-        let excerpt_like = matches[i]
+        let excerpt_like = matches(i)
             .iter()
             .any(|&k| rules[k].action == Action::LeadDuplicate);
         if !excerpt_like && is_prose_line(&lines[i], text) {
@@ -308,7 +313,7 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
         } else {
             Region::Body
         };
-        hits[i] = matches[i].iter().copied().find(|&k| {
+        hits[i] = matches(i).iter().copied().find(|&k| {
             let r = &rules[k];
             !r.weak
                 && may_act(r, region)
@@ -325,17 +330,8 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
         if lines[i].blank || hits[i].is_some() || !lines[i].is_folded(limit) {
             continue;
         }
-        let folded = &lines[i].folded;
-        let chars = lines[i].chars;
-        let facts = memo.facts(rules, limit, &text[lines[i].trim_start..lines[i].trim_end]);
-        let found = *facts.suffix.get_or_insert_with(|| {
-            rules
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| r.is_suffix() && chars <= r.max_chars)
-                .filter_map(|(k, r)| r.suffix_start(folded).map(|s| (s, k)))
-                .min()
-        });
+        let folded = &facts(i).folded;
+        let found = facts(i).suffix;
         let Some((s, k)) = found else { continue };
         if folded[..s].trim().is_empty() {
             hits[i] = Some(k);
@@ -468,7 +464,7 @@ mod tests {
     #[test]
     fn prose_verdict_is_the_same_unfolded() {
         let text = "短標題\n  這是一個完整的句子，有十五個字以上。\n這是一個完整的句子，有十五個字以上！\n這是一個完整的句子，有十五個字以上？\n這是一個完整的句子，有十五個字以上；\n這是一個完整的句子，有十五個字以上︰\nThis line is long enough to be prose in any language at all, surely\n沒有標點的一行字但是也有十五個以上的字數吧\n";
-        let lines = split_lines(text, 0);
+        let lines = split_lines(text);
         assert_eq!(lines.len(), 8);
         let verdicts: Vec<bool> = lines.iter().map(|l| is_prose_line(l, text)).collect();
         for (l, v) in lines.iter().zip(&verdicts) {
@@ -482,11 +478,16 @@ mod tests {
 
     #[test]
     fn only_lines_a_rule_could_match_are_folded() {
-        let text = "來源：晨光日報\n這一行比上限長得多得多得多\n";
-        let lines = split_lines(text, 8);
-        assert_eq!(lines[0].folded, "来源:晨光日报");
-        assert_eq!((lines[1].chars, lines[1].folded.as_str()), (13, ""));
-        assert_eq!(lines[1].folded_text(text, 8), "这一行比上限长得多得多得多");
-        assert_eq!(lines[0].folded_text(text, 8), "来源:晨光日报");
+        let rules = RuleSet::new(crate::strip::rules::builtin_rules().unwrap());
+        let mut memo = LineMemo::default();
+        let short = memo.find(&rules, 8, "來源：晨光日報");
+        let long = memo.find(&rules, 8, "來源：這一行比上限長得多得多得多");
+        let facts = &memo.facts[short];
+        assert_eq!((facts.chars, facts.folded.as_str()), (7, "来源:晨光日报"));
+        assert!(!facts.matches.is_empty(), "a source line matches a rule");
+        let facts = &memo.facts[long];
+        assert_eq!((facts.chars, facts.folded.as_str()), (16, ""));
+        assert!(facts.matches.is_empty());
+        assert_eq!(memo.find(&rules, 8, "來源：晨光日報"), short, "found again");
     }
 }

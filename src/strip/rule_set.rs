@@ -44,6 +44,8 @@ pub(crate) struct RuleSet {
     /// may start with: a line is tried only against those of its first
     /// character (most patterns start with a word such as 来源).
     by_first: HashMap<char, Vec<(usize, usize)>>,
+    /// The caption-suffix rules, in order.
+    suffix_rules: Vec<usize>,
 }
 
 impl RuleSet {
@@ -92,7 +94,9 @@ impl RuleSet {
                 }
             }
         }
+        let suffix_rules = (0..rules.len()).filter(|&k| rules[k].is_suffix()).collect();
         RuleSet {
+            suffix_rules,
             literals,
             ids,
             count,
@@ -102,9 +106,17 @@ impl RuleSet {
         }
     }
 
-    /// The whole-line rules (not caption-suffix ones) that match the
-    /// folded, trimmed line `folded` of `chars` characters, in rule order.
-    pub(crate) fn line_matches(&self, folded: &str, chars: usize) -> Vec<usize> {
+    /// What the rules say about the folded, trimmed line `folded` of
+    /// `chars` characters: the whole-line rules (not caption-suffix ones)
+    /// that match it, in rule order, and the earliest caption credit at its
+    /// end as (start in `folded`, rule), the least of what each suffix
+    /// rule's [`Rule::suffix_start`] gives. Patterns whose required
+    /// literals the line lacks are not run.
+    pub(crate) fn line_verdicts(
+        &self,
+        folded: &str,
+        chars: usize,
+    ) -> (Vec<usize>, Option<(usize, usize)>) {
         // Scanned on the first pattern that asks, once per line.
         let found: OnceCell<Vec<u64>> = OnceCell::new();
         let scan = || {
@@ -117,6 +129,14 @@ impl RuleSet {
             }
             bits
         };
+        let has_required = |k: usize, p: usize| match &self.ids[k][p] {
+            None => true,
+            Some(ids) => {
+                let bits = found.get_or_init(scan);
+                ids.iter()
+                    .any(|&i| bits[i as usize / 64] & (1 << (i % 64)) != 0)
+            }
+        };
         let listed = folded
             .chars()
             .next()
@@ -128,20 +148,24 @@ impl RuleSet {
             if chars > rule.max_chars || hits.contains(&k) {
                 continue;
             }
-            let required = match &self.ids[k][p] {
-                None => true,
-                Some(ids) => {
-                    let bits = found.get_or_init(scan);
-                    ids.iter()
-                        .any(|&i| bits[i as usize / 64] & (1 << (i % 64)) != 0)
-                }
-            };
-            if required && rule.pattern_matches(p, folded) {
+            if has_required(k, p) && rule.pattern_matches(p, folded) {
                 hits.push(k);
             }
         }
         hits.sort_unstable();
-        hits
+        let suffix = self
+            .suffix_rules
+            .iter()
+            .filter(|&&k| chars <= self.rules[k].max_chars)
+            .filter_map(|&k| {
+                (0..self.ids[k].len())
+                    .filter(|&p| has_required(k, p))
+                    .filter_map(|p| self.rules[k].suffix_start_of(p, folded))
+                    .min()
+                    .map(|s| (s, k))
+            })
+            .min();
+        (hits, suffix)
     }
 
     /// Compiles every rule's patterns now rather than on first use.
@@ -166,7 +190,8 @@ mod tests {
     use crate::strip::fold::fold;
     use crate::strip::rules::builtin_rules;
 
-    /// The set's verdicts equal each rule's own on lines that contain
+    /// The set's verdicts (whole-line matches and caption credits) equal
+    /// each rule's own on lines that contain
     /// required literals, lines that nearly do, and prose.
     #[test]
     fn same_verdicts_as_each_rule_alone() {
@@ -182,20 +207,34 @@ mod tests {
                 "本文只代表作者观点",
                 "仅代",
                 "這是一段正文，记者昨天在现场看到了很多人。",
+                "街头的人群（图片来源：网络）",
+                "街头的人群（摄影 张三）",
+                "他说：“好。”展开全文",
                 "",
             ]
             .map(String::from),
         );
         let mut matched = 0;
+        let mut credits = 0;
         for line in &lines {
             let folded = fold(line.trim());
             let chars = folded.chars().count();
             let alone: Vec<usize> = (0..set.len())
                 .filter(|&k| !set[k].is_suffix() && set[k].matches_folded_counted(&folded, chars))
                 .collect();
-            assert_eq!(set.line_matches(&folded, chars), alone, "line {line:?}");
+            let suffix = (0..set.len())
+                .filter(|&k| set[k].is_suffix() && chars <= set[k].max_chars)
+                .filter_map(|k| set[k].suffix_start(&folded).map(|s| (s, k)))
+                .min();
+            assert_eq!(
+                set.line_verdicts(&folded, chars),
+                (alone.clone(), suffix),
+                "line {line:?}"
+            );
             matched += usize::from(!alone.is_empty());
+            credits += usize::from(suffix.is_some());
         }
         assert!(matched > 100, "only {matched} lines matched a rule");
+        assert!(credits > 10, "only {credits} lines ended in a credit");
     }
 }

@@ -379,23 +379,25 @@ impl Rule {
     /// starts (its `cut` group if it has one; the earliest of all
     /// patterns).
     pub fn suffix_start(&self, folded: &str) -> Option<usize> {
-        self.regexes
-            .iter()
-            .filter_map(|r| {
-                // A capture search is many times the cost of a yes/no one,
-                // and almost every line is a no.
-                let r = r.get();
-                if !r.is_match(folded) {
-                    return None;
-                }
-                let caps = r.captures(folded)?;
-                Some(
-                    caps.name("cut")
-                        .unwrap_or_else(|| caps.get(0).unwrap())
-                        .start(),
-                )
-            })
+        (0..self.regexes.len())
+            .filter_map(|p| self.suffix_start_of(p, folded))
             .min()
+    }
+
+    /// [`Rule::suffix_start`] for pattern `p` alone.
+    pub(crate) fn suffix_start_of(&self, p: usize, folded: &str) -> Option<usize> {
+        // A capture search is many times the cost of a yes/no one, and
+        // almost every line is a no.
+        let r = self.regexes[p].get();
+        if !r.is_match(folded) {
+            return None;
+        }
+        let caps = r.captures(folded)?;
+        Some(
+            caps.name("cut")
+                .unwrap_or_else(|| caps.get(0).unwrap())
+                .start(),
+        )
     }
 }
 
@@ -481,7 +483,7 @@ fn parse_rules_with(source_name: &str, text: &str, eager: bool) -> Result<Vec<Ru
                 .iter()
                 .zip(&prefixes)
                 .map(|(r, p)| {
-                    if suffix || p.is_some() {
+                    if p.is_some() {
                         None
                     } else {
                         required_literals(&r.pattern)

@@ -24,8 +24,7 @@ pub fn lines_match(text: &str, view: &str) -> bool {
 /// A plan made on `view` as a plan for `text` (see the module doc; the
 /// caller checked [`lines_match`]).
 pub fn retarget(view_plan: Plan, view: &str, text: &str) -> Plan {
-    // Positions and blankness only: no line needs folding here.
-    let mut lines = split_lines(text, 0);
+    let mut lines = split_lines(text);
     for (line, seen) in lines.iter_mut().zip(&view_plan.lines) {
         line.blank = seen.blank;
     }
