@@ -11,23 +11,20 @@ decodes, and files the walk must not see (.gitignore'd, node_modules,
 hidden).
 */
 
+mod support;
+
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-const DIRTY: &str = "他們離开了會場，這是第二段很長的正文。\n";
-const FIXED: &str = "他們離開了會場，這是第二段很長的正文。\n";
-const CLEAN: &str = "这是一段干净的中文。\n";
+use support::{CLEAN, DIRTY, FIXED};
 
 struct Tree(PathBuf);
 
 impl Tree {
     fn new(name: &str) -> Tree {
-        let dir = std::env::temp_dir().join(format!("zhtidy-bulk-{name}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        Tree(dir)
+        Tree(support::scratch(name))
     }
 
     fn file(&self, rel: &str, content: impl AsRef<[u8]>) -> &Self {
@@ -61,34 +58,14 @@ impl Tree {
     }
 
     fn run_stdin(&self, args: &[&str], stdin: Option<&[u8]>) -> Output {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_zhtidy"))
-            .args(args)
-            .current_dir(&self.0)
-            .env_remove("NO_COLOR")
-            .env_remove("CLICOLOR_FORCE")
-            .stdin(if stdin.is_some() {
-                Stdio::piped()
-            } else {
-                Stdio::null()
-            })
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        // Fed from a thread: zhtidy streams, so it writes output while
-        // input is still coming.
-        let feeder = stdin.map(|b| {
-            let b = b.to_vec();
-            let mut pipe = child.stdin.take().unwrap();
-            std::thread::spawn(move || {
-                let _ = pipe.write_all(&b);
-            })
-        });
-        let o = child.wait_with_output().unwrap();
-        if let Some(f) = feeder {
-            f.join().unwrap();
-        }
-        o
+        support::run_with_input(
+            Command::new(support::bin())
+                .args(args)
+                .current_dir(&self.0)
+                .env_remove("NO_COLOR")
+                .env_remove("CLICOLOR_FORCE"),
+            stdin,
+        )
     }
 }
 
@@ -99,11 +76,11 @@ impl Drop for Tree {
 }
 
 fn out(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
+    support::utf8(&o.stdout)
 }
 
 fn err(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
+    support::utf8(&o.stderr)
 }
 
 fn mtime(p: &Path) -> std::time::SystemTime {

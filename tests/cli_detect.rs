@@ -5,36 +5,20 @@ here from UTF-8 text with encoding_rs, so each one's true encoding is known
 by construction.
 */
 
+mod support;
+
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Command, Output};
 
 use encoding_rs::{Encoding, BIG5, GBK, WINDOWS_1252};
+use support::scratch;
 
 const SIMPLIFIED: &str = "这是一篇关于编码的文章，我们来看看检测的结果是否正确。\n";
 const TRADITIONAL: &str = "這是一篇關於編碼的文章，我們來看看檢測的結果是否正確。\n";
 
 fn zhtidy(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_zhtidy"));
-    cmd.args(args).stdout(Stdio::piped()).stderr(Stdio::piped());
-    cmd.stdin(if stdin.is_some() {
-        Stdio::piped()
-    } else {
-        Stdio::null()
-    });
-    let mut child = cmd.spawn().unwrap();
-    if let Some(bytes) = stdin {
-        use std::io::Write;
-        child.stdin.take().unwrap().write_all(bytes).unwrap();
-    }
-    child.wait_with_output().unwrap()
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("zhtidy-cli-detect-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
+    support::run_with_input(Command::new(support::bin()).args(args), stdin)
 }
 
 fn legacy(text: &str, encoding: &'static Encoding) -> Vec<u8> {
@@ -380,14 +364,9 @@ fn large_inputs_stream_as_utf8_or_go_through_detection() {
     fs::remove_dir_all(&dir).unwrap();
 }
 
-/// The real sample of issue 5: a Traditional article with stray
-/// Simplified glyphs left by a poor conversion tool.
+/// [`support::sample`] as an argument.
 fn sample_path() -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples/reposted-article.zh-Hant.txt")
-        .to_str()
-        .unwrap()
-        .to_owned()
+    support::sample().to_str().unwrap().to_owned()
 }
 
 /// `traditional-only:N` → N.

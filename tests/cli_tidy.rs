@@ -4,40 +4,20 @@ sample against its golden output, `--explain`, JSON output, stdin, stage
 switches, conversion choice and usage errors.
 */
 
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+mod support;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use std::process::{Command, Output};
 
-fn sample() -> PathBuf {
-    root().join("examples/reposted-article.zh-Hant.txt")
-}
+use support::{repo_root, sample, utf8};
 
+/// zhtidy run in the repository's root.
 fn zhtidy(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_zhtidy"))
-        .args(args)
-        .current_dir(root())
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("zhtidy runs");
-    if let Some(bytes) = stdin {
-        // zhtidy may exit before reading (a usage error): ignore a broken pipe.
-        let _ = child.stdin.take().unwrap().write_all(bytes);
-    }
-    child.wait_with_output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).unwrap()
+    support::run_with_input(
+        Command::new(support::bin())
+            .args(args)
+            .current_dir(repo_root()),
+        stdin,
+    )
 }
 
 #[test]
@@ -50,12 +30,13 @@ fn sample_file_gives_the_golden_output_and_explains_each_removal() {
         ],
         None,
     );
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let golden =
-        std::fs::read_to_string(root().join("tests/fixtures/pipeline/reposted-article.strip.txt"))
-            .unwrap();
-    assert_eq!(text(&out.stdout), golden);
-    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{}", utf8(&out.stderr));
+    let golden = std::fs::read_to_string(
+        repo_root().join("tests/fixtures/pipeline/reposted-article.strip.txt"),
+    )
+    .unwrap();
+    assert_eq!(utf8(&out.stdout), golden);
+    let stderr = utf8(&out.stderr);
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 10, "{stderr}");
     assert_eq!(lines[0], "examples/reposted-article.zh-Hant.txt:3: header-meta-line: 來源: 編輯:匿名 發表時間:2024-10-01 00:53:48 熱度:1");
@@ -137,7 +118,7 @@ fn disable_a_rule_or_family() {
         None,
     );
     assert!(out.status.success());
-    let s = text(&out.stdout);
+    let s = utf8(&out.stdout);
     assert!(s.contains("\n展开全文\n"));
     assert!(s.contains("位列第三 圖源:胡潤百富"));
     let bad = zhtidy(
@@ -145,7 +126,7 @@ fn disable_a_rule_or_family() {
         None,
     );
     assert_eq!(bad.status.code(), Some(2));
-    assert!(text(&bad.stderr).contains("no rule or family is called \"nope\""));
+    assert!(utf8(&bad.stderr).contains("no rule or family is called \"nope\""));
 }
 
 #[test]
@@ -163,12 +144,12 @@ fn to_chooses_the_config_from_the_input_script() {
         &["--to", "tw", "-"],
         Some("软件开发需要耐心。\n".as_bytes()),
     );
-    assert_eq!(text(&out.stdout), "軟件開發需要耐心。\n");
+    assert_eq!(utf8(&out.stdout), "軟件開發需要耐心。\n");
     let out = zhtidy(
         &["--to", "twp", "-"],
         Some("软件开发需要耐心。\n".as_bytes()),
     );
-    assert_eq!(text(&out.stdout), "軟體開發需要耐心。\n");
+    assert_eq!(utf8(&out.stdout), "軟體開發需要耐心。\n");
 
     let out = zhtidy(
         &["--to", "s", "--from", "tw", "--output-format", "json", "-"],
@@ -182,18 +163,18 @@ fn to_chooses_the_config_from_the_input_script() {
 fn usage_errors() {
     let two = zhtidy(&["a.txt", "b.txt"], None);
     assert_eq!(two.status.code(), Some(2));
-    assert!(text(&two.stderr).contains("2 paths given"));
+    assert!(utf8(&two.stderr).contains("2 paths given"));
 
     let missing = zhtidy(&["no-such-file.txt"], None);
     assert_eq!(missing.status.code(), Some(2));
-    assert!(text(&missing.stderr).contains("no-such-file.txt"));
+    assert!(utf8(&missing.stderr).contains("no-such-file.txt"));
 
     let bad = zhtidy(&["--encoding", "utf-8", "-"], Some(b"abc\xff\xfe"));
     assert_eq!(bad.status.code(), Some(2));
     assert!(
-        text(&bad.stderr).contains("<stdin>: not valid UTF-8: malformed bytes at byte offset 3"),
+        utf8(&bad.stderr).contains("<stdin>: not valid UTF-8: malformed bytes at byte offset 3"),
         "{}",
-        text(&bad.stderr)
+        utf8(&bad.stderr)
     );
 
     let from_alone = zhtidy(&["--from", "s", "-"], Some(b"x"));
@@ -202,7 +183,7 @@ fn usage_errors() {
     // The reason a rule file cannot be read is given once, not twice.
     let no_rules = zhtidy(&["--strip-rules", "no-such-rules.toml", "-"], Some(b"x"));
     assert_eq!(no_rules.status.code(), Some(2));
-    let err = text(&no_rules.stderr);
+    let err = utf8(&no_rules.stderr);
     assert!(
         err.contains("cannot read rule file no-such-rules.toml"),
         "{err}"
@@ -218,13 +199,13 @@ fn safety_limit_is_reported() {
     );
     assert!(out.status.success());
     assert_eq!(
-        text(&out.stdout),
+        utf8(&out.stdout),
         "来源：晨光日报\n作者：李小满\n展开全文\n正文只有这一句话而已。\n"
     );
     assert!(
-        text(&out.stderr).contains("<stdin>: strip: rules matched 3 of 4 non-blank lines"),
+        utf8(&out.stderr).contains("<stdin>: strip: rules matched 3 of 4 non-blank lines"),
         "{}",
-        text(&out.stderr)
+        utf8(&out.stderr)
     );
 }
 
@@ -232,7 +213,7 @@ fn safety_limit_is_reported() {
 fn convert_subcommand_still_works() {
     let out = zhtidy(&["convert", "--config", "s2t"], Some("简体".as_bytes()));
     assert!(out.status.success());
-    assert_eq!(text(&out.stdout), "簡體");
+    assert_eq!(utf8(&out.stdout), "簡體");
 }
 
 #[test]
@@ -241,16 +222,17 @@ fn default_pipeline_is_strip_then_fix() {
     // against the library's own stages), with fixes explained at their
     // position in the input file.
     let out = zhtidy(&["--explain", &sample().display().to_string()], None);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let strip_golden =
-        std::fs::read_to_string(root().join("tests/fixtures/pipeline/reposted-article.strip.txt"))
-            .unwrap();
+    assert!(out.status.success(), "{}", utf8(&out.stderr));
+    let strip_golden = std::fs::read_to_string(
+        repo_root().join("tests/fixtures/pipeline/reposted-article.strip.txt"),
+    )
+    .unwrap();
     let fixer = zhtidy::fix::Fixer::new(zhtidy::fix::FixOptions::default());
     let fixed = fixer.fix(&strip_golden);
     assert!(fixed.changes.len() > 20);
-    assert_eq!(text(&out.stdout), fixed.text);
+    assert_eq!(utf8(&out.stdout), fixed.text);
 
-    let stderr = text(&out.stderr);
+    let stderr = utf8(&out.stderr);
     let input = std::fs::read_to_string(sample()).unwrap();
     let mut fixes = 0;
     for line in stderr.lines().filter(|l| l.contains(" → ")) {
@@ -285,9 +267,9 @@ fn user_rules_from_the_command_line() {
         &["--no-fix", "--strip-rules", &rules_arg, "--explain", "-"],
         Some(input.as_bytes()),
     );
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(!text(&out.stdout).contains("招租"));
-    assert_eq!(text(&out.stderr), "<stdin>:2: my-banner: 本站廣告位招租\n");
+    assert!(out.status.success(), "{}", utf8(&out.stderr));
+    assert!(!utf8(&out.stdout).contains("招租"));
+    assert_eq!(utf8(&out.stderr), "<stdin>:2: my-banner: 本站廣告位招租\n");
 
     std::fs::write(
         &rules,
@@ -296,7 +278,7 @@ fn user_rules_from_the_command_line() {
     .unwrap();
     let bad = zhtidy(&["--strip-rules", &rules_arg, "-"], Some(b"x"));
     assert_eq!(bad.status.code(), Some(2));
-    let err = text(&bad.stderr);
+    let err = utf8(&bad.stderr);
     assert!(
         err.contains("mine.toml") && err.contains("sideways"),
         "{err}"
@@ -314,7 +296,7 @@ fn legacy_encodings_are_decoded_first() {
     let (gb, _, unmappable) = encoding_rs::GB18030.encode(&input);
     assert!(!unmappable);
     let out = zhtidy(&["--no-fix", "--output-format", "json", "-"], Some(&gb));
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(out.status.success(), "{}", utf8(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     // No four-byte sequences: GBK and GB18030 read it the same way.
     assert!(
@@ -322,8 +304,9 @@ fn legacy_encodings_are_decoded_first() {
         "{}",
         v["encoding"]
     );
-    let golden =
-        std::fs::read_to_string(root().join("tests/fixtures/pipeline/reposted-article.strip.txt"))
-            .unwrap();
+    let golden = std::fs::read_to_string(
+        repo_root().join("tests/fixtures/pipeline/reposted-article.strip.txt"),
+    )
+    .unwrap();
     assert_eq!(v["text"], golden);
 }

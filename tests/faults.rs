@@ -18,25 +18,16 @@ tree-level cases (one bad file among many, SIGTERM during `--write`) are to
 be added with it.
 */
 
+mod support;
+
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use support::{bin, scratch};
 use zhtidy::write::{replace_file, AtomicFile, ReplaceOptions, WriteError};
-
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_zhtidy")
-}
-
-/// A fresh scratch folder in the system temp dir.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("zhtidy-faults-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// Runs zhtidy with a deadline; `None` when it had to be killed (a hang).
 fn run(args: &[&std::ffi::OsStr], deadline: Duration) -> Option<Output> {

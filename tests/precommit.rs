@@ -21,13 +21,13 @@ Like the other tests that need `scripts/test`'s tools, this one fails
 (never skips) without `ZHTIDY_PYTHON`.
 */
 
+mod support;
+
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
-const DIRTY: &str = "他們離开了會場，這是第二段很長的正文。\n";
-const FIXED: &str = "他們離開了會場，這是第二段很長的正文。\n";
-const CLEAN: &str = "这是一段干净的中文。\n";
+use support::{repo_root, CLEAN, DIRTY, FIXED};
 
 fn pre_commit() -> PathBuf {
     match std::env::var_os("ZHTIDY_PYTHON") {
@@ -37,10 +37,6 @@ fn pre_commit() -> PathBuf {
              `scripts/test` installs into its virtual environment; run `scripts/test`."
         ),
     }
-}
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn run(cmd: &mut Command) -> Output {
@@ -58,7 +54,7 @@ fn run(cmd: &mut Command) -> Output {
 fn hooks_fix_block_and_pass() {
     let head = run(Command::new("git")
         .args(["rev-parse", "HEAD"])
-        .current_dir(repo()));
+        .current_dir(repo_root()));
     assert!(head.status.success());
     let rev = String::from_utf8(head.stdout).unwrap().trim().to_string();
 
@@ -70,7 +66,7 @@ fn hooks_fix_block_and_pass() {
         docs.join(".pre-commit-config.yaml"),
         format!(
             "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: zhtidy-check\n        stages: [manual]\n      - id: zhtidy\n",
-            repo().display()
+            repo_root().display()
         ),
     )
     .unwrap();
@@ -85,7 +81,10 @@ fn hooks_fix_block_and_pass() {
             .args(args)
             .current_dir(&docs)
             .env("PRE_COMMIT_HOME", work.join("cache"))
-            .env("CARGO_TARGET_DIR", repo().join("target/precommit-build"))
+            .env(
+                "CARGO_TARGET_DIR",
+                repo_root().join("target/precommit-build"),
+            )
             .env("CARGO_PROFILE_RELEASE_LTO", "false")
             .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
             .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1"))
@@ -95,7 +94,10 @@ fn hooks_fix_block_and_pass() {
             .args(args)
             .current_dir(&docs)
             .env("PRE_COMMIT_HOME", work.join("cache"))
-            .env("CARGO_TARGET_DIR", repo().join("target/precommit-build"))
+            .env(
+                "CARGO_TARGET_DIR",
+                repo_root().join("target/precommit-build"),
+            )
             .env("CARGO_PROFILE_RELEASE_LTO", "false")
             .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
             .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1"))

@@ -157,6 +157,125 @@ mod tests {
         assert_eq!(String::from_utf8(out).unwrap(), c.convert(&text));
     }
 
+    /// A user config of three steps, the first two shrinking the text up
+    /// to four code points to one (`aaaa` → `a`), and a text in which the
+    /// last step sees an ideographic description sequence reach further
+    /// past its last operator than [`Converter::ids_guard`] (64 × the
+    /// longest key + 64 = 320 code points): only the product of the
+    /// shrinks ([`Converter::pieces_guard`], 64 × 16 + 64) keeps streaming
+    /// from cutting inside it.
+    ///
+    /// The shape: `⿲` × 15, then `T` = `⿰` × 15 + `x` × 16 (a sequence
+    /// of depth 15), then 21 runs of 16 `a`, `.`, one more run. In steps 1
+    /// and 2 the `⿲`s cannot open a sequence (`T` under them would nest
+    /// deeper than 16 levels), so the `a`s after `T` are not inside one and
+    /// shrink to a sixteenth; step 2 also collapses `T` into eight `y` (its
+    /// keys hold operators). Step 3 then sees `⿲` × 15 + `y` × 8 + 23
+    /// single characters: one complete sequence, whose last character
+    /// stands for the 16 `a`s after the `.`, which is 353 code points after
+    /// the last operator. Cut after the `.`, that last run would be
+    /// converted by step 3 (`a` → `A`); in the whole text it is inside the
+    /// sequence and kept.
+    ///
+    /// Collapsing `T` is what lets the sequence grow: shortening the text
+    /// between operators only makes a sequence that failed (too deep, too
+    /// long) fail again, so a later step sees a longer sequence only where
+    /// a step removes operators (as here) or lengthens text.
+    ///
+    /// The shape is placed so that the `.` ends just before each 1 MiB
+    /// block boundary, where a stream looks for its last safe cut.
+    #[test]
+    fn streaming_a_chain_of_shrinking_steps_never_cuts_inside_a_sequence() {
+        let dir = std::env::temp_dir().join(format!("zhtidy-stream-chain-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let dicts = [
+            ("step1.txt", "aaaa\ta\n"),
+            (
+                "step2.txt",
+                "aaaa\ta\n⿰⿰⿰⿰\ty\n⿰⿰⿰x\ty\nxxxx\ty\nxxx\ty\n",
+            ),
+            ("step3.txt", "a\tA\n"),
+        ];
+        for (name, entries) in dicts {
+            std::fs::write(dir.join(name), entries).unwrap();
+        }
+        let config = dir.join("shrinking.json");
+        let steps: Vec<String> = dicts
+            .iter()
+            .map(|(name, _)| format!(r#"{{"dict": {{"type": "text", "file": "{name}"}}}}"#))
+            .collect();
+        std::fs::write(
+            &config,
+            format!(
+                r#"{{"name": "shrinking", "conversion_chain": [{}]}}"#,
+                steps.join(", ")
+            ),
+        )
+        .unwrap();
+        let c = Converter::new(config.to_str().unwrap()).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        // The premise: the one-step guard is the smaller one here.
+        assert_eq!((c.ids_guard(), c.pieces_guard()), (320, 1088));
+
+        let run = "a".repeat(16);
+        let head = format!(
+            "{}{}{}{}.",
+            "⿲".repeat(15),
+            "⿰".repeat(15),
+            "x".repeat(16),
+            run.repeat(21)
+        );
+        let filler = "这是普通的一行文字。\n";
+        let mut text = String::new();
+        for boundary in [BLOCK, 2 * BLOCK] {
+            // The `.` ends 8 bytes before the boundary; the run after it
+            // straddles it.
+            let start = boundary - 8 - head.len();
+            while text.len() + filler.len() <= start {
+                text.push_str(filler);
+            }
+            while text.len() < start {
+                text.push('-');
+            }
+            text.push_str(&head);
+            text.push_str(&run);
+            text.push('\n');
+        }
+        while text.len() < 2 * BLOCK + BLOCK / 2 {
+            text.push_str(filler);
+        }
+
+        let whole = c.convert(&text);
+        // The premise, in the whole conversion: step 2 collapsed `T` and
+        // the runs shrank to one `a` each, and step 3 kept each sequence
+        // whole, the run after the `.` included (lowercase).
+        let kept = format!("{}{}{}.a\n", "⿲".repeat(15), "y".repeat(8), "a".repeat(21));
+        assert_eq!(whole.matches(&kept).count(), 2);
+        let mut out = Vec::new();
+        let stats = convert_stream(&c, Trickle(text.as_bytes(), 65_536), &mut out).unwrap();
+        assert_eq!(stats.bytes_in, text.len() as u64);
+        // Compared by hand: a failure shows where the outputs part
+        // instead of printing megabytes.
+        let whole = whole.as_bytes();
+        if let Some(at) = out
+            .iter()
+            .zip(whole)
+            .position(|(a, b)| a != b)
+            .or((out.len() != whole.len()).then_some(out.len().min(whole.len())))
+        {
+            let near = |bytes: &[u8]| {
+                String::from_utf8_lossy(&bytes[at.saturating_sub(40)..(at + 20).min(bytes.len())])
+                    .into_owned()
+            };
+            panic!(
+                "streamed output differs from the whole conversion at byte {at}:\n\
+                 streamed: {:?}\n   whole: {:?}",
+                near(&out),
+                near(whole)
+            );
+        }
+    }
+
     #[test]
     fn invalid_utf8_names_the_offset() {
         let c = Converter::new("s2t").unwrap();
