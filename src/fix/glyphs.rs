@@ -45,7 +45,7 @@ use std::sync::{Arc, LazyLock};
 use super::memo::{placed, LineEdit, LineMemo, StrayPlan};
 use super::pairs::PairFilter;
 use super::script::{is_han, Script, ScriptReport};
-use super::tables::{Tables, TABLES};
+use super::tables::{Tables, OUTSIDE, TABLES};
 use super::{Edit, FixOptions, PlannedNote, Rule, VariantTarget};
 use crate::convert::{builtin_dict, DictData};
 
@@ -108,6 +108,11 @@ pub(super) fn stray(
         } else {
             damaged_simplified
         };
+        // No character of the line needs a look (see `plan_line`): no
+        // edit, known without planning.
+        if paragraph.classes & (Tables::look_mask(to_traditional, damaged) | OUTSIDE) == 0 {
+            continue;
+        }
         let known = memo
             .stray(line, to_traditional, damaged)
             .filter(|plan| plan.reads.iter().all(|&(c, n)| document.count(c) == n));

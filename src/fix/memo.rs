@@ -64,7 +64,7 @@ pub(crate) struct LineMemo {
     /// Indexed by [`stray_slot`].
     stray: [LineMap<StrayPlan>; 4],
     variants: LineMap<Vec<LineEdit>>,
-    counts: LineMap<ScriptCounts>,
+    counts: LineMap<(ScriptCounts, u16)>,
     punct: LineMap<PunctPlan>,
 }
 
@@ -101,12 +101,13 @@ impl LineMemo {
         self.variants.get(line).map(Vec::as_slice)
     }
 
-    /// The script evidence on `line` (a pure function of the line).
-    pub(super) fn counts(&mut self, line: &str) -> ScriptCounts {
+    /// The script evidence on `line` and its class bits (a pure
+    /// function of the line, see [`super::script::line_evidence`]).
+    pub(super) fn counts(&mut self, line: &str) -> (ScriptCounts, u16) {
         if let Some(c) = self.counts.get(line) {
             return *c;
         }
-        let c = ScriptCounts::of(line);
+        let c = super::script::line_evidence(line);
         self.counts.insert(line.into(), c);
         c
     }

@@ -14,7 +14,7 @@ both are present beyond that, and [`Script::Unknown`] with no evidence.
 
 use std::ops::Range;
 
-use super::tables::TABLES;
+use super::tables::{Tables, TABLES};
 
 /// Which script a text is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -63,21 +63,7 @@ pub struct ScriptCounts {
 impl ScriptCounts {
     /// Counts the evidence in `text`.
     pub fn of(text: &str) -> Self {
-        let t = &*TABLES;
-        let mut counts = Self::default();
-        // Every Han character is U+3400 or above: three or four bytes in
-        // UTF-8, led by E3 or a later byte. Lines are mostly Han and
-        // punctuation, so skip what cannot be Han before decoding.
-        for c in text.chars() {
-            if (c as u32) < 0x3400 {
-                continue;
-            }
-            let (han, traditional, simplified) = t.script_evidence(c);
-            counts.han += han;
-            counts.traditional_only += traditional;
-            counts.simplified_only += simplified;
-        }
-        counts
+        line_evidence(text).0
     }
 
     /// The verdict for these counts (see the module doc).
@@ -120,6 +106,26 @@ impl ScriptCounts {
     }
 }
 
+/// The evidence on `text` and the union of its characters' class bits
+/// (which of fix's character sets they are in, [`super::tables::OUTSIDE`] for one
+/// above the class table): one table read per character gives both, and
+/// the union tells the stray-glyph step that no character of a line needs
+/// a look without another pass over it.
+pub(crate) fn line_evidence(text: &str) -> (ScriptCounts, u16) {
+    let t = &*TABLES;
+    let mut counts = ScriptCounts::default();
+    let mut classes = 0;
+    for c in text.chars() {
+        let bits = t.classes_of(c);
+        classes |= bits;
+        let (han, traditional, simplified) = Tables::evidence_of(bits);
+        counts.han += han;
+        counts.traditional_only += traditional;
+        counts.simplified_only += simplified;
+    }
+    (counts, classes)
+}
+
 /// The verdict for one paragraph (one non-blank line).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParagraphScript {
@@ -131,6 +137,8 @@ pub struct ParagraphScript {
     pub script: Script,
     /// The evidence on this line.
     pub counts: ScriptCounts,
+    /// The union of the line's class bits (see [`line_evidence`]).
+    pub(crate) classes: u16,
 }
 
 /// Script of a whole text and of each of its paragraphs.
@@ -176,19 +184,20 @@ const MIN_PARAGRAPH_EVIDENCE: usize = 3;
 /// assert_eq!(detect_script("hello 的").script, Script::Unknown);
 /// ```
 pub fn detect_script(text: &str) -> ScriptReport {
-    detect_script_with(text, &mut |line| ScriptCounts::of(line))
+    detect_script_with(text, &mut line_evidence)
 }
 
 /// [`detect_script`] with the counting of each line left to `count_line`
-/// (which may remember lines it has counted).
+/// (which may remember lines it has counted), giving what
+/// [`line_evidence`] gives.
 pub(crate) fn detect_script_with(
     text: &str,
-    count_line: &mut dyn FnMut(&str) -> ScriptCounts,
+    count_line: &mut dyn FnMut(&str) -> (ScriptCounts, u16),
 ) -> ScriptReport {
     let mut counts = ScriptCounts::default();
     let mut paragraphs = Vec::new();
     for (index, range) in line_ranges(text).enumerate() {
-        let line_counts = count_line(&text[range.clone()]);
+        let (line_counts, classes) = count_line(&text[range.clone()]);
         counts.add(&line_counts);
         if line_counts.han > 0 {
             paragraphs.push(ParagraphScript {
@@ -196,6 +205,7 @@ pub(crate) fn detect_script_with(
                 range,
                 script: line_counts.script(),
                 counts: line_counts,
+                classes,
             });
         }
     }

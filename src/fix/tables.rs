@@ -102,6 +102,9 @@ const HAN: u16 = 1 << 5;
 const SHARED_TO_SIMPLIFIED: u16 = 1 << 6;
 const MOSTLY_TO_TRADITIONAL: u16 = 1 << 7;
 const MOSTLY_TO_SIMPLIFIED: u16 = 1 << 8;
+/// Not a set: stands for a character above the table in
+/// [`Tables::classes_of`], whose sets are not known from bits.
+pub(crate) const OUTSIDE: u16 = 1 << 15;
 
 /// Script membership of characters; see the module doc.
 #[derive(Debug)]
@@ -340,6 +343,25 @@ impl Tables {
         self.class.get(c as usize).copied()
     }
 
+    /// The class bits of `c`, or [`OUTSIDE`] above the table.
+    #[inline]
+    pub(crate) fn classes_of(&self, c: char) -> u16 {
+        self.class.get(c as usize).copied().unwrap_or(OUTSIDE)
+    }
+
+    /// Script detection's evidence from a character's class bits: (Han,
+    /// Traditional-only, Simplified-only), each 0 or 1, the last two only
+    /// for Han characters (as [`Tables::script_only`] decides). No branch
+    /// but for [`OUTSIDE`], which counts as none.
+    #[inline]
+    pub(crate) fn evidence_of(bits: u16) -> (usize, usize, usize) {
+        let bits = if bits == OUTSIDE { 0 } else { bits };
+        let han = usize::from(bits & HAN != 0);
+        let traditional = usize::from(bits & TRADITIONAL_ONLY != 0);
+        let simplified = usize::from(bits & SIMPLIFIED_ONLY != 0) & (1 - traditional);
+        (han, han & traditional, han & simplified)
+    }
+
     /// The class bits of the characters the stray-glyph step looks at
     /// toward Traditional (or Simplified): certain strays, contextual
     /// characters, and in a damaged document shared ones.
@@ -360,18 +382,6 @@ impl Tables {
         stray | contextual | if damaged { shared } else { 0 }
     }
 
-    /// Script detection's evidence from `c`: (Han, Traditional-only,
-    /// Simplified-only), each 0 or 1, the last two only for Han characters
-    /// (as [`Tables::script_only`] decides). One index, no branch.
-    #[inline]
-    pub(crate) fn script_evidence(&self, c: char) -> (usize, usize, usize) {
-        let bits = self.class.get(c as usize).copied().unwrap_or(0);
-        let han = usize::from(bits & HAN != 0);
-        let traditional = usize::from(bits & TRADITIONAL_ONLY != 0);
-        let simplified = usize::from(bits & SIMPLIFIED_ONLY != 0) & (1 - traditional);
-        (han, han & traditional, han & simplified)
-    }
-
     /// Whether `c` is in `set`, whose bit in [`Tables::class`] is `bit`.
     #[inline]
     fn has(&self, c: char, bit: u16, set: &HashSet<char>) -> bool {
@@ -382,7 +392,7 @@ impl Tables {
     }
 
     /// The one script that `c` is only valid in (这: Simplified, 這:
-    /// Traditional), if any, from the sets: what [`Tables::script_evidence`]
+    /// Traditional), if any, from the sets: what [`Tables::evidence_of`]
     /// must agree with.
     #[cfg(test)]
     pub(crate) fn script_only(&self, c: char) -> Option<super::Script> {
@@ -585,11 +595,14 @@ mod tests {
             }
             assert_eq!(members, set.len(), "every member below the limit");
         }
+        let above = char::from_u32(CLASS_LIMIT as u32).unwrap();
+        assert_eq!(t.classes_of(above), OUTSIDE);
+        assert_eq!(Tables::evidence_of(OUTSIDE), (0, 0, 0));
         for (cp, bits) in t.class.iter().enumerate() {
             let c = char::from_u32(cp as u32);
             assert_eq!(bits & HAN != 0, c.is_some_and(crate::fix::script::is_han));
             if let Some(c) = c {
-                let (han, traditional, simplified) = t.script_evidence(c);
+                let (han, traditional, simplified) = Tables::evidence_of(t.classes_of(c));
                 let only = if han == 1 { t.script_only(c) } else { None };
                 assert_eq!(
                     traditional == 1,
