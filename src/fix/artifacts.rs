@@ -304,6 +304,11 @@ const PUNCT: [(char, char); 7] = [
     (')', '）'),
 ];
 
+/// Whether `c` is a halfwidth mark of [`PUNCT`].
+pub(super) fn is_halfwidth_mark(c: char) -> bool {
+    c.is_ascii() && HALFWIDTH_MARK[c as usize]
+}
+
 /// The bytes of the halfwidth marks of [`PUNCT`], as a table: one read
 /// per byte of text to find lines that need a look.
 static HALFWIDTH_MARK: [bool; 256] = {

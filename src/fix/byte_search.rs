@@ -85,4 +85,45 @@ mod tests {
             assert_eq!(starts(searcher, &sample).collect::<Vec<_>>(), expected);
         }
     }
+
+    /// The class bits that let fix skip a step (`tables::ZERO_WIDTH` …)
+    /// mark exactly the characters the step's search stops at: a text
+    /// with none of them gives the step nothing to do.
+    #[test]
+    fn class_bits_mark_what_each_search_stops_at() {
+        use crate::fix::tables::{self, TABLES};
+        let sample: String = (0x20..0x3_0000u32)
+            .step_by(3)
+            .chain([
+                0x26, 0x28, 0xFF08, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x2FA1F,
+            ])
+            .chain(",:;?!()".chars().map(u32::from))
+            .filter_map(char::from_u32)
+            .collect();
+        let marked = |bit: u16| -> Vec<usize> {
+            sample
+                .char_indices()
+                .filter(|&(_, c)| TABLES.classes_of(c) & bit != 0)
+                .map(|(i, _)| i)
+                .collect()
+        };
+        for (searcher, bit) in [
+            (&*ZERO_WIDTH, tables::ZERO_WIDTH),
+            (&*COMPAT_START, tables::COMPAT),
+            (&*RADICAL_START, tables::RADICAL),
+        ] {
+            assert_eq!(starts(searcher, &sample).collect::<Vec<_>>(), marked(bit));
+        }
+        let bytes_of = |pick: &dyn Fn(char) -> bool| -> Vec<usize> {
+            sample
+                .char_indices()
+                .filter(|&(_, c)| pick(c))
+                .map(|(i, _)| i)
+                .collect()
+        };
+        assert_eq!(marked(tables::AMPERSAND), bytes_of(&|c| c == '&'));
+        assert_eq!(marked(tables::PAREN), bytes_of(&|c| c == '(' || c == '（'));
+        let marks = bytes_of(&|c| ",:;?!()".contains(c));
+        assert_eq!(marked(tables::HALFWIDTH_MARK), marks);
+    }
 }

@@ -468,23 +468,44 @@ impl Fixer {
         // so the steps that need it share one while the text is unchanged.
         let mut changed_report: Option<ScriptReport> = None;
         let mut changed = false;
-        let steps: [(&[Rule], Step); 8] = [
-            (&[Rule::HtmlEntity], Step::Plain(artifacts::html_entities)),
-            (&[Rule::ZeroWidth], Step::Plain(artifacts::zero_width)),
+        // Each step with the characters it acts on (class bits, see
+        // `tables::AMPERSAND`): a text without any gives it nothing to do.
+        let steps: [(&[Rule], Step, u16); 8] = [
+            (
+                &[Rule::HtmlEntity],
+                Step::Plain(artifacts::html_entities),
+                tables::AMPERSAND,
+            ),
+            (
+                &[Rule::ZeroWidth],
+                Step::Plain(artifacts::zero_width),
+                tables::ZERO_WIDTH,
+            ),
             (
                 &[Rule::CompatIdeograph],
                 Step::Plain(artifacts::compat_ideographs),
+                tables::COMPAT,
             ),
-            (&[Rule::KangxiRadical], Step::Plain(artifacts::radicals)),
-            (&[Rule::PinyinAnnotation], Step::Plain(artifacts::pinyin)),
+            (
+                &[Rule::KangxiRadical],
+                Step::Plain(artifacts::radicals),
+                tables::RADICAL,
+            ),
+            (
+                &[Rule::PinyinAnnotation],
+                Step::Plain(artifacts::pinyin),
+                tables::PAREN,
+            ),
             (
                 &[Rule::StrayGlyph, Rule::StrayGlyphContext],
                 Step::Scripted(glyphs::stray),
+                ANY,
             ),
-            (&[Rule::Variant], Step::Scripted(variants::normalize)),
+            (&[Rule::Variant], Step::Scripted(variants::normalize), ANY),
             (
                 &[Rule::FullwidthPunct],
                 Step::Plain(artifacts::fullwidth_punct),
+                tables::HALFWIDTH_MARK,
             ),
         ];
         // A repair can make another one possible on the next run: glyph
@@ -506,24 +527,25 @@ impl Fixer {
                 rounds += 1;
                 schedule.extend(0..steps.len());
             }
-            let (rules, step) = steps[schedule[next]];
+            let (rules, step, acts_on) = steps[schedule[next]];
             next += 1;
             if !rules.iter().any(|r| options.applies(*r)) {
+                continue;
+            }
+            let report = if changed {
+                changed_report.get_or_insert_with(|| {
+                    script::detect_script_with(&current, &mut |line| memo.counts(line))
+                })
+            } else {
+                &script
+            };
+            if report.classes & (acts_on | tables::OUTSIDE) == 0 {
                 continue;
             }
             let mut planned_notes = Vec::new();
             let planned = match step {
                 Step::Plain(f) => f(&current, options, &mut planned_notes, memo),
-                Step::Scripted(f) => {
-                    let report = if changed {
-                        changed_report.get_or_insert_with(|| {
-                            script::detect_script_with(&current, &mut |line| memo.counts(line))
-                        })
-                    } else {
-                        &script
-                    };
-                    f(&current, options, &mut planned_notes, report, memo)
-                }
+                Step::Scripted(f) => f(&current, options, &mut planned_notes, report, memo),
             };
             let edits: Vec<Edit> = planned
                 .into_iter()
@@ -598,6 +620,9 @@ impl Fixer {
         }
     }
 }
+
+/// The class bits of a step that may act on any text.
+const ANY: u16 = u16::MAX;
 
 /// Rounds of all steps at most (see [`Fixer::fix`]).
 const MAX_ROUNDS: usize = 4;

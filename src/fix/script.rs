@@ -150,6 +150,8 @@ pub struct ScriptReport {
     pub counts: ScriptCounts,
     /// One entry per non-blank line that has Han characters.
     pub paragraphs: Vec<ParagraphScript>,
+    /// The union of every line's class bits (see [`line_evidence`]).
+    pub(crate) classes: u16,
 }
 
 impl ScriptReport {
@@ -196,9 +198,11 @@ pub(crate) fn detect_script_with(
 ) -> ScriptReport {
     let mut counts = ScriptCounts::default();
     let mut paragraphs = Vec::new();
+    let mut all = 0;
     for (index, range) in line_ranges(text).enumerate() {
         let (line_counts, classes) = count_line(&text[range.clone()]);
         counts.add(&line_counts);
+        all |= classes;
         if line_counts.han > 0 {
             paragraphs.push(ParagraphScript {
                 line: index + 1,
@@ -213,6 +217,7 @@ pub(crate) fn detect_script_with(
         script: counts.script(),
         counts,
         paragraphs,
+        classes: all,
     }
 }
 

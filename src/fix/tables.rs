@@ -102,6 +102,24 @@ const HAN: u16 = 1 << 5;
 const SHARED_TO_SIMPLIFIED: u16 = 1 << 6;
 const MOSTLY_TO_TRADITIONAL: u16 = 1 << 7;
 const MOSTLY_TO_SIMPLIFIED: u16 = 1 << 8;
+/// Characters an artifact step acts on (not character sets of the
+/// dictionaries): a text with none of a step's characters gives it nothing
+/// to do, which the union of a text's class bits tells (see
+/// [`super::script::line_evidence`]). Each covers exactly what the step's
+/// own search stops at.
+/// `&`, which begins an HTML entity.
+pub(crate) const AMPERSAND: u16 = 1 << 9;
+/// The zero-width characters of [`super::byte_search::ZERO_WIDTH`].
+pub(crate) const ZERO_WIDTH: u16 = 1 << 10;
+/// What [`super::byte_search::COMPAT_START`] stops at: U+F900–FAFF and
+/// U+2F000–2FFFF.
+pub(crate) const COMPAT: u16 = 1 << 11;
+/// What [`super::byte_search::RADICAL_START`] stops at: U+2E80–2FFF.
+pub(crate) const RADICAL: u16 = 1 << 12;
+/// `(` and `（`, where a pinyin annotation may open.
+pub(crate) const PAREN: u16 = 1 << 13;
+/// The halfwidth marks that `fullwidth-punct` converts.
+pub(crate) const HALFWIDTH_MARK: u16 = 1 << 14;
 /// Not a set: stands for a character above the table in
 /// [`Tables::classes_of`], whose sets are not known from bits.
 pub(crate) const OUTSIDE: u16 = 1 << 15;
@@ -201,6 +219,31 @@ fn phrase_statistics() -> (PhraseStats, PhraseStats) {
         }
     }
     (to_t, to_s)
+}
+
+/// The artifact bits of code point `cp` (see [`AMPERSAND`]).
+fn artifact_bits(cp: u32) -> u16 {
+    let mut bits = 0;
+    let c = char::from_u32(cp);
+    if c == Some('&') {
+        bits |= AMPERSAND;
+    }
+    if matches!(cp, 0x200B..=0x200D | 0x2060 | 0xFEFF) {
+        bits |= ZERO_WIDTH;
+    }
+    if matches!(cp, 0xF900..=0xFAFF | 0x2F000..=0x2FFFF) {
+        bits |= COMPAT;
+    }
+    if matches!(cp, 0x2E80..=0x2FFF) {
+        bits |= RADICAL;
+    }
+    if matches!(c, Some('(' | '（')) {
+        bits |= PAREN;
+    }
+    if c.is_some_and(super::artifacts::is_halfwidth_mark) {
+        bits |= HALFWIDTH_MARK;
+    }
+    bits
 }
 
 impl Tables {
@@ -332,6 +375,7 @@ impl Tables {
             if char::from_u32(cp as u32).is_some_and(super::script::is_han) {
                 *bits |= HAN;
             }
+            *bits |= artifact_bits(cp as u32);
         }
         class.into_boxed_slice()
     }
