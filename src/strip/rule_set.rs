@@ -33,8 +33,11 @@ pub(crate) struct RuleSet {
     rules: Vec<Rule>,
     /// All distinct required literals; `None` when no pattern has any.
     literals: Option<AhoCorasick>,
-    /// `ids[k][p]`: the literal numbers of pattern `p` of rule `k`.
-    ids: Vec<Vec<Option<Box<[u32]>>>>,
+    /// `ids[k][p]`: the literals of pattern `p` of rule `k`, as a bit set
+    /// over the literal numbers (one of them must occur in a match): a
+    /// few word tests against a line's found literals, where a list of
+    /// numbers took a loop per pattern and line.
+    ids: Vec<Vec<Option<Box<[u64]>>>>,
     /// Literals in the automaton (the bit set's length).
     count: usize,
     /// Whole-line patterns `(rule, pattern)` that may start with many
@@ -52,7 +55,7 @@ impl RuleSet {
     pub(crate) fn new(rules: Vec<Rule>) -> Self {
         let mut number: HashMap<&str, u32> = HashMap::new();
         let mut all: Vec<&str> = Vec::new();
-        let ids = rules
+        let numbers: Vec<Vec<Option<Vec<u32>>>> = rules
             .iter()
             .map(|rule| {
                 rule.required_literals()
@@ -67,6 +70,24 @@ impl RuleSet {
                                     })
                                 })
                                 .collect()
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        let words = all.len().div_ceil(64);
+        let ids = numbers
+            .into_iter()
+            .map(|patterns| {
+                patterns
+                    .into_iter()
+                    .map(|required| {
+                        required.map(|list| {
+                            let mut set = vec![0u64; words].into_boxed_slice();
+                            for i in list {
+                                set[i as usize / 64] |= 1 << (i % 64);
+                            }
+                            set
                         })
                     })
                     .collect()
@@ -131,10 +152,9 @@ impl RuleSet {
         };
         let has_required = |k: usize, p: usize| match &self.ids[k][p] {
             None => true,
-            Some(ids) => {
+            Some(set) => {
                 let bits = found.get_or_init(scan);
-                ids.iter()
-                    .any(|&i| bits[i as usize / 64] & (1 << (i % 64)) != 0)
+                set.iter().zip(bits).any(|(s, b)| s & b != 0)
             }
         };
         let listed = folded
