@@ -21,21 +21,18 @@ there, which is what [`Sparse::replace`] and [`Sparse::convert_tail`] rely
 on. `convert_tail` converts the end of an output buffer in place and, in
 the usual case of no match, copies nothing at all.
 
-A dictionary of at most [`FEW_KEYS`] keys (TWVariants, HKVariants, the
-variant phrases) is searched instead with an Aho-Corasick automaton of its
-keys, leftmost-longest: its first match is where forward maximum matching
-first finds a key (every earlier position begins none) and the longest key
-there, which is what the character loop finds, and its vectorized
-prefilter skips text faster than decoding each character.
-Measured with callgrind on 300 short articles through `--to tw`: the
-character loop 20.8M instructions, the automaton 10.3M (22.9M without its
-prefilter).
+Most characters begin no key at all: a third table, of every key's first
+character, rejects them before the next character is decoded. Measured
+with callgrind on 300 short articles through `--to tw` (TWVariants with
+its phrases, 51 keys): the filter took 20.8M instructions with the pair
+test at every character, 13.2M with this table first; an Aho-Corasick
+automaton of the keys, leftmost-longest with its vectorized prefilter,
+took 10.3M in its search but more in all (169.4M against 166.8M for the
+whole run), so it is not used.
 
 Like the trie's whole-text loop, this does not step over ideographic
 description sequences; callers use it only on text without an operator.
 */
-
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::dict_data::{push_small, DictData};
 
@@ -45,11 +42,6 @@ const LOG_BITS: u32 = 15;
 /// Dictionaries with more keys than this are not worth a filter: its bits
 /// would be mostly set.
 pub const MAX_KEYS: usize = 2048;
-
-/// Dictionaries with at most this many keys are searched with an
-/// automaton of their keys (see the module doc): few enough for its
-/// vectorized prefilter.
-pub const FEW_KEYS: usize = 64;
 
 /// Text that [`Sparse::replace`] scans before judging how dense matches are.
 const DENSE_PROBE: usize = 4096;
@@ -67,9 +59,10 @@ pub struct Sparse {
     ones: Box<[u64]>,
     /// The first two characters of longer keys, hashed.
     pairs: Box<[u64]>,
-    /// For a dictionary of at most [`FEW_KEYS`] keys: all its keys,
-    /// leftmost-longest.
-    keys: Option<AhoCorasick>,
+    /// `ones` and the first characters of longer keys, by the same low
+    /// bits: a character that is neither begins no key, known without
+    /// decoding the one after it.
+    starts: Box<[u64]>,
 }
 
 #[inline(always)]
@@ -125,28 +118,24 @@ impl Sparse {
             return None;
         }
         let table = || vec![0u64; (1 << LOG_BITS) / 64].into_boxed_slice();
-        let (mut ones, mut pairs) = (table(), table());
+        let (mut ones, mut pairs, mut starts) = (table(), table(), table());
         let set = |bits: &mut [u64], i: usize| bits[i / 64] |= 1 << (i % 64);
-        let mut few: Vec<String> = Vec::new();
         dict.for_each_key(|key| {
-            if dict.len() <= FEW_KEYS && !key.is_empty() {
-                few.push(key.to_string());
-            }
             let mut chars = key.chars().map(u32::from);
             match (chars.next(), chars.next()) {
                 (Some(a), None) => set(&mut ones, index_one(a)),
                 (Some(a), Some(b)) => set(&mut pairs, index_pair(a, b)),
                 (None, _) => {}
             }
+            if let Some(a) = key.chars().next() {
+                set(&mut starts, index_one(u32::from(a)));
+            }
         });
-        let keys = (!few.is_empty()).then(|| {
-            AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostLongest)
-                .kind(Some(AhoCorasickKind::DFA))
-                .build(&few)
-                .expect("a few dozen short keys fit an automaton")
-        });
-        Some(Self { ones, pairs, keys })
+        Some(Self {
+            ones,
+            pairs,
+            starts,
+        })
     }
 
     /// Whether a key may begin with `a` followed by `b` (`b` is 0 at the
@@ -164,14 +153,6 @@ impl Sparse {
         dict: &'d DictData,
         text: &str,
     ) -> Option<(usize, usize, &'d str)> {
-        if let Some(keys) = &self.keys {
-            // A key of a valid UTF-8 dictionary found in valid UTF-8 text
-            // starts on a character boundary, and is the longest key there.
-            let m = keys.find(text)?;
-            let (key_len, value, _) = dict.longest_prefix_entry(&text[m.start()..])?;
-            debug_assert_eq!(key_len, m.len());
-            return Some((m.start(), m.start() + key_len, value));
-        }
         let bytes = text.as_bytes();
         let n = bytes.len();
         if n == 0 {
@@ -180,25 +161,25 @@ impl Sparse {
         // SAFETY (decodes): `pos` starts at 0 and moves by whole decoded
         // characters of the `&str`, so it and `next` are character
         // boundaries, each checked to be below `n` before a decode.
-        let (mut a, mut len) = unsafe { decode(bytes, 0) };
         let mut pos = 0;
-        loop {
-            let next = pos + len;
-            let (b, next_len) = if next < n {
-                unsafe { decode(bytes, next) }
-            } else {
-                (0, 0)
-            };
-            if self.may_start(a, b) {
-                if let Some((key_len, value, _)) = dict.longest_prefix_entry(&text[pos..]) {
-                    return Some((pos, pos + key_len, value));
+        while pos < n {
+            let (a, len) = unsafe { decode(bytes, pos) };
+            if test(&self.starts, index_one(a)) {
+                let next = pos + len;
+                let b = if next < n {
+                    unsafe { decode(bytes, next) }.0
+                } else {
+                    0
+                };
+                if self.may_start(a, b) {
+                    if let Some((key_len, value, _)) = dict.longest_prefix_entry(&text[pos..]) {
+                        return Some((pos, pos + key_len, value));
+                    }
                 }
             }
-            if next >= n {
-                return None;
-            }
-            (pos, a, len) = (next, b, next_len);
+            pos += len;
         }
+        None
     }
 
     /// Forward maximum matching over `text` with `dict` (this filter's),
@@ -271,27 +252,14 @@ mod tests {
         out
     }
 
-    /// Both searches (the automaton for few keys, the character loop
-    /// for more) agree with naive matching.
     #[test]
     fn agrees_with_naive_matching_in_place_and_not() {
-        let few = concat!(
+        let dict = DictData::from_text(concat!(
             "爲\t為\n裏\t裡\n的士\t計程車\n的士高\t迪斯可\n鼠標\t滑鼠\n",
             "ab\tAB\né\tE\n𠀀\t𠀁\n𠀀中\tX\n",
-        );
-        // The same keys among enough others to go over FEW_KEYS.
-        let filler: String = (0..FEW_KEYS as u32)
-            .map(|i| format!("{}\tx\n", char::from_u32(0x3400 + i).unwrap()))
-            .collect();
-        for (text, automaton) in [(few.to_string(), true), (format!("{few}{filler}"), false)] {
-            let dict = DictData::from_text(&text).unwrap();
-            let sparse = Sparse::new(&dict).unwrap();
-            assert_eq!(sparse.keys.is_some(), automaton);
-            agrees_with_naive(&dict, &sparse);
-        }
-    }
-
-    fn agrees_with_naive(dict: &DictData, sparse: &Sparse) {
+        ))
+        .unwrap();
+        let sparse = Sparse::new(&dict).unwrap();
         let pieces = [
             "的", "士", "高", "爲", "裏", "鼠", "標", "中", "a", "b", "é", "𠀀", "，", "\n",
         ];
@@ -302,12 +270,12 @@ mod tests {
                 seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
                 text.push_str(pieces[(seed >> 16) as usize % pieces.len()]);
             }
-            let expected = naive(dict, &text);
+            let expected = naive(&dict, &text);
             let mut out = String::from("前");
-            sparse.replace(dict, &text, &mut out);
+            sparse.replace(&dict, &text, &mut out);
             assert_eq!(out, format!("前{expected}"), "{text:?}");
             let mut out = format!("前{text}");
-            sparse.convert_tail(dict, &mut out, "前".len(), &mut String::new());
+            sparse.convert_tail(&dict, &mut out, "前".len(), &mut String::new());
             assert_eq!(out, format!("前{expected}"), "{text:?}");
         }
     }
