@@ -31,7 +31,7 @@ could change (see `PairFilter`), and a two-step chain's second step is
 called directly on each segment.
 */
 
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use super::dict_data::{push_small, CharSet, DictData};
@@ -611,6 +611,18 @@ struct Memo {
     /// strings of `table` would scatter over megabytes; and the step
     /// changes few values.
     verdicts: Arc<OnceLock<Box<[AtomicU8]>>>,
+    /// Bytes converted while the tables above did not exist: many short
+    /// texts through one converter (a corpus of articles) earn a table as
+    /// one long text does.
+    seen: Arc<AtomicUsize>,
+}
+
+impl Memo {
+    /// Whether converting `len` more bytes makes a table worth building
+    /// (it is built once, on the first call that says so).
+    fn worth(&self, len: usize) -> bool {
+        len >= WORTH_A_MEMO || self.seen.fetch_add(len, Ordering::Relaxed) + len >= WORTH_A_MEMO
+    }
 }
 
 /// [`Memo::verdicts`]: the step leaves the value unchanged.
@@ -620,7 +632,8 @@ const SAME_VALUE: u8 = 1;
 const CHANGED_VALUE: u8 = 2;
 
 /// Below this many bytes, a text is not worth a memo's table (tens of
-/// thousands of entries) unless one exists already.
+/// thousands of entries) unless one exists already or the converter has
+/// converted this many bytes in all (see [`Memo::worth`]).
 const WORTH_A_MEMO: usize = 16 * 1024;
 
 /// Scratch buffers reused across segments of one call.
@@ -650,6 +663,7 @@ impl Stage {
             keys,
             table: Arc::new(OnceLock::new()),
             verdicts: Arc::new(OnceLock::new()),
+            seen: Arc::new(AtomicUsize::new(0)),
         });
         let mut values_have_ids = false;
         for m in segmentation.iter().chain(&chain) {
@@ -722,11 +736,12 @@ impl Stage {
     }
 
     /// The memo table for a text: allocated on the first text long enough
-    /// to repeat keys (a one-line run would spend more on the table's
-    /// pages, tens of thousands of entries, than it saves).
+    /// to repeat keys, or once this converter has converted that much in
+    /// all (a one-line run would spend more on the table's pages, tens of
+    /// thousands of entries, than it saves).
     fn memo(&self, text: &str) -> Option<&[OnceLock<Box<str>>]> {
         let memo = self.memo.as_ref()?;
-        if text.len() < WORTH_A_MEMO && memo.table.get().is_none() {
+        if memo.table.get().is_none() && !memo.worth(text.len()) {
             return None;
         }
         Some(
@@ -739,7 +754,7 @@ impl Stage {
     /// [`Stage::memo`].
     fn verdicts(&self, text: &str) -> Option<&[AtomicU8]> {
         let memo = self.memo.as_ref()?;
-        if text.len() < WORTH_A_MEMO && memo.verdicts.get().is_none() {
+        if memo.verdicts.get().is_none() && !memo.worth(text.len()) {
             return None;
         }
         Some(
