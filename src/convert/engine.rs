@@ -735,6 +735,14 @@ impl Stage {
         }
     }
 
+    /// Whether this stage's memo has a table yet (either kind).
+    #[cfg(test)]
+    pub(crate) fn memo_built(&self) -> bool {
+        self.memo
+            .as_ref()
+            .is_some_and(|m| m.table.get().is_some() || m.verdicts.get().is_some())
+    }
+
     /// The memo table for a text: allocated on the first text long enough
     /// to repeat keys, or once this converter has converted that much in
     /// all (a one-line run would spend more on the table's pages, tens of

@@ -537,6 +537,29 @@ mod tests {
         }
     }
 
+    /// Short texts through one converter earn its memo once they add up
+    /// to [`engine`]'s threshold, and converting with it gives what a
+    /// converter without it gives.
+    #[test]
+    fn many_short_texts_build_the_memo_and_convert_the_same() {
+        let texts: Vec<String> = (0..400)
+            .map(|i| format!("第{i}段：这里的面条和里面的发展，台风后干净了。\n"))
+            .collect();
+        let warm = Converter::builtin("s2twp").unwrap();
+        let built = |c: &Converter| c.inner.stages.iter().any(Stage::memo_built);
+        assert!(!built(&warm));
+        let mut first = Vec::new();
+        for t in &texts {
+            first.push(warm.convert(t).into_owned());
+        }
+        assert!(built(&warm), "{} bytes converted", texts.concat().len());
+        for (t, before) in texts.iter().zip(&first) {
+            let fresh = Converter::builtin("s2twp").unwrap().convert(t).into_owned();
+            assert_eq!(warm.convert(t), fresh.as_str());
+            assert_eq!(before, &fresh);
+        }
+    }
+
     #[test]
     fn safe_cut_never_splits_a_match() {
         let c = Converter::new("s2twp").unwrap();
