@@ -539,7 +539,7 @@ impl Fixer {
             } else {
                 &script
             };
-            if report.classes & (acts_on | tables::OUTSIDE) == 0 {
+            if acts_on != ANY && report.classes & (acts_on | tables::OUTSIDE) == 0 {
                 continue;
             }
             let mut planned_notes = Vec::new();
@@ -621,7 +621,8 @@ impl Fixer {
     }
 }
 
-/// The class bits of a step that may act on any text.
+/// Stands for the class bits of a step that may act on any text: it
+/// always runs.
 const ANY: u16 = u16::MAX;
 
 /// Rounds of all steps at most (see [`Fixer::fix`]).
