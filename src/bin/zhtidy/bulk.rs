@@ -5,9 +5,10 @@ and folders.
 First, sequentially, the plan: paths are expanded (see `walk`), each file
 gets its settings and pipeline (see `settings`), excluded files drop out,
 and every remaining file becomes a `Job`, in a fixed order. Then the jobs
-run in a local rayon pool (`-j`), a chunk at a time; each chunk's outcomes
-are collected in input order and reported before the next chunk starts,
-so the output is the same whatever the thread count and memory stays
+run in a local rayon pool (`-j`), each worker taking the next job as soon
+as it is free (see `ordered`); outcomes are reported in input order on the
+main thread while the workers go on, so the output is the same whatever
+the thread count, and a bounded window of jobs in flight keeps memory
 bounded whatever the number of files. A failing file is reported and the
 run goes on; the exit code is decided at the end (2 beats 1). A long run
 on a terminal shows a progress bar on standard error (see `progress`).
@@ -15,24 +16,30 @@ on a terminal shows a progress bar on standard error (see `progress`).
 
 use std::collections::HashSet;
 use std::io::{self, IsTerminal, Read};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
-use rayon::prelude::*;
 use zhtidy::decode::DecodeOptions;
 
 use crate::args::{Mode, OutputEncoding, TidyArgs};
+use crate::ordered::{for_each_ordered, Window};
 use crate::outcome::{process, FileOutcome, Job};
 use crate::progress::Progress;
 use crate::report::Reporter;
 use crate::settings::{matches, path_globs, Resolver};
 use crate::walk::{expand, named_paths};
 
-/// Files per chunk: enough to keep every thread busy, few enough that
-/// pending outcomes (diffs included) stay small.
-const CHUNK: usize = 256;
+/// Files read ahead of the last one reported (at least; 16 per thread):
+/// enough to keep every thread busy, few enough that pending outcomes
+/// (diffs included) stay small.
+const AHEAD: usize = 256;
+
+/// Outcomes are reported in batches, so a progress bar is cleared and
+/// redrawn once per batch rather than once per file.
+const REPORT_EVERY: usize = 64;
 
 enum Item {
     Job(Job),
@@ -57,28 +64,44 @@ pub fn run(
         started,
     );
     let progress = Progress::new(args.quiet, items.len());
-    for chunk in items.chunks(CHUNK) {
-        let outcomes: Vec<FileOutcome> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|item| {
-                    let o = match item {
-                        Item::Job(job) => process(job, &mode, &decode_opts, keep_encoding),
-                        Item::Fail(o) => o.clone(),
-                    };
-                    progress.tick();
-                    o
-                })
-                .collect()
-        });
+    let window = Window {
+        items: AHEAD.max(16 * pool.current_num_threads()),
+        bytes: usize::MAX,
+    };
+    let mut done: Vec<FileOutcome> = Vec::with_capacity(REPORT_EVERY);
+    let mut report = |done: &mut Vec<FileOutcome>| {
         progress.suspend(|| -> Result<()> {
-            for o in &outcomes {
-                reporter.file(o)?;
+            for o in done.drain(..) {
+                reporter.file(&o)?;
             }
             Ok(reporter.flush()?)
         })?;
         progress.show_if_due();
-    }
+        anyhow::Ok(())
+    };
+    // The sink never breaks: every file is reported.
+    let _: ControlFlow<()> = for_each_ordered(
+        &pool,
+        items.iter().map(anyhow::Ok),
+        window,
+        |_| 0,
+        |item| {
+            let o = match item {
+                Item::Job(job) => process(job, &mode, &decode_opts, keep_encoding),
+                Item::Fail(o) => o.clone(),
+            };
+            progress.tick();
+            o
+        },
+        |o| {
+            done.push(o);
+            if done.len() == REPORT_EVERY {
+                report(&mut done)?;
+            }
+            Ok(ControlFlow::Continue(()))
+        },
+    )?;
+    report(&mut done)?;
     progress.finish();
     let counts = reporter.finish()?;
     Ok(if counts.failed > 0 {

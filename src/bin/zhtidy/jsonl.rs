@@ -10,10 +10,11 @@ field that is missing or `null` is left alone; one that is not a string is
 an error, like a malformed line. Blank lines are passed through, so line
 N out is always line N in.
 
-Lines are read in batches (a bounded number of lines and bytes), each
-batch is cleaned in parallel in a local rayon pool and written in input
-order before the next is read: memory stays bounded on endless input and
-the output streams. A bad line is reported with its line number;
+Lines are read on the main thread and cleaned in a local rayon pool, each
+worker taking the next line as soon as it is free; the main thread writes
+them in input order as they come back (see `ordered`). At most a window
+of lines (bounded in number and bytes) is in flight, so memory stays
+bounded on endless input and the output streams. A bad line is reported with its line number;
 `--on-error fail` (the default) stops there with exit 2 after writing the
 lines before it, `skip` drops it, `keep` passes it through unchanged (both
 warn on standard error and go on).
@@ -21,22 +22,25 @@ warn on standard error and go on).
 
 use std::fmt;
 use std::io::{self, BufRead, BufWriter, Write};
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use anyhow::{Context, Result};
-use rayon::prelude::*;
+use anyhow::Result;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use zhtidy::pipeline::Pipeline;
 
 use crate::args::{OnError, TidyArgs};
+use crate::ordered::{for_each_ordered, Window};
 use crate::settings::Resolver;
 
-const BATCH_LINES: usize = 2048;
-const BATCH_BYTES: usize = 16 << 20;
+/// Lines read ahead of the last one written, at most: the memory bound on
+/// endless input.
+const WINDOW_LINES: usize = 2048;
+const WINDOW_BYTES: usize = 16 << 20;
 
 /// One JSON object as (key, raw value) pairs, in the order written.
 struct Record(Vec<(String, Box<RawValue>)>);
@@ -86,32 +90,32 @@ pub fn run(args: &TidyArgs, resolver: &mut Resolver<'_>) -> Result<ExitCode> {
     let mut out = BufWriter::new(io::stdout().lock());
     let (mut records, mut changed, mut bad, mut bytes) = (0usize, 0usize, 0usize, 0u64);
     let mut line_no = 0usize;
-    loop {
-        let mut batch: Vec<(usize, Vec<u8>)> = Vec::new();
-        let mut batch_bytes = 0;
-        while batch.len() < BATCH_LINES && batch_bytes < BATCH_BYTES {
-            let mut line = Vec::new();
-            let n = input
-                .read_until(b'\n', &mut line)
-                .context("cannot read <stdin>")?;
-            if n == 0 {
-                break;
+    let lines = std::iter::from_fn(|| {
+        let mut line = Vec::new();
+        match input.read_until(b'\n', &mut line) {
+            Ok(0) => None,
+            Ok(n) => {
+                line_no += 1;
+                bytes += n as u64;
+                Some(Ok((line_no, line)))
             }
-            line_no += 1;
-            batch_bytes += n;
-            batch.push((line_no, line));
+            Err(e) => Some(Err(anyhow::Error::new(e).context("cannot read <stdin>"))),
         }
-        if batch.is_empty() {
-            break;
-        }
-        bytes += batch_bytes as u64;
-        let results: Vec<Result<(Vec<u8>, LineReport), String>> = pool.install(|| {
-            batch
-                .par_iter()
-                .map(|(_, line)| clean_line(line, &fields, args.report_field.as_deref(), &pipeline))
-                .collect()
-        });
-        for ((no, line), result) in batch.iter().zip(results) {
+    });
+    let window = Window {
+        items: WINDOW_LINES,
+        bytes: WINDOW_BYTES,
+    };
+    let flow = for_each_ordered(
+        &pool,
+        lines,
+        window,
+        |(_, line)| line.len(),
+        |(no, line)| {
+            let result = clean_line(&line, &fields, args.report_field.as_deref(), &pipeline);
+            (no, line, result)
+        },
+        |(no, line, result)| {
             match result {
                 Ok((text, report)) => {
                     records += 1;
@@ -126,19 +130,22 @@ pub fn run(args: &TidyArgs, resolver: &mut Resolver<'_>) -> Result<ExitCode> {
                         OnError::Fail => {
                             out.flush()?;
                             eprintln!("zhtidy: error: {what}");
-                            return Ok(ExitCode::from(2));
+                            return Ok(ControlFlow::Break(()));
                         }
                         OnError::Skip => eprintln!("zhtidy: warning: {what}; line dropped"),
                         OnError::Keep => {
                             eprintln!("zhtidy: warning: {what}; line kept as it was");
-                            out.write_all(trim_newline(line))?;
+                            out.write_all(trim_newline(&line))?;
                             out.write_all(b"\n")?;
                         }
                     }
                 }
             }
-        }
-        out.flush()?;
+            Ok(ControlFlow::Continue(()))
+        },
+    )?;
+    if flow.is_break() {
+        return Ok(ExitCode::from(2));
     }
     out.flush()?;
     if !args.quiet {

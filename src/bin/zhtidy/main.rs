@@ -13,6 +13,7 @@ mod bulk;
 mod convert_cmd;
 mod detect_cmd;
 mod jsonl;
+mod ordered;
 mod outcome;
 mod progress;
 mod report;
