@@ -25,6 +25,7 @@ mod encode;
 
 pub use encode::{encode, Unencodable};
 
+use std::collections::HashSet;
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -147,12 +148,36 @@ impl AtomicFile {
             .set_permissions(perms)
     }
 
-    /// Flushes to disk and renames over the target.
-    pub fn commit(mut self) -> io::Result<()> {
+    /// Flushes to disk and renames over the target, then flushes the
+    /// folder so that the rename itself survives a crash.
+    pub fn commit(self) -> io::Result<()> {
+        if let Some(dir) = self.commit_data()? {
+            sync_dir(&dir);
+        }
+        Ok(())
+    }
+
+    /// As [`AtomicFile::commit`], but the folder is only noted in `later`,
+    /// to be flushed once by [`DirSyncs::sync`] whatever the number of
+    /// files renamed in it. The file's content is on disk before the
+    /// rename either way, so the target is never left half-written; until
+    /// `later` is synced, a crash may only undo the rename (the old
+    /// content stays).
+    pub fn commit_deferring_dir_sync(self, later: &DirSyncs) -> io::Result<()> {
+        if let Some(dir) = self.commit_data()? {
+            later.note(dir);
+        }
+        Ok(())
+    }
+
+    /// Flushes to disk and renames over the target; the folder to flush
+    /// after, if any.
+    fn commit_data(mut self) -> io::Result<Option<PathBuf>> {
         let mut file = self.file.take().expect("not yet committed");
         let Some(temp) = self.temp.take() else {
             // A special file: written in place, nothing to sync or rename.
-            return file.flush();
+            file.flush()?;
+            return Ok(None);
         };
         let synced = file.sync_all();
         drop(file);
@@ -164,18 +189,47 @@ impl AtomicFile {
         forget(&mut live, &temp);
         drop(live);
         renamed?;
-        // Make the rename itself durable (best effort: not every platform
-        // can open a directory).
-        if let Some(dir) = temp.parent() {
-            if let Ok(d) = File::open(if dir.as_os_str().is_empty() {
-                Path::new(".")
+        Ok(temp.parent().map(|dir| {
+            if dir.as_os_str().is_empty() {
+                PathBuf::from(".")
             } else {
-                dir
-            }) {
-                let _ = d.sync_all();
+                dir.to_path_buf()
             }
+        }))
+    }
+}
+
+/// Flushes a folder, making the renames in it durable (best effort: not
+/// every platform can open a folder).
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// Folders holding renamed files whose flush is left for the end of a run
+/// (see [`AtomicFile::commit_deferring_dir_sync`]): one flush per folder
+/// instead of one per file. A bulk `--write` of 10,000 files spent about a
+/// third of its system time opening and flushing their folders.
+#[derive(Debug, Default)]
+pub struct DirSyncs {
+    dirs: Mutex<HashSet<PathBuf>>,
+}
+
+impl DirSyncs {
+    fn note(&self, dir: PathBuf) {
+        self.dirs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(dir);
+    }
+
+    /// Flushes every folder noted so far, once each.
+    pub fn sync(&self) {
+        let dirs = std::mem::take(&mut *self.dirs.lock().unwrap_or_else(|e| e.into_inner()));
+        for dir in dirs {
+            sync_dir(&dir);
         }
-        Ok(())
     }
 }
 
@@ -201,10 +255,17 @@ impl Drop for AtomicFile {
 
 /// How [`replace_file`] treats the file it replaces.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct ReplaceOptions {
+pub struct ReplaceOptions<'a> {
     /// Write to the file a symbolic link points to (the link stays a link).
     /// Without it, a symbolic link is an error.
     pub follow_symlinks: bool,
+    /// The file's bytes as the caller last read them: compared with the new
+    /// bytes instead of reading the file again.
+    pub read_before: Option<&'a [u8]>,
+    /// Leave the folder's flush to these (see
+    /// [`AtomicFile::commit_deferring_dir_sync`]); without it, each file's
+    /// folder is flushed at once.
+    pub dir_syncs: Option<&'a DirSyncs>,
 }
 
 /// What [`replace_file`] did.
@@ -242,7 +303,7 @@ pub enum WriteError {
 pub fn replace_file(
     path: &Path,
     bytes: &[u8],
-    opts: ReplaceOptions,
+    opts: ReplaceOptions<'_>,
 ) -> Result<Replaced, WriteError> {
     let io_err = |path: &Path| {
         let path = path.to_path_buf();
@@ -257,8 +318,11 @@ pub fn replace_file(
     } else {
         path.to_path_buf()
     };
-    let old = fs::read(&target).map_err(io_err(&target))?;
-    if old == bytes {
+    let unchanged = match opts.read_before {
+        Some(old) => old == bytes,
+        None => fs::read(&target).map_err(io_err(&target))? == bytes,
+    };
+    if unchanged {
         return Ok(Replaced::Unchanged);
     }
     let perms = fs::metadata(&target)
@@ -270,7 +334,11 @@ pub fn replace_file(
     let mut file = AtomicFile::create(&target).map_err(io_err(&target))?;
     file.write_all(bytes).map_err(io_err(&target))?;
     file.set_permissions(perms).map_err(io_err(&target))?;
-    file.commit().map_err(io_err(&target))?;
+    match opts.dir_syncs {
+        Some(later) => file.commit_deferring_dir_sync(later),
+        None => file.commit(),
+    }
+    .map_err(io_err(&target))?;
     Ok(Replaced::Written)
 }
 
@@ -283,6 +351,66 @@ mod tests {
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).unwrap();
         dir
+    }
+
+    #[test]
+    fn read_before_stands_for_the_file_on_disk() {
+        let dir = scratch("read-before");
+        let target = dir.join("a.txt");
+        fs::write(&target, "disk").unwrap();
+        // The caller's bytes are trusted: equal to the new ones, nothing
+        // is written, whatever the disk holds now.
+        let opts = ReplaceOptions {
+            read_before: Some(b"new"),
+            ..ReplaceOptions::default()
+        };
+        assert_eq!(
+            replace_file(&target, b"new", opts).unwrap(),
+            Replaced::Unchanged
+        );
+        assert_eq!(fs::read(&target).unwrap(), b"disk");
+        let opts = ReplaceOptions {
+            read_before: Some(b"disk"),
+            ..ReplaceOptions::default()
+        };
+        assert_eq!(
+            replace_file(&target, b"new", opts).unwrap(),
+            Replaced::Written
+        );
+        assert_eq!(fs::read(&target).unwrap(), b"new");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn deferred_folder_flushes_are_noted_once_per_folder() {
+        let dir = scratch("dir-syncs");
+        fs::create_dir_all(dir.join("sub")).unwrap();
+        let later = DirSyncs::default();
+        for name in ["a.txt", "b.txt", "sub/c.txt"] {
+            let target = dir.join(name);
+            fs::write(&target, "old").unwrap();
+            let opts = ReplaceOptions {
+                dir_syncs: Some(&later),
+                ..ReplaceOptions::default()
+            };
+            assert_eq!(
+                replace_file(&target, b"new", opts).unwrap(),
+                Replaced::Written
+            );
+            assert_eq!(fs::read(&target).unwrap(), b"new");
+        }
+        let noted = later.dirs.lock().unwrap().clone();
+        assert_eq!(noted, HashSet::from([dir.clone(), dir.join("sub")]));
+        later.sync();
+        assert!(later.dirs.lock().unwrap().is_empty());
+        // No temporary file is left beside the targets.
+        let left: Vec<_> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .filter(|n| n.to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
@@ -323,6 +451,7 @@ mod tests {
         assert_eq!(fs::read(&target).unwrap(), b"new");
         let follow = ReplaceOptions {
             follow_symlinks: true,
+            ..ReplaceOptions::default()
         };
         replace_file(&link, b"via link", follow).unwrap();
         assert_eq!(fs::read(&target).unwrap(), b"via link");

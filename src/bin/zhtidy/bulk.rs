@@ -23,6 +23,7 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use zhtidy::decode::DecodeOptions;
+use zhtidy::write::DirSyncs;
 
 use crate::args::{Mode, OutputEncoding, TidyArgs};
 use crate::ordered::{for_each_ordered, Window};
@@ -79,15 +80,16 @@ pub fn run(
         progress.show_if_due();
         anyhow::Ok(())
     };
+    let dir_syncs = DirSyncs::default();
     // The sink never breaks: every file is reported.
-    let _: ControlFlow<()> = for_each_ordered(
+    let run = for_each_ordered(
         &pool,
         items.iter().map(anyhow::Ok),
         window,
         |_| 0,
         |item| {
             let o = match item {
-                Item::Job(job) => process(job, &mode, &decode_opts, keep_encoding),
+                Item::Job(job) => process(job, &mode, &decode_opts, keep_encoding, &dir_syncs),
                 Item::Fail(o) => o.clone(),
             };
             progress.tick();
@@ -100,7 +102,10 @@ pub fn run(
             }
             Ok(ControlFlow::Continue(()))
         },
-    )?;
+    );
+    // The renames are made durable before the summary says they are done.
+    dir_syncs.sync();
+    let _: ControlFlow<()> = run?;
     report(&mut done)?;
     progress.finish();
     let counts = reporter.finish()?;

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use zhtidy::decode::{decode, DecodeOptions, Outcome};
 use zhtidy::pipeline::Pipeline;
-use zhtidy::write::{encode, replace_file, AtomicFile, ReplaceOptions};
+use zhtidy::write::{encode, replace_file, AtomicFile, DirSyncs, ReplaceOptions};
 
 use crate::args::Mode;
 
@@ -84,10 +84,17 @@ pub struct Job {
     pub pipeline: Arc<Pipeline>,
 }
 
-/// Runs one job.
-pub fn process(job: &Job, mode: &Mode, opts: &DecodeOptions, keep_encoding: bool) -> FileOutcome {
+/// Runs one job. Folders of files written are noted in `dir_syncs`, for
+/// the caller to flush once at the end.
+pub fn process(
+    job: &Job,
+    mode: &Mode,
+    opts: &DecodeOptions,
+    keep_encoding: bool,
+    dir_syncs: &DirSyncs,
+) -> FileOutcome {
     let mut o = FileOutcome::failed(job.name.clone(), String::new());
-    o.status = match run(job, mode, opts, keep_encoding, &mut o) {
+    o.status = match run(job, mode, opts, keep_encoding, dir_syncs, &mut o) {
         Ok(s) => s,
         Err(reason) => Status::Failed(reason),
     };
@@ -101,6 +108,7 @@ fn run(
     mode: &Mode,
     opts: &DecodeOptions,
     keep_encoding: bool,
+    dir_syncs: &DirSyncs,
     o: &mut FileOutcome,
 ) -> Result<Status, String> {
     let owned;
@@ -172,8 +180,12 @@ fn run(
                 .as_deref()
                 .ok_or("standard input cannot be written in place")?;
             let new = new_bytes.as_deref().unwrap_or(bytes);
-            replace_file(path, new, ReplaceOptions::default())
-                .map_err(|e| without_path(e.to_string(), path))?;
+            let opts = ReplaceOptions {
+                read_before: Some(bytes),
+                dir_syncs: Some(dir_syncs),
+                ..ReplaceOptions::default()
+            };
+            replace_file(path, new, opts).map_err(|e| without_path(e.to_string(), path))?;
         }
         Mode::OutDir(_) => {
             let out = job.out.as_deref().ok_or("no output path")?;
@@ -181,6 +193,7 @@ fn run(
                 out,
                 new_bytes.as_deref().unwrap_or(bytes),
                 job.path.as_deref(),
+                dir_syncs,
             )?;
         }
         Mode::Diff if changed => {
@@ -210,7 +223,12 @@ fn without_path(msg: String, path: &Path) -> String {
 }
 
 /// Writes a cleaned copy (atomically), creating folders as needed.
-fn write_copy(out: &Path, bytes: &[u8], source: Option<&Path>) -> Result<(), String> {
+fn write_copy(
+    out: &Path,
+    bytes: &[u8],
+    source: Option<&Path>,
+    dir_syncs: &DirSyncs,
+) -> Result<(), String> {
     if let (Some(src), Ok(dst)) = (source, fs::canonicalize(out)) {
         if fs::canonicalize(src).is_ok_and(|s| s == dst) {
             return Err(format!(
@@ -225,5 +243,5 @@ fn write_copy(out: &Path, bytes: &[u8], source: Option<&Path>) -> Result<(), Str
     let fail = |e: std::io::Error| format!("cannot write {}: {e}", out.display());
     let mut f = AtomicFile::create(out).map_err(fail)?;
     f.write_all(bytes).map_err(fail)?;
-    f.commit().map_err(fail)
+    f.commit_deferring_dir_sync(dir_syncs).map_err(fail)
 }
