@@ -113,10 +113,32 @@ impl ScriptCounts {
 /// a look without another pass over it.
 pub(crate) fn line_evidence(text: &str) -> (ScriptCounts, u16) {
     let t = &*TABLES;
+    let bytes = text.as_bytes();
     let mut counts = ScriptCounts::default();
     let mut classes = 0;
-    for c in text.chars() {
-        let bits = t.classes_of(c);
+    let mut i = 0;
+    // Characters of one and three bytes (ASCII, and Chinese text with its
+    // punctuation) are decoded here; the others, rare, by `chars`.
+    while i < bytes.len() {
+        let b0 = bytes[i];
+        let bits = if b0 < 0x80 {
+            i += 1;
+            t.classes_of_bmp(u32::from(b0))
+        } else if b0 & 0xF0 == 0xE0 {
+            // SAFETY: `text` is valid UTF-8 and `b0` starts a three-byte
+            // character, so its two continuation bytes follow.
+            let cp = unsafe {
+                (u32::from(b0 & 0x0F) << 12)
+                    | (u32::from(*bytes.get_unchecked(i + 1) & 0x3F) << 6)
+                    | u32::from(*bytes.get_unchecked(i + 2) & 0x3F)
+            };
+            i += 3;
+            t.classes_of_bmp(cp)
+        } else {
+            let c = text[i..].chars().next().expect("a character starts here");
+            i += c.len_utf8();
+            t.classes_of(c)
+        };
         classes |= bits;
         let (han, traditional, simplified) = Tables::evidence_of(bits);
         counts.han += han;
@@ -255,6 +277,40 @@ pub(crate) fn is_han(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte-wise evidence equals reading each character's class bits,
+    /// on text mixing characters of every UTF-8 length, Simplified-only,
+    /// Traditional-only and shared ones, artifacts and characters above the
+    /// class table (a pseudo-random walk over a fixed alphabet).
+    #[test]
+    fn byte_wise_evidence_equals_reading_each_character() {
+        let alphabet: Vec<char> = "a&( ,:é這这的们們說说开開（）\u{200B}\u{F900}\u{2F00}丨𠮷\u{2A6D6}\u{E0100}\u{3000}，。"
+            .chars()
+            .collect();
+        let t = &*TABLES;
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        for len in 0..300 {
+            let s: String = (0..len)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    alphabet[(state % alphabet.len() as u64) as usize]
+                })
+                .collect();
+            let mut counts = ScriptCounts::default();
+            let mut classes = 0;
+            for c in s.chars() {
+                let bits = t.classes_of(c);
+                classes |= bits;
+                let (han, traditional, simplified) = Tables::evidence_of(bits);
+                counts.han += han;
+                counts.traditional_only += traditional;
+                counts.simplified_only += simplified;
+            }
+            assert_eq!(line_evidence(&s), (counts, classes), "{s:?}");
+        }
+    }
 
     #[test]
     fn verdicts_follow_the_evidence() {

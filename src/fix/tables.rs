@@ -387,6 +387,20 @@ impl Tables {
         self.class.get(c as usize).copied()
     }
 
+    /// The class bits of the code point `cp`, which must be below U+10000
+    /// (a character of one to three UTF-8 bytes), read without a bounds
+    /// check: script detection reads one per character of every line.
+    #[inline]
+    pub(crate) fn classes_of_bmp(&self, cp: u32) -> u16 {
+        const { assert!(CLASS_LIMIT > 0xFFFF) };
+        assert!(cp < 0x10000, "U+{cp:X} is above the BMP");
+        debug_assert_eq!(self.class.len(), CLASS_LIMIT);
+        // SAFETY: the table has CLASS_LIMIT entries once built (`build`
+        // replaces the empty placeholder before the tables are shared),
+        // more than any code point below U+10000.
+        unsafe { *self.class.get_unchecked(cp as usize) }
+    }
+
     /// The class bits of `c`, or [`OUTSIDE`] above the table.
     #[inline]
     pub(crate) fn classes_of(&self, c: char) -> u16 {
