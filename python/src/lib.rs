@@ -8,7 +8,8 @@ registered here and adds the type stubs. Each piece lives in its own file:
 - [`results`]: the objects results come back as (`Result`, `Removal`,
   `FixChange`, `FixNote`, `StripRefusal`, `Detection`);
 - [`functions`]: `convert` and `detect`;
-- [`errors`]: the exceptions, whose messages are the command line's.
+- [`errors`]: the exceptions, whose messages are the command line's;
+- [`text_out`]: cleaned texts made into `str` objects cheaply.
 
 Every call that does work releases the GIL (`Python::detach`), and
 `clean_many` spreads a batch over rayon's threads.
@@ -18,6 +19,7 @@ mod errors;
 mod functions;
 mod pipeline;
 mod results;
+mod text_out;
 
 use pyo3::prelude::*;
 

@@ -23,6 +23,7 @@ use zhtidy::strip::StripOptions;
 
 use crate::errors;
 use crate::results::Result as PyResultObj;
+use crate::text_out::TextOut;
 
 fn target(name: &str) -> PyResult<Target> {
     Ok(match name {
@@ -254,12 +255,12 @@ impl Pipeline {
         texts: Vec<Option<PyBackedStr>>,
         threads: Option<usize>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let work = || -> Vec<Option<String>> {
+        let work = || -> Vec<Option<TextOut>> {
             texts
                 .par_iter()
                 .map(|t| match self.inner.run(t.as_deref()?).text {
                     Cow::Borrowed(_) => None,
-                    Cow::Owned(o) => Some(o),
+                    Cow::Owned(o) => Some(TextOut::new(o)),
                 })
                 .collect()
         };
@@ -277,7 +278,7 @@ impl Pipeline {
             .zip(&texts)
             .map(|(c, original)| -> PyResult<Bound<'py, PyAny>> {
                 Ok(match (c, original) {
-                    (Some(o), _) => PyString::new(py, &o).into_any(),
+                    (Some(o), _) => o.into_py(py)?,
                     (None, Some(s)) => s.into_pyobject(py)?.into_any(),
                     (None, None) => py.None().into_bound(py),
                 })
