@@ -114,6 +114,21 @@ def test_clean_many_equals_clean_in_order():
     assert p.clean_many(["这是", None]) == ["这是", None]
 
 
+def test_clean_many_keeps_every_kind_of_character():
+    # Texts that change come back through UTF-32 where wchar_t holds one
+    # (src/text_out.rs), ASCII ones through UTF-8: characters of every
+    # UTF-8 length, outside the BMP included, survive either way.
+    p = zhtidy.Pipeline(to="tw")
+    docs = [
+        "𠮷野家的菜单开了，价格是€5。\n",
+        "plain ASCII, changed: 来源\n",
+        "来源：新华网\n\n正文在这里，𩸽鱼很好吃。\n",
+        "é ü ñ 这是\U0001F600表情\n",
+    ]
+    assert p.clean_many(docs) == [p.clean(d) for d in docs]
+    assert any("𠮷" in t for t in p.clean_many(docs))
+
+
 def test_unchanged_text_is_returned_as_is():
     p = zhtidy.Pipeline(to="s")
     s = "".join(SIMPLIFIED)
