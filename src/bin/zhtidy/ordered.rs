@@ -70,6 +70,9 @@ where
         for _ in 0..threads {
             scope.spawn(move |_| hub.serve(work));
         }
+        // Whatever happens below, a panic of `source` or `sink` included,
+        // the workers then drop what is queued and end, so the scope can.
+        let _release = Release(hub);
         let mut feed = Feed {
             source,
             window,
@@ -79,19 +82,27 @@ where
             next_in: 0,
             open: true,
         };
-        let outcome = hand_over(hub, &mut feed, &mut sink);
-        // Whatever happened, the workers drop what is queued and end, so
-        // the scope can end.
-        let mut state = hub.lock();
-        state.closed = true;
-        state.queue.clear();
-        drop(state);
-        hub.for_workers.notify_all();
-        match outcome {
+        match hand_over(hub, &mut feed, &mut sink) {
             Ok(flow) => flow,
             Err(payload) => panic::resume_unwind(payload),
         }
     })
+}
+
+/// Closes the job queue when dropped, so that idle workers end.
+struct Release<'a, T, R>(&'a Hub<T, R>);
+
+impl<T, R> Drop for Release<'_, T, R> {
+    fn drop(&mut self) {
+        let hub = self.0;
+        // Possibly while unwinding: a poisoned lock still holds a usable
+        // state (no code panics while holding it).
+        let mut state = hub.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.closed = true;
+        state.queue.clear();
+        drop(state);
+        hub.for_workers.notify_all();
+    }
 }
 
 /// What the calling thread and the workers share.
@@ -425,6 +436,40 @@ mod tests {
             },
         );
         assert_eq!(flow, Err("sink"));
+    }
+
+    /// A panic of the sink, or of the source, reaches the caller instead
+    /// of leaving the workers waiting for jobs (and the run hanging).
+    #[test]
+    fn a_panic_in_the_sink_or_source_reaches_the_caller() {
+        let caught = panic::catch_unwind(|| {
+            for_each_ordered(
+                &pool(2),
+                (0..50).map(Ok::<_, ()>),
+                WIDE,
+                |_| 0,
+                |i| i,
+                |i| {
+                    assert_ne!(i, 10, "sink fails at 10");
+                    Ok(ControlFlow::Continue(()))
+                },
+            )
+        });
+        assert!(caught.is_err());
+        let caught = panic::catch_unwind(|| {
+            for_each_ordered(
+                &pool(2),
+                (0..50).map(|i| {
+                    assert_ne!(i, 30, "source fails at 30");
+                    Ok::<_, ()>(i)
+                }),
+                WIDE,
+                |_| 0,
+                |i| i,
+                |_| Ok(ControlFlow::Continue(())),
+            )
+        });
+        assert!(caught.is_err());
     }
 
     /// A panic while working reaches the caller instead of hanging the run.
