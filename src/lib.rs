@@ -31,3 +31,6 @@ pub mod fix;
 pub mod pipeline;
 pub mod strip;
 pub mod write;
+
+#[cfg(test)]
+mod test_text;

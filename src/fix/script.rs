@@ -290,14 +290,7 @@ mod tests {
         let t = &*TABLES;
         let mut state = 0x9E37_79B9_7F4A_7C15u64;
         for len in 0..300 {
-            let s: String = (0..len)
-                .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    alphabet[(state % alphabet.len() as u64) as usize]
-                })
-                .collect();
+            let s = crate::test_text::random_text(&alphabet, len, &mut state);
             let mut counts = ScriptCounts::default();
             let mut classes = 0;
             for c in s.chars() {

@@ -291,14 +291,7 @@ mod tests {
             .collect();
         let mut state = 0x2545_F491_4F6C_DD1Du64;
         for len in 0..200 {
-            let s: String = (0..len)
-                .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    alphabet[(state % alphabet.len() as u64) as usize]
-                })
-                .collect();
+            let s = crate::test_text::random_text(&alphabet, len, &mut state);
             assert_eq!(
                 fold(&s),
                 s.chars().map(fold_char_slow).collect::<String>(),
