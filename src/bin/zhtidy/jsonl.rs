@@ -14,10 +14,10 @@ Lines are read on the main thread and cleaned in a local rayon pool, each
 worker taking the next line as soon as it is free; the main thread writes
 them in input order as they come back (see `ordered`). At most a window
 of lines (bounded in number and bytes) is in flight, so memory stays
-bounded on endless input and the output streams. A bad line is reported with its line number;
-`--on-error fail` (the default) stops there with exit 2 after writing the
-lines before it, `skip` drops it, `keep` passes it through unchanged (both
-warn on standard error and go on).
+bounded on endless input and the output streams. A bad line is reported
+with its line number; `--on-error fail` (the default) stops there with
+exit 2 after writing the lines before it, `skip` drops it, `keep` passes
+it through unchanged (both warn on standard error and go on).
 */
 
 use std::fmt;
