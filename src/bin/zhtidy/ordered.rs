@@ -438,61 +438,50 @@ mod tests {
         assert_eq!(flow, Err("sink"));
     }
 
-    /// A panic of the sink, or of the source, reaches the caller instead
-    /// of leaving the workers waiting for jobs (and the run hanging).
-    #[test]
-    fn a_panic_in_the_sink_or_source_reaches_the_caller() {
-        let caught = panic::catch_unwind(|| {
-            for_each_ordered(
-                &pool(2),
-                (0..50).map(Ok::<_, ()>),
-                WIDE,
-                |_| 0,
-                |i| i,
-                |i| {
-                    assert_ne!(i, 10, "sink fails at 10");
-                    Ok(ControlFlow::Continue(()))
-                },
-            )
-        });
-        assert!(caught.is_err());
+    /// Runs 50 items on two threads with a panic in the source, the work
+    /// or the sink at the given item; the panic's message, if one reached
+    /// the caller.
+    fn panic_reaching_caller(source_at: i32, work_at: i32, sink_at: i32) -> Option<String> {
         let caught = panic::catch_unwind(|| {
             for_each_ordered(
                 &pool(2),
                 (0..50).map(|i| {
-                    assert_ne!(i, 30, "source fails at 30");
+                    assert_ne!(i, source_at, "source fails at {i}");
                     Ok::<_, ()>(i)
                 }),
                 WIDE,
                 |_| 0,
-                |i| i,
-                |_| Ok(ControlFlow::Continue(())),
+                |i| {
+                    assert_ne!(i, work_at, "item {i} is bad");
+                    i
+                },
+                |i| {
+                    assert_ne!(i, sink_at, "sink fails at {i}");
+                    Ok(ControlFlow::Continue(()))
+                },
             )
         });
-        assert!(caught.is_err());
+        let payload = caught.err()?;
+        Some(
+            payload
+                .downcast_ref::<String>()
+                .cloned()
+                .unwrap_or_default(),
+        )
+    }
+
+    /// A panic of the sink, or of the source, reaches the caller instead
+    /// of leaving the workers waiting for jobs (and the run hanging).
+    #[test]
+    fn a_panic_in_the_sink_or_source_reaches_the_caller() {
+        assert!(panic_reaching_caller(-1, -1, 10).is_some());
+        assert!(panic_reaching_caller(30, -1, -1).is_some());
     }
 
     /// A panic while working reaches the caller instead of hanging the run.
     #[test]
     fn a_panic_in_the_work_reaches_the_caller() {
-        let caught = panic::catch_unwind(|| {
-            for_each_ordered(
-                &pool(2),
-                (0..50).map(Ok::<_, ()>),
-                WIDE,
-                |_| 0,
-                |i| {
-                    assert_ne!(i, 20, "item 20 is bad");
-                    i
-                },
-                |_| Ok(ControlFlow::Continue(())),
-            )
-        });
-        let payload = caught.expect_err("the panic propagates");
-        let message = payload
-            .downcast_ref::<String>()
-            .cloned()
-            .unwrap_or_default();
+        let message = panic_reaching_caller(-1, 20, -1).expect("the panic propagates");
         assert!(message.contains("item 20 is bad"), "{message}");
     }
 }
