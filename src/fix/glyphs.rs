@@ -21,7 +21,9 @@ key gives each position its candidate (标准 → 標準). Only positions whose
 
 A document is damaged when its lines fixed toward one script hold at least
 one character never valid in that script (a certain stray: 开 in
-Traditional text). A text without any is most likely correct, and a
+Traditional text). A Hong Kong or Taiwan standard form (群, 床, 揾) is valid
+Traditional in its region, though OpenCC's Traditional writes another (羣),
+so it is no such evidence. A text without any is most likely correct, and a
 shared character in it is far more likely meant than a stray, so only the
 rules above apply. In a damaged text, strays valid in both scripts come
 along with the certain ones, and two more rules follow the document's own
@@ -94,7 +96,7 @@ pub(super) fn stray(
         Some(VariantTarget::Opencc) | None => None,
     };
     let document = CharCounts::of(text);
-    let (damaged_traditional, damaged_simplified) = damage(report);
+    let (damaged_traditional, damaged_simplified) = damage(text, report);
     let mut edits = Vec::new();
     for paragraph in &report.paragraphs {
         let line = &text[paragraph.range.clone()];
@@ -255,15 +257,27 @@ fn plan_line(
     edits
 }
 
-/// Whether the lines fixed toward Traditional (first) and toward
-/// Simplified (second) show conversion damage: at least one character
-/// never valid in their script (a certain stray such as 开 in a
+/// Whether the lines of `text` fixed toward Traditional (first) and
+/// toward Simplified (second) show conversion damage: at least one
+/// character never valid in their script (a certain stray such as 开 in a
 /// Traditional line).
-fn damage(report: &ScriptReport) -> (bool, bool) {
+///
+/// A Hong Kong or Taiwan standard form is valid Traditional there, though
+/// OpenCC's tables count it Simplified only (群 of 羣, 床 of 牀): Taiwan
+/// prose, and every text converted with `t2tw` or `t2hk`, holds such
+/// forms without any damage. They are no evidence of it, so they alone do
+/// not open the damaged-document rules to the whole text (they are still
+/// strays to fix, see [`follow_variants`]).
+fn damage(text: &str, report: &ScriptReport) -> (bool, bool) {
+    let t = &*TABLES;
     let (mut traditional, mut simplified) = (false, false);
     for paragraph in &report.paragraphs {
         match report.target_for(paragraph) {
-            Some(Script::Traditional) => traditional |= paragraph.counts.simplified_only > 0,
+            Some(Script::Traditional) if !traditional && paragraph.counts.simplified_only > 0 => {
+                traditional = text[paragraph.range.clone()]
+                    .chars()
+                    .any(|c| t.is_simplified_only(c) && !t.is_regional_form(c));
+            }
             Some(Script::Simplified) => simplified |= paragraph.counts.traditional_only > 0,
             _ => {}
         }
@@ -580,6 +594,20 @@ mod tests {
         assert_eq!(fix("這是後台與舞臺，展开"), "這是後臺與舞臺，展開");
         // Nothing to agree with: 後台 and 平台 stay.
         assert_eq!(fix("這是後台與平台，展开"), "這是後台與平台，展開");
+    }
+
+    #[test]
+    fn regional_forms_are_no_damage() {
+        // 群 is the Taiwan form of 羣: Taiwan text, and any text converted
+        // with t2tw, writes it. Alone it leaves 後台 (and, written twice,
+        // itself: see `follow_variants`).
+        let taiwan = "他們的社群與群組說這是後台與舞臺。";
+        assert_eq!(fix(taiwan), taiwan);
+        // A certain stray (开) still makes the document damaged.
+        assert_eq!(
+            fix("他們的社群與群組展开，說這是後台與舞臺。"),
+            "他們的社群與群組展開，說這是後臺與舞臺。"
+        );
     }
 
     #[test]

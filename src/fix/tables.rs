@@ -152,6 +152,9 @@ pub(crate) struct Tables {
     taiwan_forms: HashMap<char, char, CharHash>,
     /// OpenCC-standard character → its Hong Kong form (HKVariants default).
     hong_kong_forms: HashMap<char, char, CharHash>,
+    /// The forms in `regional_forms` (群, 裡, 揾): characters some region
+    /// writes as its standard Traditional.
+    regional_form_set: HashSet<char, CharHash>,
     /// The sets above as bits per code point (below [`CLASS_LIMIT`]): the
     /// per-character questions of script detection and stray-glyph fixing
     /// are an index instead of a hash lookup.
@@ -282,6 +285,7 @@ impl Tables {
             }
         }
 
+        let regional_form_set = regional_forms.values().flatten().copied().collect();
         let simplified_only = st
             .keys()
             .copied()
@@ -346,6 +350,7 @@ impl Tables {
             regional_forms,
             taiwan_forms,
             hong_kong_forms,
+            regional_form_set,
             class: Box::new([]),
         };
         tables.class = tables.class_bits();
@@ -545,6 +550,13 @@ impl Tables {
     /// character (裏 → 裡, 爲 → 為), if it has any.
     pub(crate) fn regional_forms(&self, c: char) -> &[char] {
         self.regional_forms.get(&c).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether `c` is the Hong Kong or Taiwan standard form of another
+    /// character (群 of 羣, 揾 of 搵): Traditional text of that region
+    /// writes it, though OpenCC's Traditional does not.
+    pub(crate) fn is_regional_form(&self, c: char) -> bool {
+        self.regional_form_set.contains(&c)
     }
 
     /// The Taiwan (TWVariants) or Hong Kong (HKVariants) form of an
