@@ -294,7 +294,10 @@ fn damage(text: &str, report: &ScriptReport) -> (bool, bool) {
 /// that occurs in no key (most punctuation) ends every segment before it
 /// and starts a new one after it: no key can span it. So the line falls
 /// into clauses that segment independently, and only clauses holding a
-/// marked character are matched (about a third of a line's clauses).
+/// marked character are matched (about a third of a line's clauses). A
+/// clause is found from a marked character, back and forth to the nearest
+/// keyless characters, so the rest of the line is never brought into the
+/// source script nor tested.
 fn phrase_candidates(
     chars: &[(usize, char)],
     limit: usize,
@@ -302,44 +305,65 @@ fn phrase_candidates(
     to_traditional: bool,
     t: &Tables,
 ) -> Vec<Option<char>> {
-    let mut source = String::with_capacity(chars.len() * 3);
-    let mut offsets = Vec::with_capacity(chars.len());
-    let mut normalized = Vec::with_capacity(chars.len());
-    for &(_, c) in chars {
-        offsets.push(source.len());
-        let n = if to_traditional {
-            t.t2s_default(c)
-        } else {
-            t.s2t_default(c)
-        }
-        .unwrap_or(c);
-        source.push(n);
-        normalized.push(n);
-    }
     let phrases = if to_traditional {
         &PHRASES.to_traditional
     } else {
         &PHRASES.to_simplified
     };
+    let normalize = |c: char| {
+        if to_traditional {
+            t.t2s_default(c)
+        } else {
+            t.s2t_default(c)
+        }
+        .unwrap_or(c)
+    };
     let keyless = |n: char| phrases.iter().all(|(d, _)| !d.key_chars().contains(n));
     let mut out = vec![None; chars.len()];
-    let mut i = 0;
-    while i < limit {
-        // The clause from `i`: up to the next character in no key.
-        let end = (i..chars.len())
-            .find(|&j| keyless(normalized[j]))
-            .unwrap_or(chars.len());
-        if !look[i..end.min(limit)].contains(&true) {
-            i = end + 1;
+    let mut source = String::new();
+    let mut offsets = Vec::new();
+    let mut normalized = Vec::new();
+    // Characters before `done` are in clauses already matched, or are
+    // the keyless character after one.
+    let mut done = 0;
+    for p in 0..limit {
+        if p < done || !look[p] {
             continue;
         }
-        while i < end.min(limit) {
-            i = match match_at(phrases, &source, &offsets, &normalized, chars, i, &mut out) {
+        // A marked character in no key is a clause boundary itself.
+        let first = normalize(chars[p].1);
+        if keyless(first) {
+            done = p + 1;
+            continue;
+        }
+        let start = (done..p)
+            .rev()
+            .find(|&j| keyless(normalize(chars[j].1)))
+            .map_or(done, |j| j + 1);
+        source.clear();
+        offsets.clear();
+        normalized.clear();
+        let mut end = chars.len();
+        for (j, &(_, c)) in chars.iter().enumerate().skip(start) {
+            let n = if j == p { first } else { normalize(c) };
+            if j > p && keyless(n) {
+                end = j;
+                break;
+            }
+            offsets.push(source.len());
+            source.push(n);
+            normalized.push(n);
+        }
+        let clause = &chars[start..end];
+        let out = &mut out[start..end];
+        let mut i = 0;
+        while i < limit.min(end) - start {
+            i = match match_at(phrases, &source, &offsets, &normalized, clause, i, out) {
                 Some(next) => next,
                 None => i + 1,
             };
         }
-        i = end + 1;
+        done = end + 1;
     }
     out
 }
@@ -594,6 +618,70 @@ mod tests {
         assert_eq!(fix("這是後台與舞臺，展开"), "這是後臺與舞臺，展開");
         // Nothing to agree with: 後台 and 平台 stay.
         assert_eq!(fix("這是後台與平台，展开"), "這是後台與平台，展開");
+    }
+
+    /// Forward maximum matching over the whole line from its start, with
+    /// no clause logic: what [`super::phrase_candidates`] must give at
+    /// every marked character before the limit.
+    fn whole_line_candidates(chars: &[(usize, char)], to_traditional: bool) -> Vec<Option<char>> {
+        let t = &*super::TABLES;
+        let normalized: Vec<char> = chars
+            .iter()
+            .map(|&(_, c)| {
+                if to_traditional {
+                    t.t2s_default(c)
+                } else {
+                    t.s2t_default(c)
+                }
+                .unwrap_or(c)
+            })
+            .collect();
+        let source: String = normalized.iter().collect();
+        let offsets: Vec<usize> = source.char_indices().map(|(at, _)| at).collect();
+        let phrases = if to_traditional {
+            &super::PHRASES.to_traditional
+        } else {
+            &super::PHRASES.to_simplified
+        };
+        let mut out = vec![None; chars.len()];
+        let mut i = 0;
+        while i < chars.len() {
+            i = super::match_at(phrases, &source, &offsets, &normalized, chars, i, &mut out)
+                .unwrap_or(i + 1);
+        }
+        out
+    }
+
+    #[test]
+    fn clause_by_clause_matching_equals_matching_the_whole_line() {
+        let t = &*super::TABLES;
+        // Characters that begin, continue and end phrases of both tables
+        // (标准, 開發, 頭髮, 周末, 关系), characters in no key, punctuation.
+        let alphabet: Vec<char> =
+            "标准準開开发發髮頭头周週末关系係這这个個里裡裏面麵后後台臺干乾幹只隻，。、 a1「」"
+                .chars()
+                .collect();
+        let mut state = 0x2545_F491_4F6C_DD1D;
+        for round in 0..3000 {
+            let len = 1 + round % 40;
+            let line = crate::test_text::random_text(&alphabet, len, &mut state);
+            let chars: Vec<(usize, char)> = line.char_indices().collect();
+            for to_traditional in [true, false] {
+                let whole = whole_line_candidates(&chars, to_traditional);
+                // Mark a pseudo-random subset; the limit is just after the
+                // last marked character, as `plan_line` sets it.
+                let look: Vec<bool> = (0..chars.len())
+                    .map(|i| (state >> (i % 60)) & 1 == 1)
+                    .collect();
+                let Some(last) = look.iter().rposition(|&l| l) else {
+                    continue;
+                };
+                let got = super::phrase_candidates(&chars, last + 1, &look, to_traditional, t);
+                for i in (0..=last).filter(|&i| look[i]) {
+                    assert_eq!(got[i], whole[i], "{line:?} at {i} ({to_traditional})");
+                }
+            }
+        }
     }
 
     #[test]
