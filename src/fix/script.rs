@@ -117,30 +117,39 @@ pub(crate) fn line_evidence(text: &str) -> (ScriptCounts, u16) {
     let mut counts = ScriptCounts::default();
     let mut classes = 0;
     let mut i = 0;
-    // Characters of one and three bytes (ASCII, and Chinese text with its
-    // punctuation) are decoded here; the others, rare, by `chars`.
+    // The evidence is summed packed (see `Tables::packed_evidence`) over
+    // stretches of at most 2^20 bytes, so at most 2^20 characters: no
+    // field of the sum overflows.
     while i < bytes.len() {
-        let b0 = bytes[i];
-        let bits = if b0 < 0x80 {
-            i += 1;
-            t.classes_of_bmp(u32::from(b0))
-        } else if b0 & 0xF0 == 0xE0 {
-            // SAFETY: `text` is valid UTF-8 and `b0` starts a three-byte
-            // character, so its two continuation bytes follow.
-            let cp = unsafe {
-                (u32::from(b0 & 0x0F) << 12)
-                    | (u32::from(*bytes.get_unchecked(i + 1) & 0x3F) << 6)
-                    | u32::from(*bytes.get_unchecked(i + 2) & 0x3F)
+        let stretch_end = bytes.len().min(i + (1 << 20));
+        let mut sum = 0u64;
+        // Characters of one and three bytes (ASCII, and Chinese text with
+        // its punctuation) are decoded here; the others, rare, by `chars`.
+        while i < stretch_end {
+            let b0 = bytes[i];
+            let bits = if b0 < 0x80 {
+                i += 1;
+                t.classes_of_bmp(u32::from(b0))
+            } else if b0 & 0xF0 == 0xE0 {
+                // SAFETY: `text` is valid UTF-8 and `b0` starts a
+                // three-byte character, so its two continuation bytes
+                // follow.
+                let cp = unsafe {
+                    (u32::from(b0 & 0x0F) << 12)
+                        | (u32::from(*bytes.get_unchecked(i + 1) & 0x3F) << 6)
+                        | u32::from(*bytes.get_unchecked(i + 2) & 0x3F)
+                };
+                i += 3;
+                t.classes_of_bmp(cp)
+            } else {
+                let c = text[i..].chars().next().expect("a character starts here");
+                i += c.len_utf8();
+                t.classes_of(c)
             };
-            i += 3;
-            t.classes_of_bmp(cp)
-        } else {
-            let c = text[i..].chars().next().expect("a character starts here");
-            i += c.len_utf8();
-            t.classes_of(c)
-        };
-        classes |= bits;
-        let (han, traditional, simplified) = Tables::evidence_of(bits);
+            classes |= bits;
+            sum += Tables::packed_evidence(bits);
+        }
+        let (han, traditional, simplified) = Tables::unpack_evidence(sum);
         counts.han += han;
         counts.traditional_only += traditional;
         counts.simplified_only += simplified;
@@ -289,7 +298,10 @@ mod tests {
             .collect();
         let t = &*TABLES;
         let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        for len in 0..300 {
+        // Short lines, and lines of several packed stretches (2^20 bytes
+        // each) whose fields would overflow if one stretch held more.
+        let lens = (0..300).chain([(1 << 20) + 7, 3 << 20]);
+        for len in lens {
             let s = crate::test_text::random_text(&alphabet, len, &mut state);
             let mut counts = ScriptCounts::default();
             let mut classes = 0;
@@ -301,8 +313,16 @@ mod tests {
                 counts.traditional_only += traditional;
                 counts.simplified_only += simplified;
             }
-            assert_eq!(line_evidence(&s), (counts, classes), "{s:?}");
+            assert_eq!(line_evidence(&s), (counts, classes), "{len} characters");
         }
+        // All-Han lines of more than 2^21 characters: each field's sum
+        // passes its width unless stretches are summed apart.
+        let han = "這".repeat((1 << 21) + 5);
+        let counts = line_evidence(&han).0;
+        assert_eq!(
+            (counts.han, counts.traditional_only),
+            ((1 << 21) + 5, (1 << 21) + 5)
+        );
     }
 
     #[test]

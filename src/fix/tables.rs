@@ -414,15 +414,48 @@ impl Tables {
 
     /// Script detection's evidence from a character's class bits: (Han,
     /// Traditional-only, Simplified-only), each 0 or 1, the last two only
-    /// for Han characters (as [`Tables::script_only`] decides). No branch
-    /// but for [`OUTSIDE`], which counts as none.
-    #[inline]
+    /// for Han characters (as [`Tables::script_only`] decides); none for
+    /// [`OUTSIDE`]. The plain form of [`Tables::packed_evidence`], which
+    /// the tests check against it.
+    #[cfg(test)]
     pub(crate) fn evidence_of(bits: u16) -> (usize, usize, usize) {
         let bits = if bits == OUTSIDE { 0 } else { bits };
         let han = usize::from(bits & HAN != 0);
         let traditional = usize::from(bits & TRADITIONAL_ONLY != 0);
         let simplified = usize::from(bits & SIMPLIFIED_ONLY != 0) & (1 - traditional);
         (han, han & traditional, han & simplified)
+    }
+
+    /// [`Tables::evidence_of`] packed in one word, Han count in bits 0–20,
+    /// Traditional-only in 21–41 and Simplified-only in 42–62: a sum of at
+    /// most 2^21 − 1 of them unpacks with [`Tables::unpack_evidence`], so
+    /// counting a line is one table read and one add per character.
+    #[inline]
+    pub(crate) fn packed_evidence(bits: u16) -> u64 {
+        const PACKED: [u64; 8] = {
+            let mut table = [0u64; 8];
+            let mut i = 0;
+            while i < 8 {
+                let (simplified, traditional, han) =
+                    (i as u64 & 1, i as u64 >> 1 & 1, i as u64 >> 2);
+                table[i] =
+                    han | (han & traditional) << 21 | (han & simplified & (1 - traditional)) << 42;
+                i += 1;
+            }
+            table
+        };
+        const { assert!(SIMPLIFIED_ONLY == 1 && TRADITIONAL_ONLY == 2 && HAN == 1 << 5) };
+        // OUTSIDE has none of the three bits: no evidence, as in `evidence_of`.
+        PACKED[usize::from(bits & 3) | usize::from(bits >> 3 & 4)]
+    }
+
+    /// The (Han, Traditional-only, Simplified-only) counts of a sum of
+    /// [`Tables::packed_evidence`] words.
+    #[inline]
+    pub(crate) fn unpack_evidence(sum: u64) -> (usize, usize, usize) {
+        const FIELD: u64 = (1 << 21) - 1;
+        let field = |shift: u32| (sum >> shift & FIELD) as usize;
+        (field(0), field(21), field(42))
     }
 
     /// The class bits of the characters the stray-glyph step looks at
@@ -582,6 +615,24 @@ impl Tables {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn packed_evidence_unpacks_to_the_evidence_of_every_class() {
+        for bits in 0..=u16::MAX {
+            let packed = Tables::packed_evidence(bits);
+            assert_eq!(
+                Tables::unpack_evidence(packed),
+                Tables::evidence_of(bits),
+                "{bits:#x}"
+            );
+            // And sums: 1,000 of the same class unpack to 1,000 times it.
+            let (h, t, s) = Tables::evidence_of(bits);
+            assert_eq!(
+                Tables::unpack_evidence(packed * 1000),
+                (h * 1000, t * 1000, s * 1000)
+            );
+        }
+    }
 
     /// The class table's shortcut in `s2t_default` and `t2s_default`
     /// holds (every key of either map has one of the bits it checks), and
