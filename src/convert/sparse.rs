@@ -34,6 +34,8 @@ Like the trie's whole-text loop, this does not step over ideographic
 description sequences; callers use it only on text without an operator.
 */
 
+use aho_corasick::packed;
+
 use super::dict_data::{push_small, DictData};
 
 /// Bits of each of the filter's two tables: 2^15 bits, 4 KiB.
@@ -45,6 +47,16 @@ pub const MAX_KEYS: usize = 2048;
 
 /// Text that [`Sparse::replace`] scans before judging how dense matches are.
 const DENSE_PROBE: usize = 4096;
+
+/// Distinct first characters of keys up to which a dictionary also gets a
+/// vectorized search for them (Teddy, from `aho-corasick`'s `packed`
+/// module, whose fingerprints suit a few dozen patterns).
+const MAX_FINDER_CHARS: usize = 64;
+
+/// Text shorter than this is scanned by the bit tests alone: starting the
+/// vectorized search costs more than it saves there (the s2tw family scans
+/// each short segment's conversion).
+const FINDER_MIN_BYTES: usize = 64;
 
 /// Bytes per match below which [`Sparse::replace`] hands over to the trie's
 /// loop (break-even measured on t2jp and s2twp's regional step: a match
@@ -63,6 +75,10 @@ pub struct Sparse {
     /// bits: a character that is neither begins no key, known without
     /// decoding the one after it.
     starts: Box<[u64]>,
+    /// With at most [`MAX_FINDER_CHARS`] first characters: a search for
+    /// their encodings, which skips the text between them many bytes at a
+    /// time.
+    finder: Option<packed::Searcher>,
 }
 
 #[inline(always)]
@@ -120,7 +136,9 @@ impl Sparse {
         let table = || vec![0u64; (1 << LOG_BITS) / 64].into_boxed_slice();
         let (mut ones, mut pairs, mut starts) = (table(), table(), table());
         let set = |bits: &mut [u64], i: usize| bits[i / 64] |= 1 << (i % 64);
+        let mut firsts = std::collections::BTreeSet::new();
         dict.for_each_key(|key| {
+            firsts.extend(key.chars().next());
             let mut chars = key.chars().map(u32::from);
             match (chars.next(), chars.next()) {
                 (Some(a), None) => set(&mut ones, index_one(a)),
@@ -131,10 +149,14 @@ impl Sparse {
                 set(&mut starts, index_one(u32::from(a)));
             }
         });
+        let finder = (firsts.len() <= MAX_FINDER_CHARS)
+            .then(|| packed::Searcher::new(firsts.iter().map(|c| c.to_string())))
+            .flatten();
         Some(Self {
             ones,
             pairs,
             starts,
+            finder,
         })
     }
 
@@ -162,6 +184,30 @@ impl Sparse {
         // characters of the `&str`, so it and `next` are character
         // boundaries, each checked to be below `n` before a decode.
         let mut pos = 0;
+        if let Some(finder) = &self.finder {
+            // The finder stops only at characters that begin some key; a
+            // match of a whole character's encoding in UTF-8 text starts
+            // at a character boundary. The bit tests take the rest of the
+            // text once it is too short for the finder.
+            while n - pos >= FINDER_MIN_BYTES.max(finder.minimum_len()) {
+                let at = finder
+                    .find_in(bytes, aho_corasick::Span::from(pos..n))?
+                    .start();
+                let (a, len) = unsafe { decode(bytes, at) };
+                let next = at + len;
+                let b = if next < n {
+                    unsafe { decode(bytes, next) }.0
+                } else {
+                    0
+                };
+                if self.may_start(a, b) {
+                    if let Some((key_len, value, _)) = dict.longest_prefix_entry(&text[at..]) {
+                        return Some((at, at + key_len, value));
+                    }
+                }
+                pos = next;
+            }
+        }
         while pos < n {
             let (a, len) = unsafe { decode(bytes, pos) };
             if test(&self.starts, index_one(a)) {
@@ -260,13 +306,16 @@ mod tests {
         ))
         .unwrap();
         let sparse = Sparse::new(&dict).unwrap();
+        assert!(sparse.finder.is_some());
         let pieces = [
             "的", "士", "高", "爲", "裏", "鼠", "標", "中", "a", "b", "é", "𠀀", "，", "\n",
         ];
         let mut seed = 11u32;
-        for len in 0..300 {
+        // Up to 160 pieces: texts shorter and longer than FINDER_MIN_BYTES,
+        // so both the bit tests and the finder search.
+        for len in 0..800 {
             let mut text = String::new();
-            for _ in 0..len % 40 {
+            for _ in 0..len % 160 {
                 seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
                 text.push_str(pieces[(seed >> 16) as usize % pieces.len()]);
             }
