@@ -342,9 +342,18 @@ impl Pipeline {
         // The evidence for the convert stage's script, when fix counted it
         // (see `counts_after`).
         let mut counts: Option<fix::ScriptCounts> = None;
+        // Whether fixing the text again would give it back (without fix,
+        // nothing changes it).
+        let mut fix_settled = true;
         if let Some(fixer) = &self.fix {
-            let (changed, changes, notes, fix_counts) =
-                fixed.unwrap_or_else(|| owned(fixer.fix_with(&tidied.text, &mut memo)));
+            let Owned {
+                text: changed,
+                changes,
+                notes,
+                counts: fix_counts,
+                settled,
+            } = fixed.unwrap_or_else(|| owned(fixer.fix_with(&tidied.text, &mut memo)));
+            fix_settled = settled;
             if self.convert.is_some() {
                 counts = Some(counts_after(fix_counts, &changes));
             }
@@ -375,9 +384,11 @@ impl Pipeline {
                     None => majority_script(&tidied.text),
                 };
             }
+            let mut converted = false;
             for converter in stage.chain_for(tidied.script) {
                 if let Cow::Owned(s) = converter.convert(&tidied.text) {
                     tidied.text = Cow::Owned(s);
+                    converted = true;
                 }
                 tidied.converted_with.push(converter.name().to_string());
             }
@@ -392,7 +403,15 @@ impl Pipeline {
             // `converted_with`; fix's changes in them are not in
             // `fix_changes`, which point into the input). The bound is a
             // guard.
-            if stage.fixed.is_none() {
+            //
+            // When conversion changed nothing and fix settled, a round is
+            // known to change nothing: fix gives the text back, its
+            // script counts (so the chain) are those chosen above, and
+            // that chain just gave the text back. So it is skipped (a
+            // Traditional text that `t2tw` leaves alone, most of them),
+            // except in debug builds, which run it to check that claim.
+            let known_settled = !converted && fix_settled;
+            if stage.fixed.is_none() && (!known_settled || cfg!(debug_assertions)) {
                 for _ in 0..MAX_CONVERT_ROUNDS {
                     let (fixed, script) = match &self.fix {
                         Some(fixer) => {
@@ -414,6 +433,7 @@ impl Pipeline {
                     if again == *tidied.text {
                         break;
                     }
+                    debug_assert!(!known_settled, "a settled text changed: {again}");
                     tidied
                         .converted_with
                         .extend(chain.iter().map(|c| c.name().to_string()));
@@ -449,14 +469,29 @@ fn counts_after(counts: fix::ScriptCounts, changes: &[Change]) -> fix::ScriptCou
 const MAX_CONVERT_ROUNDS: usize = 3;
 
 /// What fix did, without a borrow of the text it fixed: the new text
-/// (`None` when unchanged), the changes, the notes and the script counts
-/// of its input.
-fn owned(fixed: fix::Fixed<'_>) -> (Option<String>, Vec<Change>, Vec<Note>, fix::ScriptCounts) {
+/// (`None` when unchanged), the changes, the notes, the script counts of
+/// its input and whether it settled.
+fn owned(fixed: fix::Fixed<'_>) -> Owned {
     let text = match fixed.text {
         Cow::Owned(s) => Some(s),
         Cow::Borrowed(_) => None,
     };
-    (text, fixed.changes, fixed.notes, fixed.script.counts)
+    Owned {
+        text,
+        changes: fixed.changes,
+        notes: fixed.notes,
+        counts: fixed.script.counts,
+        settled: fixed.settled,
+    }
+}
+
+/// [`fix::Fixed`] without the borrow (see [`owned`]).
+struct Owned {
+    text: Option<String>,
+    changes: Vec<Change>,
+    notes: Vec<Note>,
+    counts: fix::ScriptCounts,
+    settled: bool,
 }
 
 /// Where the lines of the pipeline's input start, for line and column
@@ -581,6 +616,26 @@ mod tests {
         let out = p.run("軟體");
         assert_eq!(out.converted_with, ["tw2s"]);
         assert_eq!(out.script, None);
+    }
+
+    /// A Traditional text that t2tw leaves alone, after a fix that
+    /// settled: no conversion round follows (a debug build runs it anyway
+    /// and asserts it changes nothing), and a second run changes nothing.
+    #[test]
+    fn text_conversion_leaves_alone_settles_at_once() {
+        let p = Pipeline::builder()
+            .fix(FixOptions::default())
+            .convert(Target::Tw, None)
+            .build()
+            .unwrap();
+        let fixed = "他們離開了會場，這是標準。\n";
+        let out = p.run("他們離开了會場，這是標准。\n");
+        assert_eq!(out.text, fixed);
+        assert_eq!(out.converted_with, ["t2tw"]);
+        assert_eq!(p.run(fixed).text, fixed);
+        // 爲 is converted (爲 → 為): the settling round runs.
+        let out = p.run("他們爲此離开了會場。\n");
+        assert_eq!(out.text, "他們為此離開了會場。\n");
     }
 
     #[test]

@@ -307,6 +307,12 @@ pub struct Fixed<'a> {
     pub notes: Vec<Note>,
     /// The script of the input.
     pub script: ScriptReport,
+    /// Whether the last round of steps planned no edit at all, so that
+    /// fixing `text` again plans none either and gives it back unchanged
+    /// (see [`Fixer::fix`]; not so when the rounds ran out, or when a
+    /// planned edit was only dropped, by a protected term or a disabled
+    /// rule).
+    pub(crate) settled: bool,
 }
 
 /// The fix stage, built once from [`FixOptions`] and shared.
@@ -519,12 +525,16 @@ impl Fixer {
         let mut next = 0;
         let mut rounds = 1;
         let mut repeat = false;
-        loop {
+        // Whether a step of this round planned any edit, kept or not.
+        let mut round_planned = false;
+        let settled = loop {
             if next == schedule.len() {
-                if !std::mem::take(&mut repeat) || rounds == MAX_ROUNDS {
-                    break;
+                let round_changed = std::mem::take(&mut repeat);
+                if !round_changed || rounds == MAX_ROUNDS {
+                    break !round_changed && !round_planned;
                 }
                 rounds += 1;
+                round_planned = false;
                 schedule.extend(0..steps.len());
             }
             let (rules, step, acts_on) = steps[schedule[next]];
@@ -547,6 +557,7 @@ impl Fixer {
                 Step::Plain(f) => f(&current, options, &mut planned_notes, memo),
                 Step::Scripted(f) => f(&current, options, &mut planned_notes, report, memo),
             };
+            round_planned |= !planned.is_empty();
             let edits: Vec<Edit> = planned
                 .into_iter()
                 .filter(|e| options.enabled(e.rule))
@@ -606,7 +617,7 @@ impl Fixer {
             current = Cow::Owned(out);
             changed = true;
             changed_report = None;
-        }
+        };
         if let Cow::Owned(s) = &current {
             if s == text {
                 current = Cow::Borrowed(text);
@@ -617,6 +628,7 @@ impl Fixer {
             changes,
             notes,
             script,
+            settled,
         }
     }
 }
@@ -657,6 +669,30 @@ mod tests {
     #[test]
     fn fixer_is_shareable() {
         assert_send_sync_clone::<Fixer>();
+    }
+
+    /// `settled` promises that fixing the output again gives it back; it
+    /// is not promised when an edit was planned and only dropped.
+    #[test]
+    fn settled_output_fixes_to_itself() {
+        let fixer = Fixer::new(FixOptions::default());
+        for text in [
+            "他們離开了會場,展开全文。",
+            "這是標准。",
+            "这是简体。",
+            "abc",
+        ] {
+            let once = fixer.fix(text);
+            assert!(once.settled, "{text}");
+            let again = fixer.fix(&once.text);
+            assert_eq!(again.text, once.text);
+            assert!(again.changes.is_empty(), "{text}");
+        }
+        // 开 is protected: its fix is planned in every round and dropped.
+        let protecting = Fixer::new(FixOptions::default().protect("开"));
+        let fixed = protecting.fix("他們離开了會場");
+        assert_eq!(fixed.text, "他們離开了會場");
+        assert!(!fixed.settled);
     }
 
     #[test]
