@@ -194,38 +194,49 @@ impl Sparse {
                     .find_in(bytes, aho_corasick::Span::from(pos..n))?
                     .start();
                 let (a, len) = unsafe { decode(bytes, at) };
-                let next = at + len;
-                let b = if next < n {
-                    unsafe { decode(bytes, next) }.0
-                } else {
-                    0
-                };
-                if self.may_start(a, b) {
-                    if let Some((key_len, value, _)) = dict.longest_prefix_entry(&text[at..]) {
-                        return Some((at, at + key_len, value));
-                    }
+                if let Some(hit) = self.key_at(dict, text, at, a, at + len) {
+                    return Some(hit);
                 }
-                pos = next;
+                pos = at + len;
             }
         }
         while pos < n {
             let (a, len) = unsafe { decode(bytes, pos) };
             if test(&self.starts, index_one(a)) {
-                let next = pos + len;
-                let b = if next < n {
-                    unsafe { decode(bytes, next) }.0
-                } else {
-                    0
-                };
-                if self.may_start(a, b) {
-                    if let Some((key_len, value, _)) = dict.longest_prefix_entry(&text[pos..]) {
-                        return Some((pos, pos + key_len, value));
-                    }
+                if let Some(hit) = self.key_at(dict, text, pos, a, pos + len) {
+                    return Some(hit);
                 }
             }
             pos += len;
         }
         None
+    }
+
+    /// The key of `dict` that begins at `at` in `text` (character `a`,
+    /// the next one at `next`), as [`Sparse::first_match`] gives it: the
+    /// pair test first, then the trie.
+    #[inline(always)]
+    fn key_at<'d>(
+        &self,
+        dict: &'d DictData,
+        text: &str,
+        at: usize,
+        a: u32,
+        next: usize,
+    ) -> Option<(usize, usize, &'d str)> {
+        let bytes = text.as_bytes();
+        // SAFETY: `next` is the character boundary after `at`, checked to
+        // be below the length before the decode.
+        let b = if next < bytes.len() {
+            unsafe { decode(bytes, next) }.0
+        } else {
+            0
+        };
+        if !self.may_start(a, b) {
+            return None;
+        }
+        let (key_len, value, _) = dict.longest_prefix_entry(&text[at..])?;
+        Some((at, at + key_len, value))
     }
 
     /// Forward maximum matching over `text` with `dict` (this filter's),

@@ -305,19 +305,8 @@ fn phrase_candidates(
     to_traditional: bool,
     t: &Tables,
 ) -> Vec<Option<char>> {
-    let phrases = if to_traditional {
-        &PHRASES.to_traditional
-    } else {
-        &PHRASES.to_simplified
-    };
-    let normalize = |c: char| {
-        if to_traditional {
-            t.t2s_default(c)
-        } else {
-            t.s2t_default(c)
-        }
-        .unwrap_or(c)
-    };
+    let phrases = phrases_toward(to_traditional);
+    let normalize = |c: char| source_form(c, to_traditional, t);
     let keyless = |n: char| phrases.iter().all(|(d, _)| !d.key_chars().contains(n));
     let mut out = vec![None; chars.len()];
     let mut source = String::new();
@@ -366,6 +355,27 @@ fn phrase_candidates(
         done = end + 1;
     }
     out
+}
+
+/// The phrase dictionaries, with their filters, that convert toward
+/// Traditional (or Simplified).
+fn phrases_toward(to_traditional: bool) -> &'static [(Arc<DictData>, PairFilter)] {
+    if to_traditional {
+        &PHRASES.to_traditional
+    } else {
+        &PHRASES.to_simplified
+    }
+}
+
+/// `c` brought into the source script of a fix toward Traditional (its
+/// TSCharacters default) or toward Simplified (its STCharacters default).
+fn source_form(c: char, to_traditional: bool, t: &Tables) -> char {
+    if to_traditional {
+        t.t2s_default(c)
+    } else {
+        t.s2t_default(c)
+    }
+    .unwrap_or(c)
 }
 
 /// One step of the forward maximum matching at character `i`: the
@@ -627,22 +637,11 @@ mod tests {
         let t = &*super::TABLES;
         let normalized: Vec<char> = chars
             .iter()
-            .map(|&(_, c)| {
-                if to_traditional {
-                    t.t2s_default(c)
-                } else {
-                    t.s2t_default(c)
-                }
-                .unwrap_or(c)
-            })
+            .map(|&(_, c)| super::source_form(c, to_traditional, t))
             .collect();
         let source: String = normalized.iter().collect();
         let offsets: Vec<usize> = source.char_indices().map(|(at, _)| at).collect();
-        let phrases = if to_traditional {
-            &super::PHRASES.to_traditional
-        } else {
-            &super::PHRASES.to_simplified
-        };
+        let phrases = super::phrases_toward(to_traditional);
         let mut out = vec![None; chars.len()];
         let mut i = 0;
         while i < chars.len() {
