@@ -9,6 +9,12 @@ in bounded memory: when the first [`PEEK`] bytes are valid UTF-8 and the
 input goes on, the rest is streamed and checked as UTF-8 (an invalid byte
 later on is an error with its offset, and the output file is left
 untouched). Everything else is read whole and goes through detection.
+
+An existing output file is replaced as `--write` replaces a file
+(`zhtidy::write::AtomicFile::create_or_replace`): it keeps its owner, mode
+and extended attributes, a read-only file or one with other hard links is
+refused, and a symbolic link is written through, as a shell's `>` would.
+So `convert -i f -o f` behaves like `--write` on `f`.
 */
 
 use std::io::{self, BufWriter, Read, Write};
@@ -111,11 +117,10 @@ fn write_output(args: &ConvertArgs, bytes: &[u8]) -> Result<()> {
             .write_all(bytes)
             .context("cannot write <stdout>"),
         Some(path) => {
-            let mut file = AtomicFile::create(path)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            let mut file = AtomicFile::create_or_replace(path)?;
             file.write_all(bytes)
-                .and_then(|()| file.commit())
-                .with_context(|| format!("cannot replace {}", path.display()))
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            Ok(file.commit()?)
         }
     }
 }
@@ -148,14 +153,12 @@ fn convert_to_output(
             finish(result, input_name, "<stdout>")
         }
         Some(path) => {
-            let file = AtomicFile::create(path)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            let file = AtomicFile::create_or_replace(path)?;
             let mut writer = BufWriter::with_capacity(1 << 16, file);
             let result = convert_stream(converter, reader, &mut writer);
             finish(result, input_name, &path.display().to_string())?;
             let file = writer.into_inner().map_err(|e| e.into_error())?;
-            file.commit()
-                .with_context(|| format!("cannot replace {}", path.display()))
+            Ok(file.commit()?)
         }
     }
 }
@@ -207,10 +210,9 @@ fn libopencc(args: &ConvertArgs) -> Result<()> {
             .write_all(out.as_bytes())
             .context("cannot write <stdout>"),
         Some(path) => {
-            let mut f = AtomicFile::create(path)?;
+            let mut f = AtomicFile::create_or_replace(path)?;
             f.write_all(out.as_bytes())?;
-            f.commit()
-                .with_context(|| format!("cannot replace {}", path.display()))
+            Ok(f.commit()?)
         }
     }
 }
