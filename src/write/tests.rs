@@ -199,3 +199,220 @@ fn an_uncommitted_file_leaves_the_target_alone() {
     );
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[cfg(unix)]
+fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_with_other_hard_links_is_refused() {
+    let dir = scratch("hardlink");
+    let target = dir.join("a.txt");
+    fs::write(&target, "old").unwrap();
+    fs::hard_link(&target, dir.join("b.txt")).unwrap();
+    let err = replace_file(&target, b"new", ReplaceOptions::default()).unwrap_err();
+    assert!(
+        matches!(err, WriteError::HardLinks { links: 2, .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("has 2 hard links"), "{err}");
+    assert_eq!(fs::read(dir.join("b.txt")).unwrap(), b"old");
+    assert_eq!(fs::read_dir(&dir).unwrap().count(), 2);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_file_changed_after_it_was_read_is_not_overwritten() {
+    let dir = scratch("changed");
+    let target = dir.join("a.txt");
+    fs::write(&target, "old\n").unwrap();
+    let (read, meta) = crate::decode::read_file_with_metadata(&target).unwrap();
+    // An edit lands between the read and the write.
+    fs::OpenOptions::new()
+        .append(true)
+        .open(&target)
+        .unwrap()
+        .write_all(b"appended\n")
+        .unwrap();
+    let opts = ReplaceOptions {
+        read_before: Some(&read),
+        read_stamp: Some(FileStamp::of(&meta)),
+        ..ReplaceOptions::default()
+    };
+    let err = replace_file(&target, b"new\n", opts).unwrap_err();
+    assert!(matches!(err, WriteError::Changed(_)), "{err}");
+    assert!(
+        err.to_string()
+            .contains("changed while being processed; not overwritten"),
+        "{err}"
+    );
+    assert_eq!(fs::read(&target).unwrap(), b"old\nappended\n");
+    assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The edit comes after the temporary file was written, just before the
+/// commit: the check sits at the rename, not at the start.
+#[test]
+fn a_file_changed_while_its_replacement_is_written_is_not_overwritten() {
+    let dir = scratch("changed-late");
+    let target = dir.join("a.txt");
+    fs::write(&target, "old\n").unwrap();
+    let mut f = AtomicFile::replace(&target, ReplaceOptions::default()).unwrap();
+    f.write_all(b"new\n").unwrap();
+    fs::write(&target, "edited\n").unwrap();
+    let err = f.commit().unwrap_err();
+    assert!(matches!(err, WriteError::Changed(_)), "{err}");
+    assert_eq!(fs::read(&target).unwrap(), b"edited\n");
+    assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A private file's replacement is never readable by others, not even
+/// while it is being written.
+#[cfg(unix)]
+#[test]
+fn the_temporary_file_starts_with_the_targets_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("temp-mode");
+    let target = dir.join("a.txt");
+    fs::write(&target, "old").unwrap();
+    fs::set_permissions(&target, fs::Permissions::from_mode(0o600)).unwrap();
+    let mut f = AtomicFile::replace(&target, ReplaceOptions::default()).unwrap();
+    let temp = f.temp.clone().unwrap();
+    assert_eq!(
+        fs::metadata(&temp).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    f.write_all(b"new").unwrap();
+    f.commit().unwrap();
+    assert_eq!(
+        fs::metadata(&target).unwrap().permissions().mode() & 0o7777,
+        0o600
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn owner_group_and_setuid_are_kept_when_root() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    if !is_root() {
+        eprintln!("skipped: needs root (chown to another user)");
+        return;
+    }
+    let dir = scratch("owner");
+    let target = dir.join("a.txt");
+    fs::write(&target, "old").unwrap();
+    std::os::unix::fs::chown(&target, Some(65534), Some(65534)).unwrap();
+    fs::set_permissions(&target, fs::Permissions::from_mode(0o4755)).unwrap();
+    replace_file(&target, b"new", ReplaceOptions::default()).unwrap();
+    let meta = fs::metadata(&target).unwrap();
+    assert_eq!((meta.uid(), meta.gid()), (65534, 65534));
+    assert_eq!(meta.mode() & 0o7777, 0o4755);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn extended_attributes_are_copied() {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = scratch("xattr");
+    let target = dir.join("a.txt");
+    fs::write(&target, "old").unwrap();
+    let path = CString::new(target.as_os_str().as_bytes()).unwrap();
+    let value = b"kept \0 binary";
+    // SAFETY: valid C strings and a live buffer.
+    let set = unsafe {
+        libc::setxattr(
+            path.as_ptr(),
+            c"user.zhtidy-test".as_ptr(),
+            value.as_ptr().cast(),
+            value.len(),
+            0,
+        )
+    };
+    if set != 0 {
+        eprintln!(
+            "skipped: no user extended attributes here: {}",
+            io::Error::last_os_error()
+        );
+        fs::remove_dir_all(&dir).unwrap();
+        return;
+    }
+    replace_file(&target, b"new", ReplaceOptions::default()).unwrap();
+    assert_eq!(fs::read(&target).unwrap(), b"new");
+    let mut buf = [0u8; 64];
+    // SAFETY: valid C strings and a buffer of the length given.
+    let n = unsafe {
+        libc::getxattr(
+            path.as_ptr(),
+            c"user.zhtidy-test".as_ptr(),
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+        )
+    };
+    assert!(n >= 0, "{}", io::Error::last_os_error());
+    assert_eq!(&buf[..n as usize], value);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn outputs_stay_below_their_folder() {
+    use std::os::unix::fs::symlink;
+    let dir = scratch("below");
+    let (out, away) = (dir.join("o"), dir.join("v"));
+    fs::create_dir_all(&away).unwrap();
+    fs::write(away.join("b.txt"), "keep").unwrap();
+    // Missing folders are made, `out` included.
+    let p = output_below(&out, Path::new("x/y/a.txt")).unwrap();
+    assert_eq!(p, out.join("x/y/a.txt"));
+    assert!(out.join("x/y").is_dir());
+    // A linked folder, a linked file.
+    symlink("../v", out.join("sub")).unwrap();
+    let err = output_below(&out, Path::new("sub/b.txt")).unwrap_err();
+    assert!(matches!(err, WriteError::SymlinkInOutput(_)), "{err}");
+    symlink("../v/b.txt", out.join("c.txt")).unwrap();
+    let err = output_below(&out, Path::new("c.txt")).unwrap_err();
+    assert!(matches!(err, WriteError::SymlinkInOutput(_)), "{err}");
+    // A file where a folder is needed; `..`.
+    fs::write(out.join("f"), "").unwrap();
+    let err = output_below(&out, Path::new("f/a.txt")).unwrap_err();
+    assert!(matches!(err, WriteError::NotAFolder(_)), "{err}");
+    let err = output_below(&out, Path::new("../v/b.txt")).unwrap_err();
+    assert!(matches!(err, WriteError::OutsideOutput(_)), "{err}");
+    // A FIFO at the output path.
+    let fifo = std::ffi::CString::new(out.join("p.txt").to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+    let err = output_below(&out, Path::new("p.txt")).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            WriteError::NotAFile {
+                kind: "a FIFO (named pipe)",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert_eq!(fs::read(away.join("b.txt")).unwrap(), b"keep");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn names_near_the_file_system_limit_can_be_replaced() {
+    let dir = scratch("long-name");
+    // 83 characters of 3 bytes and `.txt`: 253 bytes, the limit is 255.
+    let target = dir.join(format!("{}.txt", "标".repeat(83)));
+    assert_eq!(target.file_name().unwrap().len(), 253);
+    fs::write(&target, "old").unwrap();
+    replace_file(&target, b"new", ReplaceOptions::default()).unwrap();
+    assert_eq!(fs::read(&target).unwrap(), b"new");
+    fs::remove_dir_all(&dir).unwrap();
+}
