@@ -457,3 +457,38 @@ fn an_out_dir_inside_the_input_is_skipped_however_it_is_spelled() {
     );
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A run killed with SIGKILL leaves its temporary file; the next run that
+/// writes in that folder removes it and says so.
+#[test]
+fn temporary_files_of_a_killed_run_are_removed_and_reported() {
+    let dir = scratch("left-behind");
+    let f = f_txt(&dir);
+    let mut child = Command::new(bin())
+        .arg("-w")
+        .arg(dir.join("absent.txt"))
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let dead = child.id();
+    child.wait().unwrap();
+    let left = dir.join(format!(".zhtidy-{dead}-0.tmp"));
+    fs::write(&left, "half of a file").unwrap();
+    let hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
+    fs::File::options()
+        .write(true)
+        .open(&left)
+        .unwrap()
+        .set_modified(hour_ago)
+        .unwrap();
+    let out = zhtidy(&["-w".as_ref(), f.as_os_str()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!left.exists());
+    assert!(
+        stderr(&out).contains(&format!("removed {}", left.display())),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(fs::read_to_string(&f).unwrap(), TIDIED);
+    fs::remove_dir_all(&dir).unwrap();
+}

@@ -26,6 +26,10 @@ use std::fs::{self, File};
 use std::io;
 use std::path::Path;
 
+/// The set-user-ID and set-group-ID bits (POSIX values).
+#[cfg(unix)]
+const SET_ID: u32 = 0o6000;
+
 /// Why the old file's metadata could not be carried over.
 #[derive(Debug)]
 pub(super) enum Lost {
@@ -45,7 +49,7 @@ pub(super) fn apply(new: &File, old: &fs::Metadata, old_path: &Path) -> Result<(
     copy_xattrs(old_path, new)?;
     let mut mode = old.mode() & 0o7777;
     if !owner_kept {
-        mode &= !(libc::S_ISUID | libc::S_ISGID) as u32;
+        mode &= !SET_ID;
     }
     new.set_permissions(fs::Permissions::from_mode(mode))
         .map_err(Lost::Io)

@@ -34,7 +34,9 @@ A process killed by SIGINT, SIGTERM or SIGHUP while writing would leave its
 temporary files behind; a program that calls
 [`remove_temp_files_on_signal`] once at start-up has them removed first
 (every live [`AtomicFile`] is registered), then dies of the signal as it
-would have.
+would have. One killed outright (SIGKILL) leaves them; a later process
+writing in the same folder removes them and lists them for
+[`take_left_behind`].
 
 [`encode`] turns text back into bytes in the source encoding (BOM kept on
 request), refusing characters the encoding cannot hold. Line endings are
@@ -52,6 +54,7 @@ mod xattr;
 pub use below::output_below;
 pub use encode::{encode, Unencodable};
 pub use replace::{replace_file, FileStamp, ReplaceOptions, Replaced, WriteError};
+pub use temp::{take_left_behind, LeftBehind};
 
 use replace::{io_err, resolve};
 

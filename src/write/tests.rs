@@ -298,6 +298,7 @@ fn the_temporary_file_starts_with_the_targets_mode() {
 
 #[cfg(unix)]
 #[test]
+#[allow(clippy::print_stderr)] // says why it is skipped
 fn owner_group_and_setuid_are_kept_when_root() {
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
     if !is_root() {
@@ -318,6 +319,7 @@ fn owner_group_and_setuid_are_kept_when_root() {
 
 #[cfg(target_os = "linux")]
 #[test]
+#[allow(clippy::print_stderr)] // says why it is skipped
 fn extended_attributes_are_copied() {
     use std::ffi::CString;
     use std::os::unix::ffi::OsStrExt;

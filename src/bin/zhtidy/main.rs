@@ -50,6 +50,9 @@ fn main() -> ExitCode {
             None => tidy_cmd::run(&cli.tidy),
         }
     };
+    if !cli.tidy.quiet {
+        report_left_behind();
+    }
     match result {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
@@ -70,6 +73,24 @@ fn ignore_file_size_signal() {
     // of ours could be relying on it.
     unsafe {
         libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+}
+
+/// Says which temporary files of interrupted runs were found beside the
+/// files written (and removed).
+fn report_left_behind() {
+    for left in zhtidy::write::take_left_behind() {
+        let path = left.path.display();
+        match left.error {
+            None => eprintln!(
+                "zhtidy: note: removed {path}, a temporary file left by an interrupted run (process {})",
+                left.pid
+            ),
+            Some(e) => eprintln!(
+                "zhtidy: warning: {path} is a temporary file left by an interrupted run (process {}); cannot remove it: {e}",
+                left.pid
+            ),
+        }
     }
 }
 
