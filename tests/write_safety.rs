@@ -297,44 +297,55 @@ fn out_dir_does_not_block_on_a_fifo_at_an_output_path() {
     fs::remove_dir_all(&dir).unwrap();
 }
 
-/// An append made while `--write` works on a large file survives: the
-/// file is either rewritten before the edit (which then lands in the new
-/// file) or, edited meanwhile, skipped with an error.
+/// An append made while `--write` (or `convert -i f -o f`) works on a
+/// large file survives: the file is either rewritten before the edit
+/// (which then lands in the new file) or, edited meanwhile, skipped with
+/// an error.
 #[test]
 fn an_edit_during_write_is_never_lost() {
     let dir = scratch("concurrent-edit");
     let f = dir.join("big.txt");
-    fs::write(&f, TEXT.repeat(400_000)).unwrap(); // ~12 MB
-    let mut child = Command::new(bin())
-        .args(["-w".as_ref(), f.as_os_str()])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Edit as soon as the replacement is being written.
-    let start = Instant::now();
-    while temp_files(&dir).is_empty() && child.try_wait().unwrap().is_none() {
-        assert!(
-            start.elapsed() < Duration::from_secs(120),
-            "no temporary file seen"
-        );
-        std::thread::sleep(Duration::from_millis(1));
+    let write: &[&std::ffi::OsStr] = &["-w".as_ref(), f.as_os_str()];
+    let convert: &[&std::ffi::OsStr] = &[
+        "convert".as_ref(),
+        "-i".as_ref(),
+        f.as_os_str(),
+        "-o".as_ref(),
+        f.as_os_str(),
+    ];
+    for args in [write, convert] {
+        fs::write(&f, TEXT.repeat(400_000)).unwrap(); // ~12 MB
+        let mut child = Command::new(bin())
+            .args(args)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Edit as soon as the replacement is being written.
+        let start = Instant::now();
+        while temp_files(&dir).is_empty() && child.try_wait().unwrap().is_none() {
+            assert!(
+                start.elapsed() < Duration::from_secs(120),
+                "no temporary file seen"
+            );
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        fs::OpenOptions::new()
+            .append(true)
+            .open(&f)
+            .and_then(|mut h| std::io::Write::write_all(&mut h, "追加的一行\n".as_bytes()))
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        let got = fs::read_to_string(&f).unwrap();
+        assert!(got.ends_with("追加的一行\n"), "{args:?}: the edit was lost");
+        if stderr(&out).contains("changed while being processed") {
+            assert_eq!(out.status.code(), Some(2));
+            assert!(got.starts_with(TEXT), "skipped, so left as it was");
+            eprintln!("{args:?}: the edit came before the rename: the file was skipped");
+        } else {
+            eprintln!("{args:?}: the edit came after the rename: it is in the new file");
+        }
+        assert!(temp_files(&dir).is_empty());
     }
-    fs::OpenOptions::new()
-        .append(true)
-        .open(&f)
-        .and_then(|mut h| std::io::Write::write_all(&mut h, "追加的一行\n".as_bytes()))
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let got = fs::read_to_string(&f).unwrap();
-    assert!(got.ends_with("追加的一行\n"), "the edit was lost");
-    if stderr(&out).contains("changed while being processed") {
-        assert_eq!(out.status.code(), Some(2));
-        assert!(got.starts_with(TEXT), "skipped, so left as it was");
-        eprintln!("the edit came before the rename: the file was skipped");
-    } else {
-        eprintln!("the edit came after the rename: it is in the new file");
-    }
-    assert!(temp_files(&dir).is_empty());
     fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -60,6 +60,18 @@ impl FileStamp {
         }
     }
 
+    /// Whether both stamps are of the same file (device and inode on Unix;
+    /// elsewhere, always false: there is no cheap way to tell).
+    pub fn same_file(&self, other: &FileStamp) -> bool {
+        #[cfg(unix)]
+        return self.id == other.id;
+        #[cfg(not(unix))]
+        {
+            let _ = other;
+            false
+        }
+    }
+
     /// The size the file had.
     pub fn len(&self) -> u64 {
         self.len
