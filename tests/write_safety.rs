@@ -503,3 +503,21 @@ fn temporary_files_of_a_killed_run_are_removed_and_reported() {
     assert_eq!(fs::read_to_string(&f).unwrap(), TIDIED);
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Another run's temporary file is never taken for input, even by a walk
+/// that includes hidden files.
+#[test]
+fn a_walk_skips_temporary_files_of_a_write_in_progress() {
+    let dir = scratch("walk-temp");
+    f_txt(&dir);
+    fs::write(dir.join(".zhtidy-1-0.tmp"), TEXT).unwrap();
+    fs::write(dir.join(".other.txt"), TEXT).unwrap();
+    let out = zhtidy(&["-l".as_ref(), "--hidden".as_ref(), dir.as_os_str()]);
+    let listed = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        listed.contains("f.txt") && listed.contains(".other.txt"),
+        "{listed}"
+    );
+    assert!(!listed.contains(".zhtidy-"), "{listed}");
+    fs::remove_dir_all(&dir).unwrap();
+}

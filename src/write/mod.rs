@@ -54,7 +54,7 @@ mod xattr;
 pub use below::output_below;
 pub use encode::{encode, Unencodable};
 pub use replace::{replace_file, FileStamp, ReplaceOptions, Replaced, WriteError};
-pub use temp::{take_left_behind, LeftBehind};
+pub use temp::{is_temp_file_name, take_left_behind, LeftBehind};
 
 use replace::{io_err, resolve};
 
@@ -232,6 +232,7 @@ impl AtomicFile {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
         };
+        temp::remove_left_behind_once(&dir);
         // The list stays locked from before the file exists until it is
         // listed: a signal in between would otherwise find it unlisted and
         // leave it behind.

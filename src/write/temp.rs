@@ -73,7 +73,7 @@ pub fn take_left_behind() -> Vec<LeftBehind> {
 /// Removes the temporary files left behind in `dir`, once per folder and
 /// process (see the module doc). Best effort: a folder that cannot be
 /// listed is simply not cleaned.
-fn remove_left_behind_once(dir: &Path) {
+pub(super) fn remove_left_behind_once(dir: &Path) {
     if !searched().insert(dir.to_path_buf()) {
         return;
     }
@@ -130,7 +130,6 @@ fn is_running(_: u32) -> bool {
 /// Creates a new temporary file in `dir` with permission bits `mode` (Unix;
 /// `umask` applies as for any new file); its path and the open file.
 pub(super) fn create_in(dir: &Path, mode: u32) -> io::Result<(PathBuf, File)> {
-    remove_left_behind_once(dir);
     let pid = std::process::id();
     let mut last = None;
     for _ in 0..100 {
@@ -159,6 +158,12 @@ fn open_new(path: &Path, mode: u32) -> io::Result<File> {
 #[cfg(not(unix))]
 fn open_new(path: &Path, _mode: u32) -> io::Result<File> {
     File::options().write(true).create_new(true).open(path)
+}
+
+/// Whether `name` is the name of a temporary file of this module (a walk
+/// over a tree must not take another run's half-written file for input).
+pub fn is_temp_file_name(name: &std::ffi::OsStr) -> bool {
+    name.to_str().and_then(owner_pid).is_some()
 }
 
 /// The process id in a temporary file's name, if `name` is one of ours.
@@ -214,6 +219,7 @@ mod tests {
                 .set_modified(hour_ago)
                 .unwrap();
         }
+        remove_left_behind_once(&dir);
         let (temp, _f) = create_in(&dir, 0o600).unwrap();
         let found: Vec<_> = take_left_behind()
             .into_iter()

@@ -10,7 +10,8 @@ applied per file afterwards, see `plan`). It is sequential and sorted by
 name, so the list — and hence the output — is the same on every run.
 Symbolic links are not followed. The output folder of `--out-dir`, when
 it lies inside a folder walked, is skipped (recognised by identity, not
-by how its path is spelled: see [`FolderId`]).
+by how its path is spelled: see [`FolderId`]); so are the temporary files
+of a write in progress (`.zhtidy-PID-N.tmp`, visible with `--hidden`).
 */
 
 use std::fs;
@@ -174,6 +175,10 @@ pub fn expand(
         walker.filter_entry(move |e| {
             if e.depth() == 0 {
                 return true;
+            }
+            // Another run's half-written file (seen with --hidden).
+            if zhtidy::write::is_temp_file_name(e.file_name()) {
+                return false;
             }
             let is_dir = e.file_type().is_some_and(|t| t.is_dir());
             if is_dir && skip.as_ref().is_some_and(|s| s.is(e.path())) {
