@@ -117,6 +117,10 @@ fn sized(mut call: impl FnMut(&mut [u8]) -> isize) -> io::Result<Option<Vec<u8>>
         if n < 0 {
             return absent_or(io::Error::last_os_error());
         }
+        if n == 0 {
+            // The usual case (no attributes): no second call.
+            return Ok(Some(Vec::new()));
+        }
         let mut buf = vec![0u8; n as usize];
         let m = call(&mut buf);
         if m < 0 {
