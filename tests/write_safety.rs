@@ -166,6 +166,21 @@ fn write_keeps_acls_and_extended_attributes() {
         "{}",
         String::from_utf8_lossy(&acl.stdout)
     );
+    // A folder's default ACL must not be added to a file that had none
+    // (its temporary file inherits it).
+    let sub = dir.join("sub");
+    fs::create_dir(&sub).unwrap();
+    assert!(ok(Command::new("setfacl")
+        .args(["-d", "-m", "u:nobody:rwx"])
+        .arg(&sub)));
+    let g = f_txt(&sub);
+    assert!(ok(Command::new("setfacl").arg("-b").arg(&g)));
+    let before = dump(&g);
+    assert!(!before.contains("posix_acl"), "{before}");
+    let out = zhtidy(&["-w".as_ref(), g.as_os_str()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(fs::read_to_string(&g).unwrap(), TIDIED);
+    assert_eq!(dump(&g), before);
     fs::remove_dir_all(&dir).unwrap();
 }
 

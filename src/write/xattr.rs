@@ -26,10 +26,6 @@ pub(super) struct Failed {
 /// inherited from the folder's default ACL) is removed. A file system
 /// without extended attributes has nothing to copy.
 pub(super) fn copy(from: &Path, to: &File) -> Result<(), Failed> {
-    let fail = |name: &CStr| {
-        let name = name.to_string_lossy().into_owned();
-        move |source| Failed { name, source }
-    };
     let path = CString::new(from.as_os_str().as_bytes()).map_err(|_| Failed {
         name: String::new(),
         source: io::Error::from(io::ErrorKind::InvalidInput),
@@ -38,43 +34,61 @@ pub(super) fn copy(from: &Path, to: &File) -> Result<(), Failed> {
         // SAFETY: a valid C string and a buffer of the length given.
         libc::llistxattr(path.as_ptr(), buf.as_mut_ptr().cast(), buf.len())
     })
-    .map_err(fail(c"(list)"))?;
+    .map_err(failed(c"(list)"))?;
     let fd = to.as_raw_fd();
     for name in &wanted {
-        let value = get(|buf| unsafe {
-            // SAFETY: valid C strings and a buffer of the length given.
-            libc::lgetxattr(
-                path.as_ptr(),
-                name.as_ptr(),
-                buf.as_mut_ptr().cast(),
-                buf.len(),
-            )
-        })
-        .map_err(fail(name))?;
-        let Some(value) = value else { continue };
-        if fd_get(fd, name).map_err(fail(name))?.as_ref() == Some(&value) {
-            continue;
-        }
-        // SAFETY: an open descriptor, a valid C string, a live buffer.
-        let r =
-            unsafe { libc::fsetxattr(fd, name.as_ptr(), value.as_ptr().cast(), value.len(), 0) };
-        if r != 0 {
-            return Err(fail(name)(io::Error::last_os_error()));
-        }
+        copy_one(&path, fd, name).map_err(failed(name))?;
     }
-    let extra = list(|buf| unsafe {
+    remove_extra(fd, &wanted)
+}
+
+/// An error about attribute `name`.
+fn failed(name: &CStr) -> impl FnOnce(io::Error) -> Failed {
+    let name = name.to_string_lossy().into_owned();
+    move |source| Failed { name, source }
+}
+
+/// Sets `name` on `fd` to its value on `path`, unless already so.
+fn copy_one(path: &CStr, fd: libc::c_int, name: &CStr) -> io::Result<()> {
+    let value = get(|buf| unsafe {
+        // SAFETY: valid C strings and a buffer of the length given.
+        libc::lgetxattr(
+            path.as_ptr(),
+            name.as_ptr(),
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+        )
+    })?;
+    let Some(value) = value else {
+        return Ok(());
+    };
+    if fd_get(fd, name)?.as_ref() == Some(&value) {
+        return Ok(());
+    }
+    // SAFETY: an open descriptor, a valid C string, a live buffer.
+    let r = unsafe { libc::fsetxattr(fd, name.as_ptr(), value.as_ptr().cast(), value.len(), 0) };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+/// Removes from `fd` the attributes not in `wanted`.
+fn remove_extra(fd: libc::c_int, wanted: &[CString]) -> Result<(), Failed> {
+    let present = list(|buf| unsafe {
         // SAFETY: an open descriptor and a buffer of the length given.
         libc::flistxattr(fd, buf.as_mut_ptr().cast(), buf.len())
     })
-    .map_err(fail(c"(list)"))?;
-    for name in extra.iter().filter(|n| !wanted.contains(n)) {
+    .map_err(failed(c"(list)"))?;
+    for name in present.iter().filter(|n| !wanted.contains(n)) {
         // SAFETY: an open descriptor and a valid C string.
         if unsafe { libc::fremovexattr(fd, name.as_ptr()) } != 0 {
             let e = io::Error::last_os_error();
             // A security label the system gives every file cannot be
             // removed, and the old file had none to keep.
             if !name.to_bytes().starts_with(b"security.") {
-                return Err(fail(name)(e));
+                return Err(failed(name)(e));
             }
         }
     }
