@@ -315,8 +315,14 @@ fn a_folder_without_write_permission_leaves_its_files_alone() {
     fs::write(&f, "old").unwrap();
     fs_ro.remount("ro");
     let err = replace_file(&f, b"new", ReplaceOptions::default()).unwrap_err();
-    assert!(matches!(err, WriteError::Io { .. }), "{err}");
+    // The folder is at fault, and the message says so.
+    assert!(matches!(err, WriteError::TempFile { .. }), "{err}");
     assert!(err.to_string().contains("a.txt"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("cannot create a temporary file in"),
+        "{err}"
+    );
     assert_eq!(fs::read(&f).unwrap(), b"old");
     // The command writing its output there.
     let src = scratch("rofolder-src").join("in.txt");

@@ -45,7 +45,7 @@ use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
 
 pub use mojibake::Mojibake;
 pub use newlines::Newlines;
-pub use read::{open_file, read_file, ReadError};
+pub use read::{open_file, read_file, read_file_with_metadata, ReadError};
 pub use sniff::BinaryReason;
 
 /// How to decode.

@@ -37,15 +37,24 @@ pub enum ReadError {
 
 /// Reads the whole regular file at `path` (following symbolic links).
 pub fn read_file(path: &Path) -> Result<Vec<u8>, ReadError> {
+    read_file_with_metadata(path).map(|(bytes, _)| bytes)
+}
+
+/// [`read_file`], plus the file's metadata as it was just before the
+/// read (taken from the opened file). A writer compares it with the file
+/// on disk before replacing it, so an edit made after this moment is
+/// noticed (`write::FileStamp`); taken after the read, it would describe
+/// an edit made during the read as the state that was read.
+pub fn read_file_with_metadata(path: &Path) -> Result<(Vec<u8>, fs::Metadata), ReadError> {
+    let io_err = |source| ReadError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     let mut file = open_file(path)?;
-    let size = file.metadata().map(|m| m.len() as usize).unwrap_or(0);
-    let mut bytes = Vec::with_capacity(size);
-    file.read_to_end(&mut bytes)
-        .map_err(|source| ReadError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-    Ok(bytes)
+    let meta = file.metadata().map_err(io_err)?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.read_to_end(&mut bytes).map_err(io_err)?;
+    Ok((bytes, meta))
 }
 
 /// Opens the regular file at `path` for reading (to stream it), refusing

@@ -1,29 +1,62 @@
 /*!
 Stage 5, **write**: put text where it belongs without ever leaving a
-half-written file.
+half-written file, and without the file losing anything it had.
 
 A file is replaced atomically: the new content goes to a temporary file in
-the same folder, is flushed to disk, and is renamed over the target; on any
-error the temporary file is removed and the target is left as it was.
-[`replace_file`] adds the rules for rewriting a file in place: keep its
-permissions, refuse to write through a symbolic link unless asked, and do
-not touch a file whose content would not change (its mtime stays).
+the same folder (named `.zhtidy-PID-N.tmp`, see `temp`), is flushed to
+disk, and is renamed over the target; on any error the temporary file is
+removed and the target is left as it was. [`replace_file`] (and
+[`AtomicFile::replace`] for streamed output) adds the rules for rewriting
+an existing file:
+
+- the replacement keeps the file's owner and group (when the process may
+  give them: root always), its mode, and its extended attributes and POSIX
+  ACLs (Linux); set-user-ID and set-group-ID are kept only along with the
+  owner (see `keep`). The temporary file is created with the file's
+  permission bits from the start, never wider.
+- a read-only file (no write permission bit at all) is refused: the
+  rename would otherwise replace it regardless.
+- a file with several hard links is refused: a rename gives one name a
+  new file and leaves the others with the old content, silently. zhtidy
+  does not write such a file in place either (a crash midway would leave
+  it half-written); the user decides (break the link with `cp`, or
+  convert to standard output).
+- a symbolic link is refused unless following is asked for.
+- a file that changed on disk since it was read (size, modification or
+  change time, or a different file at the path; see [`FileStamp`]) is
+  not overwritten: checked just before the rename, after the flush.
+- a file whose content would not change is not touched (its mtime stays).
+
+[`output_below`] confines `--out-dir` copies to their folder (no symbolic
+link followed below it, no FIFO or device written to).
 
 A process killed by SIGINT, SIGTERM or SIGHUP while writing would leave its
 temporary files behind; a program that calls
 [`remove_temp_files_on_signal`] once at start-up has them removed first
 (every live [`AtomicFile`] is registered), then dies of the signal as it
-would have. A read-only file (no write permission bit at all) is refused
-by [`replace_file`]: the rename would otherwise replace it regardless.
+would have. One killed outright (SIGKILL) leaves them; a later process
+writing in the same folder removes them and lists them for
+[`take_left_behind`].
 
 [`encode`] turns text back into bytes in the source encoding (BOM kept on
 request), refusing characters the encoding cannot hold. Line endings are
 never rewritten by any stage, so they come out as they went in.
 */
 
+mod below;
 mod encode;
+mod keep;
+mod replace;
+mod temp;
+#[cfg(target_os = "linux")]
+mod xattr;
 
+pub use below::output_below;
 pub use encode::{encode, Unencodable};
+pub use replace::{replace_file, FileStamp, ReplaceOptions, Replaced, WriteError};
+pub use temp::{is_temp_file_name, take_left_behind, LeftBehind};
+
+use replace::{io_err, resolve};
 
 use std::collections::HashSet;
 use std::fs::{self, File};
@@ -78,62 +111,144 @@ pub fn remove_temp_files_on_signal() -> io::Result<()> {
 ///
 /// A target that exists and is neither a regular file nor a folder (a
 /// device such as `/dev/null`, a FIFO, a socket, or `/dev/stdout` leading
-/// to one) is written directly instead: renaming over it would replace the
-/// device node with a regular file, and it holds no content to protect.
+/// to one) is written directly by [`AtomicFile::create`] instead: renaming
+/// over it would replace the device node with a regular file, and it holds
+/// no content to protect.
 #[derive(Debug)]
 pub struct AtomicFile {
     target: PathBuf,
     /// `None` when writing directly to a special file.
     temp: Option<PathBuf>,
     file: Option<File>,
+    /// Set when an existing file is replaced: what it must keep and be.
+    replacing: Option<Replacing>,
 }
+
+/// The file an [`AtomicFile`] replaces, as it was when the replacement
+/// started.
+#[derive(Debug)]
+struct Replacing {
+    /// Owner, mode: given to the replacement.
+    old: fs::Metadata,
+    /// The target must still have this stamp just before the rename.
+    stamp: FileStamp,
+}
+
+/// Permission bits of a new file that replaces nothing (the umask applies).
+const NEW_FILE_MODE: u32 = 0o666;
 
 impl AtomicFile {
     /// Creates a temporary file beside `target` (or opens `target` itself
-    /// when it is a special file, see the type's doc).
-    pub fn create(target: &Path) -> io::Result<Self> {
+    /// when it is a special file, see the type's doc). An existing regular
+    /// file at `target` is replaced as a new file would be (owned by the
+    /// process, default mode); [`AtomicFile::replace`] keeps what it had.
+    pub fn create(target: &Path) -> Result<Self, WriteError> {
         if fs::metadata(target).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
-            let file = File::options().write(true).open(target)?;
+            let file = File::options()
+                .write(true)
+                .open(target)
+                .map_err(io_err(target))?;
             return Ok(Self {
                 target: target.to_path_buf(),
                 temp: None,
                 file: Some(file),
+                replacing: None,
             });
         }
+        Self::with_temp(target, NEW_FILE_MODE, None)
+    }
+
+    /// Creates a temporary file beside `target` that will have the
+    /// permission bits `mode` (Unix; the umask applies, as for `cp`),
+    /// never a special file: the caller has made sure (see
+    /// [`output_below`]) that `target` is absent or a regular file.
+    pub fn create_with_mode(target: &Path, mode: u32) -> Result<Self, WriteError> {
+        Self::with_temp(target, mode, None)
+    }
+
+    /// Starts replacing the existing regular file `path` (the file a
+    /// symbolic link leads to, when `opts.follow_symlinks`), with the
+    /// rules of [`replace_file`]: a read-only file, a file with other hard
+    /// links and (without `follow_symlinks`) a symbolic link are refused;
+    /// the result keeps the file's owner, mode and extended attributes;
+    /// the commit fails with [`WriteError::Changed`] if the file is no
+    /// longer as `opts.read_stamp` says (or, without it, as it is now).
+    pub fn replace(path: &Path, opts: ReplaceOptions<'_>) -> Result<Self, WriteError> {
+        let target = resolve(path, opts.follow_symlinks)?;
+        Self::replacing(&target, opts.read_stamp)
+    }
+
+    /// [`AtomicFile::replace`] (following a symbolic link, as a shell's `>`
+    /// does) when `target` is an existing regular file, else
+    /// [`AtomicFile::create`]: what a command's `-o FILE` needs.
+    pub fn create_or_replace(target: &Path) -> Result<Self, WriteError> {
+        if fs::metadata(target).is_ok_and(|m| m.is_file()) {
+            let opts = ReplaceOptions {
+                follow_symlinks: true,
+                ..ReplaceOptions::default()
+            };
+            Self::replace(target, opts)
+        } else {
+            Self::create(target)
+        }
+    }
+
+    /// [`AtomicFile::replace`] for a target already resolved.
+    fn replacing(target: &Path, stamp: Option<FileStamp>) -> Result<Self, WriteError> {
+        let old = fs::symlink_metadata(target).map_err(io_err(target))?;
+        if !old.is_file() {
+            return Err(WriteError::NotAFile {
+                path: target.to_path_buf(),
+                kind: below::file_kind(&old),
+            });
+        }
+        if old.permissions().readonly() {
+            return Err(WriteError::ReadOnly(target.to_path_buf()));
+        }
+        let links = hard_links(&old);
+        if links > 1 {
+            return Err(WriteError::HardLinks {
+                path: target.to_path_buf(),
+                links,
+            });
+        }
+        let now = FileStamp::of(&old);
+        let stamp = stamp.unwrap_or(now);
+        if stamp != now {
+            return Err(WriteError::Changed(target.to_path_buf()));
+        }
+        let mode = permission_bits(&old);
+        Self::with_temp(target, mode, Some(Replacing { old, stamp }))
+    }
+
+    /// Creates the temporary file beside `target`, registered for removal
+    /// on a signal.
+    fn with_temp(
+        target: &Path,
+        mode: u32,
+        replacing: Option<Replacing>,
+    ) -> Result<Self, WriteError> {
         let dir = match target.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "output".to_string());
+        temp::remove_left_behind_once(&dir);
         // The list stays locked from before the file exists until it is
         // listed: a signal in between would otherwise find it unlisted and
         // leave it behind.
         let mut live = live();
-        for attempt in 0..100u32 {
-            let temp = dir.join(format!(
-                ".{name}.zhtidy-{}-{attempt}.tmp",
-                std::process::id()
-            ));
-            match File::options().write(true).create_new(true).open(&temp) {
-                Ok(file) => {
-                    live.push(temp.clone());
-                    return Ok(Self {
-                        target: target.to_path_buf(),
-                        temp: Some(temp),
-                        file: Some(file),
-                    });
-                }
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(e),
-            }
-        }
-        Err(io::Error::new(
-            io::ErrorKind::AlreadyExists,
-            "cannot create a temporary file",
-        ))
+        let (temp, file) = temp::create_in(&dir, mode).map_err(|source| WriteError::TempFile {
+            path: target.to_path_buf(),
+            dir: dir.clone(),
+            source,
+        })?;
+        live.push(temp.clone());
+        Ok(Self {
+            target: target.to_path_buf(),
+            temp: Some(temp),
+            file: Some(file),
+            replacing,
+        })
     }
 
     /// Gives the temporary file (hence the result) these permissions; a
@@ -150,7 +265,7 @@ impl AtomicFile {
 
     /// Flushes to disk and renames over the target, then flushes the
     /// folder so that the rename itself survives a crash.
-    pub fn commit(self) -> io::Result<()> {
+    pub fn commit(self) -> Result<(), WriteError> {
         if let Some(dir) = self.commit_data()? {
             sync_dir(&dir);
         }
@@ -163,26 +278,29 @@ impl AtomicFile {
     /// rename either way, so the target is never left half-written; until
     /// `later` is synced, a crash may only undo the rename (the old
     /// content stays).
-    pub fn commit_deferring_dir_sync(self, later: &DirSyncs) -> io::Result<()> {
+    pub fn commit_deferring_dir_sync(self, later: &DirSyncs) -> Result<(), WriteError> {
         if let Some(dir) = self.commit_data()? {
             later.note(dir);
         }
         Ok(())
     }
 
-    /// Flushes to disk and renames over the target; the folder to flush
-    /// after, if any.
-    fn commit_data(mut self) -> io::Result<Option<PathBuf>> {
+    /// Gives the replacement what the old file had, flushes it to disk,
+    /// checks that the target did not change meanwhile and renames over
+    /// it; the folder to flush after, if any.
+    fn commit_data(mut self) -> Result<Option<PathBuf>, WriteError> {
         let mut file = self.file.take().expect("not yet committed");
         let Some(temp) = self.temp.take() else {
             // A special file: written in place, nothing to sync or rename.
-            file.flush()?;
+            file.flush().map_err(io_err(&self.target))?;
             return Ok(None);
         };
-        let synced = file.sync_all();
+        let prepared = self.keep_and_sync(&file);
         drop(file);
         let mut live = live();
-        let renamed = synced.and_then(|()| fs::rename(&temp, &self.target));
+        let renamed = prepared
+            .and_then(|()| self.check_unchanged())
+            .and_then(|()| fs::rename(&temp, &self.target).map_err(io_err(&self.target)));
         if renamed.is_err() {
             let _ = fs::remove_file(&temp);
         }
@@ -197,6 +315,60 @@ impl AtomicFile {
             }
         }))
     }
+
+    /// Owner, extended attributes and mode of the replaced file (after the
+    /// bytes: writing clears set-user-ID), then the flush.
+    fn keep_and_sync(&self, file: &File) -> Result<(), WriteError> {
+        if let Some(r) = &self.replacing {
+            keep::apply(file, &r.old, &self.target).map_err(|lost| match lost {
+                keep::Lost::Io(source) => WriteError::Io {
+                    path: self.target.clone(),
+                    source,
+                },
+                keep::Lost::Xattr { name, source } => WriteError::Xattr {
+                    path: self.target.clone(),
+                    name,
+                    source,
+                },
+            })?;
+        }
+        file.sync_all().map_err(io_err(&self.target))
+    }
+
+    /// The replaced file is still the one the replacement was made from.
+    fn check_unchanged(&self) -> Result<(), WriteError> {
+        let Some(r) = &self.replacing else {
+            return Ok(());
+        };
+        let now = fs::symlink_metadata(&self.target).map_err(io_err(&self.target))?;
+        if FileStamp::of(&now) == r.stamp {
+            Ok(())
+        } else {
+            Err(WriteError::Changed(self.target.clone()))
+        }
+    }
+}
+
+#[cfg(unix)]
+fn hard_links(meta: &fs::Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::nlink(meta)
+}
+
+#[cfg(not(unix))]
+fn hard_links(_: &fs::Metadata) -> u64 {
+    1
+}
+
+/// The permission bits (rwx for owner, group, others; no set-ID bits) a
+/// temporary file starts with.
+#[cfg(unix)]
+fn permission_bits(meta: &fs::Metadata) -> u32 {
+    std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o777
+}
+
+#[cfg(not(unix))]
+fn permission_bits(_: &fs::Metadata) -> u32 {
+    NEW_FILE_MODE
 }
 
 /// Flushes a folder, making the renames in it durable (best effort: not
@@ -253,296 +425,5 @@ impl Drop for AtomicFile {
     }
 }
 
-/// How [`replace_file`] treats the file it replaces.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ReplaceOptions<'a> {
-    /// Write to the file a symbolic link points to (the link stays a link).
-    /// Without it, a symbolic link is an error.
-    pub follow_symlinks: bool,
-    /// The file's bytes as the caller last read them: compared with the new
-    /// bytes instead of reading the file again.
-    pub read_before: Option<&'a [u8]>,
-    /// Leave the folder's flush to these (see
-    /// [`AtomicFile::commit_deferring_dir_sync`]); without it, each file's
-    /// folder is flushed at once.
-    pub dir_syncs: Option<&'a DirSyncs>,
-}
-
-/// What [`replace_file`] did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Replaced {
-    /// The file already held these bytes and was not touched.
-    Unchanged,
-    /// The file was replaced.
-    Written,
-}
-
-/// Why a file could not be replaced (it is then left as it was).
-#[derive(Debug, thiserror::Error)]
-pub enum WriteError {
-    /// The file has no write permission (for anyone); it is not replaced.
-    #[error("{}: is read-only; not replacing it", .0.display())]
-    ReadOnly(PathBuf),
-    /// The path is a symbolic link and following was not allowed.
-    #[error("{}: is a symbolic link; not writing through it (allow it explicitly)", .0.display())]
-    Symlink(PathBuf),
-    /// Reading, writing or renaming failed.
-    #[error("{}: {source}", .path.display())]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// The error.
-        #[source]
-        source: io::Error,
-    },
-}
-
-/// Replaces the content of the existing file `path` with `bytes`,
-/// atomically, keeping its permissions; does nothing when the content is
-/// already `bytes`.
-pub fn replace_file(
-    path: &Path,
-    bytes: &[u8],
-    opts: ReplaceOptions<'_>,
-) -> Result<Replaced, WriteError> {
-    let io_err = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| WriteError::Io { path, source }
-    };
-    let link = fs::symlink_metadata(path).map_err(io_err(path))?;
-    let target = if link.file_type().is_symlink() {
-        if !opts.follow_symlinks {
-            return Err(WriteError::Symlink(path.to_path_buf()));
-        }
-        fs::canonicalize(path).map_err(io_err(path))?
-    } else {
-        path.to_path_buf()
-    };
-    let unchanged = match opts.read_before {
-        Some(old) => old == bytes,
-        None => fs::read(&target).map_err(io_err(&target))? == bytes,
-    };
-    if unchanged {
-        return Ok(Replaced::Unchanged);
-    }
-    let perms = fs::metadata(&target)
-        .map_err(io_err(&target))?
-        .permissions();
-    if perms.readonly() {
-        return Err(WriteError::ReadOnly(target));
-    }
-    let mut file = AtomicFile::create(&target).map_err(io_err(&target))?;
-    file.write_all(bytes).map_err(io_err(&target))?;
-    file.set_permissions(perms).map_err(io_err(&target))?;
-    match opts.dir_syncs {
-        Some(later) => file.commit_deferring_dir_sync(later),
-        None => file.commit(),
-    }
-    .map_err(io_err(&target))?;
-    Ok(Replaced::Written)
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("zhtidy-write-{name}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        dir
-    }
-
-    #[test]
-    fn read_before_stands_for_the_file_on_disk() {
-        let dir = scratch("read-before");
-        let target = dir.join("a.txt");
-        fs::write(&target, "disk").unwrap();
-        // The caller's bytes are trusted: equal to the new ones, nothing
-        // is written, whatever the disk holds now.
-        let opts = ReplaceOptions {
-            read_before: Some(b"new"),
-            ..ReplaceOptions::default()
-        };
-        assert_eq!(
-            replace_file(&target, b"new", opts).unwrap(),
-            Replaced::Unchanged
-        );
-        assert_eq!(fs::read(&target).unwrap(), b"disk");
-        let opts = ReplaceOptions {
-            read_before: Some(b"disk"),
-            ..ReplaceOptions::default()
-        };
-        assert_eq!(
-            replace_file(&target, b"new", opts).unwrap(),
-            Replaced::Written
-        );
-        assert_eq!(fs::read(&target).unwrap(), b"new");
-        fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[test]
-    fn deferred_folder_flushes_are_noted_once_per_folder() {
-        let dir = scratch("dir-syncs");
-        fs::create_dir_all(dir.join("sub")).unwrap();
-        let later = DirSyncs::default();
-        for name in ["a.txt", "b.txt", "sub/c.txt"] {
-            let target = dir.join(name);
-            fs::write(&target, "old").unwrap();
-            let opts = ReplaceOptions {
-                dir_syncs: Some(&later),
-                ..ReplaceOptions::default()
-            };
-            assert_eq!(
-                replace_file(&target, b"new", opts).unwrap(),
-                Replaced::Written
-            );
-            assert_eq!(fs::read(&target).unwrap(), b"new");
-        }
-        let noted = later.dirs.lock().unwrap().clone();
-        assert_eq!(noted, HashSet::from([dir.clone(), dir.join("sub")]));
-        later.sync();
-        assert!(later.dirs.lock().unwrap().is_empty());
-        // No temporary file is left beside the targets.
-        let left: Vec<_> = fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .filter(|n| n.to_string_lossy().ends_with(".tmp"))
-            .collect();
-        assert!(left.is_empty(), "{left:?}");
-        fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[test]
-    fn unchanged_content_leaves_the_file_untouched() {
-        let dir = scratch("same");
-        let target = dir.join("a.txt");
-        fs::write(&target, "中文\r\n").unwrap();
-        let before = fs::metadata(&target).unwrap().modified().unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(20));
-        let got = replace_file(&target, "中文\r\n".as_bytes(), ReplaceOptions::default()).unwrap();
-        assert_eq!(got, Replaced::Unchanged);
-        assert_eq!(fs::metadata(&target).unwrap().modified().unwrap(), before);
-        fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn permissions_are_kept_and_symlinks_refused_unless_allowed() {
-        use std::os::unix::fs::{symlink, PermissionsExt};
-        let dir = scratch("perm");
-        let target = dir.join("a.txt");
-        fs::write(&target, "old").unwrap();
-        fs::set_permissions(&target, fs::Permissions::from_mode(0o640)).unwrap();
-        assert_eq!(
-            replace_file(&target, b"new", ReplaceOptions::default()).unwrap(),
-            Replaced::Written
-        );
-        assert_eq!(fs::read(&target).unwrap(), b"new");
-        assert_eq!(
-            fs::metadata(&target).unwrap().permissions().mode() & 0o777,
-            0o640
-        );
-
-        let link = dir.join("link.txt");
-        symlink(&target, &link).unwrap();
-        let err = replace_file(&link, b"via link", ReplaceOptions::default()).unwrap_err();
-        assert!(matches!(err, WriteError::Symlink(_)), "{err}");
-        assert_eq!(fs::read(&target).unwrap(), b"new");
-        let follow = ReplaceOptions {
-            follow_symlinks: true,
-            ..ReplaceOptions::default()
-        };
-        replace_file(&link, b"via link", follow).unwrap();
-        assert_eq!(fs::read(&target).unwrap(), b"via link");
-        assert!(fs::symlink_metadata(&link)
-            .unwrap()
-            .file_type()
-            .is_symlink());
-        assert_eq!(
-            fs::read_dir(&dir).unwrap().count(),
-            2,
-            "no temporary file left"
-        );
-        fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[test]
-    fn a_read_only_file_is_refused_and_left_alone() {
-        let dir = scratch("ro");
-        let target = dir.join("a.txt");
-        fs::write(&target, "old").unwrap();
-        let mut perms = fs::metadata(&target).unwrap().permissions();
-        perms.set_readonly(true);
-        fs::set_permissions(&target, perms).unwrap();
-        let err = replace_file(&target, b"new", ReplaceOptions::default()).unwrap_err();
-        assert!(matches!(err, WriteError::ReadOnly(_)), "{err}");
-        assert!(err.to_string().contains("a.txt"), "{err}");
-        assert_eq!(fs::read(&target).unwrap(), b"old");
-        // Same content: nothing to write, so no error either.
-        assert_eq!(
-            replace_file(&target, b"old", ReplaceOptions::default()).unwrap(),
-            Replaced::Unchanged
-        );
-        assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
-        fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[test]
-    fn live_temporary_files_are_registered_until_committed_or_dropped() {
-        let dir = scratch("live");
-        let target = dir.join("a.txt");
-        let a = AtomicFile::create(&target).unwrap();
-        let b = AtomicFile::create(&target).unwrap();
-        let (ta, tb) = (a.temp.clone().unwrap(), b.temp.clone().unwrap());
-        assert!(live().contains(&ta) && live().contains(&tb));
-        a.commit().unwrap();
-        assert!(!live().contains(&ta) && live().contains(&tb));
-        drop(b);
-        assert!(!live().contains(&tb));
-        assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
-        fs::remove_dir_all(&dir).unwrap();
-    }
-
-    /// `-o /dev/null` once replaced the device with a regular file (the
-    /// rename of the temporary file went over it).
-    #[cfg(unix)]
-    #[test]
-    fn a_special_file_is_written_in_place_never_replaced() {
-        use std::os::unix::fs::{FileTypeExt, PermissionsExt};
-        let null = Path::new("/dev/null");
-        let mode = fs::metadata(null).unwrap().permissions().mode();
-        let mut f = AtomicFile::create(null).unwrap();
-        assert!(f.temp.is_none());
-        f.write_all(b"discarded").unwrap();
-        f.set_permissions(fs::Permissions::from_mode(0o600))
-            .unwrap();
-        f.commit().unwrap();
-        let meta = fs::metadata(null).unwrap();
-        assert!(meta.file_type().is_char_device());
-        assert_eq!(meta.permissions().mode(), mode);
-    }
-
-    #[test]
-    fn an_uncommitted_file_leaves_the_target_alone() {
-        let dir = std::env::temp_dir().join(format!("zhtidy-write-{}", std::process::id()));
-        fs::create_dir_all(&dir).unwrap();
-        let target = dir.join("a.txt");
-        fs::write(&target, "old").unwrap();
-        {
-            let mut f = AtomicFile::create(&target).unwrap();
-            f.write_all(b"new").unwrap();
-        }
-        assert_eq!(fs::read_to_string(&target).unwrap(), "old");
-        let mut f = AtomicFile::create(&target).unwrap();
-        f.write_all(b"new").unwrap();
-        f.commit().unwrap();
-        assert_eq!(fs::read_to_string(&target).unwrap(), "new");
-        assert_eq!(
-            fs::read_dir(&dir).unwrap().count(),
-            1,
-            "no temporary file left"
-        );
-        fs::remove_dir_all(&dir).unwrap();
-    }
-}
+mod tests;

@@ -27,11 +27,11 @@ use zhtidy::write::DirSyncs;
 
 use crate::args::{Mode, OutputEncoding, TidyArgs};
 use crate::ordered::{for_each_ordered, Window};
-use crate::outcome::{process, FileOutcome, Job};
+use crate::outcome::{process, FileOutcome, Job, OutPath};
 use crate::progress::Progress;
 use crate::report::Reporter;
 use crate::settings::{matches, path_globs, Resolver};
-use crate::walk::{expand, named_paths};
+use crate::walk::{expand, named_paths, FolderId};
 
 /// Files read ahead of the last one reported (at least; 16 per thread):
 /// enough to keep every thread busy, few enough that pending outcomes
@@ -148,6 +148,10 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
         Mode::OutDir(d) => Some(std::path::absolute(d)?),
         _ => None,
     };
+    // The output folder however it is spelled (`..`, a symbolic link): a
+    // walk must not clean its own output, which would nest deeper on
+    // every run.
+    let out_id = out_dir.as_deref().and_then(FolderId::of);
     let mut items = Vec::new();
     let mut outputs = HashSet::new();
     for path in &paths {
@@ -183,12 +187,18 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
             }));
             continue;
         }
+        if out_id.as_ref().is_some_and(|id| id.is(path)) {
+            bail!(
+                "{} is the output folder itself: --out-dir must name another folder (or use --write to rewrite in place)",
+                path.display()
+            );
+        }
         let prune = if path.is_dir() {
             path_globs(&resolver.settings_for(path)?.0.exclude)?
         } else {
             globset::GlobSet::empty()
         };
-        let found = expand(std::slice::from_ref(path), args, &prune);
+        let found = expand(std::slice::from_ref(path), args, &prune, out_id.as_ref());
         for (p, reason) in found.errors {
             items.push(Item::Fail(FileOutcome::failed(
                 p.display().to_string(),
@@ -221,12 +231,18 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
                 continue;
             }
             let pipeline = resolved.pipeline;
-            let out = out_dir.as_ref().map(|d| d.join(&c.rel));
+            let out = out_dir.as_ref().map(|d| OutPath {
+                root: d.clone(),
+                rel: c.rel.clone(),
+            });
             if let Some(o) = &out {
-                if !outputs.insert(o.clone()) {
+                if !outputs.insert(o.path()) {
                     items.push(Item::Fail(FileOutcome::failed(
                         name,
-                        format!("another input already goes to {}; not written", o.display()),
+                        format!(
+                            "another input already goes to {}; not written",
+                            o.path().display()
+                        ),
                     )));
                     continue;
                 }

@@ -9,6 +9,14 @@ in bounded memory: when the first [`PEEK`] bytes are valid UTF-8 and the
 input goes on, the rest is streamed and checked as UTF-8 (an invalid byte
 later on is an error with its offset, and the output file is left
 untouched). Everything else is read whole and goes through detection.
+
+An existing output file is replaced as `--write` replaces a file
+(`zhtidy::write::AtomicFile::create_or_replace`): it keeps its owner, mode
+and extended attributes, a read-only file or one with other hard links is
+refused, and a symbolic link is written through, as a shell's `>` would.
+So `convert -i f -o f` behaves like `--write` on `f`, down to leaving an
+edit made while it runs in place (the file must be as it was when the
+input was opened).
 */
 
 use std::io::{self, BufWriter, Read, Write};
@@ -17,7 +25,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use zhtidy::convert::stream::{convert_stream, StreamError};
 use zhtidy::convert::{Converter, ConverterBuilder};
 use zhtidy::decode::{decode, Outcome};
-use zhtidy::write::AtomicFile;
+use zhtidy::write::{AtomicFile, FileStamp, ReplaceOptions};
 
 /// How much input is looked at before deciding to stream it as UTF-8.
 const PEEK: usize = 1 << 20;
@@ -38,8 +46,13 @@ pub fn run(args: &ConvertArgs) -> Result<()> {
         .input
         .as_ref()
         .map_or_else(|| "<stdin>".to_string(), |p| p.display().to_string());
+    let mut input_stamp = None;
     let mut reader: Box<dyn Read> = match &args.input {
-        Some(path) => Box::new(zhtidy::decode::open_file(path)?),
+        Some(path) => {
+            let file = zhtidy::decode::open_file(path)?;
+            input_stamp = file.metadata().ok().map(|m| FileStamp::of(&m));
+            Box::new(file)
+        }
         None => Box::new(io::stdin().lock()),
     };
     let opts = args.decode.options()?;
@@ -62,7 +75,7 @@ pub fn run(args: &ConvertArgs) -> Result<()> {
         };
     if streamable {
         let reader = io::Cursor::new(head).chain(reader);
-        return convert_to_output(args, &converter, reader, &input_name);
+        return convert_to_output(args, &converter, reader, &input_name, input_stamp);
     }
     let mut bytes = head;
     reader
@@ -101,21 +114,40 @@ pub fn run(args: &ConvertArgs) -> Result<()> {
                 )
             })?,
     };
-    write_output(args, &bytes)
+    write_output(args, &bytes, input_stamp)
 }
 
-fn write_output(args: &ConvertArgs, bytes: &[u8]) -> Result<()> {
+/// The output file, replacing an existing one as `--write` would. When it
+/// is the input itself (`-i f -o f`), it must still be as it was when the
+/// input was opened: an edit made while it was read is kept.
+fn open_output(path: &std::path::Path, input: Option<FileStamp>) -> Result<AtomicFile> {
+    let same = input.filter(|i| {
+        std::fs::metadata(path).is_ok_and(|m| m.is_file() && i.same_file(&FileStamp::of(&m)))
+    });
+    Ok(match same {
+        Some(stamp) => AtomicFile::replace(
+            path,
+            ReplaceOptions {
+                follow_symlinks: true,
+                read_stamp: Some(stamp),
+                ..ReplaceOptions::default()
+            },
+        )?,
+        None => AtomicFile::create_or_replace(path)?,
+    })
+}
+
+fn write_output(args: &ConvertArgs, bytes: &[u8], input: Option<FileStamp>) -> Result<()> {
     match &args.output {
         None => io::stdout()
             .lock()
             .write_all(bytes)
             .context("cannot write <stdout>"),
         Some(path) => {
-            let mut file = AtomicFile::create(path)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            let mut file = open_output(path, input)?;
             file.write_all(bytes)
-                .and_then(|()| file.commit())
-                .with_context(|| format!("cannot replace {}", path.display()))
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            Ok(file.commit()?)
         }
     }
 }
@@ -139,6 +171,7 @@ fn convert_to_output(
     converter: &Converter,
     reader: impl Read,
     input_name: &str,
+    input: Option<FileStamp>,
 ) -> Result<()> {
     match &args.output {
         None => {
@@ -148,14 +181,12 @@ fn convert_to_output(
             finish(result, input_name, "<stdout>")
         }
         Some(path) => {
-            let file = AtomicFile::create(path)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            let file = open_output(path, input)?;
             let mut writer = BufWriter::with_capacity(1 << 16, file);
             let result = convert_stream(converter, reader, &mut writer);
             finish(result, input_name, &path.display().to_string())?;
             let file = writer.into_inner().map_err(|e| e.into_error())?;
-            file.commit()
-                .with_context(|| format!("cannot replace {}", path.display()))
+            Ok(file.commit()?)
         }
     }
 }
@@ -207,10 +238,9 @@ fn libopencc(args: &ConvertArgs) -> Result<()> {
             .write_all(out.as_bytes())
             .context("cannot write <stdout>"),
         Some(path) => {
-            let mut f = AtomicFile::create(path)?;
+            let mut f = AtomicFile::create_or_replace(path)?;
             f.write_all(out.as_bytes())?;
-            f.commit()
-                .with_context(|| format!("cannot replace {}", path.display()))
+            Ok(f.commit()?)
         }
     }
 }

@@ -2,7 +2,8 @@
 The `zhtidy` command: parses arguments, runs one library call per mode (the
 cleaning pipeline by default, `convert` as a subcommand) and
 maps the outcome to an exit code (0 fine, 1 changes found by `--check`,
-`--diff` or `-l`, 2 error). A closed standard output (`zhtidy … | head`)
+`--diff` or `-l`, 2 error). SIGXFSZ is ignored, so a file size limit makes
+one file's write fail instead of ending the run. A closed standard output (`zhtidy … | head`)
 ends the run quietly with 0. `--generate-shell-completion` and
 `--generate-man` print what clap_complete and clap_mangen make of the same
 definitions.
@@ -32,6 +33,7 @@ fn main() -> ExitCode {
     if let Err(e) = zhtidy::write::remove_temp_files_on_signal() {
         eprintln!("zhtidy: warning: cannot watch for signals: {e}");
     }
+    ignore_file_size_signal();
     match cli.tidy.color {
         args::ColorArg::Always => anstream::ColorChoice::Always.write_global(),
         args::ColorArg::Never => anstream::ColorChoice::Never.write_global(),
@@ -48,12 +50,46 @@ fn main() -> ExitCode {
             None => tidy_cmd::run(&cli.tidy),
         }
     };
+    if !cli.tidy.quiet {
+        report_left_behind();
+    }
     match result {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("zhtidy: error: {err:#}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// Past a file size limit (`ulimit -f`), a write raises SIGXFSZ, which
+/// would kill the whole run with no message and a partial temporary file
+/// left. Ignored, the write fails with EFBIG instead: an error for that
+/// file, its temporary file removed, and the run goes on.
+fn ignore_file_size_signal() {
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to SIG_IGN, before any thread
+    // of ours could be relying on it.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+}
+
+/// Says which temporary files of interrupted runs were found beside the
+/// files written (and removed).
+fn report_left_behind() {
+    for left in zhtidy::write::take_left_behind() {
+        let path = left.path.display();
+        match left.error {
+            None => eprintln!(
+                "zhtidy: note: removed {path}, a temporary file left by an interrupted run (process {})",
+                left.pid
+            ),
+            Some(e) => eprintln!(
+                "zhtidy: warning: {path} is a temporary file left by an interrupted run (process {}); cannot remove it: {e}",
+                left.pid
+            ),
         }
     }
 }

@@ -17,7 +17,9 @@ use std::sync::Arc;
 
 use zhtidy::decode::{decode, DecodeOptions, Outcome};
 use zhtidy::pipeline::Pipeline;
-use zhtidy::write::{encode, replace_file, AtomicFile, DirSyncs, ReplaceOptions};
+use zhtidy::write::{
+    encode, output_below, replace_file, AtomicFile, DirSyncs, FileStamp, ReplaceOptions,
+};
 
 use crate::args::Mode;
 
@@ -80,8 +82,23 @@ pub struct Job {
     /// Standard input's bytes, for `-`.
     pub stdin: Option<Arc<Vec<u8>>>,
     /// Where --out-dir writes the copy.
-    pub out: Option<PathBuf>,
+    pub out: Option<OutPath>,
     pub pipeline: Arc<Pipeline>,
+}
+
+/// Where `--out-dir` puts one file's copy: `rel` below `root`, no symbolic
+/// link followed below `root` (see `zhtidy::write::output_below`).
+#[derive(Debug, Clone)]
+pub struct OutPath {
+    pub root: PathBuf,
+    pub rel: PathBuf,
+}
+
+impl OutPath {
+    /// The copy's path (for messages and duplicate checks).
+    pub fn path(&self) -> PathBuf {
+        self.root.join(&self.rel)
+    }
 }
 
 /// Runs one job. Folders of files written are noted in `dir_syncs`, for
@@ -112,15 +129,18 @@ fn run(
     o: &mut FileOutcome,
 ) -> Result<Status, String> {
     let owned;
+    let mut read_meta = None;
     let bytes: &[u8] = match (&job.stdin, &job.path) {
         (Some(b), _) => b,
         (None, Some(p)) => {
-            owned = zhtidy::decode::read_file(p).map_err(|e| match e {
+            let (b, meta) = zhtidy::decode::read_file_with_metadata(p).map_err(|e| match e {
                 zhtidy::decode::ReadError::NotAFile { kind, .. } => {
                     format!("is {kind}, not a regular file")
                 }
                 zhtidy::decode::ReadError::Io { source, .. } => format!("cannot read: {source}"),
             })?;
+            owned = b;
+            read_meta = Some(meta);
             &owned
         }
         (None, None) => return Err("nothing to read".into()),
@@ -182,17 +202,19 @@ fn run(
             let new = new_bytes.as_deref().unwrap_or(bytes);
             let opts = ReplaceOptions {
                 read_before: Some(bytes),
+                read_stamp: read_meta.as_ref().map(FileStamp::of),
                 dir_syncs: Some(dir_syncs),
                 ..ReplaceOptions::default()
             };
             replace_file(path, new, opts).map_err(|e| without_path(e.to_string(), path))?;
         }
         Mode::OutDir(_) => {
-            let out = job.out.as_deref().ok_or("no output path")?;
+            let out = job.out.as_ref().ok_or("no output path")?;
             write_copy(
                 out,
                 new_bytes.as_deref().unwrap_or(bytes),
                 job.path.as_deref(),
+                read_meta.as_ref().map(mode_of),
                 dir_syncs,
             )?;
         }
@@ -222,26 +244,40 @@ fn without_path(msg: String, path: &Path) -> String {
     msg.strip_prefix(&prefix).map(str::to_string).unwrap_or(msg)
 }
 
-/// Writes a cleaned copy (atomically), creating folders as needed.
+/// Writes a cleaned copy (atomically) with the source's permission bits
+/// (`mode`; the umask applies, as for `cp`), creating folders as needed
+/// and never following a symbolic link below the output folder.
 fn write_copy(
-    out: &Path,
+    out: &OutPath,
     bytes: &[u8],
     source: Option<&Path>,
+    mode: Option<u32>,
     dir_syncs: &DirSyncs,
 ) -> Result<(), String> {
-    if let (Some(src), Ok(dst)) = (source, fs::canonicalize(out)) {
+    let path = output_below(&out.root, &out.rel).map_err(|e| e.to_string())?;
+    if let (Some(src), Ok(dst)) = (source, fs::canonicalize(&path)) {
         if fs::canonicalize(src).is_ok_and(|s| s == dst) {
             return Err(format!(
                 "{} is the input itself; not overwriting it",
-                out.display()
+                path.display()
             ));
         }
     }
-    if let Some(dir) = out.parent() {
-        fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    }
-    let fail = |e: std::io::Error| format!("cannot write {}: {e}", out.display());
-    let mut f = AtomicFile::create(out).map_err(fail)?;
-    f.write_all(bytes).map_err(fail)?;
-    f.commit_deferring_dir_sync(dir_syncs).map_err(fail)
+    let mut f = AtomicFile::create_with_mode(&path, mode.unwrap_or(0o666))
+        .map_err(|e| format!("cannot write {e}"))?;
+    f.write_all(bytes)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    f.commit_deferring_dir_sync(dir_syncs)
+        .map_err(|e| format!("cannot write {e}"))
+}
+
+/// A source file's permission bits, for its copy.
+#[cfg(unix)]
+fn mode_of(meta: &fs::Metadata) -> u32 {
+    std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o777
+}
+
+#[cfg(not(unix))]
+fn mode_of(_: &fs::Metadata) -> u32 {
+    0o666
 }

@@ -8,7 +8,10 @@ entries (unless `--hidden`) and prunes folders the exclude globs match
 (the command line's or the defaults; a configuration file's excludes are
 applied per file afterwards, see `plan`). It is sequential and sorted by
 name, so the list — and hence the output — is the same on every run.
-Symbolic links are not followed.
+Symbolic links are not followed. The output folder of `--out-dir`, when
+it lies inside a folder walked, is skipped (recognised by identity, not
+by how its path is spelled: see [`FolderId`]); so are the temporary files
+of a write in progress (`.zhtidy-PID-N.tmp`, visible with `--hidden`).
 */
 
 use std::fs;
@@ -83,9 +86,57 @@ fn path_from_bytes(b: &[u8]) -> Result<PathBuf> {
     ))
 }
 
+/// A folder, recognised whatever path leads to it (`t/sub/../out`, a
+/// symbolic link, a relative or absolute spelling): its device and inode
+/// on Unix, its canonical path elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FolderId {
+    #[cfg(unix)]
+    id: (u64, u64),
+    #[cfg(not(unix))]
+    id: PathBuf,
+}
+
+impl FolderId {
+    /// The folder at `path` (following links); `None` if there is none.
+    pub fn of(path: &Path) -> Option<Self> {
+        let meta = fs::metadata(path).ok()?;
+        if !meta.is_dir() {
+            return None;
+        }
+        Self::from_meta(path, &meta)
+    }
+
+    #[cfg(unix)]
+    fn from_meta(_: &Path, meta: &fs::Metadata) -> Option<Self> {
+        use std::os::unix::fs::MetadataExt;
+        Some(FolderId {
+            id: (meta.dev(), meta.ino()),
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn from_meta(path: &Path, _: &fs::Metadata) -> Option<Self> {
+        Some(FolderId {
+            id: fs::canonicalize(path).ok()?,
+        })
+    }
+
+    /// Whether `path` is this folder.
+    pub fn is(&self, path: &Path) -> bool {
+        Self::of(path).is_some_and(|other| other == *self)
+    }
+}
+
 /// Expands folders into the files under them. `prune` holds the exclude
-/// globs folders are pruned by.
-pub fn expand(paths: &[PathBuf], args: &TidyArgs, prune: &GlobSet) -> Found {
+/// globs folders are pruned by; `skip` a folder never walked into (the
+/// output folder).
+pub fn expand(
+    paths: &[PathBuf],
+    args: &TidyArgs,
+    prune: &GlobSet,
+    skip: Option<&FolderId>,
+) -> Found {
     let mut found = Found {
         candidates: Vec::new(),
         errors: Vec::new(),
@@ -120,13 +171,24 @@ pub fn expand(paths: &[PathBuf], args: &TidyArgs, prune: &GlobSet) -> Found {
         let root = path.clone();
         let prune = prune.clone();
         let walk_root = root.clone();
+        let skip = skip.cloned();
         walker.filter_entry(move |e| {
+            if e.depth() == 0 {
+                return true;
+            }
+            // Another run's half-written file (seen with --hidden).
+            if zhtidy::write::is_temp_file_name(e.file_name()) {
+                return false;
+            }
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            if is_dir && skip.as_ref().is_some_and(|s| s.is(e.path())) {
+                return false;
+            }
             // Only the part below the root counts: walking `target/corpus`
             // is fine even though `target` is excluded by default.
-            e.depth() == 0
-                || e.path()
-                    .strip_prefix(&walk_root)
-                    .map_or(true, |rel| !matches(&prune, rel))
+            e.path()
+                .strip_prefix(&walk_root)
+                .map_or(true, |rel| !matches(&prune, rel))
         });
         for entry in walker.build() {
             match entry {
