@@ -68,7 +68,9 @@ pub fn run(args: &ConvertArgs) -> Result<()> {
     reader
         .read_to_end(&mut bytes)
         .with_context(|| format!("cannot read {input_name}"))?;
-    let decoded = match decode(&bytes, &opts).map_err(|e| anyhow!("{input_name}: {e}"))? {
+    let decoded = match decode(&bytes, &opts)
+        .map_err(|e| anyhow!("{input_name}: {}", crate::outcome::decode_error(&e)))?
+    {
         Outcome::Text(d) => d,
         Outcome::Binary(reason) => bail!("{input_name}: looks binary ({reason}); not converted"),
     };

@@ -15,7 +15,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use zhtidy::decode::{decode, DecodeOptions, Outcome};
+use zhtidy::decode::{decode, DecodeError, DecodeOptions, Decoded, Outcome, WRITE_CONFIDENCE};
 use zhtidy::pipeline::Pipeline;
 use zhtidy::write::{encode, replace_file, AtomicFile, DirSyncs, ReplaceOptions};
 
@@ -126,7 +126,7 @@ fn run(
         (None, None) => return Err("nothing to read".into()),
     };
     o.bytes = bytes.len() as u64;
-    let decoded = match decode(bytes, opts).map_err(|e| e.to_string())? {
+    let decoded = match decode(bytes, opts).map_err(|e| decode_error(&e))? {
         Outcome::Text(d) => d,
         Outcome::Binary(reason) => return Ok(Status::Skipped(format!("binary ({reason})"))),
     };
@@ -136,6 +136,9 @@ fn run(
             "{} malformed byte sequence(s): cannot be decoded without loss; not cleaned",
             decoded.replacements
         ));
+    }
+    if matches!(mode, Mode::Write | Mode::OutDir(_)) {
+        refuse_unsure_guess(&decoded, opts)?;
     }
     let mut text_changed = false;
     if let Some(m) = &decoded.mojibake {
@@ -214,6 +217,34 @@ fn run(
     } else {
         Status::Unchanged
     })
+}
+
+/// A decode error with what the user can do about it.
+pub fn decode_error(e: &DecodeError) -> String {
+    let hint = match e {
+        DecodeError::DamagedUtf8 { .. } => {
+            "; --lossy replaces them with U+FFFD (a file decoded so is never written back), --encoding names another encoding"
+        }
+        DecodeError::Undecodable { .. } => "; --encoding names the encoding, --lossy replaces the bad bytes with U+FFFD",
+        DecodeError::Malformed { .. } => "; --lossy replaces them with U+FFFD",
+    };
+    format!("{e}{hint}")
+}
+
+/// Refuses to write a file (in place or mirrored) whose encoding was
+/// guessed with less confidence than [`WRITE_CONFIDENCE`]: a wrong guess
+/// would be written back as mojibake. `--encoding` (which gives
+/// confidence 1) is the way out.
+fn refuse_unsure_guess(decoded: &Decoded, opts: &DecodeOptions) -> Result<(), String> {
+    if opts.encoding.is_some() || decoded.confidence >= WRITE_CONFIDENCE {
+        return Ok(());
+    }
+    let name = decoded.encoding.name();
+    Err(format!(
+        "detected as {name} with confidence {:.2}, below the {WRITE_CONFIDENCE:.2} needed to write it back; not written (pass --encoding {} if {name} is right)",
+        decoded.confidence,
+        name.to_ascii_lowercase()
+    ))
 }
 
 /// WriteError messages start with the path; the report names it already.

@@ -122,7 +122,9 @@ fn run_single(
         out.write_all(&bytes).context("cannot write <stdout>")?;
         return out.flush().context("cannot write <stdout>");
     }
-    let decoded = match decode(&bytes, opts).map_err(|e| anyhow!("{name}: {e}"))? {
+    let decoded = match decode(&bytes, opts)
+        .map_err(|e| anyhow!("{name}: {}", crate::outcome::decode_error(&e)))?
+    {
         Outcome::Text(d) => d,
         Outcome::Binary(reason) => bail!("{name}: looks binary ({reason}); not cleaned"),
     };
