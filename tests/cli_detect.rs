@@ -85,7 +85,7 @@ fn detect_prints_one_line_per_file() {
             assert!((0.0..=1.0).contains(&confidence), "{line}");
         }
     }
-    assert!(lines[5].ends_with("\tmojibake:GBK"), "{}", lines[5]);
+    assert!(lines[5].ends_with("\tmojibake:utf-8>gbk"), "{}", lines[5]);
     assert!(lines[6].contains("NUL byte at offset 8"), "{}", lines[6]);
     assert_eq!(
         lines[0].split('\t').count(),

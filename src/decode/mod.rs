@@ -33,6 +33,7 @@ assert_eq!(d.text, "这是一段简体中文的文字。");
 ```
 */
 
+pub mod damage;
 mod exact;
 mod legacy;
 pub mod mojibake;
@@ -43,6 +44,7 @@ pub mod sniff;
 
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
 
+pub use damage::Damage;
 pub use mojibake::Mojibake;
 pub use newlines::Newlines;
 pub use read::{open_file, read_file, ReadError};
@@ -77,6 +79,9 @@ pub struct Decoded {
     pub mojibake: Option<Mojibake>,
     /// U+FFFD put in for malformed bytes (only ever non-zero when lossy).
     pub replacements: usize,
+    /// Irreversible damage in the text (U+FFFD, 锟斤拷, 烫烫烫, lost
+    /// characters), counted by kind, never repaired.
+    pub damage: Damage,
     /// Line endings of the text as decoded.
     pub newlines: Newlines,
 }
@@ -322,11 +327,12 @@ fn finish(
                 _ => false,
             };
             mojibake_found = Some(Mojibake {
-                from: m.from,
                 fixed,
+                ..m.mojibake
             });
         }
     }
+    let damage = Damage::find(&text);
     let newlines = Newlines::count(&text);
     Decoded {
         text,
@@ -335,6 +341,7 @@ fn finish(
         confidence,
         mojibake: mojibake_found,
         replacements: found.replacements,
+        damage,
         newlines,
     }
 }

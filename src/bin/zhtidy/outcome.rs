@@ -15,7 +15,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use zhtidy::decode::{decode, DecodeError, DecodeOptions, Decoded, Outcome, WRITE_CONFIDENCE};
+use zhtidy::decode::{
+    decode, Damage, DecodeError, DecodeOptions, Decoded, Mojibake, Outcome, WRITE_CONFIDENCE,
+};
 use zhtidy::pipeline::Pipeline;
 use zhtidy::write::{encode, replace_file, AtomicFile, DirSyncs, ReplaceOptions};
 
@@ -142,18 +144,11 @@ fn run(
     }
     let mut text_changed = false;
     if let Some(m) = &decoded.mojibake {
-        if m.fixed {
-            text_changed = true;
-            o.notes.push(format!(
-                "mojibake reversed (UTF-8 once read as {})",
-                m.from.name()
-            ));
-        } else {
-            o.notes.push(format!(
-                "looks like mojibake (UTF-8 once read as {}); cleaned as it is",
-                m.from.name()
-            ));
-        }
+        text_changed |= m.fixed;
+        o.notes.push(mojibake_note(m, opts.fix_mojibake));
+    }
+    if let Some(note) = damage_note(&decoded.damage) {
+        o.notes.push(note);
     }
     let tidied = job.pipeline.run(&decoded.text);
     o.removals = tidied.removals.len();
@@ -217,6 +212,34 @@ fn run(
     } else {
         Status::Unchanged
     })
+}
+
+/// What to tell the user about mojibake found in a file.
+pub fn mojibake_note(m: &Mojibake, asked_to_fix: bool) -> String {
+    if m.fixed {
+        format!("mojibake reversed (mojibake:{})", m.kind())
+    } else if asked_to_fix {
+        format!(
+            "looks like mojibake (mojibake:{}); it cannot be reversed exactly, cleaned as it is",
+            m.kind()
+        )
+    } else {
+        format!(
+            "looks like mojibake (mojibake:{}); cleaned as it is (--fix-mojibake reverses it)",
+            m.kind()
+        )
+    }
+}
+
+/// What to tell the user about irreversible damage, if any.
+pub fn damage_note(d: &Damage) -> Option<String> {
+    let kind = d.kind()?;
+    let lines: Vec<String> = d.lines.iter().take(10).map(usize::to_string).collect();
+    let more = if d.lines.len() > 10 { ", …" } else { "" };
+    Some(format!(
+        "characters already lost ({kind}) on line(s) {}{more}; they cannot be restored",
+        lines.join(", ")
+    ))
 }
 
 /// A decode error with what the user can do about it.
