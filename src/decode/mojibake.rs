@@ -120,17 +120,26 @@ pub(crate) fn find(text: &str) -> Option<Found> {
     if text.is_ascii() {
         return None;
     }
-    if text.contains('\u{FFFD}') {
-        if let Some(found) = find_lossy(text) {
-            return Some(found);
+    if !text.contains('\u{FFFD}') {
+        if let Some(r) = reverse(text, false) {
+            return Some(Found {
+                mojibake: r.mojibake(None),
+                repaired: Some(r.repaired),
+            });
         }
-    } else if let Some(r) = reverse(text, false) {
-        return Some(Found {
-            mojibake: r.mojibake(None),
-            repaired: Some(r.repaired),
-        });
+        return find_lines(text);
     }
-    find_lines(text)
+    // Lossy: garbled lines among clean ones are told apart line by line;
+    // when every line with non-ASCII text is garbled (or lines are too
+    // short to tell), the whole is judged at once.
+    match find_lines(text) {
+        Some(found) if found.mojibake.lines < Some(non_ascii_lines(text)) => Some(found),
+        _ => find_lossy(text),
+    }
+}
+
+fn non_ascii_lines(text: &str) -> usize {
+    text.lines().filter(|l| !l.is_ascii()).count()
 }
 
 /// Mojibake confined to some lines: each line with non-ASCII characters
@@ -258,14 +267,33 @@ fn accept_utf8(before: &Score, repaired: &str, line: bool) -> Option<u64> {
 /// reading garbled) is plausible enough. Any byte string of a Latin text
 /// is nearly valid GBK, so the evidence must come from the characters:
 /// mostly common ones, and clearly better than the Latin reading.
+///
+/// Latin prose that happens to decode (`déclarées` → `d閏lar閑s`) leaves
+/// ideographs inside words: many more ASCII letters than ideographs, and
+/// single ideographs between letters. Real Chinese has few of either (a
+/// line none of the second).
 fn accept_legacy(before: &Score, repaired: &str, line: bool) -> Option<u64> {
     let after = score(repaired);
-    let needed = if line { 4 } else { 2 };
+    let needed = if line { 3 } else { 2 };
+    let letters = repaired.chars().filter(char::is_ascii_alphabetic).count() as u64;
+    let inside = inside_words(repaired);
+    let allowed = if line { 0 } else { after.non_ascii / 20 };
     (after.non_ascii >= needed
         && after.common * 10 >= after.non_ascii * 8
+        && after.non_ascii * 4 >= letters
+        && inside <= allowed
         && after.penalty + 4 <= before.penalty
         && after.mean() <= 1.5)
         .then_some(after.penalty)
+}
+
+/// How many single non-ASCII characters sit between two ASCII letters.
+fn inside_words(text: &str) -> u64 {
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .windows(3)
+        .filter(|w| w[0].is_ascii_alphabetic() && !w[1].is_ascii() && w[2].is_ascii_alphabetic())
+        .count() as u64
 }
 
 /// windows-1252's characters for bytes 0x80..=0x9F (C1 controls where
