@@ -155,6 +155,8 @@ fn main() {
         (0, 0, 0, 0, 0);
     let (mut clean_n, mut clean_flagged) = (0, 0);
     let mut failures = Vec::new();
+    // (confidence, right) of every answer, for the write threshold.
+    let mut confidences: Vec<(f32, bool)> = Vec::new();
 
     for c in &cases {
         let z = zhtidy_text(&c.bytes, &opts);
@@ -167,6 +169,9 @@ fn main() {
             label_decodes(&u, &c.bytes, &c.expected),
             label_decodes(&n, &c.bytes, &c.expected),
         ];
+        if let Some(d) = &z {
+            confidences.push((d.confidence, ok_z));
+        }
         if !ok_z {
             failures.push(format!(
                 "{} {} {} {}B -> {:?}",
@@ -287,6 +292,26 @@ fn main() {
         "| clean texts (every non-mojibake file's text, as UTF-8) falsely flagged | {clean_flagged}/{clean_n} ({:.2}%) |",
         pct(clean_flagged, clean_n)
     );
+
+    println!("\n## Confidence and the write threshold\n");
+    println!(
+        "`--write` and `--out-dir` refuse a guess below `WRITE_CONFIDENCE` ({:.2}) unless `--encoding` is given.\n",
+        zhtidy::decode::WRITE_CONFIDENCE
+    );
+    println!("| threshold | wrong answers at or above it | right answers refused below it |\n|---|---:|---:|");
+    let wrong_total = confidences.iter().filter(|c| !c.1).count();
+    let right_total = confidences.len() - wrong_total;
+    for t in [0.5f32, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95] {
+        let wrong = confidences.iter().filter(|c| !c.1 && c.0 >= t).count();
+        let refused = confidences.iter().filter(|c| c.1 && c.0 < t).count();
+        println!("| {t:.2} | {wrong}/{wrong_total} | {refused}/{right_total} |");
+    }
+    let worst = confidences
+        .iter()
+        .filter(|c| !c.1)
+        .map(|c| c.0)
+        .fold(0.0f32, f32::max);
+    println!("\nHighest confidence of a wrong answer: {worst:.3}");
 
     // Throughput, one thread: the whole set, then large documents.
     println!("\n## Detection throughput (one core, CPU time)\n");

@@ -85,7 +85,7 @@ fn detect_prints_one_line_per_file() {
             assert!((0.0..=1.0).contains(&confidence), "{line}");
         }
     }
-    assert!(lines[5].ends_with("\tmojibake:GBK"), "{}", lines[5]);
+    assert!(lines[5].ends_with("\tmojibake:utf-8>gbk"), "{}", lines[5]);
     assert!(lines[6].contains("NUL byte at offset 8"), "{}", lines[6]);
     assert_eq!(
         lines[0].split('\t').count(),
@@ -513,4 +513,75 @@ fn the_json_report_of_a_tidy_run_has_the_script() {
         .map(|p| p["line"].as_u64().unwrap())
         .collect();
     assert_eq!(lines, [33]);
+}
+
+#[test]
+fn detect_names_the_kind_of_mojibake_and_of_damage() {
+    let dir = scratch("kinds");
+    let original = "中文的编码问题真是让人头疼，我们一起来看看怎么解决\n";
+    let latin1: String = original.bytes().map(char::from).collect();
+    let double: String = latin1.bytes().map(char::from).collect();
+    let (garbled_line, lossy) = GBK.decode_without_bom_handling(original.as_bytes());
+    assert!(!lossy);
+    let some_lines = format!("{SIMPLIFIED}{garbled_line}{SIMPLIFIED}");
+    let files = [
+        (
+            put(&dir, "latin1.txt", latin1.as_bytes()),
+            "mojibake:utf-8>latin-1",
+        ),
+        (
+            put(&dir, "double.txt", double.as_bytes()),
+            "mojibake:utf-8>latin-1>utf-8>latin-1",
+        ),
+        (
+            put(&dir, "lines.txt", some_lines.as_bytes()),
+            "mojibake:utf-8>gbk:lines=1",
+        ),
+        (
+            put(
+                &dir,
+                "damaged.txt",
+                "正文\u{FFFD}\u{FFFD}内容\n锟斤拷\n".as_bytes(),
+            ),
+            "damaged:fffd=2,kunkao=1",
+        ),
+    ];
+    let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    let mut args = vec!["detect"];
+    args.extend(&paths);
+    let out = zhtidy(&args, None);
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    for ((path, kind), line) in files.iter().zip(stdout.lines()) {
+        assert!(
+            line.starts_with(path.as_str()) && line.ends_with(kind),
+            "{line}"
+        );
+    }
+    // The reversible ones come back exactly with --fix-mojibake.
+    for (path, expected) in [
+        (paths[0], original.to_owned()),
+        (paths[1], original.to_owned()),
+        (paths[2], format!("{SIMPLIFIED}{original}{SIMPLIFIED}")),
+    ] {
+        let out = zhtidy(&["--fix-mojibake", "--no-strip", "--no-fix", path], None);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(String::from_utf8(out.stdout).unwrap(), expected, "{path}");
+    }
+    // --explain names each damaged line and its kind.
+    let out = zhtidy(&["--explain", paths[3]], None);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("{}:1: damaged:fffd=2", paths[3])),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("{}:2: damaged:kunkao=1", paths[3])),
+        "{stderr}"
+    );
+    fs::remove_dir_all(&dir).unwrap();
 }

@@ -657,3 +657,63 @@ fn broken_opencc_configs_and_dictionaries_name_the_file_and_what_is_wrong() {
     assert!(err.contains("bad-dict.txt:2"), "{err}");
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// UTF-8 with three bad bytes: a single-byte encoding would "decode" it
+/// without an error, into mojibake, and `--write` would save that.
+const DAMAGED_UTF8: &[u8] =
+    b"\xe6\xad\xa3\xe6\x96\x87\xe5\x86\x85\xe5\xae\xb9\xe5\xbe\x88\xe5\xa4\x9a\xef\xbc\x8c\xe8\xbf\x99\xe6\x98\xaf\xe4\xb8\x80\xe4\xb8\xaa\xe6\xb5\x8b\xe8\xaf\x95\xe3\x80\x82\xff\xfe\xfa abc \xe7\xbb\x93\xe6\x9d\x9f\xe3\x80\x82";
+
+#[test]
+fn damaged_utf8_is_an_error_naming_the_bad_bytes_and_is_never_rewritten() {
+    let dir = scratch("damaged-utf8");
+    let file = dir.join("damaged.txt");
+    fs::write(&file, DAMAGED_UTF8).unwrap();
+    for args in [
+        vec![file.as_os_str()],
+        vec!["--write".as_ref(), file.as_os_str()],
+        vec!["--write".as_ref(), "--lossy".as_ref(), file.as_os_str()],
+    ] {
+        let out = zhtidy(&args);
+        assert_error_naming(&out, "damaged.txt");
+        if args.len() < 3 {
+            let err = stderr(&out);
+            assert!(err.contains("UTF-8") && err.contains("42, 43, 44"), "{err}");
+            assert!(err.contains("--lossy"), "{err}");
+        }
+        assert_eq!(fs::read(&file).unwrap(), DAMAGED_UTF8, "{args:?}");
+    }
+    // Printing it with --lossy is allowed, with a warning.
+    let out = zhtidy(&["--lossy".as_ref(), file.as_os_str()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("正文内容很多"));
+    assert!(stderr(&out).contains("3 malformed"));
+}
+
+#[test]
+fn write_and_out_dir_refuse_a_low_confidence_guess_unless_the_encoding_is_named() {
+    let dir = scratch("unsure-guess");
+    let file = dir.join("short.txt");
+    // Two GBK characters: too little evidence for a sure guess.
+    let (gbk, _, _) = encoding_rs::GBK.encode("中文");
+    fs::write(&file, &gbk).unwrap();
+    let out_dir = dir.join("out");
+    for mode in [
+        vec!["--write"],
+        vec!["--out-dir", out_dir.to_str().unwrap()],
+    ] {
+        let mut args: Vec<&std::ffi::OsStr> = mode.iter().map(|a| a.as_ref()).collect();
+        args.push(file.as_os_str());
+        let out = zhtidy(&args);
+        assert_error_naming(&out, "short.txt");
+        let err = stderr(&out);
+        assert!(
+            err.contains("confidence") && err.contains("--encoding gbk"),
+            "{err}"
+        );
+        assert_eq!(fs::read(&file).unwrap(), &*gbk);
+        assert!(!out_dir.join("short.txt").exists());
+    }
+    let out = zhtidy(&["--write", "--encoding", "gbk", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(fs::read_to_string(&file).unwrap(), "中文");
+}

@@ -33,6 +33,7 @@ assert_eq!(d.text, "这是一段简体中文的文字。");
 ```
 */
 
+pub mod damage;
 mod exact;
 mod legacy;
 pub mod mojibake;
@@ -43,6 +44,7 @@ pub mod sniff;
 
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
 
+pub use damage::Damage;
 pub use mojibake::Mojibake;
 pub use newlines::Newlines;
 pub use read::{open_file, read_file, read_file_with_metadata, ReadError};
@@ -77,6 +79,9 @@ pub struct Decoded {
     pub mojibake: Option<Mojibake>,
     /// U+FFFD put in for malformed bytes (only ever non-zero when lossy).
     pub replacements: usize,
+    /// Irreversible damage in the text (U+FFFD, 锟斤拷, 烫烫烫, lost
+    /// characters), counted by kind, never repaired.
+    pub damage: Damage,
     /// Line endings of the text as decoded.
     pub newlines: Newlines,
 }
@@ -109,7 +114,59 @@ pub enum DecodeError {
         /// Byte offset of its first malformed sequence.
         offset: usize,
     },
+    /// UTF-8 with a few malformed sequences among many good ones: damaged
+    /// UTF-8, which no legacy encoding explains (a single-byte encoding
+    /// would "decode" it without an error, into mojibake).
+    #[error("UTF-8 with {count} malformed byte sequence(s) at byte offset(s) {}", offset_list(.offsets, *.count))]
+    DamagedUtf8 {
+        /// Byte offsets of the first malformed sequences (at most
+        /// [`MAX_OFFSETS`]).
+        offsets: Vec<usize>,
+        /// How many malformed sequences there are in all.
+        count: usize,
+    },
 }
+
+/// How many byte offsets a [`DecodeError::DamagedUtf8`] lists.
+pub const MAX_OFFSETS: usize = 8;
+
+fn offset_list(offsets: &[usize], count: usize) -> String {
+    let mut list = offsets
+        .iter()
+        .map(usize::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if count > offsets.len() {
+        list.push_str(&format!(" and {} more", count - offsets.len()));
+    }
+    list
+}
+
+/// Offsets of the malformed sequences of `bytes` as UTF-8 (the first
+/// [`MAX_OFFSETS`]) and their number, as a lossy decoder would count
+/// its replacements.
+fn malformed_utf8(bytes: &[u8]) -> (Vec<usize>, usize) {
+    let (mut offsets, mut count, mut at) = (Vec::new(), 0usize, 0usize);
+    while at < bytes.len() {
+        let Err(e) = std::str::from_utf8(&bytes[at..]) else {
+            break;
+        };
+        let bad = at + e.valid_up_to();
+        count += 1;
+        if offsets.len() < MAX_OFFSETS {
+            offsets.push(bad);
+        }
+        at = bad + e.error_len().unwrap_or(bytes.len() - bad);
+    }
+    (offsets, count)
+}
+
+/// The least [`Decoded::confidence`] at which a guessed encoding is safe to
+/// write back: `scripts/eval-detect` finds no wrong guess at or above it,
+/// with a margin (its table of wrong answers and refused right ones by
+/// threshold is in docs/eval-detect.md). Below it, a file is cleaned only
+/// to standard output unless the caller names the encoding.
+pub const WRITE_CONFIDENCE: f32 = 0.8;
 
 /// Finds an encoding by name: any WHATWG label encoding_rs knows (`gbk`,
 /// `gb18030`, `big5`, `big5-hkscs`, `utf-16le`, `latin1`…) plus `utf-16`
@@ -216,6 +273,10 @@ pub fn decode(bytes: &[u8], opts: &DecodeOptions) -> Result<Outcome, DecodeError
         ))),
         Err(offset) => {
             let encoding = guess.encoding;
+            if !opts.lossy && encoding == UTF_8 {
+                let (offsets, count) = malformed_utf8(bytes);
+                return Err(DecodeError::DamagedUtf8 { offsets, count });
+            }
             if !opts.lossy {
                 return Err(DecodeError::Undecodable {
                     guess: encoding,
@@ -266,11 +327,12 @@ fn finish(
                 _ => false,
             };
             mojibake_found = Some(Mojibake {
-                from: m.from,
                 fixed,
+                ..m.mojibake
             });
         }
     }
+    let damage = Damage::find(&text);
     let newlines = Newlines::count(&text);
     Decoded {
         text,
@@ -279,6 +341,7 @@ fn finish(
         confidence,
         mojibake: mojibake_found,
         replacements: found.replacements,
+        damage,
         newlines,
     }
 }
@@ -338,9 +401,11 @@ fn utf8_confidence(text: &str) -> f32 {
 }
 
 /// Whether invalid UTF-8 still looks like UTF-8 with a few damaged bytes:
-/// at least 4 good multi-byte characters and at most one bad sequence per
-/// 8 good ones. Legacy text fails within its first few non-ASCII bytes, so
-/// the scan stops early.
+/// at least 4 good multi-byte characters and at least two of them per bad
+/// sequence. Legacy CJK text is nowhere near: a GBK or Big5 character
+/// starts a valid UTF-8 sequence by chance about once in seven, and a
+/// single-byte text almost never does, so the scan stops as soon as bad
+/// sequences clearly dominate.
 fn mostly_utf8(bytes: &[u8]) -> bool {
     let (mut good, mut bad) = (0usize, 0usize);
     let mut rest = bytes;
@@ -355,7 +420,7 @@ fn mostly_utf8(bytes: &[u8]) -> bool {
         good += valid.bytes().filter(|&b| b >= 0xC0).count();
         let Some(e) = error else { break };
         bad += 1;
-        if bad > 2 && bad * 8 > good {
+        if bad > 8 && bad > good {
             return false;
         }
         match e.error_len() {
@@ -363,7 +428,7 @@ fn mostly_utf8(bytes: &[u8]) -> bool {
             None => break,
         }
     }
-    good >= 4 && bad * 8 <= good
+    good >= 4 && bad * 2 <= good
 }
 
 /// `std::str::from_utf8` with a SIMD validator in front: valid text (the

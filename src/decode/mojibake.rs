@@ -1,14 +1,18 @@
 /*!
-Mojibake: UTF-8 text that was once decoded with the wrong encoding (GBK,
-GB18030, Big5 or windows-1252) and saved again as UTF-8, so that `中文`
-became `涓枃` or `ä¸­æ–‡`.
+Mojibake: text whose bytes were once decoded with the wrong encoding and
+saved again as UTF-8, so that `中文` became `涓枃` (UTF-8 read as GBK),
+`ä¸­æ–‡` (UTF-8 read as windows-1252 or Latin-1), `ÖÐÎÄ` (GBK read as
+Latin-1) — possibly twice over (double encoding), possibly in only some
+lines of an otherwise clean document.
 
 The test is exact, not statistical at first: encode the text back with the
-suspected encoding; the result must be valid UTF-8 holding multi-byte
-sequences, and decoding those bytes with the suspected encoding must give
-the text again (the reversal round-trips). Only then is plausibility
-compared, and the repaired text must be clearly more plausible. A text
-that fails any step is left alone: nothing is reversed on a guess.
+suspected wrong encoding; the bytes must decode cleanly with a source
+encoding (UTF-8, which is itself strong evidence, or GBK / Big5), and
+garbling the result again must give the text back exactly (the reversal
+round-trips). Only then is plausibility compared, and the repaired text
+must be clearly more plausible. A text that fails any step is left alone:
+nothing is reversed on a guess. When the whole text does not reverse, each
+line is tried on its own, with stricter evidence required.
 
 Mojibake that went through a lossy decoding (U+FFFD where the wrong decoder
 met bytes it could not map, which is usual for Big5 and frequent for GBK)
@@ -17,23 +21,67 @@ replacement characters, encoded back, must be UTF-8 broken only at the
 holes.
 */
 
-use encoding_rs::{Encoding, BIG5, GB18030, GBK, WINDOWS_1252};
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
-use super::plausible::score;
+use encoding_rs::{Encoding, BIG5, GB18030, GBK, UTF_8, WINDOWS_1252};
+
+use super::plausible::{score, Score};
 
 /// Mojibake found in a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mojibake {
-    /// The encoding the UTF-8 bytes were wrongly decoded with.
+    /// The encoding the bytes were wrongly decoded with (windows-1252 also
+    /// stands for Latin-1: see `latin1`).
     pub from: &'static Encoding,
+    /// What the bytes really were: UTF-8, GBK or Big5.
+    pub source: &'static Encoding,
+    /// The wrong decoding was Latin-1 proper (C1 controls kept), not
+    /// windows-1252.
+    pub latin1: bool,
+    /// How many times the text went through the wrong decoding: 2 for
+    /// double encoding (UTF-8 read as Latin-1, saved as UTF-8, read as
+    /// Latin-1 again).
+    pub layers: u8,
+    /// When only some lines are garbled: how many (each is repaired on its
+    /// own).
+    pub lines: Option<usize>,
     /// Whether the decoded text was replaced by the repaired one.
     pub fixed: bool,
+}
+
+impl Mojibake {
+    /// The kind as `zhtidy detect` names it: the chain of encodings from
+    /// the true one to the last wrong one, then the garbled line count
+    /// when not the whole text is garbled (`utf-8>latin-1`,
+    /// `gbk>windows-1252`, `utf-8>latin-1>utf-8>latin-1`,
+    /// `utf-8>gbk:lines=3`).
+    pub fn kind(&self) -> String {
+        let wrong = if self.latin1 {
+            "latin-1".to_owned()
+        } else {
+            self.from.name().to_ascii_lowercase()
+        };
+        let mut kind = self.source.name().to_ascii_lowercase();
+        for layer in 0..self.layers.max(1) {
+            if layer > 0 {
+                kind.push_str(">utf-8");
+            }
+            kind.push('>');
+            kind.push_str(&wrong);
+        }
+        if let Some(n) = self.lines {
+            kind.push_str(&format!(":lines={n}"));
+        }
+        kind
+    }
 }
 
 /// A detected mojibake and the text it hides (when it can be recovered).
 #[derive(Debug)]
 pub(crate) struct Found {
-    pub from: &'static Encoding,
+    /// What was found (`fixed` is false; the caller decides).
+    pub mojibake: Mojibake,
     /// The original text; `None` when the wrong decoding lost bytes.
     pub repaired: Option<String>,
 }
@@ -43,18 +91,120 @@ fn encode_strict(encoding: &'static Encoding, text: &str) -> Option<Vec<u8>> {
     crate::write::encode(text, encoding, false).ok()
 }
 
+/// One way to undo the garbling of a text, checked to round-trip.
+#[derive(Debug)]
+struct Reversal {
+    from: &'static Encoding,
+    source: &'static Encoding,
+    latin1: bool,
+    layers: u8,
+    repaired: String,
+    penalty: u64,
+}
+
+impl Reversal {
+    fn mojibake(&self, lines: Option<usize>) -> Mojibake {
+        Mojibake {
+            from: self.from,
+            source: self.source,
+            latin1: self.latin1,
+            layers: self.layers,
+            lines,
+            fixed: false,
+        }
+    }
+}
+
 /// Looks for mojibake in `text` (valid UTF-8 already decoded).
 pub(crate) fn find(text: &str) -> Option<Found> {
     if text.is_ascii() {
         return None;
     }
-    if text.contains('\u{FFFD}') {
-        return find_lossy(text);
+    if !text.contains('\u{FFFD}') {
+        if let Some(r) = reverse(text, false) {
+            return Some(Found {
+                mojibake: r.mojibake(None),
+                repaired: Some(r.repaired),
+            });
+        }
+        return find_lines(text);
     }
-    let mut before = None;
-    let mut best: Option<(Found, u64)> = None;
+    // Lossy: garbled lines among clean ones are told apart line by line;
+    // when every line with non-ASCII text is garbled (or lines are too
+    // short to tell), the whole is judged at once.
+    match find_lines(text) {
+        Some(found) if found.mojibake.lines < Some(non_ascii_lines(text)) => Some(found),
+        _ => find_lossy(text),
+    }
+}
+
+fn non_ascii_lines(text: &str) -> usize {
+    text.lines().filter(|l| !l.is_ascii()).count()
+}
+
+/// Mojibake confined to some lines: each line with non-ASCII characters
+/// is tried on its own (a reversal must be structurally strong there, as
+/// a line is little evidence), and the lines that reverse are repaired.
+/// Lines garbled through a lossy decoding are counted, not repaired.
+fn find_lines(text: &str) -> Option<Found> {
+    if !text.contains('\n') {
+        return None;
+    }
+    let mut repaired = String::with_capacity(text.len());
+    let mut kinds: BTreeMap<(&'static str, &'static str, bool, u8), (usize, Mojibake)> =
+        BTreeMap::new();
+    let (mut garbled, mut reversed) = (0usize, 0usize);
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let ending = &line[body.len()..];
+        let found = if body.is_ascii() {
+            None
+        } else if body.contains('\u{FFFD}') {
+            find_lossy(body).map(|f| (f.mojibake, None))
+        } else {
+            reverse(body, true).map(|r| (r.mojibake(None), Some(r.repaired)))
+        };
+        let Some((m, fixed)) = found else {
+            repaired.push_str(line);
+            continue;
+        };
+        garbled += 1;
+        let key = (m.source.name(), m.from.name(), m.latin1, m.layers);
+        kinds.entry(key).or_insert((0, m)).0 += 1;
+        match fixed {
+            Some(f) => {
+                reversed += 1;
+                repaired.push_str(&f);
+                repaired.push_str(ending);
+            }
+            None => repaired.push_str(line),
+        }
+    }
+    // The commonest kind names the whole.
+    let (_, mut mojibake) = kinds.into_values().max_by_key(|(n, _)| *n)?;
+    mojibake.lines = Some(garbled);
+    Some(Found {
+        mojibake,
+        repaired: (reversed > 0).then_some(repaired),
+    })
+}
+
+/// The best round-tripping, plausible reversal of `text`, if any.
+/// `line`: `text` is one line of a longer text, so stronger structural
+/// evidence is required.
+fn reverse(text: &str, line: bool) -> Option<Reversal> {
+    let before = score(text);
+    let mut best: Option<Reversal> = None;
+    let mut consider = |r: Reversal| {
+        if best.as_ref().is_none_or(|b| r.penalty < b.penalty) {
+            best = Some(r);
+        }
+    };
+    if let Some(r) = reverse_latin(text, &before, line) {
+        consider(r);
+    }
     let mut gbk_holds_it = false;
-    for from in [WINDOWS_1252, GBK, BIG5, GB18030] {
+    for from in [GBK, BIG5, GB18030] {
         if from == GB18030 && gbk_holds_it {
             break; // GB18030 only differs where GBK cannot hold the text
         }
@@ -76,34 +226,206 @@ pub(crate) fn find(text: &str) -> Option<Found> {
         if round.as_deref() != Some(text) {
             continue;
         }
-        let after = score(&repaired);
-        let before = *before.get_or_insert_with(|| score(text));
-        // The repaired text must be more plausible. Two or more repaired
-        // three-byte sequences (or three non-ASCII characters) are
-        // structural evidence enough that "not less plausible" suffices:
-        // clean text almost never re-encodes into valid UTF-8 like that.
-        // Below that, a clear margin is required.
-        let strong = repaired
-            .chars()
-            .filter(|&c| c >= '\u{800}')
-            .nth(1)
-            .is_some()
-            || after.non_ascii >= 3;
-        let margin = if strong { 0 } else { 4 };
-        if after.penalty + margin > before.penalty || after.mean() > 3.0 {
-            continue;
-        }
-        if best.as_ref().is_none_or(|(_, p)| after.penalty < *p) {
-            best = Some((
-                Found {
-                    from,
-                    repaired: Some(repaired),
-                },
-                after.penalty,
-            ));
+        if let Some(penalty) = accept_utf8(&before, &repaired, line) {
+            consider(Reversal {
+                from,
+                source: UTF_8,
+                latin1: false,
+                layers: 1,
+                repaired,
+                penalty,
+            });
         }
     }
-    best.map(|(f, _)| f)
+    best
+}
+
+/// Whether `repaired` (valid UTF-8 that the garbled text encodes back to)
+/// is plausible enough to replace the garbled text scored `before`; its
+/// penalty if so.
+fn accept_utf8(before: &Score, repaired: &str, line: bool) -> Option<u64> {
+    let after = score(repaired);
+    // Two or more repaired three-byte sequences (or three non-ASCII
+    // characters) are structural evidence enough that "not less
+    // plausible" suffices: clean text almost never re-encodes into valid
+    // UTF-8 like that. Below that, a clear margin is required, and a
+    // single line must have the structural evidence.
+    let strong = repaired
+        .chars()
+        .filter(|&c| c >= '\u{800}')
+        .nth(1)
+        .is_some()
+        || after.non_ascii >= 3;
+    if line && !strong {
+        return None;
+    }
+    let margin = if strong { 0 } else { 4 };
+    (after.penalty + margin <= before.penalty && after.mean() <= 3.0).then_some(after.penalty)
+}
+
+/// Whether `repaired` (Chinese from GBK or Big5 bytes that a Latin
+/// reading garbled) is plausible enough. Any byte string of a Latin text
+/// is nearly valid GBK, so the evidence must come from the characters:
+/// mostly common ones, and clearly better than the Latin reading.
+///
+/// Latin prose that happens to decode (`déclarées` → `d閏lar閑s`) leaves
+/// ideographs inside words: many more ASCII letters than ideographs, and
+/// single ideographs between letters. Real Chinese has few of either (a
+/// line none of the second).
+fn accept_legacy(before: &Score, repaired: &str, line: bool) -> Option<u64> {
+    let after = score(repaired);
+    let needed = if line { 3 } else { 2 };
+    let letters = repaired.chars().filter(char::is_ascii_alphabetic).count() as u64;
+    let inside = inside_words(repaired);
+    let allowed = if line { 0 } else { after.non_ascii / 20 };
+    (after.non_ascii >= needed
+        && after.common * 10 >= after.non_ascii * 8
+        && after.non_ascii * 4 >= letters
+        && inside <= allowed
+        && after.penalty + 4 <= before.penalty
+        && after.mean() <= 1.5)
+        .then_some(after.penalty)
+}
+
+/// How many single non-ASCII characters sit between two ASCII letters.
+fn inside_words(text: &str) -> u64 {
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .windows(3)
+        .filter(|w| w[0].is_ascii_alphabetic() && !w[1].is_ascii() && w[2].is_ascii_alphabetic())
+        .count() as u64
+}
+
+/// windows-1252's characters for bytes 0x80..=0x9F (C1 controls where
+/// WHATWG's windows-1252 leaves a byte unassigned).
+static CP1252_HIGH: LazyLock<[char; 32]> = LazyLock::new(|| {
+    let mut table = ['\0'; 32];
+    for (i, slot) in table.iter_mut().enumerate() {
+        let byte = [0x80 + i as u8];
+        *slot = WINDOWS_1252
+            .decode_without_bom_handling(&byte)
+            .0
+            .chars()
+            .next()
+            .unwrap_or('\u{FFFD}');
+    }
+    table
+});
+
+/// The bytes a Latin reading turned into `text`, and whether that reading
+/// was Latin-1 proper (C1 controls for 0x80..=0x9F) rather than
+/// windows-1252. `None` when some character is neither, or when both
+/// readings would be needed.
+fn latin_bytes(text: &str) -> Option<(Vec<u8>, bool)> {
+    let (mut c1, mut cp1252) = (false, false);
+    let mut bytes = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        let cp = c as u32;
+        if cp < 0x80 || (0xA0..=0xFF).contains(&cp) {
+            bytes.push(cp as u8);
+        } else if cp < 0xA0 {
+            // Unassigned in windows-1252 too for these five.
+            c1 |= !matches!(cp, 0x81 | 0x8D | 0x8F | 0x90 | 0x9D);
+            bytes.push(cp as u8);
+        } else {
+            let i = CP1252_HIGH.iter().position(|&h| h == c)?;
+            cp1252 = true;
+            bytes.push(0x80 + i as u8);
+        }
+    }
+    (!(c1 && cp1252)).then_some((bytes, c1))
+}
+
+/// The text a Latin reading (Latin-1 proper when `latin1`) makes of
+/// `bytes`.
+fn latin_text(bytes: &[u8], latin1: bool) -> String {
+    if latin1 {
+        bytes.iter().map(|&b| b as char).collect()
+    } else {
+        WINDOWS_1252
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned()
+    }
+}
+
+/// Reverses a Latin reading (windows-1252 or Latin-1) of UTF-8 bytes —
+/// peeling up to three layers of double encoding — or of GBK or Big5
+/// bytes.
+fn reverse_latin(text: &str, before: &Score, line: bool) -> Option<Reversal> {
+    // Cheap: clean Chinese fails at its first ideograph.
+    let (mut bytes, outer_latin1) = latin_bytes(text)?;
+    if bytes.is_ascii() {
+        return None;
+    }
+    let mut flavours = vec![outer_latin1];
+    let mut current: Option<String> = None;
+    while let Ok(s) = String::from_utf8(bytes.clone()) {
+        if s.is_ascii() {
+            break;
+        }
+        let next = if flavours.len() < 3 {
+            latin_bytes(&s).filter(|(b, _)| !b.is_ascii() && std::str::from_utf8(b).is_ok())
+        } else {
+            None
+        };
+        current = Some(s);
+        match next {
+            Some((b, flavour)) => {
+                bytes = b;
+                flavours.push(flavour);
+            }
+            None => break,
+        }
+    }
+    if let Some(repaired) = current {
+        let layers = flavours.len().min(3);
+        let flavours = &flavours[..layers];
+        // Garbling it again, layer by layer, must give the text back.
+        let mut again = repaired.clone();
+        for &latin1 in flavours.iter().rev() {
+            again = latin_text(again.as_bytes(), latin1);
+        }
+        if again != text {
+            return None;
+        }
+        let penalty = accept_utf8(before, &repaired, line)?;
+        return Some(Reversal {
+            from: WINDOWS_1252,
+            source: UTF_8,
+            latin1: flavours.iter().any(|&f| f),
+            layers: layers as u8,
+            repaired,
+            penalty,
+        });
+    }
+    // Not UTF-8: GBK or Big5 bytes, read as Latin.
+    let mut best: Option<Reversal> = None;
+    for source in [GBK, BIG5] {
+        let Some(repaired) = source.decode_without_bom_handling_and_without_replacement(&bytes)
+        else {
+            continue;
+        };
+        if encode_strict(source, &repaired).as_deref() != Some(&bytes[..])
+            || latin_text(&bytes, outer_latin1) != text
+        {
+            continue;
+        }
+        let Some(penalty) = accept_legacy(before, &repaired, line) else {
+            continue;
+        };
+        if best.as_ref().is_none_or(|b| penalty < b.penalty) {
+            best = Some(Reversal {
+                from: WINDOWS_1252,
+                source,
+                latin1: outer_latin1,
+                layers: 1,
+                repaired: repaired.into_owned(),
+                penalty,
+            });
+        }
+    }
+    best
 }
 
 /// Cheap early test: whether the start of `text`, encoded with `from`, is
@@ -176,7 +498,14 @@ fn find_lossy(text: &str) -> Option<Found> {
         let after = score(&recovered);
         if good >= 3 && broken * 4 <= good && after.mean() < 2.0 && after.penalty < before.penalty {
             return Some(Found {
-                from,
+                mojibake: Mojibake {
+                    from,
+                    source: UTF_8,
+                    latin1: false,
+                    layers: 1,
+                    lines: None,
+                    fixed: false,
+                },
                 repaired: None,
             });
         }
@@ -237,7 +566,7 @@ mod tests {
             let (bad, lossy) = garble(original, via);
             assert!(!lossy);
             let found = find(&bad).unwrap_or_else(|| panic!("{} not found: {bad}", via.name()));
-            assert_eq!(found.from, via);
+            assert_eq!(found.mojibake.from, via);
             assert_eq!(found.repaired.as_deref(), Some(original));
         }
     }
@@ -249,7 +578,7 @@ mod tests {
             let (bad, lossy) = garble(original, via);
             assert!(lossy);
             let found = find(&bad).unwrap_or_else(|| panic!("{} not found: {bad}", via.name()));
-            assert_eq!((found.from, found.repaired), (via, None));
+            assert_eq!((found.mojibake.from, found.repaired), (via, None));
         }
     }
 
@@ -266,6 +595,91 @@ mod tests {
             "Le café est très bon, à bientôt.",
             "naïve Ünïcödé façade",
             "价格：€100，约合人民币780元。",
+        ] {
+            assert!(find(text).is_none(), "{text}");
+        }
+    }
+
+    const ORIGINAL: &str = "中文的编码问题真是让人头疼，我们一起来看看怎么解决";
+
+    fn latin1(bytes: &[u8]) -> String {
+        bytes.iter().map(|&b| b as char).collect()
+    }
+
+    #[test]
+    fn utf8_read_as_latin1_with_c1_controls_is_reversed() {
+        let bad = latin1(ORIGINAL.as_bytes());
+        assert!(bad.chars().any(|c| ('\u{80}'..='\u{9F}').contains(&c)));
+        let found = find(&bad).expect("found");
+        assert_eq!(found.mojibake.kind(), "utf-8>latin-1");
+        assert_eq!(found.repaired.as_deref(), Some(ORIGINAL));
+    }
+
+    #[test]
+    fn gbk_and_big5_read_as_latin_are_reversed() {
+        let (gbk, _, _) = GBK.encode(ORIGINAL);
+        // Without bytes 0x80..=0x9F both Latin readings are the same.
+        for bad in [
+            latin1(&gbk),
+            WINDOWS_1252
+                .decode_without_bom_handling(&gbk)
+                .0
+                .into_owned(),
+        ] {
+            let found = find(&bad).unwrap_or_else(|| panic!("{bad}"));
+            assert_eq!(found.mojibake.source, GBK);
+            assert_eq!(found.repaired.as_deref(), Some(ORIGINAL));
+        }
+        let traditional = "這篇文章說明了編碼的問題，我們一起來看看。";
+        let (big5, _, _) = BIG5.encode(traditional);
+        let bad = WINDOWS_1252
+            .decode_without_bom_handling(&big5)
+            .0
+            .into_owned();
+        let found = find(&bad).expect("big5");
+        assert_eq!(found.mojibake.kind(), "big5>windows-1252");
+        assert_eq!(found.repaired.as_deref(), Some(traditional));
+    }
+
+    #[test]
+    fn double_and_triple_encoding_are_peeled() {
+        let once = latin1(ORIGINAL.as_bytes());
+        let twice = latin1(once.as_bytes());
+        let thrice = WINDOWS_1252
+            .decode_without_bom_handling(twice.as_bytes())
+            .0
+            .into_owned();
+        let found = find(&twice).expect("twice");
+        assert_eq!(found.mojibake.kind(), "utf-8>latin-1>utf-8>latin-1");
+        assert_eq!(found.repaired.as_deref(), Some(ORIGINAL));
+        let found = find(&thrice).expect("thrice");
+        assert_eq!(found.mojibake.layers, 3);
+        assert_eq!(found.repaired.as_deref(), Some(ORIGINAL));
+    }
+
+    #[test]
+    fn garbled_lines_in_a_clean_text_are_repaired_one_by_one() {
+        let title = ORIGINAL;
+        let (garbled, lossy) = GBK.decode_without_bom_handling(title.as_bytes());
+        assert!(!lossy);
+        let clean = "正文第一段，没有问题。\nCafé Müller in São Paulo: ½ © 2024 × 3\n";
+        let text = format!("{garbled}\n{clean}{garbled}\r\n");
+        let found = find(&text).expect("found");
+        assert_eq!(found.mojibake.kind(), "utf-8>gbk:lines=2");
+        assert_eq!(
+            found.repaired.as_deref(),
+            Some(format!("{title}\n{clean}{title}\r\n").as_str())
+        );
+    }
+
+    #[test]
+    fn clean_latin_emoji_and_rare_cjk_are_not_flagged() {
+        for text in [
+            "Café Müller, São Paulo, ½ cup, © 2024, 3 × 4, naïve résumé.",
+            "Ñandú, Ærø, Øresund, Œuvre — “quoted” ‘text’ … €5",
+            "今天天气很好😀，我们去𠮷野家吃饭吧。",
+            "龘靐齉爩，罕见字也是正常的文字。\n第二行也是正常的。",
+            "We met at 北京 last week; the café was great.\nSecond line, résumé.",
         ] {
             assert!(find(text).is_none(), "{text}");
         }

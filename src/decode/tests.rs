@@ -144,7 +144,9 @@ fn damaged_utf8_is_an_error_at_the_bad_byte_unless_lossy() {
     let mut bytes = SIMPLIFIED.as_bytes().to_vec();
     bytes[9] = b'?'; // breaks the fourth character's sequence
     match decode(&bytes, &DecodeOptions::default()) {
-        Err(DecodeError::Undecodable { guess, offset }) => assert_eq!((guess, offset), (UTF_8, 10)),
+        Err(DecodeError::DamagedUtf8 { offsets, count }) => {
+            assert_eq!((offsets, count), (vec![10, 11], 2))
+        }
         other => panic!("{other:?}"),
     }
     let d = text_of(
@@ -166,12 +168,10 @@ fn mojibake_is_reported_and_fixed_only_when_asked() {
     assert!(!lossy);
     let d = text_of(garbled.as_bytes(), &DecodeOptions::default());
     assert_eq!(d.text, garbled);
+    let m = d.mojibake.unwrap();
     assert_eq!(
-        d.mojibake,
-        Some(Mojibake {
-            from: GBK,
-            fixed: false
-        })
+        (m.from, m.fixed, m.kind().as_str()),
+        (GBK, false, "utf-8>gbk")
     );
     let fixed = text_of(
         garbled.as_bytes(),
@@ -181,13 +181,8 @@ fn mojibake_is_reported_and_fixed_only_when_asked() {
         },
     );
     assert_eq!(fixed.text, original);
-    assert_eq!(
-        fixed.mojibake,
-        Some(Mojibake {
-            from: GBK,
-            fixed: true
-        })
-    );
+    let m = fixed.mojibake.unwrap();
+    assert_eq!((m.from, m.fixed), (GBK, true));
     let (latin, _) = WINDOWS_1252.decode_without_bom_handling(TRADITIONAL.as_bytes());
     let d = text_of(latin.as_bytes(), &DecodeOptions::default());
     assert_eq!(d.mojibake.map(|m| m.from), Some(WINDOWS_1252));
@@ -246,4 +241,33 @@ fn japanese_and_korean_are_left_to_chardetng() {
         (d.encoding, d.text.as_str()),
         (encoding_rs::SHIFT_JIS, japanese)
     );
+}
+
+#[test]
+fn mostly_valid_utf8_with_a_few_bad_bytes_is_damaged_utf8_not_legacy() {
+    // A single-byte encoding would decode this without an error, into
+    // mojibake; the error names every bad byte instead.
+    let mut bytes = "正文内容很多，这是一个测试。".as_bytes().to_vec();
+    let at = bytes.len();
+    bytes.extend_from_slice(b"\xff\xfe\xfa abc ");
+    bytes.extend_from_slice("结束。".as_bytes());
+    let err = decode(&bytes, &DecodeOptions::default()).unwrap_err();
+    assert_eq!(
+        err,
+        DecodeError::DamagedUtf8 {
+            offsets: vec![at, at + 1, at + 2],
+            count: 3
+        }
+    );
+    assert!(err
+        .to_string()
+        .contains(&format!("{at}, {}, {}", at + 1, at + 2)));
+    let d = text_of(
+        &bytes,
+        &DecodeOptions {
+            lossy: true,
+            ..Default::default()
+        },
+    );
+    assert_eq!((d.encoding, d.replacements, d.confidence), (UTF_8, 3, 0.0));
 }

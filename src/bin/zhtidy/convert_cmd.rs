@@ -81,7 +81,9 @@ pub fn run(args: &ConvertArgs) -> Result<()> {
     reader
         .read_to_end(&mut bytes)
         .with_context(|| format!("cannot read {input_name}"))?;
-    let decoded = match decode(&bytes, &opts).map_err(|e| anyhow!("{input_name}: {e}"))? {
+    let decoded = match decode(&bytes, &opts)
+        .map_err(|e| anyhow!("{input_name}: {}", crate::outcome::decode_error(&e)))?
+    {
         Outcome::Text(d) => d,
         Outcome::Binary(reason) => bail!("{input_name}: looks binary ({reason}); not converted"),
     };
@@ -91,17 +93,10 @@ pub fn run(args: &ConvertArgs) -> Result<()> {
             decoded.replacements
         );
     }
-    match &decoded.mojibake {
-        Some(m) if m.fixed => eprintln!(
-            "zhtidy: note: {input_name}: mojibake reversed (UTF-8 once read as {})",
-            m.from.name()
-        ),
-        Some(m) => eprintln!(
-            "zhtidy: warning: {input_name}: looks like mojibake (UTF-8 once read as {}); converted as it is{}",
-            m.from.name(),
-            if args.decode.fix_mojibake { " (it cannot be reversed exactly)" } else { " (--fix-mojibake reverses it)" }
-        ),
-        None => {}
+    if let Some(m) = &decoded.mojibake {
+        let note = crate::outcome::mojibake_note(m, args.decode.fix_mojibake);
+        let level = if m.fixed { "note" } else { "warning" };
+        eprintln!("zhtidy: {level}: {input_name}: {note}");
     }
     let text = converter.convert(&decoded.text);
     let bytes = match args.decode.output_encoding {

@@ -83,7 +83,8 @@ fn describe(name: &str, bytes: &[u8], opts: &DecodeOptions, script: bool) -> Val
                 "encoding": d.encoding.name(),
                 "confidence": (f64::from(d.confidence) * 100.0).round() / 100.0,
                 "bom": d.bom,
-                "mojibake": d.mojibake.map(|m| m.from.name()),
+                "mojibake": d.mojibake.as_ref().map(|m| m.kind()),
+                "damaged": d.damage.kind().map(|k| k.trim_start_matches("damaged:").to_owned()),
                 "replacements": d.replacements,
             });
             if script {
@@ -108,8 +109,11 @@ fn text_line(r: &Value) -> String {
         Some(c) => line.push_str(&format!("\t{c:.2}")),
         None => line.push_str("\t-"),
     }
-    if let Some(from) = r.get("mojibake").and_then(Value::as_str) {
-        line.push_str(&format!("\tmojibake:{from}"));
+    if let Some(kind) = r.get("mojibake").and_then(Value::as_str) {
+        line.push_str(&format!("\tmojibake:{kind}"));
+    }
+    if let Some(kind) = r.get("damaged").and_then(Value::as_str) {
+        line.push_str(&format!("\tdamaged:{kind}"));
     }
     if let Some(n) = r
         .get("replacements")

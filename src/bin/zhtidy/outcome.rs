@@ -15,7 +15,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use zhtidy::decode::{decode, DecodeOptions, Outcome};
+use zhtidy::decode::{
+    decode, Damage, DecodeError, DecodeOptions, Decoded, Mojibake, Outcome, WRITE_CONFIDENCE,
+};
 use zhtidy::pipeline::Pipeline;
 use zhtidy::write::{
     encode, output_below, replace_file, AtomicFile, DirSyncs, FileStamp, ReplaceOptions,
@@ -146,7 +148,7 @@ fn run(
         (None, None) => return Err("nothing to read".into()),
     };
     o.bytes = bytes.len() as u64;
-    let decoded = match decode(bytes, opts).map_err(|e| e.to_string())? {
+    let decoded = match decode(bytes, opts).map_err(|e| decode_error(&e))? {
         Outcome::Text(d) => d,
         Outcome::Binary(reason) => return Ok(Status::Skipped(format!("binary ({reason})"))),
     };
@@ -157,20 +159,16 @@ fn run(
             decoded.replacements
         ));
     }
+    if matches!(mode, Mode::Write | Mode::OutDir(_)) {
+        refuse_unsure_guess(&decoded, opts)?;
+    }
     let mut text_changed = false;
     if let Some(m) = &decoded.mojibake {
-        if m.fixed {
-            text_changed = true;
-            o.notes.push(format!(
-                "mojibake reversed (UTF-8 once read as {})",
-                m.from.name()
-            ));
-        } else {
-            o.notes.push(format!(
-                "looks like mojibake (UTF-8 once read as {}); cleaned as it is",
-                m.from.name()
-            ));
-        }
+        text_changed |= m.fixed;
+        o.notes.push(mojibake_note(m, opts.fix_mojibake));
+    }
+    if let Some(note) = damage_note(&decoded.damage) {
+        o.notes.push(note);
     }
     let tidied = job.pipeline.run(&decoded.text);
     o.removals = tidied.removals.len();
@@ -236,6 +234,62 @@ fn run(
     } else {
         Status::Unchanged
     })
+}
+
+/// What to tell the user about mojibake found in a file.
+pub fn mojibake_note(m: &Mojibake, asked_to_fix: bool) -> String {
+    if m.fixed {
+        format!("mojibake reversed (mojibake:{})", m.kind())
+    } else if asked_to_fix {
+        format!(
+            "looks like mojibake (mojibake:{}); it cannot be reversed exactly, cleaned as it is",
+            m.kind()
+        )
+    } else {
+        format!(
+            "looks like mojibake (mojibake:{}); cleaned as it is (--fix-mojibake reverses it)",
+            m.kind()
+        )
+    }
+}
+
+/// What to tell the user about irreversible damage, if any.
+pub fn damage_note(d: &Damage) -> Option<String> {
+    let kind = d.kind()?;
+    let lines: Vec<String> = d.lines.iter().take(10).map(usize::to_string).collect();
+    let more = if d.lines.len() > 10 { ", …" } else { "" };
+    Some(format!(
+        "characters already lost ({kind}) on line(s) {}{more}; they cannot be restored",
+        lines.join(", ")
+    ))
+}
+
+/// A decode error with what the user can do about it.
+pub fn decode_error(e: &DecodeError) -> String {
+    let hint = match e {
+        DecodeError::DamagedUtf8 { .. } => {
+            "; --lossy replaces them with U+FFFD (a file decoded so is never written back), --encoding names another encoding"
+        }
+        DecodeError::Undecodable { .. } => "; --encoding names the encoding, --lossy replaces the bad bytes with U+FFFD",
+        DecodeError::Malformed { .. } => "; --lossy replaces them with U+FFFD",
+    };
+    format!("{e}{hint}")
+}
+
+/// Refuses to write a file (in place or mirrored) whose encoding was
+/// guessed with less confidence than [`WRITE_CONFIDENCE`]: a wrong guess
+/// would be written back as mojibake. `--encoding` (which gives
+/// confidence 1) is the way out.
+fn refuse_unsure_guess(decoded: &Decoded, opts: &DecodeOptions) -> Result<(), String> {
+    if opts.encoding.is_some() || decoded.confidence >= WRITE_CONFIDENCE {
+        return Ok(());
+    }
+    let name = decoded.encoding.name();
+    Err(format!(
+        "detected as {name} with confidence {:.2}, below the {WRITE_CONFIDENCE:.2} needed to write it back; not written (pass --encoding {} if {name} is right)",
+        decoded.confidence,
+        name.to_ascii_lowercase()
+    ))
 }
 
 /// WriteError messages start with the path; the report names it already.

@@ -122,7 +122,9 @@ fn run_single(
         out.write_all(&bytes).context("cannot write <stdout>")?;
         return out.flush().context("cannot write <stdout>");
     }
-    let decoded = match decode(&bytes, opts).map_err(|e| anyhow!("{name}: {e}"))? {
+    let decoded = match decode(&bytes, opts)
+        .map_err(|e| anyhow!("{name}: {}", crate::outcome::decode_error(&e)))?
+    {
         Outcome::Text(d) => d,
         Outcome::Binary(reason) => bail!("{name}: looks binary ({reason}); not cleaned"),
     };
@@ -132,17 +134,13 @@ fn run_single(
             decoded.replacements
         );
     }
-    match &decoded.mojibake {
-        Some(m) if m.fixed => eprintln!(
-            "zhtidy: note: {name}: mojibake reversed (UTF-8 once read as {})",
-            m.from.name()
-        ),
-        Some(m) => eprintln!(
-            "zhtidy: warning: {name}: looks like mojibake (UTF-8 once read as {}); cleaned as it is{}",
-            m.from.name(),
-            if args.decode.fix_mojibake { " (it cannot be reversed exactly)" } else { " (--fix-mojibake reverses it)" }
-        ),
-        None => {}
+    if let Some(m) = &decoded.mojibake {
+        let note = crate::outcome::mojibake_note(m, args.decode.fix_mojibake);
+        let level = if m.fixed { "note" } else { "warning" };
+        eprintln!("zhtidy: {level}: {name}: {note}");
+    }
+    if let Some(note) = crate::outcome::damage_note(&decoded.damage) {
+        eprintln!("zhtidy: warning: {name}: {note}");
     }
     let text = decoded.text.as_str();
 
@@ -152,6 +150,14 @@ fn run_single(
     }
     if args.explain {
         let mut err = io::stderr().lock();
+        // Each damaged line with its own kind and counts.
+        for (i, line) in decoded.text.lines().enumerate() {
+            if decoded.damage.lines.binary_search(&(i + 1)).is_ok() {
+                if let Some(kind) = zhtidy::decode::Damage::find(line).kind() {
+                    writeln!(err, "{name}:{}: {kind}", i + 1)?;
+                }
+            }
+        }
         for r in &tidied.removals {
             writeln!(err, "{name}:{}: {}: {}", r.line, r.rule, r.text)?;
         }
@@ -217,6 +223,20 @@ fn to_json(name: &str, d: &Decoded, t: &Tidied<'_>) -> serde_json::Value {
         "path": name,
         "encoding": d.encoding.name(),
         "encoding_confidence": d.confidence,
+        "mojibake": d.mojibake.as_ref().map(|m| json!({
+            "kind": m.kind(),
+            "fixed": m.fixed,
+            "lines": m.lines,
+        })),
+        "damage": d.damage.kind().map(|kind| json!({
+            "kind": kind,
+            "fffd": d.damage.fffd,
+            "kunkao": d.damage.kunkao,
+            "tang": d.damage.tang,
+            "tun": d.damage.tun,
+            "question": d.damage.question,
+            "lines": d.damage.lines,
+        })),
         "text": t.text,
         "removals": t.removals,
         "strip_refused": t.strip_refused.as_ref().map(|r| json!({
