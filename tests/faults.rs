@@ -651,3 +651,48 @@ fn broken_opencc_configs_and_dictionaries_name_the_file_and_what_is_wrong() {
     assert!(err.contains("bad-dict.txt:2"), "{err}");
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Runs zhtidy with `input` on standard input and a deadline.
+fn zhtidy_stdin(args: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new(bin())
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let feeder = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    out
+}
+
+#[test]
+fn report_field_never_replaces_the_text_or_an_existing_field() {
+    // Naming the cleaned field: refused before any line, nothing written.
+    let line = b"{\"text\":\"\xe8\xbf\x99\xe6\x98\xaf\xe6\xad\xa3\xe6\x96\x87,\xe6\xb5\x8b\xe8\xaf\x95\xe5\x86\x85\xe5\xae\xb9\xe3\x80\x82\"}\n";
+    let out = zhtidy_stdin(&["--jsonl", "--report-field", "text"], line);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    assert!(stderr(&out).contains("--report-field"), "{}", stderr(&out));
+    // A field already there, whatever its value: that line is bad, the
+    // others are cleaned and reported.
+    let input = "{\"zt\":{\"changed\":false,\"removals\":18446744073709551615,\"fixes\":18446744073709551615},\"text\":\"a\"}\n{\"text\":\"b\"}\n";
+    let out = zhtidy_stdin(
+        &["--jsonl", "--report-field", "zt", "--on-error", "keep"],
+        input.as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let lines: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
+    assert_eq!(lines[0], input.lines().next().unwrap());
+    assert_eq!(
+        lines[1],
+        "{\"text\":\"b\",\"zt\":{\"changed\":false,\"removals\":0,\"fixes\":0}}"
+    );
+    assert!(stderr(&out).contains("<stdin>:1:"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("already exists"), "{}", stderr(&out));
+}
