@@ -717,3 +717,155 @@ fn write_and_out_dir_refuse_a_low_confidence_guess_unless_the_encoding_is_named(
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(fs::read_to_string(&file).unwrap(), "中文");
 }
+
+/// Runs zhtidy with `input` on standard input and a deadline.
+fn zhtidy_stdin(args: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new(bin())
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let feeder = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    out
+}
+
+#[test]
+fn report_field_never_replaces_the_text_or_an_existing_field() {
+    // Naming the cleaned field: refused before any line, nothing written.
+    let line = b"{\"text\":\"\xe8\xbf\x99\xe6\x98\xaf\xe6\xad\xa3\xe6\x96\x87,\xe6\xb5\x8b\xe8\xaf\x95\xe5\x86\x85\xe5\xae\xb9\xe3\x80\x82\"}\n";
+    let out = zhtidy_stdin(&["--jsonl", "--report-field", "text"], line);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    assert!(stderr(&out).contains("--report-field"), "{}", stderr(&out));
+    // A field already there, whatever its value: that line is bad, the
+    // others are cleaned and reported.
+    let input = "{\"zt\":{\"changed\":false,\"removals\":18446744073709551615,\"fixes\":18446744073709551615},\"text\":\"a\"}\n{\"text\":\"b\"}\n";
+    let out = zhtidy_stdin(
+        &["--jsonl", "--report-field", "zt", "--on-error", "keep"],
+        input.as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let lines: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
+    assert_eq!(lines[0], input.lines().next().unwrap());
+    assert_eq!(
+        lines[1],
+        "{\"text\":\"b\",\"zt\":{\"changed\":false,\"removals\":0,\"fixes\":0}}"
+    );
+    assert!(stderr(&out).contains("<stdin>:1:"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("already exists"), "{}", stderr(&out));
+}
+
+/// A rule or configuration file named from inside a tree is read only if
+/// it is a small regular file inside the configuration's folder, and an
+/// error about it never prints its text.
+#[test]
+fn hostile_rule_and_config_files_are_refused_without_echo_or_hang() {
+    let dir = scratch("hostile-config");
+    let secret = "sk-live-do-not-print";
+    fs::write(dir.join("secret.txt"), format!("API_TOKEN {secret}\n")).unwrap();
+    let tree = dir.join("tree");
+    fs::create_dir_all(&tree).unwrap();
+    let input = tree.join("f.txt");
+    fs::write(&input, "这是正文,测试内容。\n").unwrap();
+    let fifo = dir.join("rules.fifo");
+    mkfifo(&fifo);
+    let check = |args: &[&std::ffi::OsStr], expect: &str| {
+        let out = run(args, Duration::from_secs(20)).expect("zhtidy hung");
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(expect), "no {expect:?} in: {err}");
+        assert!(!err.contains(secret), "the secret was printed: {err}");
+        assert!(err.len() < 400, "a long message: {err}");
+    };
+    // Named by a zhtidy.toml in the tree: refused, wherever it leads.
+    fs::write(
+        tree.join("zhtidy.toml"),
+        "strip-rules = [\"../secret.txt\"]\n",
+    )
+    .unwrap();
+    check(&[input.as_os_str()], "--strip-rules");
+    fs::remove_file(tree.join("zhtidy.toml")).unwrap();
+    // Given on the command line: read, and reported by place only.
+    let on_cli = |rules: &Path, expect: &str| {
+        check(
+            &[
+                "--strip-rules".as_ref(),
+                rules.as_os_str(),
+                input.as_os_str(),
+            ],
+            expect,
+        )
+    };
+    on_cli(
+        &dir.join("secret.txt"),
+        "not a valid rules file: line 1, column 11",
+    );
+    on_cli(Path::new("/dev/zero"), "not a regular file");
+    on_cli(&fifo, "not a regular file");
+    let big = dir.join("big.toml");
+    fs::write(&big, "#".repeat(5 << 20)).unwrap();
+    on_cli(&big, "larger than");
+    for config in [Path::new("/dev/zero"), &fifo] {
+        check(
+            &["--config".as_ref(), config.as_os_str(), input.as_os_str()],
+            "not a regular file",
+        );
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Patterns are compiled within a size limit each and a budget for all,
+/// and a rejected one is quoted cut short.
+#[test]
+fn rule_patterns_are_compiled_within_limits_and_quoted_short() {
+    let dir = scratch("hostile-patterns");
+    let input = dir.join("f.txt");
+    fs::write(&input, "这是正文,测试内容。\n").unwrap();
+    let rule = |id: &str, pattern: &str| {
+        format!("[[rule]]\nid = '{id}'\nfamily = 'f'\nzone = 'header'\npatterns = ['{pattern}']\n")
+    };
+    let cases = [
+        // Each small, many together: past the budget.
+        (
+            "many.toml",
+            (0..1000)
+                .map(|i| rule(&format!("r{i}"), &format!("\\w{{20}}x{i}")))
+                .collect::<String>(),
+            "together compile to more than",
+        ),
+        // One too large.
+        (
+            "one.toml",
+            rule("big", "\\w{500}"),
+            "the most one pattern may take",
+        ),
+        // Half a megabyte that does not parse.
+        (
+            "long.toml",
+            rule("long", &format!("({}", "a".repeat(500_000))),
+            "unclosed group",
+        ),
+    ];
+    for (name, text, expect) in cases {
+        let f = dir.join(name);
+        fs::write(&f, text).unwrap();
+        let out = run(
+            &["--strip-rules".as_ref(), f.as_os_str(), input.as_os_str()],
+            Duration::from_secs(60),
+        )
+        .expect("zhtidy hung");
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{name}: {err}");
+        assert!(err.contains(expect), "{name}: no {expect:?} in: {err}");
+        assert!(err.len() < 400, "{name}: a long message: {err}");
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}

@@ -111,7 +111,7 @@ pub enum StripError {
         /// The file.
         path: PathBuf,
         /// Why.
-        reason: std::io::Error,
+        reason: crate::config_file::ConfigFileError,
     },
     /// `--disable`/`--enable` named something that is neither a rule id
     /// nor a family id.
@@ -218,8 +218,9 @@ impl Stripper {
         } else {
             rules::builtin_rules()?
         };
+        let mut budget = rules::PatternBudget::default();
         for path in &options.rule_files {
-            all.extend(read_rule_file(path)?);
+            all.extend(read_rule_file(path, &mut budget)?);
         }
         let mut seen = std::collections::HashSet::new();
         for r in &all {
@@ -318,12 +319,20 @@ impl Stripper {
     }
 }
 
-fn read_rule_file(path: &Path) -> Result<Vec<Rule>, StripError> {
-    let text = std::fs::read_to_string(path).map_err(|reason| StripError::Read {
-        path: path.to_path_buf(),
-        reason,
-    })?;
-    Ok(rules::parse_rules(&path.display().to_string(), &text)?)
+/// Reads a user rule file: a regular file within the size limit (see
+/// [`crate::config_file`]), its patterns compiled within `budget`.
+fn read_rule_file(path: &Path, budget: &mut rules::PatternBudget) -> Result<Vec<Rule>, StripError> {
+    let text =
+        crate::config_file::read_config_file(path, crate::config_file::RULES_LIMIT, "rule file")
+            .map_err(|reason| StripError::Read {
+                path: path.to_path_buf(),
+                reason,
+            })?;
+    Ok(rules::parse_rules_within(
+        &path.display().to_string(),
+        &text,
+        budget,
+    )?)
 }
 
 /// Puts the removed bytes back into `output`: the exact input again.

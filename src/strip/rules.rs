@@ -103,17 +103,30 @@ fn yes() -> bool {
     true
 }
 
+/// One zone name or a list of them. The names are checked after the
+/// shape, so that an unknown one is an error naming it (an untagged enum
+/// of zones would only say that nothing matched).
 fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Zone>, D::Error> {
+    use serde::de::{Error, IntoDeserializer};
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum OneOrMany {
-        One(Zone),
-        Many(Vec<Zone>),
+        One(String),
+        Many(Vec<String>),
     }
-    Ok(match OneOrMany::deserialize(d)? {
+    let names = match OneOrMany::deserialize(d)
+        .map_err(|_| D::Error::custom("expected a zone name or a list of them"))?
+    {
         OneOrMany::One(z) => vec![z],
         OneOrMany::Many(v) => v,
-    })
+    };
+    names
+        .into_iter()
+        .map(|name| {
+            Zone::deserialize(name.into_deserializer())
+                .map_err(|e: serde::de::value::Error| D::Error::custom(e))
+        })
+        .collect()
 }
 
 /// Lines longer than this never match a rule that does not set
@@ -401,16 +414,62 @@ impl Rule {
     }
 }
 
-/// Parses and compiles one rule file. `source_name` names it in errors.
-pub fn parse_rules(source_name: &str, text: &str) -> Result<Vec<Rule>, RuleError> {
-    parse_rules_with(source_name, text, true)
+/// The most one user pattern's compiled NFA may take: ten times the
+/// largest shipped pattern's (the regex crate allows 10 MiB).
+pub const PATTERN_NFA_LIMIT: usize = 2 << 20;
+
+/// The most the NFAs of all user patterns of a run may take together:
+/// five times all shipped patterns' together.
+pub const USER_NFA_BUDGET: usize = 16 << 20;
+
+/// The lazy DFA cache of one user pattern (the regex crate's default is
+/// twice this; a file of many patterns would multiply it).
+const PATTERN_DFA_LIMIT: usize = 1 << 20;
+
+/// What is left of [`USER_NFA_BUDGET`] while user rule files are
+/// compiled: a file of many patterns, each within its own limit, must
+/// still not take gigabytes and minutes.
+#[derive(Debug)]
+pub struct PatternBudget {
+    left: usize,
 }
 
-/// [`parse_rules`], compiling the patterns now (`eager`) or on first use.
-fn parse_rules_with(source_name: &str, text: &str, eager: bool) -> Result<Vec<Rule>, RuleError> {
+impl Default for PatternBudget {
+    fn default() -> Self {
+        PatternBudget {
+            left: USER_NFA_BUDGET,
+        }
+    }
+}
+
+/// Parses and compiles one rule file. `source_name` names it in errors.
+pub fn parse_rules(source_name: &str, text: &str) -> Result<Vec<Rule>, RuleError> {
+    parse_rules_within(source_name, text, &mut PatternBudget::default())
+}
+
+/// [`parse_rules`], charging the compiled patterns to `budget` (shared by
+/// all the rule files of a run).
+pub fn parse_rules_within(
+    source_name: &str,
+    text: &str,
+    budget: &mut PatternBudget,
+) -> Result<Vec<Rule>, RuleError> {
+    parse_rules_with(source_name, text, Some(budget))
+}
+
+/// [`parse_rules`], compiling the patterns now within `budget`, or on
+/// first use without one (the shipped rules).
+fn parse_rules_with(
+    source_name: &str,
+    text: &str,
+    mut budget: Option<&mut PatternBudget>,
+) -> Result<Vec<Rule>, RuleError> {
     let file: RuleFile = toml::from_str(text).map_err(|e| RuleError::Parse {
         source_name: source_name.to_string(),
-        message: e.to_string(),
+        message: format!(
+            "not a valid rules file: {}",
+            crate::config_file::toml_error_summary(text, &e)
+        ),
     })?;
     let mut seen = HashSet::new();
     let mut rules = Vec::with_capacity(file.rule.len());
@@ -444,12 +503,14 @@ fn parse_rules_with(source_name: &str, text: &str, eager: bool) -> Result<Vec<Ru
                 format!("^(?:{folded})$")
             };
             let regex = OnceLock::new();
-            if eager {
-                let compiled = Regex::new(&anchored).map_err(|e| RuleError::Pattern {
-                    source_name: source_name.to_string(),
-                    id: raw.id.clone(),
-                    pattern: pattern.clone(),
-                    message: e.to_string(),
+            if let Some(budget) = budget.as_deref_mut() {
+                let compiled = compile_within(pattern, &anchored, budget).map_err(|message| {
+                    RuleError::Pattern {
+                        source_name: source_name.to_string(),
+                        id: raw.id.clone(),
+                        pattern: crate::config_file::truncate(pattern),
+                        message,
+                    }
                 })?;
                 let _ = regex.set(compiled);
             }
@@ -497,6 +558,62 @@ fn parse_rules_with(source_name: &str, text: &str, eager: bool) -> Result<Vec<Ru
     Ok(rules)
 }
 
+/// Compiles the anchored form of the user pattern `written` within its
+/// own limit and what is left of `budget`, which it is charged; the error
+/// is short whatever the pattern's length (the regex crate's own
+/// messages quote the whole pattern).
+fn compile_within(
+    written: &str,
+    anchored: &str,
+    budget: &mut PatternBudget,
+) -> Result<Regex, String> {
+    use regex_automata::nfa::thompson;
+    if let Err(e) = regex_syntax::Parser::new().parse(written) {
+        return Err(syntax_error_summary(&e));
+    }
+    let limit = PATTERN_NFA_LIMIT.min(budget.left);
+    let too_big = |limit: usize| {
+        if limit < PATTERN_NFA_LIMIT {
+            format!(
+                "the user rules' patterns together compile to more than {} MiB",
+                USER_NFA_BUDGET >> 20
+            )
+        } else {
+            format!(
+                "compiles to more than {} KiB, the most one pattern may take",
+                PATTERN_NFA_LIMIT >> 10
+            )
+        }
+    };
+    let nfa = thompson::Compiler::new()
+        .configure(thompson::Config::new().nfa_size_limit(Some(limit)))
+        .build(anchored)
+        .map_err(|e| match e.size_limit() {
+            Some(_) => too_big(limit),
+            None => "not a valid pattern".to_string(),
+        })?;
+    budget.left -= nfa.memory_usage().min(budget.left);
+    regex::RegexBuilder::new(anchored)
+        .size_limit(PATTERN_NFA_LIMIT)
+        .dfa_size_limit(PATTERN_DFA_LIMIT)
+        .build()
+        .map_err(|e| match e {
+            regex::Error::CompiledTooBig(_) => too_big(PATTERN_NFA_LIMIT),
+            _ => "not a valid pattern".to_string(),
+        })
+}
+
+/// `KIND at column C` for a pattern that does not parse: the regex
+/// crate's message would quote the whole pattern.
+fn syntax_error_summary(e: &regex_syntax::Error) -> String {
+    let (kind, span) = match e {
+        regex_syntax::Error::Parse(e) => (e.kind().to_string(), e.span()),
+        regex_syntax::Error::Translate(e) => (e.kind().to_string(), e.span()),
+        _ => return "not a valid pattern".to_string(),
+    };
+    crate::config_file::truncate(&format!("{kind} at column {}", span.start.column))
+}
+
 /// The rule files shipped with zhtidy, by name.
 pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
     (
@@ -525,7 +642,7 @@ pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
 pub fn builtin_rules() -> Result<Vec<Rule>, RuleError> {
     let mut all = Vec::new();
     for (name, text) in BUILTIN_RULE_FILES {
-        all.extend(parse_rules_with(&format!("<builtin:{name}>"), text, false)?);
+        all.extend(parse_rules_with(&format!("<builtin:{name}>"), text, None)?);
     }
     Ok(all)
 }

@@ -96,7 +96,8 @@ pub struct TidyArgs {
     pub on_error: OnError,
 
     /// In --jsonl mode, add to each object a field NAME holding what was
-    /// done: {"changed", "removals", "fixes"}.
+    /// done: {"changed", "removals", "fixes"}. An object that already has
+    /// NAME is an error, and NAME may not be a --field.
     #[arg(
         long,
         value_name = "NAME",

@@ -79,6 +79,9 @@ pub fn run(args: &TidyArgs, resolver: &mut Resolver<'_>) -> Result<ExitCode> {
     } else {
         args.fields.clone()
     };
+    if let Some(name) = args.report_field.as_deref() {
+        check_report_field(name, &fields)?;
+    }
     let as_path = args
         .stdin_filename
         .clone()
@@ -159,6 +162,17 @@ pub fn run(args: &TidyArgs, resolver: &mut Resolver<'_>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The report is added beside the cleaned fields, never in place of one:
+/// naming a cleaned field would replace the text with the report.
+fn check_report_field(name: &str, fields: &[String]) -> Result<()> {
+    if fields.iter().any(|f| f == name) {
+        anyhow::bail!(
+            "--report-field {name:?} names a field being cleaned (--field); pick another name"
+        );
+    }
+    Ok(())
+}
+
 fn trim_newline(line: &[u8]) -> &[u8] {
     let line = line.strip_suffix(b"\n").unwrap_or(line);
     line.strip_suffix(b"\r").unwrap_or(line)
@@ -177,11 +191,17 @@ fn clean_line(
     }
     let record: Record =
         serde_json::from_slice(line).map_err(|e| format!("not a JSON object: {e}"))?;
+    if let Some(name) = report_field {
+        if record.0.iter().any(|(key, _)| key == name) {
+            return Err(format!(
+                "field {name:?} already exists; --report-field never overwrites a field"
+            ));
+        }
+    }
     let mut report = LineReport::default();
     let mut out = Vec::with_capacity(line.len() + 64);
     out.push(b'{');
     let mut first = true;
-    let mut reported = false;
     for (key, raw) in &record.0 {
         if !first {
             out.push(b',');
@@ -189,11 +209,6 @@ fn clean_line(
         first = false;
         serde_json::to_writer(&mut out, key).map_err(|e| e.to_string())?;
         out.push(b':');
-        if Some(key.as_str()) == report_field {
-            write_report(&mut out, &report_placeholder());
-            reported = true;
-            continue;
-        }
         if fields.iter().any(|f| f == key) {
             let value: serde_json::Value =
                 serde_json::from_str(raw.get()).map_err(|e| e.to_string())?;
@@ -218,34 +233,15 @@ fn clean_line(
         }
     }
     if let Some(name) = report_field {
-        if reported {
-            // Fill in the placeholder written in place of the old value.
-            let placeholder = report_json(&report_placeholder());
-            let real = report_json(&report);
-            if let Some(at) = find(&out, placeholder.as_bytes()) {
-                out.splice(at..at + placeholder.len(), real.bytes());
-            }
-        } else {
-            if !first {
-                out.push(b',');
-            }
-            serde_json::to_writer(&mut out, name).map_err(|e| e.to_string())?;
-            out.push(b':');
-            write_report(&mut out, &report);
+        if !first {
+            out.push(b',');
         }
+        serde_json::to_writer(&mut out, name).map_err(|e| e.to_string())?;
+        out.push(b':');
+        write_report(&mut out, &report);
     }
     out.push(b'}');
     Ok((out, report))
-}
-
-/// A report that cannot occur, written first where an existing report
-/// field sits and replaced once the fields are cleaned.
-fn report_placeholder() -> LineReport {
-    LineReport {
-        changed: false,
-        removals: usize::MAX,
-        fixes: usize::MAX,
-    }
 }
 
 fn report_json(r: &LineReport) -> String {
@@ -257,10 +253,6 @@ fn report_json(r: &LineReport) -> String {
 
 fn write_report(out: &mut Vec<u8>, r: &LineReport) {
     out.extend_from_slice(report_json(r).as_bytes());
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 fn kind(v: &serde_json::Value) -> &'static str {
@@ -297,24 +289,35 @@ mod tests {
     }
 
     #[test]
-    fn report_field_is_added_or_replaced_in_place() {
+    fn report_field_is_added_at_the_end() {
         let p = pipeline();
         let (out, _) = clean_line(br#"{"text":"ok"}"#, &["text".into()], Some("zt"), &p).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             r#"{"text":"ok","zt":{"changed":false,"removals":0,"fixes":0}}"#
         );
-        let (out, _) = clean_line(
-            br#"{"zt":1,"text":"a\u200bb"}"#,
-            &["text".into()],
-            Some("zt"),
-            &p,
-        )
-        .unwrap();
-        assert_eq!(
-            String::from_utf8(out).unwrap(),
-            r#"{"zt":{"changed":true,"removals":0,"fixes":1},"text":"ab"}"#
-        );
+    }
+
+    #[test]
+    fn report_field_never_overwrites_an_existing_field() {
+        let p = pipeline();
+        // Any value, including one shaped like a report, is kept: the line
+        // is refused instead of having a field replaced.
+        for line in [
+            &br#"{"zt":1,"text":"a\u200bb"}"#[..],
+            br#"{"text":"a","zt":{"changed":false,"removals":18446744073709551615,"fixes":18446744073709551615}}"#,
+        ] {
+            let err = clean_line(line, &["text".into()], Some("zt"), &p).unwrap_err();
+            assert!(err.contains("already exists"), "{err}");
+        }
+    }
+
+    #[test]
+    fn report_field_naming_a_cleaned_field_is_refused_for_the_run() {
+        let fields = ["title".to_string(), "text".to_string()];
+        let err = check_report_field("text", &fields).unwrap_err().to_string();
+        assert!(err.contains("--field"), "{err}");
+        assert!(check_report_field("zt", &fields).is_ok());
     }
 
     #[test]

@@ -23,6 +23,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use clap::ValueEnum;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Serialize};
+use zhtidy::config_file::{read_config_file, toml_error_summary, truncate, SETTINGS_LIMIT};
 use zhtidy::fix::{FixOptions, Rule, VariantTarget};
 use zhtidy::pipeline::{Pipeline, Source, Target};
 use zhtidy::strip::StripOptions;
@@ -556,23 +557,34 @@ impl<'a> Resolver<'a> {
 }
 
 /// Reads a configuration file; `None` for a `pyproject.toml` without a
-/// `[tool.zhtidy]` table.
+/// `[tool.zhtidy]` table. Only a regular file within
+/// [`SETTINGS_LIMIT`] is read, and an error names the line and column,
+/// never the file's text (see [`zhtidy::config_file`]).
 fn load(path: &Path) -> Result<Option<Loaded>> {
-    let text =
-        fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = read_config_file(path, SETTINGS_LIMIT, "configuration file")
+        .map_err(|e| anyhow!("cannot read {}: {e}", path.display()))?;
+    let not_valid = |e: toml::de::Error| {
+        anyhow!(
+            "{}: not a valid configuration file: {}",
+            path.display(),
+            toml_error_summary(&text, &e)
+        )
+    };
     let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
     let file: ConfigFile = if is_pyproject {
-        let table: toml::Table =
-            toml::from_str(&text).map_err(|e| anyhow!("{}: {e}", path.display()))?;
+        let table: toml::Table = toml::from_str(&text).map_err(not_valid)?;
         match table.get("tool").and_then(|t| t.get("zhtidy")) {
             None => return Ok(None),
-            Some(v) => v
-                .clone()
-                .try_into()
-                .map_err(|e| anyhow!("{}: [tool.zhtidy]: {e}", path.display()))?,
+            Some(v) => v.clone().try_into().map_err(|e: toml::de::Error| {
+                anyhow!(
+                    "{}: [tool.zhtidy]: {}",
+                    path.display(),
+                    truncate(e.message().lines().next().unwrap_or(""))
+                )
+            })?,
         }
     } else {
-        toml::from_str(&text).map_err(|e| anyhow!("{}: {e}", path.display()))?
+        toml::from_str(&text).map_err(not_valid)?
     };
     let dir = std::path::absolute(path)?
         .parent()
@@ -601,11 +613,51 @@ fn load(path: &Path) -> Result<Option<Loaded>> {
     Ok(Some(loaded))
 }
 
+/// Refuses a `strip-rules` entry that leads outside `dir`, the folder of
+/// the configuration file naming it: a configuration file found in a tree
+/// being cleaned must not make zhtidy read (and report on) any file of the
+/// machine. Rule files elsewhere can be given with `--strip-rules`.
+fn check_rules_inside(dir: &Path, rules: &Path) -> Result<()> {
+    let joined = dir.join(rules);
+    let spelled_inside = normalize(&joined).starts_with(normalize(dir));
+    let inside = match (fs::canonicalize(dir), fs::canonicalize(&joined)) {
+        (Ok(d), Ok(r)) => r.starts_with(d) && spelled_inside,
+        // Missing: reading it fails later; its spelling must still stay
+        // inside.
+        _ => spelled_inside,
+    };
+    if !inside {
+        bail!(
+            "`strip-rules` {:?} is outside this file's folder; a rule file elsewhere can only be given on the command line (--strip-rules)",
+            rules
+        );
+    }
+    Ok(())
+}
+
+/// `path` with `.` and `..` resolved by spelling alone.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// Checks the values a file sets, so that a typo fails before anything
 /// is cleaned.
 fn validate(l: &Loaded) -> Result<()> {
     let all = std::iter::once(l.file.stages()).chain(l.overrides.iter().map(|(_, k)| k.clone()));
     for k in all {
+        for rules in k.strip_rules.iter().flatten() {
+            check_rules_inside(&l.dir, rules)?;
+        }
         if let Some(v) = &k.to {
             parse_value::<TargetArg>(v, "to")?;
         }
@@ -644,6 +696,27 @@ mod tests {
         assert!(matches(&set, Path::new("/r/docs/old/a.md")));
         assert!(!matches(&set, Path::new("/r/docs/new/a.md")));
         assert!(!matches(&set, Path::new("a/modules/x.txt")));
+    }
+
+    #[test]
+    fn strip_rules_must_stay_in_the_configuration_folder() {
+        let dir = std::env::temp_dir().join(format!("zhtidy-rulesdir-{}", std::process::id()));
+        fs::create_dir_all(dir.join("sub")).unwrap();
+        fs::write(dir.join("sub/r.toml"), "").unwrap();
+        assert!(check_rules_inside(&dir, Path::new("sub/r.toml")).is_ok());
+        assert!(check_rules_inside(&dir, Path::new("./sub/../sub/r.toml")).is_ok());
+        assert!(check_rules_inside(&dir, Path::new("missing.toml")).is_ok());
+        assert!(check_rules_inside(&dir.join("sub/.."), Path::new("sub/r.toml")).is_ok());
+        for outside in ["../secret.txt", "sub/../../x", "/etc/passwd"] {
+            let err = check_rules_inside(&dir, Path::new(outside)).unwrap_err();
+            assert!(err.to_string().contains("--strip-rules"), "{err}");
+        }
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("/etc", dir.join("link")).unwrap();
+            assert!(check_rules_inside(&dir, Path::new("link/passwd")).is_err());
+        }
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
