@@ -63,7 +63,8 @@ pub fn run(
         args.quiet,
         args.verbose,
         started,
-    );
+    )
+    .explain(args.explain);
     let progress = Progress::new(args.quiet, items.len());
     let window = Window {
         items: AHEAD.max(16 * pool.current_num_threads()),
@@ -191,7 +192,7 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
         let found = expand(std::slice::from_ref(path), args, &prune);
         for (p, reason) in found.errors {
             items.push(Item::Fail(FileOutcome::failed(
-                p.display().to_string(),
+                crate::paths::display_name(&p),
                 reason,
             )));
         }
@@ -212,7 +213,7 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
                     continue;
                 }
             }
-            let name = c.path.display().to_string();
+            let name = crate::paths::display_name(&c.path);
             if c.explicit && !c.path.exists() {
                 items.push(Item::Fail(FileOutcome::failed(
                     name,

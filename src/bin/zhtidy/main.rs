@@ -10,11 +10,13 @@ definitions.
 
 mod args;
 mod bulk;
+mod changes;
 mod convert_cmd;
 mod detect_cmd;
 mod jsonl;
 mod ordered;
 mod outcome;
+mod paths;
 mod progress;
 mod report;
 mod settings;

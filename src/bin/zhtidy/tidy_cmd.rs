@@ -152,15 +152,12 @@ fn run_single(
     }
     if args.explain {
         let mut err = io::stderr().lock();
-        for r in &tidied.removals {
-            writeln!(err, "{name}:{}: {}: {}", r.line, r.rule, r.text)?;
+        if tidied.converted {
+            let c = crate::changes::ChangeRecord::convert(&tidied.converted_with);
+            writeln!(err, "{}", c.explain_line(&name))?;
         }
-        for c in &tidied.fix_changes {
-            writeln!(
-                err,
-                "{name}:{}:{}: {}: {} → {}",
-                c.line, c.column, c.rule, c.from, c.to
-            )?;
+        for c in crate::changes::records_of(text, &tidied) {
+            writeln!(err, "{}", c.explain_line(&name))?;
         }
     }
     let mut out = io::stdout().lock();
