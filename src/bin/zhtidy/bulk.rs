@@ -151,6 +151,7 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
     };
     let mut items = Vec::new();
     let mut outputs = HashSet::new();
+    let mut ignore_files = crate::ignored::IgnoreFiles::default();
     for path in &paths {
         if path.as_os_str() == "-" {
             if matches!(mode, Mode::Write | Mode::OutDir(_)) {
@@ -168,7 +169,8 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
             let r = resolver.resolve(&as_path)?;
             if args.stdin_filename.is_some()
                 && args.force_exclude
-                && matches(&r.selection.1, &as_path)
+                && (matches(&r.selection.1, &as_path)
+                    || (!args.no_ignore && ignore_files.excludes(&as_path)))
             {
                 continue;
             }
@@ -201,7 +203,8 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
             if !c.explicit || args.force_exclude {
                 let (include, exclude) = &*resolved.selection;
                 let subject: &Path = if c.explicit { &c.path } else { &c.rel };
-                if matches(exclude, subject) || !matches(include, subject) {
+                let ignored = c.explicit && !args.no_ignore && ignore_files.excludes(&c.path);
+                if ignored || matches(exclude, subject) || !matches(include, subject) {
                     if args.verbose > 1 {
                         eprintln!("excluded: {}", c.path.display());
                     }

@@ -13,6 +13,7 @@ mod bulk;
 mod changes;
 mod convert_cmd;
 mod detect_cmd;
+mod ignored;
 mod jsonl;
 mod ordered;
 mod outcome;

@@ -90,7 +90,8 @@ pub fn run(args: &TidyArgs) -> Result<ExitCode> {
     let excluded = args.force_exclude
         && !matches!(input, Input::Stdin)
         && (matches(&resolved.selection.1, &config_path)
-            || !matches(&resolved.selection.0, &config_path));
+            || !matches(&resolved.selection.0, &config_path)
+            || (!args.no_ignore && crate::ignored::IgnoreFiles::default().excludes(&config_path)));
     let pipeline = resolved.pipeline;
     run_single(args, &input, &pipeline, &opts, excluded)?;
     Ok(ExitCode::SUCCESS)
