@@ -55,7 +55,7 @@ impl ChangeRecord {
         ChangeRecord {
             stage: Stage::Strip,
             rule: r.rule.clone(),
-            family: r.family.clone(),
+            family: crate::rules_cmd::kebab(&r.family),
             line: Some(r.line),
             column: Some(column_at(input, r.at)),
             before: r.text.clone(),

@@ -20,6 +20,7 @@ mod outcome;
 mod paths;
 mod progress;
 mod report;
+mod rules_cmd;
 mod settings;
 mod tidy_cmd;
 mod walk;
@@ -48,6 +49,7 @@ fn main() -> ExitCode {
         match &cli.command {
             Some(args::Command::Convert(a)) => convert_cmd::run(a).map(|()| ExitCode::SUCCESS),
             Some(args::Command::Detect(a)) => detect_cmd::run(a).map(|()| ExitCode::SUCCESS),
+            Some(args::Command::Rules(a)) => rules_cmd::run(a).map(|()| ExitCode::SUCCESS),
             None => tidy_cmd::run(&cli.tidy),
         }
     };
