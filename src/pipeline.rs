@@ -264,6 +264,9 @@ pub struct Tidied<'a> {
     pub script: Option<Script>,
     /// The OpenCC configs applied, in order.
     pub converted_with: Vec<String>,
+    /// Whether conversion changed the text (the configs above can leave
+    /// text already in the target script alone).
+    pub converted: bool,
 }
 
 impl Pipeline {
@@ -307,6 +310,7 @@ impl Pipeline {
             fix_notes: Vec::new(),
             script: None,
             converted_with: Vec::new(),
+            converted: false,
         };
         // Strip and fix together: strip decides each pass on fix's output
         // (what the next run would see), and the last pass's fix output is
@@ -392,6 +396,7 @@ impl Pipeline {
                 }
                 tidied.converted_with.push(converter.name().to_string());
             }
+            tidied.converted = converted;
             // The next run would fix the converted text and convert it
             // again: text that mixes both scripts about evenly can count as
             // the other script once converted (t2hk leaves a stray 这), and
@@ -438,6 +443,7 @@ impl Pipeline {
                         .converted_with
                         .extend(chain.iter().map(|c| c.name().to_string()));
                     tidied.text = Cow::Owned(again);
+                    tidied.converted = true;
                 }
             }
         }

@@ -341,7 +341,7 @@ fn report_formats() {
     let s = out(&gh);
     assert!(
         s.contains(
-            "::warning file=c/a-dirty.txt,title=zhtidy::would change: 0 removal(s), 1 fix(es)\n"
+            "::warning file=c/a-dirty.txt,line=1,col=4,title=zhtidy stray-glyph::would change: stray-glyph: 开 → 開\n"
         ),
         "{s}"
     );

@@ -14,8 +14,9 @@ the hook wiring, not the binary's speed.
 Scenario: `zhtidy-check` fails on a dirty file and changes nothing; a
 commit with the dirty file staged is blocked by `zhtidy`, which fixes the
 file; once re-staged the commit goes through. A clean file passes, and a
-file under a folder the repository's `.zhtidy.toml` excludes stays as it
-was although pre-commit names it (`--force-exclude`).
+file under a folder the repository's `.zhtidy.toml` excludes, and one under
+a folder its `.zhtidyignore` lists, stay as they were although pre-commit
+names them (`--force-exclude`).
 
 Like the other tests that need `scripts/test`'s tools, this one fails
 (never skips) without `ZHTIDY_PYTHON`.
@@ -74,6 +75,9 @@ fn hooks_fix_block_and_pass() {
     fs::write(docs.join("dirty.md"), DIRTY).unwrap();
     fs::write(docs.join("clean.txt"), CLEAN).unwrap();
     fs::write(docs.join("vendor/copy.md"), DIRTY).unwrap();
+    fs::write(docs.join(".zhtidyignore"), "third/\n").unwrap();
+    fs::create_dir_all(docs.join("third")).unwrap();
+    fs::write(docs.join("third/notes.md"), DIRTY).unwrap();
 
     let git = |args: &[&str]| {
         run(Command::new("git")
@@ -142,6 +146,11 @@ fn hooks_fix_block_and_pass() {
         fs::read_to_string(docs.join("vendor/copy.md")).unwrap(),
         DIRTY,
         "excluded by .zhtidy.toml"
+    );
+    assert_eq!(
+        fs::read_to_string(docs.join("third/notes.md")).unwrap(),
+        DIRTY,
+        "listed in .zhtidyignore"
     );
 
     // Re-staged, it goes through, and the check hook passes.

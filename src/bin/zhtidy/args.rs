@@ -368,6 +368,22 @@ pub enum Command {
     /// mojibake); with --script, the script they are written in. Exit 2 if
     /// a file cannot be read.
     Detect(DetectArgs),
+    /// List every rule and family: id, family, zones, on or off by
+    /// default, and an example (the ids --disable and --enable take).
+    Rules(RulesArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RulesArgs {
+    /// `text`: one line per family, then its rules; `json`: an object with
+    /// `families` and `rules` arrays.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output_format: OutputFormat,
+
+    /// Also list the rules of this rule file (as --strip-rules loads it).
+    /// Repeatable.
+    #[arg(long = "strip-rules", value_name = "FILE")]
+    pub strip_rules: Vec<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

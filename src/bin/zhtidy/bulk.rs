@@ -63,7 +63,8 @@ pub fn run(
         args.quiet,
         args.verbose,
         started,
-    );
+    )
+    .explain(args.explain);
     let progress = Progress::new(args.quiet, items.len());
     let window = Window {
         items: AHEAD.max(16 * pool.current_num_threads()),
@@ -154,6 +155,7 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
     let out_id = out_dir.as_deref().and_then(FolderId::of);
     let mut items = Vec::new();
     let mut outputs = HashSet::new();
+    let mut ignore_files = crate::ignored::IgnoreFiles::default();
     for path in &paths {
         if path.as_os_str() == "-" {
             if matches!(mode, Mode::Write | Mode::OutDir(_)) {
@@ -171,7 +173,8 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
             let r = resolver.resolve(&as_path)?;
             if args.stdin_filename.is_some()
                 && args.force_exclude
-                && matches(&r.selection.1, &as_path)
+                && (matches(&r.selection.1, &as_path)
+                    || (!args.no_ignore && ignore_files.excludes(&as_path)))
             {
                 continue;
             }
@@ -201,7 +204,7 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
         let found = expand(std::slice::from_ref(path), args, &prune, out_id.as_ref());
         for (p, reason) in found.errors {
             items.push(Item::Fail(FileOutcome::failed(
-                p.display().to_string(),
+                crate::paths::display_name(&p),
                 reason,
             )));
         }
@@ -210,7 +213,8 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
             if !c.explicit || args.force_exclude {
                 let (include, exclude) = &*resolved.selection;
                 let subject: &Path = if c.explicit { &c.path } else { &c.rel };
-                if matches(exclude, subject) || !matches(include, subject) {
+                let ignored = c.explicit && !args.no_ignore && ignore_files.excludes(&c.path);
+                if ignored || matches(exclude, subject) || !matches(include, subject) {
                     if args.verbose > 1 {
                         eprintln!("excluded: {}", c.path.display());
                     }
@@ -222,7 +226,7 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
                     continue;
                 }
             }
-            let name = c.path.display().to_string();
+            let name = crate::paths::display_name(&c.path);
             if c.explicit && !c.path.exists() {
                 items.push(Item::Fail(FileOutcome::failed(
                     name,

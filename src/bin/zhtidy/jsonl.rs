@@ -71,6 +71,8 @@ struct LineReport {
     changed: bool,
     removals: usize,
     fixes: usize,
+    /// Each change, with the field it is in (for `--explain`).
+    changes: Vec<(String, crate::changes::ChangeRecord)>,
 }
 
 pub fn run(args: &TidyArgs, resolver: &mut Resolver<'_>) -> Result<ExitCode> {
@@ -87,6 +89,10 @@ pub fn run(args: &TidyArgs, resolver: &mut Resolver<'_>) -> Result<ExitCode> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("."));
     let pipeline = resolver.resolve(&as_path)?.pipeline;
+    let stdin_name = args
+        .stdin_filename
+        .as_ref()
+        .map_or("<stdin>".to_string(), |p| crate::paths::display_name(p));
     let pool = crate::bulk::thread_pool(args.threads)?;
     let started = Instant::now();
     let mut input = io::stdin().lock();
@@ -121,6 +127,9 @@ pub fn run(args: &TidyArgs, resolver: &mut Resolver<'_>) -> Result<ExitCode> {
         |(no, line, result)| {
             match result {
                 Ok((text, report)) => {
+                    if args.explain {
+                        explain(&stdin_name, no, &report);
+                    }
                     records += 1;
                     changed += usize::from(report.changed);
                     out.write_all(&text)?;
@@ -173,6 +182,15 @@ fn check_report_field(name: &str, fields: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// `--explain` for one line: `NAME:NO[FIELD]:LINE: rule-id: text`, LINE
+/// counting within the field's text.
+fn explain(name: &str, no: usize, report: &LineReport) {
+    let mut err = io::stderr().lock();
+    for (field, c) in &report.changes {
+        let _ = writeln!(err, "{}", c.explain_line(&format!("{name}:{no}[{field}]")));
+    }
+}
+
 fn trim_newline(line: &[u8]) -> &[u8] {
     let line = line.strip_suffix(b"\n").unwrap_or(line);
     line.strip_suffix(b"\r").unwrap_or(line)
@@ -218,6 +236,14 @@ fn clean_line(
                     let tidied = pipeline.run(&s);
                     report.removals += tidied.removals.len();
                     report.fixes += tidied.fix_changes.len();
+                    if tidied.converted {
+                        let c = crate::changes::ChangeRecord::convert(&tidied.converted_with);
+                        report.changes.push((key.clone(), c));
+                    }
+                    let records = crate::changes::records_of(&s, &tidied);
+                    report
+                        .changes
+                        .extend(records.into_iter().map(|c| (key.clone(), c)));
                     if tidied.text != s.as_str() {
                         report.changed = true;
                         serde_json::to_writer(&mut out, &*tidied.text)

@@ -11,13 +11,17 @@ definitions.
 
 mod args;
 mod bulk;
+mod changes;
 mod convert_cmd;
 mod detect_cmd;
+mod ignored;
 mod jsonl;
 mod ordered;
 mod outcome;
+mod paths;
 mod progress;
 mod report;
+mod rules_cmd;
 mod settings;
 mod tidy_cmd;
 mod walk;
@@ -47,6 +51,7 @@ fn main() -> ExitCode {
         match &cli.command {
             Some(args::Command::Convert(a)) => convert_cmd::run(a).map(|()| ExitCode::SUCCESS),
             Some(args::Command::Detect(a)) => detect_cmd::run(a).map(|()| ExitCode::SUCCESS),
+            Some(args::Command::Rules(a)) => rules_cmd::run(a).map(|()| ExitCode::SUCCESS),
             None => tidy_cmd::run(&cli.tidy),
         }
     };

@@ -24,6 +24,7 @@ use zhtidy::write::{
 };
 
 use crate::args::Mode;
+use crate::changes::{encoding_label, records_of, ChangeRecord};
 
 /// What happened to one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +58,9 @@ pub struct FileOutcome {
     pub diff: Option<String>,
     /// Warnings worth showing (strip's safety limit, mojibake).
     pub notes: Vec<String>,
+    /// Every change, whole-file ones (encoding, conversion) first (only
+    /// when the file changes).
+    pub changes: Vec<ChangeRecord>,
 }
 
 impl FileOutcome {
@@ -70,6 +74,7 @@ impl FileOutcome {
             bytes: 0,
             diff: None,
             notes: Vec::new(),
+            changes: Vec::new(),
         }
     }
 }
@@ -163,8 +168,12 @@ fn run(
         refuse_unsure_guess(&decoded, opts)?;
     }
     let mut text_changed = false;
+    let mut whole_file = Vec::new();
     if let Some(m) = &decoded.mojibake {
         text_changed |= m.fixed;
+        if m.fixed {
+            whole_file.push(ChangeRecord::mojibake(&m.kind(), m.source.name()));
+        }
         o.notes.push(mojibake_note(m, opts.fix_mojibake));
     }
     if let Some(note) = damage_note(&decoded.damage) {
@@ -184,13 +193,29 @@ fn run(
     // Text that changed, or an encoding that does: a GBK file comes out as
     // UTF-8 by default, so it is a change to write (and to report).
     text_changed |= tidied.text != decoded.text.as_str();
-    text_changed |= target != decoded.encoding || bom != decoded.bom;
+    let recoded = target != decoded.encoding || bom != decoded.bom;
+    text_changed |= recoded;
+    // ASCII bytes read as another ASCII-compatible encoding are the same
+    // bytes in UTF-8: no change of encoding to name.
+    if recoded && !(bytes.is_ascii() && !decoded.bom && target.is_ascii_compatible()) {
+        whole_file.push(ChangeRecord::encoding(
+            encoding_label(decoded.encoding, decoded.bom),
+            encoding_label(target, bom),
+        ));
+    }
+    if tidied.converted {
+        whole_file.push(ChangeRecord::convert(&tidied.converted_with));
+    }
     let new_bytes = if text_changed {
         Some(encode(&tidied.text, target, bom).map_err(|e| e.to_string())?)
     } else {
         None
     };
     let changed = new_bytes.as_deref().is_some_and(|b| b != bytes);
+    if changed {
+        o.changes = whole_file;
+        o.changes.extend(records_of(&decoded.text, &tidied));
+    }
     match mode {
         Mode::Write if changed => {
             let path = job
@@ -217,15 +242,12 @@ fn run(
             )?;
         }
         Mode::Diff if changed => {
-            let old_name = format!("a/{}", job.name);
-            let new_name = format!("b/{}", job.name);
-            let diff = similar::TextDiff::from_lines(decoded.text.as_str(), &*tidied.text);
-            o.diff = Some(
-                diff.unified_diff()
-                    .context_radius(3)
-                    .header(&old_name, &new_name)
-                    .to_string(),
-            );
+            o.diff = Some(crate::paths::unified_diff(
+                &job.name,
+                &decoded.text,
+                &tidied.text,
+                &o.changes,
+            ));
         }
         _ => {}
     }

@@ -38,6 +38,8 @@ pub struct Reporter {
     json: Vec<serde_json::Value>,
     pub counts: Counts,
     started: Instant,
+    /// `--explain`: every change on standard error.
+    explain: bool,
 }
 
 const RED: &str = "\x1b[31m";
@@ -58,7 +60,15 @@ impl Reporter {
             json: Vec::new(),
             counts: Counts::default(),
             started,
+            explain: false,
         }
+    }
+
+    /// With `--explain`: each change on standard error, as
+    /// `PATH:LINE: rule-id: text` (see [`crate::changes::ChangeRecord::explain_line`]).
+    pub fn explain(mut self, on: bool) -> Self {
+        self.explain = on;
+        self
     }
 
     /// Reports one file.
@@ -80,6 +90,12 @@ impl Reporter {
                 eprintln!("zhtidy: warning: {}: {n}", o.path);
             }
         }
+        if self.explain && !o.changes.is_empty() {
+            let mut err = io::stderr().lock();
+            for c in &o.changes {
+                writeln!(err, "{}", c.explain_line(&o.path))?;
+            }
+        }
         match self.format {
             TidyFormat::Text => self.text(o),
             TidyFormat::Json => {
@@ -95,7 +111,7 @@ impl Reporter {
     }
 
     fn text(&mut self, o: &FileOutcome) -> io::Result<()> {
-        let counts = format!("{} removal(s), {} fix(es)", o.removals, o.fixes);
+        let counts = reasons(o);
         match (&o.status, &self.mode) {
             (Status::Changed, Mode::Check) => {
                 writeln!(self.out, "would change: {} ({counts})", o.path)
@@ -136,14 +152,27 @@ impl Reporter {
                     Mode::OutDir(_) => "cleaned copy written",
                     _ => "would change",
                 };
-                writeln!(
-                    self.out,
-                    "::warning file={file},title=zhtidy::{}",
-                    escape_data(&format!(
-                        "{verb}: {} removal(s), {} fix(es)",
-                        o.removals, o.fixes
-                    ))
-                )
+                if o.changes.is_empty() {
+                    return writeln!(
+                        self.out,
+                        "::warning file={file},title=zhtidy::{}",
+                        escape_data(&format!("{verb}: {}", reasons(o)))
+                    );
+                }
+                for c in &o.changes {
+                    let place = match (c.line, c.column) {
+                        (Some(l), Some(col)) => format!(",line={l},col={col}"),
+                        (Some(l), None) => format!(",line={l}"),
+                        _ => String::new(),
+                    };
+                    writeln!(
+                        self.out,
+                        "::warning file={file}{place},title={}::{}",
+                        escape_property(&format!("zhtidy {}", c.rule)),
+                        escape_data(&format!("{verb}: {}", c.summary()))
+                    )?;
+                }
+                Ok(())
             }
             Status::Failed(reason) => {
                 writeln!(
@@ -208,11 +237,23 @@ fn to_json(o: &FileOutcome) -> serde_json::Value {
         "error": error,
         "skipped": skipped,
         "notes": o.notes,
+        "changes": o.changes,
     });
     if let Some(d) = &o.diff {
         v["diff"] = json!(d);
     }
     v
+}
+
+/// Why a file changes, for `--check`: the counts, then each whole-file
+/// change (`1 removal(s), 0 fix(es), encoding: GBK → UTF-8`).
+fn reasons(o: &FileOutcome) -> String {
+    let mut s = format!("{} removal(s), {} fix(es)", o.removals, o.fixes);
+    for c in o.changes.iter().filter(|c| c.is_whole_file()) {
+        s.push_str(", ");
+        s.push_str(&c.summary());
+    }
+    s
 }
 
 fn write_coloured_diff(out: &mut impl Write, diff: &str) -> io::Result<()> {

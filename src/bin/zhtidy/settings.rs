@@ -283,20 +283,20 @@ impl Settings {
 
     /// Builds the pipeline these settings describe.
     pub fn build_pipeline(&self) -> Result<Pipeline> {
-        let (fix_off, strip_off): (Vec<&String>, Vec<&String>) = self
-            .disable
-            .iter()
-            .partition(|id| id.parse::<Rule>().is_ok());
+        let disable = crate::rules_cmd::resolve_names(&self.disable, &self.strip_rules)?;
+        let enable = crate::rules_cmd::resolve_names(&self.enable, &self.strip_rules)?;
+        let (fix_off, strip_off): (Vec<&String>, Vec<&String>) =
+            disable.iter().partition(|id| id.parse::<Rule>().is_ok());
         let mut builder = Pipeline::builder();
         if self.strip {
             builder = builder.strip(StripOptions {
                 disable: strip_off.into_iter().cloned().collect(),
-                enable: self.enable.clone(),
+                enable,
                 rule_files: self.strip_rules.clone(),
                 max_removed_share: self.max_removed_share,
                 no_builtin_rules: false,
             });
-        } else if !strip_off.is_empty() || !self.enable.is_empty() || !self.strip_rules.is_empty() {
+        } else if !strip_off.is_empty() || !enable.is_empty() || !self.strip_rules.is_empty() {
             bail!("--disable, --enable and --strip-rules configure strip, which --no-strip (strip = false) turns off");
         }
         if self.fix {

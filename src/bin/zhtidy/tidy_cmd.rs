@@ -90,7 +90,8 @@ pub fn run(args: &TidyArgs) -> Result<ExitCode> {
     let excluded = args.force_exclude
         && !matches!(input, Input::Stdin)
         && (matches(&resolved.selection.1, &config_path)
-            || !matches(&resolved.selection.0, &config_path));
+            || !matches(&resolved.selection.0, &config_path)
+            || (!args.no_ignore && crate::ignored::IgnoreFiles::default().excludes(&config_path)));
     let pipeline = resolved.pipeline;
     run_single(args, &input, &pipeline, &opts, excluded)?;
     Ok(ExitCode::SUCCESS)
@@ -158,15 +159,12 @@ fn run_single(
                 }
             }
         }
-        for r in &tidied.removals {
-            writeln!(err, "{name}:{}: {}: {}", r.line, r.rule, r.text)?;
+        if tidied.converted {
+            let c = crate::changes::ChangeRecord::convert(&tidied.converted_with);
+            writeln!(err, "{}", c.explain_line(&name))?;
         }
-        for c in &tidied.fix_changes {
-            writeln!(
-                err,
-                "{name}:{}:{}: {}: {} → {}",
-                c.line, c.column, c.rule, c.from, c.to
-            )?;
+        for c in crate::changes::records_of(text, &tidied) {
+            writeln!(err, "{}", c.explain_line(&name))?;
         }
     }
     let mut out = io::stdout().lock();
