@@ -275,9 +275,11 @@ fn plan_line(
             (Rule::StrayGlyphContext, to)
         } else if shared {
             // A phrase that exists in no Traditional standard as written
-            // (關系, 制作) is repaired wherever it stands, but in a
-            // vernacular's text, whose words the dictionary does not know
-            // (唔制得過 is no 製); in a damaged
+            // (關系, 制作) is repaired wherever it stands, so in a damaged
+            // document too (fixing the fixed text again, with its strays
+            // gone, must change nothing more), but not in a vernacular's
+            // text, whose words the dictionary does not know (唔制得過 is
+            // no 製); in a damaged
             // document, a phrase also changes to agree with the document's
             // own spelling elsewhere (後台 → 後臺 where it writes 臺).
             let residue = verdict

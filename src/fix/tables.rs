@@ -70,18 +70,19 @@ pub(crate) const VERNACULAR_MARKERS: usize = 2;
 
 /// Shared characters that Taiwan and Hong Kong write in most of the words
 /// where OpenCC's Traditional writes another character (了解, 周末, 借口,
-/// 回歸, 占有, 出戲, 核實, 搜集, 鄰里, 台面): measured on native text, each
+/// 回歸, 占有, 出戲, 核實, 搜集, 鄰里, 台面, 發布, 局限): measured on native text, each
 /// such word is right as written there. Like the regional forms of
 /// `TWVariants` and `HKVariants` (台, 才, 核, 群, 床), they change only in
 /// a phrase that still holds a certain stray (see
 /// [`Tables::is_regional_standard`]).
-const REGIONAL_SHARED: &str = "了周借回占出搜里台";
+const REGIONAL_SHARED: &str = "了周借回占出搜里台布局";
 
 /// Phrases right as written in some Traditional standard, though
 /// STPhrases' first value is another spelling, and not listed there as an
 /// alternative: 游動 (a fish swimming; STPhrases reads 游动 as 遊動, "to
-/// roam"), 盡量 (Taiwan's standard spelling; STPhrases writes 儘量).
-const WORDS_AS_WRITTEN: &[&str] = &["游動", "盡量"];
+/// roam"), 盡量 and 注定 (Taiwan's standard spellings; STPhrases writes
+/// 儘量, 註定).
+const WORDS_AS_WRITTEN: &[&str] = &["游動", "盡量", "注定"];
 
 /// The character classes, built once per process.
 pub(crate) static TABLES: LazyLock<Tables> = LazyLock::new(Tables::build);
