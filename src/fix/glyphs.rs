@@ -158,12 +158,20 @@ fn plan_line(
     let t = &*TABLES;
     let counts = || document;
     let line_counts: OnceCell<CharCounts> = OnceCell::new();
+    // Asked once per line at most: it reads a dozen counts.
+    let vernacular_text: OnceCell<bool> = OnceCell::new();
+    let in_vernacular = || *vernacular_text.get_or_init(|| vernacular(counts(), t));
     let mut edits = Vec::new();
     // The characters that can change (see the loop below): strays always,
     // shared characters that a phrase may change, and in a damaged
     // document any shared character.
     let mask = Tables::look_mask(to_traditional, damaged);
     let needs_look = |c: char| {
+        // In an undamaged document, a regional character changes only in
+        // a phrase with a certain stray, which it has none of.
+        if to_traditional && !damaged && t.is_regional_shared(c) {
+            return false;
+        }
         // One table read; the sets answer above the table.
         if let Some(bits) = t.class_of(c) {
             return bits & mask != 0 || to_traditional && t.is_sibling(c);
@@ -241,8 +249,7 @@ fn plan_line(
             t.is_regional_shared(c) || target.is_some_and(|p| t.regional_forms(p).contains(&c));
         let held = to_traditional
             && (vernacular_form(c, counts(), t)
-                || !damaged
-                    && (regional || (contextual || shared || sibling) && vernacular(counts(), t)));
+                || !damaged && (regional || (contextual || shared || sibling) && in_vernacular()));
         let (rule, to) = if held {
             // Valid Traditional in some region (群, 台, 晒, 了): it
             // changes only inside a phrase that still holds a certain
@@ -284,7 +291,7 @@ fn plan_line(
             // own spelling elsewhere (後台 → 後臺 where it writes 臺).
             let residue = verdict
                 .filter(|(p, v)| *p != c && matches!(v, Verdict::Converted { .. }))
-                .filter(|_| to_traditional && !regional && !vernacular(counts(), t))
+                .filter(|_| to_traditional && !regional && !in_vernacular())
                 .map(|(p, _)| p);
             let consistent = candidate
                 .filter(|p| damaged && *p != c)
@@ -307,7 +314,7 @@ fn plan_line(
                 // Nor from a regional form to its OpenCC character (裡 of
                 // 裏), whatever else the phrase holds.
                 .filter(|p| !t.regional_forms(*p).contains(&c))
-                .filter(|_| !vernacular(counts(), t));
+                .filter(|_| !in_vernacular());
             (Rule::StrayGlyphContext, residue)
         } else {
             continue;
@@ -388,6 +395,9 @@ fn judge_phrase(
     let span = p.span(i);
     let written = || chars[span.clone()].iter().map(|&(_, c)| c);
     let value = || span.clone().map(|j| phrase[j].map_or(chars[j].1, |q| q.to));
+    if written().eq(value()) {
+        return Verdict::AsWritten;
+    }
     if to_traditional {
         let mut buf = [0u8; 4];
         let mut word = String::with_capacity(4 * span.len());
@@ -401,11 +411,7 @@ fn judge_phrase(
             .zip(value())
             .all(|(w, v)| w == v || t.regional_forms(v).contains(&w));
         if regional_spelling {
-            return if written().eq(value()) {
-                Verdict::AsWritten
-            } else {
-                Verdict::Regional
-            };
+            return Verdict::Regional;
         }
         Verdict::Converted {
             visible: written()
