@@ -1005,6 +1005,33 @@ mod tests {
         assert_eq!(fix("我们的关係很好。"), "我们的关系很好。");
     }
 
+    /// The hard pairs, each both ways: a phrase that must change (in a
+    /// Traditional document with no other damage, or beside a certain
+    /// stray) and a word that must stay.
+    #[test]
+    fn hard_pairs_change_where_wrong_and_stay_where_right() {
+        let change = [
+            ("他們去旅游了。", "他們去旅遊了。"),
+            ("我們之后再說。", "我們之後再說。"),
+            ("這個复杂的問題。", "這個複雜的問題。"),
+            ("他們說這些人們在晒太阳。", "他們說這些人們在曬太陽。"),
+        ];
+        for (input, expected) in change {
+            assert_eq!(fix(input), expected, "{input}");
+        }
+        let stay = [
+            "這個系統與聯繫，若干問題。",
+            "這個制度，意志與志願，注意與注定。",
+            "恢復、重複與覆蓋。",
+            "剛才的颱風，檯燈與台灣。",
+            "麵包與面子，頭髮與發現。",
+            "蒙古的濛濛細雨。",
+        ];
+        for text in stay {
+            assert_eq!(fix(text), text);
+        }
+    }
+
     #[test]
     fn each_line_follows_its_own_script() {
         let text = "這是繁體的一段話，們說這個開會。\n这是简体的一段话，们说这个开会。\n";
