@@ -36,6 +36,15 @@ spelling:
   and the document writes the phrase's character elsewhere (關系 → 關係 in
   a text that writes 係 elsewhere, 後台 → 後臺 in one that writes 臺).
 
+Valid is regional (see [`Tables::is_regional_standard`] and
+[`Tables::vernacular_markers`]): a character some Traditional standard
+writes where it stands (群, 台, 了; 晒 in written Cantonese) is no evidence
+of damage, and in an undamaged document it changes only inside a phrase
+that still holds a certain stray. A phrase that is a word as written (不准
+beside 不準) stays. Phrase residue, a phrase written in no standard
+(關系, 制作; 幹脆, a converter's default pick where the phrase needs 乾),
+is repaired in any document that is not in a vernacular.
+
 Toward Traditional, a candidate that has a Taiwan or Hong Kong form (裏 →
 裡) takes that form when the document uses it and never the OpenCC one, so
 a fix does not bring a second variant system into the text.
