@@ -104,8 +104,10 @@ fn strip_then_fix_agrees_with_the_fix_golden() {
             assert_eq!(*line, want, "input line {n}");
         }
     }
-    // 29 stray glyphs in the whole article; one is the 开 of 展开全文
-    // (line 33), which strip removed.
-    assert_eq!(out.fix_changes.len(), 28);
+    // 37 glyph fixes in the whole article; strip removed the lines of
+    // three: the 开 of 展开全文 (line 33) and the 制圖, 注明 of the image
+    // credit (line 19).
+    assert_eq!(out.fix_changes.len(), 34);
+    assert!(out.fix_changes.iter().all(|c| c.line != 19));
     assert!(out.fix_changes.iter().all(|c| c.line != 33));
 }

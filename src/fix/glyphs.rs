@@ -36,6 +36,15 @@ spelling:
   and the document writes the phrase's character elsewhere (關系 → 關係 in
   a text that writes 係 elsewhere, 後台 → 後臺 in one that writes 臺).
 
+Valid is regional (see [`Tables::is_regional_standard`] and
+[`Tables::vernacular_markers`]): a character some Traditional standard
+writes where it stands (群, 台, 了; 晒 in written Cantonese) is no evidence
+of damage, and in an undamaged document it changes only inside a phrase
+that still holds a certain stray. A phrase that is a word as written (不准
+beside 不準) stays. Phrase residue, a phrase written in no standard
+(關系, 制作; 幹脆, a converter's default pick where the phrase needs 乾),
+is repaired in any document that is not in a vernacular.
+
 Toward Traditional, a candidate that has a Taiwan or Hong Kong form (裏 →
 裡) takes that form when the document uses it and never the OpenCC one, so
 a fix does not bring a second variant system into the text.
@@ -112,7 +121,7 @@ pub(super) fn stray(
         };
         // No character of the line needs a look (see `plan_line`): no
         // edit, known without planning.
-        if paragraph.classes & (Tables::look_mask(to_traditional, damaged) | OUTSIDE) == 0 {
+        if paragraph.classes & (Tables::line_look_mask(to_traditional, damaged) | OUTSIDE) == 0 {
             continue;
         }
         let known = memo
@@ -158,20 +167,29 @@ fn plan_line(
     let t = &*TABLES;
     let counts = || document;
     let line_counts: OnceCell<CharCounts> = OnceCell::new();
+    // Asked once per line at most: it reads a dozen counts.
+    let vernacular_text: OnceCell<bool> = OnceCell::new();
+    let in_vernacular = || *vernacular_text.get_or_init(|| vernacular(counts(), t));
     let mut edits = Vec::new();
     // The characters that can change (see the loop below): strays always,
     // shared characters that a phrase may change, and in a damaged
     // document any shared character.
     let mask = Tables::look_mask(to_traditional, damaged);
     let needs_look = |c: char| {
+        // In an undamaged document, a regional character changes only in
+        // a phrase with a certain stray, which it has none of.
+        if to_traditional && !damaged && t.is_regional_shared(c) {
+            return false;
+        }
         // One table read; the sets answer above the table.
         if let Some(bits) = t.class_of(c) {
-            return bits & mask != 0;
+            return bits & mask != 0 || to_traditional && t.is_sibling(c);
         }
         if to_traditional {
             t.is_simplified_only(c)
                 || t.is_contextual_to_traditional(c)
-                || damaged && t.is_shared_to_traditional(c)
+                || t.is_shared_to_traditional(c)
+                || t.is_sibling(c)
         } else {
             t.is_traditional_only(c)
                 || t.is_contextual_to_simplified(c)
@@ -213,8 +231,50 @@ fn plan_line(
                 t.t2s_default(c),
             )
         };
-        let candidate = phrase[i];
-        let (rule, to) = if unambiguous {
+        let verdict = phrase[i].map(|p| {
+            (
+                p.to,
+                judge_phrase(&chars, &phrase, i, p, to_traditional, counts(), t),
+            )
+        });
+        // A phrase that is a word as written keeps the character; one in a
+        // regional spelling too, but in a damaged document, whose own
+        // spelling decides (see the shared case below).
+        let candidate = verdict.map(|(to, v)| match v {
+            Verdict::AsWritten => c,
+            Verdict::Regional if !damaged => c,
+            Verdict::Regional | Verdict::Converted { .. } => to,
+        });
+        // In a vernacular's text (written Cantonese or Taiwanese) the
+        // dictionary does not know the words (干焦 "only", 家伙 "property"):
+        // a shared character there is held to the regional rule.
+        let sibling = to_traditional && t.is_sibling(c);
+        // A document damaged by conversion (a certain stray) is held to
+        // the rules of converted text, bar the vernacular's own characters.
+        // A regional form counts as such toward its own standard
+        // character only (群 of 羣; 么 is Taiwan's 幺, not 麼).
+        let target = candidate.or(default);
+        let regional =
+            t.is_regional_shared(c) || target.is_some_and(|p| t.regional_forms(p).contains(&c));
+        let held = to_traditional
+            && (vernacular_form(c, counts(), t)
+                || !damaged && (regional || (contextual || shared || sibling) && in_vernacular()));
+        let (rule, to) = if held {
+            // Valid Traditional in some region (群, 台, 晒, 了): it
+            // changes only inside a phrase that still holds a certain
+            // stray, which shows a converter passed the phrase by (里 in
+            // 这里 becomes 裡 or 裏 with 这 → 這), never on its own.
+            let rule = if unambiguous {
+                Rule::StrayGlyph
+            } else {
+                Rule::StrayGlyphContext
+            };
+            let visible = verdict
+                .filter(|(_, v)| *v == Verdict::Converted { visible: true })
+                .map(|(to, _)| to)
+                .filter(|to| !t.regional_forms(*to).contains(&c));
+            (rule, visible)
+        } else if unambiguous {
             // A phrase that keeps the character (倒霉 in STPhrases) says
             // it is right here: conversion writes it so.
             (Rule::StrayGlyph, candidate.or(default))
@@ -230,12 +290,41 @@ fn plan_line(
             };
             (Rule::StrayGlyphContext, to)
         } else if shared {
-            // Only in a damaged document, and only to agree with its own
-            // spelling elsewhere (關系 → 關係 where it writes 係).
+            // A phrase that exists in no Traditional standard as written
+            // (關系, 制作) is repaired wherever it stands, so in a damaged
+            // document too (fixing the fixed text again, with its strays
+            // gone, must change nothing more), but not in a vernacular's
+            // text, whose words the dictionary does not know (唔制得過 is
+            // no 製); in a damaged
+            // document, a phrase also changes to agree with the document's
+            // own spelling elsewhere (後台 → 後臺 where it writes 臺).
+            let residue = verdict
+                .filter(|(p, v)| *p != c && matches!(v, Verdict::Converted { .. }))
+                .filter(|_| to_traditional && !regional && !in_vernacular())
+                .map(|(p, _)| p);
             let consistent = candidate
                 .filter(|p| damaged && *p != c)
                 .filter(|p| counts().get(*p) > 0);
-            (Rule::StrayGlyphContext, consistent)
+            (Rule::StrayGlyphContext, residue.or(consistent))
+        } else if sibling {
+            // A Traditional character where the phrase needs another one
+            // of the same Simplified character (幹脆 for 乾脆): the pick of
+            // a converter that maps each character to its default (干 →
+            // 幹) or outside OpenCC's table (冲 → 沖), repaired when the phrase as written exists in no
+            // standard. Not another pick (複查 is right in Taiwan, though
+            // OpenCC writes 復查), nor toward a shared candidate (控制檯 →
+            // 控制台 is a preference, not a repair), nor in a vernacular's
+            // text (Cantonese 係好 is no 繫好).
+            let default_pick = !t.is_alternative_candidate(c);
+            let residue = verdict
+                .filter(|(p, v)| *p != c && matches!(v, Verdict::Converted { .. }))
+                .map(|(p, _)| p)
+                .filter(|p| default_pick && !t.is_shared_to_traditional(*p))
+                // Nor from a regional form to its OpenCC character (裡 of
+                // 裏), whatever else the phrase holds.
+                .filter(|p| !t.regional_forms(*p).contains(&c))
+                .filter(|_| !in_vernacular());
+            (Rule::StrayGlyphContext, residue)
         } else {
             continue;
         };
@@ -257,6 +346,93 @@ fn plan_line(
     edits
 }
 
+/// Whether `c` is valid Traditional in some region where it stands (see
+/// [`Tables::is_regional_standard`]): always for a regional form, and for a
+/// vernacular's character (晒, 个) in a document that writes that
+/// vernacular's markers (嘅, 佇).
+fn regional_standard(c: char, document: &CharCounts, t: &Tables) -> bool {
+    t.is_regional_standard(c) || vernacular_form(c, document, t)
+}
+
+/// Whether `c` is a vernacular's character (晒, 个) in a document that
+/// writes that vernacular's markers (嘅, 佇).
+fn vernacular_form(c: char, document: &CharCounts, t: &Tables) -> bool {
+    t.vernacular_markers(c).any(|markers| {
+        let written: usize = markers.chars().map(|m| document.get(m)).sum();
+        written >= super::tables::VERNACULAR_MARKERS
+    })
+}
+
+/// Whether the document is written in a vernacular (Cantonese, Taiwanese):
+/// it writes [`super::tables::VERNACULAR_MARKERS`] of one's markers.
+fn vernacular(document: &CharCounts, t: &Tables) -> bool {
+    t.vernaculars().any(|markers| {
+        let written: usize = markers.chars().map(|m| document.get(m)).sum();
+        written >= super::tables::VERNACULAR_MARKERS
+    })
+}
+
+/// What a phrase of the dictionary says about the phrase as written at its
+/// place in a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    /// Right as written in some standard: a word in its own right (不准
+    /// beside 不準, 游動).
+    AsWritten,
+    /// The dictionary's phrase in a regional spelling (後台 for 後臺, 社群
+    /// for 社羣): right as written, unless the document itself spells it
+    /// otherwise.
+    Regional,
+    /// Written in no standard: what a converter leaves when it maps
+    /// character by character (關系 for 關係). `visible` when the phrase
+    /// itself still holds a certain stray (回归), so that it certainly is
+    /// a converter's work and no word of some region.
+    Converted { visible: bool },
+}
+
+/// Judges the phrase that covers character `i` of a line (`p` is its
+/// candidate there; `phrase` holds the candidates of the whole line).
+fn judge_phrase(
+    chars: &[(usize, char)],
+    phrase: &[Option<Candidate>],
+    i: usize,
+    p: Candidate,
+    to_traditional: bool,
+    document: &CharCounts,
+    t: &Tables,
+) -> Verdict {
+    let span = p.span(i);
+    let written = || chars[span.clone()].iter().map(|&(_, c)| c);
+    let value = || span.clone().map(|j| phrase[j].map_or(chars[j].1, |q| q.to));
+    if written().eq(value()) {
+        return Verdict::AsWritten;
+    }
+    if to_traditional {
+        let mut buf = [0u8; 4];
+        let mut word = String::with_capacity(4 * span.len());
+        for c in written() {
+            word.push_str(c.encode_utf8(&mut buf));
+        }
+        if t.is_word_as_written(&word) {
+            return Verdict::AsWritten;
+        }
+        let regional_spelling = written()
+            .zip(value())
+            .all(|(w, v)| w == v || t.regional_forms(v).contains(&w));
+        if regional_spelling {
+            return Verdict::Regional;
+        }
+        Verdict::Converted {
+            visible: written()
+                .any(|c| t.is_simplified_only(c) && !regional_standard(c, document, t)),
+        }
+    } else {
+        Verdict::Converted {
+            visible: written().any(|c| t.is_traditional_only(c)),
+        }
+    }
+}
+
 /// Whether the lines of `text` fixed toward Traditional (first) and
 /// toward Simplified (second) show conversion damage: at least one
 /// character never valid in their script (a certain stray such as 开 in a
@@ -270,19 +446,39 @@ fn plan_line(
 /// strays to fix, see [`follow_variants`]).
 fn damage(text: &str, report: &ScriptReport) -> (bool, bool) {
     let t = &*TABLES;
+    let document = CharCounts::of(text);
     let (mut traditional, mut simplified) = (false, false);
     for paragraph in &report.paragraphs {
         match report.target_for(paragraph) {
             Some(Script::Traditional) if !traditional && paragraph.counts.simplified_only > 0 => {
                 traditional = text[paragraph.range.clone()]
                     .chars()
-                    .any(|c| t.is_simplified_only(c) && !t.is_regional_form(c));
+                    .any(|c| t.is_simplified_only(c) && !regional_standard(c, &document, t));
             }
             Some(Script::Simplified) => simplified |= paragraph.counts.traditional_only > 0,
             _ => {}
         }
     }
     (traditional, simplified)
+}
+
+/// What a multi-character phrase gives one character of a line: the
+/// character `to`, and where the phrase lies around it (`at` characters
+/// before it, `len` characters long), so that the phrase as written can be
+/// judged as a whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Candidate {
+    to: char,
+    at: u8,
+    len: u8,
+}
+
+impl Candidate {
+    /// The character indices of the phrase, for the character at `i`.
+    fn span(self, i: usize) -> std::ops::Range<usize> {
+        let start = i - usize::from(self.at);
+        start..start + usize::from(self.len)
+    }
 }
 
 /// For each character of a line, the character a multi-character phrase
@@ -304,7 +500,7 @@ fn phrase_candidates(
     look: &[bool],
     to_traditional: bool,
     t: &Tables,
-) -> Vec<Option<char>> {
+) -> Vec<Option<Candidate>> {
     let phrases = phrases_toward(to_traditional);
     let normalize = |c: char| source_form(c, to_traditional, t);
     let keyless = |n: char| phrases.iter().all(|(d, _)| !d.key_chars().contains(n));
@@ -388,7 +584,7 @@ fn match_at(
     normalized: &[char],
     chars: &[(usize, char)],
     i: usize,
-    out: &mut [Option<char>],
+    out: &mut [Option<Candidate>],
 ) -> Option<usize> {
     if !is_han(chars[i].1) {
         return None;
@@ -396,9 +592,13 @@ fn match_at(
     let rest = &source[offsets[i]..];
     let (len, value) = phrase_at(phrases, source, offsets, normalized, i)?;
     let key_chars = rest[..len].chars().count();
-    if value.chars().count() == key_chars {
-        for (k, v) in value.chars().enumerate() {
-            out[i + k] = Some(v);
+    // Keys are far shorter than 256 characters (a longer one gives no
+    // candidates rather than wrong ones).
+    let len = u8::try_from(key_chars).ok();
+    if let (Some(len), true) = (len, value.chars().count() == key_chars) {
+        for (k, to) in value.chars().enumerate() {
+            let at = k as u8;
+            out[i + k] = Some(Candidate { to, at, len });
         }
     }
     Some(i + key_chars)
@@ -633,7 +833,10 @@ mod tests {
     /// Forward maximum matching over the whole line from its start, with
     /// no clause logic: what [`super::phrase_candidates`] must give at
     /// every marked character before the limit.
-    fn whole_line_candidates(chars: &[(usize, char)], to_traditional: bool) -> Vec<Option<char>> {
+    fn whole_line_candidates(
+        chars: &[(usize, char)],
+        to_traditional: bool,
+    ) -> Vec<Option<super::Candidate>> {
         let t = &*super::TABLES;
         let normalized: Vec<char> = chars
             .iter()
@@ -724,6 +927,118 @@ mod tests {
             fix("這裏很好。我們在这里說話。"),
             "這裏很好。我們在這裏說話。"
         );
+    }
+
+    #[test]
+    fn phrase_residue_is_repaired_without_other_damage() {
+        // Traditional text with no certain stray: each phrase exists in no
+        // Traditional standard as written, its repaired form does.
+        let cases = [
+            ("他們的關系很好。", "他們的關係很好。"),
+            ("這個影片的制作過程。", "這個影片的製作過程。"),
+            ("請先注冊帳號。", "請先註冊帳號。"),
+            ("查看系統日志檔案。", "查看系統日誌檔案。"),
+            ("雙方發生冲突。", "雙方發生衝突。"),
+            ("他們幹脆不來了。", "他們乾脆不來了。"),
+            ("這些木制品很貴。", "這些木製品很貴。"),
+            ("今年的收獲很多。", "今年的收穫很多。"),
+            ("這是標准做法。", "這是標準做法。"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(fix(input), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn words_right_as_written_stay() {
+        let cases = [
+            // Words in their own right, though STPhrases converts them.
+            "這裡不准停車。",
+            "魚在水裡游動，他們去游泳。",
+            "這條路長三公里，皇后像。",
+            // Regional standard forms, Taiwan and Hong Kong.
+            "台灣的平台，後台與舞台。",
+            "這個社群們說的床，這個秘密們說在山峰上，這個白痴們說。",
+            "這裡和這裏都對，說着話。",
+            "他才來，我們了解這個周末的借口。",
+            "香港回歸，注意，占有，出來，核心，搜尋。",
+            "台灣的蒙古人，盡量來。",
+        ];
+        for text in cases {
+            assert_eq!(fix(text), text);
+        }
+    }
+
+    #[test]
+    fn written_cantonese_stays() {
+        let cases = [
+            "佢哋食晒啲嘢，吓？你講乜嘢，佢哋點樣講。",
+            "我揾咗好耐，佢喺度亂晒龍。",
+            "佢唔係好人嚟，我响屋企等你。",
+            "呢間舖頭嘅糯米糍好食，兩厘米咁長。",
+        ];
+        for text in cases {
+            assert_eq!(fix(text), text);
+        }
+    }
+
+    #[test]
+    fn written_taiwanese_stays() {
+        let text = "伊佇庄跤食一个餅，毋通講，伊干焦會曉。";
+        assert_eq!(fix(text), text);
+        // Outside a Taiwanese text, 个 is a stray.
+        assert_eq!(fix("這是一个問題。"), "這是一個問題。");
+    }
+
+    #[test]
+    fn regional_characters_change_only_with_the_documents_evidence() {
+        // Without a stray, 這里 stays: 里 is a regional character.
+        assert_eq!(fix("他們說這里很好。"), "他們說這里很好。");
+        // A stray makes the document damaged: the stray is fixed, and a
+        // regional character changes only to agree with the document's
+        // own spelling elsewhere, which these do not write.
+        assert_eq!(fix("他們說香港回归了。"), "他們說香港回歸了。");
+        assert_eq!(fix("他們說這个了解。"), "他們說這個了解。");
+        // A vernacular's own character stays even then, where no phrase
+        // with a stray covers it (阳 is fixed, 晒 is no evidence).
+        assert_eq!(
+            fix("佢哋說這個們嘅地方嘅晒太阳好舒服。"),
+            "佢哋說這個們嘅地方嘅晒太陽好舒服。"
+        );
+    }
+
+    #[test]
+    fn simplified_names_stay() {
+        let text = "乾隆皇帝来到这里，我们说了。";
+        assert_eq!(fix(text), text);
+        assert_eq!(fix("我们的关係很好。"), "我们的关系很好。");
+    }
+
+    /// The hard pairs, each both ways: a phrase that must change (in a
+    /// Traditional document with no other damage, or beside a certain
+    /// stray) and a word that must stay.
+    #[test]
+    fn hard_pairs_change_where_wrong_and_stay_where_right() {
+        let change = [
+            ("他們去旅游了。", "他們去旅遊了。"),
+            ("我們之后再說。", "我們之後再說。"),
+            ("這個复杂的問題。", "這個複雜的問題。"),
+            ("他們說這些人們在晒太阳。", "他們說這些人們在曬太陽。"),
+        ];
+        for (input, expected) in change {
+            assert_eq!(fix(input), expected, "{input}");
+        }
+        let stay = [
+            "這個系統與聯繫，若干問題。",
+            "這個制度，意志與志願，注意與注定。",
+            "恢復、重複與覆蓋。",
+            "剛才的颱風，檯燈與台灣。",
+            "麵包與面子，頭髮與發現。",
+            "蒙古的濛濛細雨。",
+        ];
+        for text in stay {
+            assert_eq!(fix(text), text);
+        }
     }
 
     #[test]

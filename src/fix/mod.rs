@@ -45,12 +45,18 @@ Each step is a rule with an id ([`Rule`]); every one can be turned off
    那么 → 那麼). Two exceptions, both read from OpenCC's data: the few
    shared characters its phrases nearly always convert (挂, 后) take their
    default outside phrases too, and those whose default is themselves or a
-   regional form (系, 周, 台) never change in a text without a certain
-   stray, and in one with strays (a *damaged* text) only where a phrase
+   regional form (系, 周, 台) change in a text without a certain stray only
+   inside a phrase written in no Traditional standard (關系 → 關係, 制作 →
+   製作), and in one with strays (a *damaged* text) also where a phrase
    says so *and* the document writes that character elsewhere (so 周末
    stays, 台灣 stays); in a damaged text a shared character outside any
    phrase also takes its default where the document writes the default
-   more often (推荐 → 推薦 beside 推薦).
+   more often (推荐 → 推薦 beside 推薦). Valid is regional: a Taiwan or
+   Hong Kong form (群, 台, 裡), a character those regions write in most
+   words (了, 周, 借) and, in a written Cantonese or Taiwanese text, that
+   vernacular's own characters (晒, 吓, 个) are no evidence of damage and
+   change only inside a phrase that holds a certain stray; a phrase that
+   is a word as written (不准, 游動) stays.
    Replacements follow the document's variant system: in a text that
    writes 裡, 这里 becomes 這裡, not 這裏. Accuracy: `docs/eval-fix.md`.
 7. `variant`: only with [`FixOptions::variants`] set: Traditional lines are

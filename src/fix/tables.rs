@@ -49,6 +49,40 @@ const ST_CHARACTERS: &str = include_str!("../../dictionaries/opencc/STCharacters
 const TS_CHARACTERS: &str = include_str!("../../dictionaries/opencc/TSCharacters.txt");
 const HK_VARIANTS: &str = include_str!("../../dictionaries/opencc/HKVariants.txt");
 const TW_VARIANTS: &str = include_str!("../../dictionaries/opencc/TWVariants.txt");
+const ST_PHRASES: &str = include_str!("../../dictionaries/opencc/STPhrases.txt");
+
+/// Characters of a written vernacular that OpenCC's tables file as
+/// Simplified (or convert by default), each with the characters that mark a
+/// document as written in that vernacular. Written Cantonese writes 晒
+/// (all: 食晒), 吓 (吓？; 嚇 is "frighten"), 恒 (恒生), 厘 (厘米), 响 (at, as
+/// 喺) and 糍
+/// (糯米糍); written Taiwanese writes 个 (ê), 庄 (village) and 糍 (麻糍).
+/// In such a document they are valid Traditional where they stand; in
+/// another, 个 and 吓 are what a converter leaves, and stay strays.
+const VERNACULAR_FORMS: [(&str, &str); 2] = [
+    ("晒吓恒厘糍响", "嘅啲佢喺咗冇嘢哋唔嚟嗰咩咁"),
+    ("个庄糍", "佇袂毋攏恁𪜶佮咱阮咧矣"),
+];
+
+/// How many marker characters make a document one of a vernacular: a
+/// single one may be a quotation.
+pub(crate) const VERNACULAR_MARKERS: usize = 2;
+
+/// Shared characters that Taiwan and Hong Kong write in most of the words
+/// where OpenCC's Traditional writes another character (了解, 周末, 借口,
+/// 回歸, 占有, 出戲, 核實, 搜集, 鄰里, 台面, 發布, 局限): measured on native text, each
+/// such word is right as written there. Like the regional forms of
+/// `TWVariants` and `HKVariants` (台, 才, 核, 群, 床), they change only in
+/// a phrase that still holds a certain stray (see
+/// [`Tables::is_regional_standard`]).
+const REGIONAL_SHARED: &str = "了周借回占出搜里台布局";
+
+/// Phrases right as written in some Traditional standard, though
+/// STPhrases' first value is another spelling, and not listed there as an
+/// alternative: 游動 (a fish swimming; STPhrases reads 游动 as 遊動, "to
+/// roam"), 盡量 and 注定 (Taiwan's standard spellings; STPhrases writes
+/// 儘量, 註定).
+const WORDS_AS_WRITTEN: &[&str] = &["游動", "盡量", "注定"];
 
 /// The character classes, built once per process.
 pub(crate) static TABLES: LazyLock<Tables> = LazyLock::new(Tables::build);
@@ -130,6 +164,8 @@ pub(crate) struct Tables {
     /// STCharacters' and TSCharacters' default values (the first of each
     /// entry): one probe, without a hop to the entry's value list.
     st_default: HashMap<char, char, CharHash>,
+    /// STCharacters' values per key.
+    st_candidates: CharMap,
     ts_default: HashMap<char, char, CharHash>,
     simplified_only: HashSet<char>,
     traditional_only: HashSet<char>,
@@ -152,9 +188,16 @@ pub(crate) struct Tables {
     taiwan_forms: HashMap<char, char, CharHash>,
     /// OpenCC-standard character → its Hong Kong form (HKVariants default).
     hong_kong_forms: HashMap<char, char, CharHash>,
-    /// The forms in `regional_forms` (群, 裡, 揾): characters some region
-    /// writes as its standard Traditional.
-    regional_form_set: HashSet<char, CharHash>,
+    /// Traditional-only characters whose Simplified character has another
+    /// Traditional candidate (乾 and 幹 of 干, 沖 beside 衝 of 冲); see
+    /// [`Tables::is_sibling`].
+    siblings: HashSet<char, CharHash>,
+    /// Characters a Traditional standard writes where OpenCC's does not
+    /// (see [`Tables::is_regional_standard`]).
+    regional_standard: HashSet<char, CharHash>,
+    /// Phrases that are words as written in some Traditional standard
+    /// (see [`Tables::is_word_as_written`]).
+    words_as_written: HashSet<&'static str, foldhash::fast::RandomState>,
     /// The sets above as bits per code point (below [`CLASS_LIMIT`]): the
     /// per-character questions of script detection and stray-glyph fixing
     /// are an index instead of a hash lookup.
@@ -224,6 +267,22 @@ fn phrase_statistics() -> (PhraseStats, PhraseStats) {
     (to_t, to_s)
 }
 
+/// The phrases that are words as written in some Traditional standard
+/// though a converter might spell them otherwise: every value but the
+/// first of an STPhrases entry (不准 beside 不準: "not allowed" beside
+/// "inaccurate") and [`WORDS_AS_WRITTEN`].
+fn words_as_written() -> HashSet<&'static str, foldhash::fast::RandomState> {
+    let mut words: HashSet<&'static str, _> = WORDS_AS_WRITTEN.iter().copied().collect();
+    let entries = ST_PHRASES
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once('\t'));
+    for (_, values) in entries {
+        words.extend(values.split(' ').skip(1).filter(|v| !v.is_empty()));
+    }
+    words
+}
+
 /// The artifact bits of code point `cp` (see [`AMPERSAND`]).
 fn artifact_bits(cp: u32) -> u16 {
     let mut bits = 0;
@@ -285,7 +344,9 @@ impl Tables {
             }
         }
 
-        let regional_form_set = regional_forms.values().flatten().copied().collect();
+        let mut regional_standard: HashSet<char, CharHash> =
+            regional_forms.values().flatten().copied().collect();
+        regional_standard.extend(REGIONAL_SHARED.chars());
         let simplified_only = st
             .keys()
             .copied()
@@ -321,6 +382,15 @@ impl Tables {
             .map(|(c, _)| *c)
             .collect();
 
+        let siblings = ts
+            .iter()
+            .filter(|(c, _)| !simplified.contains(c))
+            .filter(|(c, values)| {
+                st.get(&values[0])
+                    .is_some_and(|t| t.iter().any(|v| v != *c))
+            })
+            .map(|(c, _)| *c)
+            .collect();
         let (to_t, to_s) = phrase_statistics();
         let mostly = |set: &HashSet<char>, map: &CharMap, stats: &PhraseStats| {
             set.iter()
@@ -338,6 +408,7 @@ impl Tables {
         let defaults = |map: &CharMap| map.iter().map(|(&k, v)| (k, v[0])).collect();
         let mut tables = Self {
             st_default: defaults(&st),
+            st_candidates: st.clone(),
             ts_default: defaults(&ts),
             simplified_only,
             traditional_only,
@@ -350,7 +421,9 @@ impl Tables {
             regional_forms,
             taiwan_forms,
             hong_kong_forms,
-            regional_form_set,
+            regional_standard,
+            siblings,
+            words_as_written: words_as_written(),
             class: Box::new([]),
         };
         tables.class = tables.class_bits();
@@ -460,7 +533,8 @@ impl Tables {
 
     /// The class bits of the characters the stray-glyph step looks at
     /// toward Traditional (or Simplified): certain strays, contextual
-    /// characters, and in a damaged document shared ones.
+    /// characters, and shared ones toward Traditional or in a damaged
+    /// document.
     pub(crate) fn look_mask(to_traditional: bool, damaged: bool) -> u16 {
         let (stray, contextual, shared) = if to_traditional {
             (
@@ -475,7 +549,17 @@ impl Tables {
                 SHARED_TO_SIMPLIFIED,
             )
         };
-        stray | contextual | if damaged { shared } else { 0 }
+        // Toward Traditional, a shared character may be phrase residue
+        // (關系) in any document.
+        stray | contextual | if damaged || to_traditional { shared } else { 0 }
+    }
+
+    /// The class bits of a line that may need a look toward Traditional
+    /// (or Simplified): [`Tables::look_mask`], and toward Traditional the
+    /// Traditional-only characters, among which are the siblings
+    /// ([`Tables::is_sibling`]), which have no bit of their own.
+    pub(crate) fn line_look_mask(to_traditional: bool, damaged: bool) -> u16 {
+        Self::look_mask(to_traditional, damaged) | if to_traditional { TRADITIONAL_ONLY } else { 0 }
     }
 
     /// Whether `c` is in `set`, whose bit in [`Tables::class`] is `bit`.
@@ -585,11 +669,61 @@ impl Tables {
         self.regional_forms.get(&c).map_or(&[], Vec::as_slice)
     }
 
-    /// Whether `c` is the Hong Kong or Taiwan standard form of another
-    /// character (群 of 羣, 揾 of 搵): Traditional text of that region
-    /// writes it, though OpenCC's Traditional does not.
-    pub(crate) fn is_regional_form(&self, c: char) -> bool {
-        self.regional_form_set.contains(&c)
+    /// Whether a Traditional standard writes `c` where OpenCC's writes
+    /// another character: a Hong Kong or Taiwan form (群, 台, 揾) or a
+    /// shared character those regions write in most words (了, 周, 里);
+    /// a vernacular's own characters depend on the document (see
+    /// [`Tables::vernacular_markers`]). Such a character is no
+    /// evidence of conversion damage and changes only inside a phrase that
+    /// a converter visibly produced.
+    pub(crate) fn is_regional_standard(&self, c: char) -> bool {
+        self.regional_standard.contains(&c)
+    }
+
+    /// The characters that mark a document as written in the vernacular
+    /// that writes `c` (晒 in written Cantonese: 嘅, 啲, 佢 …), if `c` is
+    /// one of [`VERNACULAR_FORMS`]; `c` is valid Traditional in a document
+    /// with [`VERNACULAR_MARKERS`] of them.
+    pub(crate) fn vernacular_markers(&self, c: char) -> impl Iterator<Item = &'static str> {
+        VERNACULAR_FORMS
+            .into_iter()
+            .filter(move |(forms, _)| forms.contains(c))
+            .map(|(_, markers)| markers)
+    }
+
+    /// Whether `c` is a Traditional-only character that shares its
+    /// Simplified character with another Traditional one (幹 and 乾 of
+    /// 干): a converter may have picked the wrong one, which only the
+    /// phrase around it tells.
+    pub(crate) fn is_sibling(&self, c: char) -> bool {
+        self.siblings.contains(&c)
+    }
+
+    /// Whether `c`'s Simplified character lists `c` among its Traditional
+    /// candidates, but not first (複 of 复, whose default is 復): a word
+    /// written with it is a choice, not a converter's default.
+    pub(crate) fn is_alternative_candidate(&self, c: char) -> bool {
+        let Some(s) = self.t2s_default(c) else {
+            return false;
+        };
+        self.s2t_default(s) != Some(c) && self.st_candidates.get(&s).is_some_and(|v| v.contains(&c))
+    }
+
+    /// Whether `c` is one of [`REGIONAL_SHARED`] (了, 周, 里).
+    pub(crate) fn is_regional_shared(&self, c: char) -> bool {
+        REGIONAL_SHARED.contains(c)
+    }
+
+    /// The marker characters of each vernacular (see
+    /// [`Tables::vernacular_markers`]).
+    pub(crate) fn vernaculars(&self) -> impl Iterator<Item = &'static str> {
+        VERNACULAR_FORMS.into_iter().map(|(_, markers)| markers)
+    }
+
+    /// Whether `phrase` is a word as written in some Traditional standard
+    /// (不准, 游動), whatever STPhrases' first value says.
+    pub(crate) fn is_word_as_written(&self, phrase: &str) -> bool {
+        self.words_as_written.contains(phrase)
     }
 
     /// The Taiwan (TWVariants) or Hong Kong (HKVariants) form of an
