@@ -25,13 +25,14 @@ pub enum ReadError {
         kind: &'static str,
     },
     /// Opening or reading failed (missing, no permission, I/O error).
-    #[error("cannot read {}: {source}", path.display())]
+    // The OS error is part of the message and deliberately not the error's
+    // `source`: a caller printing the chain would say it twice.
+    #[error("cannot read {}: {reason}", path.display())]
     Io {
         /// The path.
         path: PathBuf,
         /// The error.
-        #[source]
-        source: io::Error,
+        reason: io::Error,
     },
 }
 
@@ -41,9 +42,9 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, ReadError> {
     let size = file.metadata().map(|m| m.len() as usize).unwrap_or(0);
     let mut bytes = Vec::with_capacity(size);
     file.read_to_end(&mut bytes)
-        .map_err(|source| ReadError::Io {
+        .map_err(|reason| ReadError::Io {
             path: path.to_path_buf(),
-            source,
+            reason,
         })?;
     Ok(bytes)
 }
@@ -51,9 +52,9 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, ReadError> {
 /// Opens the regular file at `path` for reading (to stream it), refusing
 /// anything else without blocking.
 pub fn open_file(path: &Path) -> Result<File, ReadError> {
-    let io_err = |source| ReadError::Io {
+    let io_err = |reason| ReadError::Io {
         path: path.to_path_buf(),
-        source,
+        reason,
     };
     // A directory cannot be opened for reading on every platform; look
     // first, then check the opened file again.

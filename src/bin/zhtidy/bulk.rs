@@ -63,7 +63,8 @@ pub fn run(
         args.quiet,
         args.verbose,
         started,
-    );
+    )
+    .print0(args.null);
     let progress = Progress::new(args.quiet, items.len());
     let window = Window {
         items: AHEAD.max(16 * pool.current_num_threads()),
@@ -190,10 +191,7 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
         };
         let found = expand(std::slice::from_ref(path), args, &prune);
         for (p, reason) in found.errors {
-            items.push(Item::Fail(FileOutcome::failed(
-                p.display().to_string(),
-                reason,
-            )));
+            items.push(Item::Fail(FileOutcome::failed_at(&p, reason)));
         }
         for c in found.candidates {
             let resolved = resolver.resolve(&c.path)?;
@@ -212,21 +210,26 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
                     continue;
                 }
             }
-            let name = c.path.display().to_string();
-            if c.explicit && !c.path.exists() {
-                items.push(Item::Fail(FileOutcome::failed(
-                    name,
-                    "no such file or folder".into(),
-                )));
-                continue;
+            let name = crate::report::shown(&c.path);
+            if c.explicit {
+                if let Err(reason) = std::fs::metadata(&c.path) {
+                    items.push(Item::Fail(FileOutcome::failed_at(
+                        &c.path,
+                        missing(&reason),
+                    )));
+                    continue;
+                }
             }
             let pipeline = resolved.pipeline;
             let out = out_dir.as_ref().map(|d| d.join(&c.rel));
             if let Some(o) = &out {
                 if !outputs.insert(o.clone()) {
-                    items.push(Item::Fail(FileOutcome::failed(
-                        name,
-                        format!("another input already goes to {}; not written", o.display()),
+                    items.push(Item::Fail(FileOutcome::failed_at(
+                        &c.path,
+                        format!(
+                            "another input already goes to {}; not written",
+                            crate::report::shown(o)
+                        ),
                     )));
                     continue;
                 }
@@ -241,4 +244,19 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
         }
     }
     Ok(items)
+}
+
+/// Why a path given on the command line cannot be cleaned: "no such file
+/// or folder" only when that is the reason (a symlink loop or a
+/// permission problem says so).
+fn missing(reason: &std::io::Error) -> String {
+    #[cfg(unix)]
+    if reason.raw_os_error() == Some(libc::ELOOP) {
+        return "a symbolic link loop (too many levels of symbolic links)".into();
+    }
+    if reason.kind() == std::io::ErrorKind::NotFound {
+        "no such file or folder".into()
+    } else {
+        reason.to_string()
+    }
 }
