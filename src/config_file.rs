@@ -61,7 +61,7 @@ pub fn read_config_file(
 ) -> Result<String, ConfigFileError> {
     let file = crate::decode::open_file(path).map_err(|e| match e {
         crate::decode::ReadError::NotAFile { kind, .. } => ConfigFileError::NotAFile(kind),
-        crate::decode::ReadError::Io { source, .. } => ConfigFileError::Io(source),
+        crate::decode::ReadError::Io { reason, .. } => ConfigFileError::Io(reason),
     })?;
     let too_large = ConfigFileError::TooLarge { limit, what };
     let size = file.metadata().map_err(ConfigFileError::Io)?.len();

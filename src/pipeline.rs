@@ -364,8 +364,8 @@ impl Pipeline {
             if let Some(s) = changed {
                 tidied.text = Cow::Owned(s);
             }
-            let lines = LineStarts::new(text, changes.len() + notes.len());
-            let to_input = |offset: usize| to_input_position(&lines, &tidied.removals, offset);
+            let lines = LineStarts::new(text, &tidied.removals, changes.len() + notes.len());
+            let to_input = |offset: usize| to_input_position(&lines, offset);
             tidied.fix_changes = changes
                 .into_iter()
                 .map(|mut c| {
@@ -505,42 +505,64 @@ struct Owned {
 struct LineStarts<'a> {
     input: &'a str,
     starts: Vec<usize>,
+    /// For each removal, in order: where it sits in strip's output, and
+    /// the bytes removed up to and including it (both non-decreasing, so
+    /// an output offset finds the removals before it by binary search).
+    removed: Vec<(usize, usize)>,
+    /// The last position answered, as (input offset, column): the next
+    /// one on the same line counts on from there (see
+    /// [`to_input_position`]).
+    last: std::cell::Cell<(usize, usize)>,
 }
 
 impl<'a> LineStarts<'a> {
-    /// Indexes `input` only when there is something to locate.
-    fn new(input: &'a str, positions: usize) -> Self {
+    /// Indexes `input` and `removals` only when there is something to
+    /// locate.
+    fn new(input: &'a str, removals: &[Removal], positions: usize) -> Self {
         let mut starts = vec![0];
+        let mut removed = Vec::new();
         if positions > 0 {
             starts.extend(memchr::memchr_iter(b'\n', input.as_bytes()).map(|i| i + 1));
+            let mut deleted = 0;
+            for r in removals {
+                let out_at = r.at - deleted;
+                deleted += r.deleted.len();
+                removed.push((out_at, deleted));
+            }
         }
-        LineStarts { input, starts }
+        LineStarts {
+            input,
+            starts,
+            removed,
+            last: std::cell::Cell::new((0, 1)),
+        }
     }
 }
 
 /// A byte offset in strip's output as (offset, 1-based line, 1-based
-/// column in characters) in strip's input.
-fn to_input_position(
-    lines: &LineStarts,
-    removals: &[Removal],
-    offset: usize,
-) -> (usize, usize, usize) {
-    let mut at = offset;
-    let mut deleted = 0;
-    for r in removals {
-        // Where this removal sits in the output.
-        if r.at - deleted <= offset {
-            at += r.deleted.len();
-            deleted += r.deleted.len();
-        } else {
-            break;
-        }
-    }
+/// column in characters) in strip's input. Fix's changes come in order
+/// within each of its steps, so a column is counted on from the last
+/// position answered when that is earlier on the same line: counting
+/// each from its line's start, and walking the removals from the first
+/// for each, took time quadratic in a long line's changes or in the
+/// number of removals.
+fn to_input_position(lines: &LineStarts, offset: usize) -> (usize, usize, usize) {
+    let before = lines
+        .removed
+        .partition_point(|&(out_at, _)| out_at <= offset);
+    let at = offset + before.checked_sub(1).map_or(0, |k| lines.removed[k].1);
     let end = at.min(lines.input.len());
     // Lines that start at or before `end`: every `\n` before it, plus one.
     let line = lines.starts.partition_point(|&s| s <= end);
     let line_start = lines.starts[line - 1];
-    (at, line, lines.input[line_start..end].chars().count() + 1)
+    let (last_end, last_column) = lines.last.get();
+    let column = if (line_start..=end).contains(&last_end) {
+        last_column + lines.input[last_end..end].chars().count()
+    } else {
+        lines.input[line_start..end].chars().count() + 1
+    };
+    lines.last.set((end, column));
+    (at, line, column)
 }
 
 #[cfg(test)]
@@ -581,6 +603,39 @@ mod tests {
         assert_eq!((c.line, c.column), (5, 4));
         assert_eq!(&input[c.offset..c.offset + "开".len()], "开");
         assert!(out.text.contains("他們離開了會場"));
+    }
+
+    /// Every change and note, of several steps and rounds on lines after
+    /// several removals, has the line and column of its input offset.
+    #[test]
+    fn fix_positions_count_columns_like_a_fresh_count() {
+        let p = Pipeline::builder()
+            .strip(StripOptions::default())
+            .fix(FixOptions::default())
+            .build()
+            .unwrap();
+        let body = "這是一段很長的正文&amp;講述了一件發生在城市裡的事情,足足有五十個字那麼長的一段話。\n\n他們離开了會場,這是(第)二段很長的正文&nbsp;也有很多很多字,紅,黃,藍。\n";
+        let input = format!("來源：晨光日報\n責任編輯：張三\n\n{body}\n{body}");
+        let out = p.run(&input);
+        assert!(!out.removals.is_empty());
+        let positions: Vec<(usize, usize, usize)> = out
+            .fix_changes
+            .iter()
+            .map(|c| (c.offset, c.line, c.column))
+            .chain(out.fix_notes.iter().map(|n| (n.offset, n.line, n.column)))
+            .collect();
+        assert!(positions.len() > 10, "{positions:?}");
+        for (offset, line, column) in positions {
+            let start = input[..offset].rfind('\n').map_or(0, |i| i + 1);
+            assert_eq!(
+                (line, column),
+                (
+                    input[..offset].matches('\n').count() + 1,
+                    input[start..offset].chars().count() + 1
+                ),
+                "offset {offset}"
+            );
+        }
     }
 
     #[test]

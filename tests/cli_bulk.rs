@@ -202,7 +202,8 @@ fn files_from_with_newlines_or_nuls() {
         &["-l", "--files-from", "-", "-0"],
         Some(b"c/sub/c-dirty.md\0c/a-dirty.txt\0"),
     );
-    assert_eq!(out(&o), "c/sub/c-dirty.md\nc/a-dirty.txt\n");
+    // -0 separates the paths printed too.
+    assert_eq!(out(&o), "c/sub/c-dirty.md\0c/a-dirty.txt\0");
 }
 
 #[test]

@@ -869,3 +869,99 @@ fn rule_patterns_are_compiled_within_limits_and_quoted_short() {
     }
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `-l` names: escaped in text (one name per line), exact with `-0` and
+/// in JSON (bytes when not UTF-8), and `-l -0` feeds `--files-from - -0`.
+#[cfg(unix)]
+#[test]
+fn listed_names_are_escaped_in_text_and_exact_with_print0_and_json() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = scratch("names");
+    let names: [&[u8]; 3] = [b"plain.txt", b"new\nline.txt", b"bad\xff.txt"];
+    for n in names {
+        fs::write(
+            dir.join(std::ffi::OsStr::from_bytes(n)),
+            "这是正文,测试内容。\n",
+        )
+        .unwrap();
+    }
+    let text = zhtidy(&["-l".as_ref(), dir.as_os_str()]);
+    let listed = String::from_utf8(text.stdout).unwrap();
+    assert_eq!(listed.lines().count(), 3, "{listed}");
+    assert!(listed.contains("new\\nline.txt"), "{listed}");
+    assert!(listed.contains("bad\\xff.txt"), "{listed}");
+
+    let nul = zhtidy(&["-l".as_ref(), "-0".as_ref(), dir.as_os_str()]);
+    let mut got: Vec<&[u8]> = nul
+        .stdout
+        .split(|&b| b == 0)
+        .filter(|s| !s.is_empty())
+        .collect();
+    got.sort();
+    let mut want: Vec<Vec<u8>> = names
+        .iter()
+        .map(|n| {
+            dir.join(std::ffi::OsStr::from_bytes(n))
+                .as_os_str()
+                .as_bytes()
+                .to_vec()
+        })
+        .collect();
+    want.sort();
+    assert_eq!(got, want);
+    let mut child = Command::new(bin())
+        .args(["--check", "--files-from", "-", "-0"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&nul.stdout).unwrap();
+    let again = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&again.stdout).lines().count(), 3);
+
+    let json = zhtidy(&[
+        "--check".as_ref(),
+        "--output-format".as_ref(),
+        "json".as_ref(),
+        dir.as_os_str(),
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let entries = v.as_array().unwrap();
+    let exact = |e: &serde_json::Value| -> Vec<u8> {
+        match e.get("path_bytes") {
+            Some(b) => b
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_u64().unwrap() as u8)
+                .collect(),
+            None => e["path"].as_str().unwrap().as_bytes().to_vec(),
+        }
+    };
+    let mut from_json: Vec<Vec<u8>> = entries.iter().map(exact).collect();
+    from_json.sort();
+    assert_eq!(from_json, want);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// An OS error is printed once, and a symlink loop given by name is
+/// reported as one, not as a missing file.
+#[cfg(unix)]
+#[test]
+fn os_errors_are_printed_once_and_symlink_loops_named() {
+    let dir = scratch("oserrors");
+    let missing = dir.join("missing.txt");
+    let out = zhtidy(&["convert".as_ref(), "-i".as_ref(), missing.as_os_str()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(err.matches("os error 2").count(), 1, "{err}");
+    let looped = dir.join("loop.txt");
+    std::os::unix::fs::symlink(&looped, &looped).unwrap();
+    let out = zhtidy(&["--check".as_ref(), looped.as_os_str()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("symbolic link loop"), "{err}");
+    assert!(!err.contains("no such file"), "{err}");
+    fs::remove_dir_all(&dir).unwrap();
+}

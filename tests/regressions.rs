@@ -172,3 +172,78 @@ fn fix_is_idempotent_when_removing_an_annotation_puts_a_radical_next_to_han() {
     let once = f.fix("當(dāng)⼀\n展开全文\n").text.into_owned();
     assert_eq!(f.fix(&once).text, once);
 }
+
+/// Hostile inputs that made fix quadratic, at a size the old code took
+/// seconds to a minute on (debug build) and the new one a fraction of a
+/// second. Not timed (scripts/bench-hostile measures the scaling); what
+/// is checked is what each must give, and that every change and note has
+/// the line and column of its offset, which is where the time went.
+mod hostile_fix {
+    use super::*;
+
+    /// (line, column) of byte `offset` of `text`, counted afresh.
+    fn position(text: &str, offset: usize) -> (usize, usize) {
+        let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        (
+            text[..offset].matches('\n').count() + 1,
+            text[start..offset].chars().count() + 1,
+        )
+    }
+
+    fn check_positions(input: &str, out: &zhtidy::pipeline::Tidied) {
+        for c in &out.fix_changes {
+            assert_eq!((c.line, c.column), position(input, c.offset), "{c:?}");
+        }
+        for n in &out.fix_notes {
+            assert_eq!((n.line, n.column), position(input, n.offset), "{n:?}");
+        }
+    }
+
+    /// Every `(` after a Han character with no `)` later searched to the
+    /// end of the text for one.
+    #[test]
+    fn unclosed_parentheses_after_han_are_left_alone() {
+        let input = format!("{}\n", "中(".repeat(16)).repeat(4_000);
+        let out = strip_fix().run(&input);
+        assert_eq!(out.text, input);
+        assert!(out.fix_changes.is_empty());
+    }
+
+    /// One long line of entities: each change's column was counted from
+    /// the line's start.
+    #[test]
+    fn a_line_of_entities_decodes_each_once() {
+        let input = "&amp;".repeat(40_000);
+        let out = strip_fix().run(&input);
+        assert_eq!(out.text, "&".repeat(40_000));
+        assert_eq!(out.fix_changes.len(), 40_000);
+        check_positions(&input, &out);
+        assert_eq!(strip_fix().run(&out.text).text, out.text);
+    }
+
+    /// One long line of `中,`: a possible enumeration comma each, reported
+    /// with its column.
+    #[test]
+    fn a_line_of_short_items_reports_each_comma() {
+        let input = "中,".repeat(40_000);
+        let out = strip_fix().run(&input);
+        assert_eq!(out.text, input);
+        assert!(out.fix_notes.len() >= 39_999, "{}", out.fix_notes.len());
+        check_positions(&input, &out);
+    }
+
+    /// All of it on one line, after boilerplate that strip removes (the
+    /// positions are mapped back through the removals).
+    #[test]
+    fn a_mixed_hostile_line_after_removals_keeps_its_positions() {
+        let input = format!(
+            "来源：晨光日报\n\n这是一段很长的正文，讲述了一件发生在城市里的事情，足足有五十个字那么长的一段话。\n\n{}\n",
+            "开(中,&amp;文".repeat(20_000)
+        );
+        let out = strip_fix().run(&input);
+        assert!(!out.removals.is_empty());
+        assert_eq!(out.fix_changes.len(), 20_000);
+        check_positions(&input, &out);
+        assert_eq!(strip_fix().run(&out.text).text, out.text);
+    }
+}

@@ -25,13 +25,14 @@ pub enum ReadError {
         kind: &'static str,
     },
     /// Opening or reading failed (missing, no permission, I/O error).
-    #[error("cannot read {}: {source}", path.display())]
+    // The OS error is part of the message and deliberately not the error's
+    // `source`: a caller printing the chain would say it twice.
+    #[error("cannot read {}: {reason}", path.display())]
     Io {
         /// The path.
         path: PathBuf,
         /// The error.
-        #[source]
-        source: io::Error,
+        reason: io::Error,
     },
 }
 
@@ -46,9 +47,9 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, ReadError> {
 /// noticed (`write::FileStamp`); taken after the read, it would describe
 /// an edit made during the read as the state that was read.
 pub fn read_file_with_metadata(path: &Path) -> Result<(Vec<u8>, fs::Metadata), ReadError> {
-    let io_err = |source| ReadError::Io {
+    let io_err = |reason| ReadError::Io {
         path: path.to_path_buf(),
-        source,
+        reason,
     };
     let mut file = open_file(path)?;
     let meta = file.metadata().map_err(io_err)?;
@@ -60,9 +61,9 @@ pub fn read_file_with_metadata(path: &Path) -> Result<(Vec<u8>, fs::Metadata), R
 /// Opens the regular file at `path` for reading (to stream it), refusing
 /// anything else without blocking.
 pub fn open_file(path: &Path) -> Result<File, ReadError> {
-    let io_err = |source| ReadError::Io {
+    let io_err = |reason| ReadError::Io {
         path: path.to_path_buf(),
-        source,
+        reason,
     };
     // A directory cannot be opened for reading on every platform; look
     // first, then check the opened file again.

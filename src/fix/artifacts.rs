@@ -250,15 +250,30 @@ pub(super) fn pinyin(
     opens.sort_unstable();
     for (at, open) in opens {
         let before = &text[..at];
-        let han_before = before.chars().rev().take_while(|c| is_han(*c)).count();
+        // At most four syllables are taken, so four characters tell.
+        let han_before = before
+            .chars()
+            .rev()
+            .take(4)
+            .take_while(|c| is_han(*c))
+            .count();
         if han_before == 0 {
             continue;
         }
         let inner_start = at + open.len_utf8();
         let rest = &text[inner_start..];
-        let Some(close) = rest.find([')', '）']) else {
+        // The content runs up to the first character that cannot be in an
+        // annotation: it must be the closing parenthesis. Searching for
+        // the closer instead went to the end of the text from every `(`
+        // that has none (quadratic), and that content could never be
+        // pinyin anyway. A run stops at the next `(`, so the runs read
+        // from all the parentheses are disjoint.
+        let close = rest
+            .find(|c: char| !may_be_in_pinyin(c))
+            .unwrap_or(rest.len());
+        if !rest[close..].starts_with([')', '）']) {
             continue;
-        };
+        }
         let inner = &rest[..close];
         let close_len = rest[close..].chars().next().map_or(1, char::len_utf8);
         let syllables: Vec<&str> = inner.split([' ', '\'']).filter(|s| !s.is_empty()).collect();
@@ -275,6 +290,17 @@ pub(super) fn pinyin(
         });
     }
     edits
+}
+
+/// Whether `c` may stand in a pinyin annotation: a letter or tone digit
+/// of [`is_pinyin_syllable`] or a separator. Nothing else passes there.
+fn may_be_in_pinyin(c: char) -> bool {
+    c.is_ascii_lowercase()
+        || ('1'..='5').contains(&c)
+        || c == ' '
+        || c == '\''
+        || c == 'ü'
+        || TONE_VOWELS.contains(c)
 }
 
 fn is_pinyin_syllable(s: &str) -> bool {
@@ -537,7 +563,10 @@ mod next_mark_tests {
 
 #[cfg(test)]
 mod tests {
+    use std::ops::Range;
+
     use super::super::{FixOptions, Fixer, Rule};
+    use super::{is_han, is_pinyin_syllable, pinyin, LineMemo};
 
     /// The byte-level prefilters of `zero-width` and `kangxi-radical` see
     /// every character those rules act on.
@@ -637,6 +666,77 @@ mod tests {
         for (input, expected) in cases {
             assert_eq!(fix_with(Rule::PinyinAnnotation, input), expected, "{input}");
         }
+    }
+
+    /// What `pinyin` planned when it searched for the closing parenthesis
+    /// from each opening one (time quadratic without a closer): the
+    /// oracle that the bounded scan must agree with.
+    fn pinyin_by_search(text: &str) -> Vec<Range<usize>> {
+        let mut ranges = Vec::new();
+        let b = text.as_bytes();
+        let mut opens: Vec<(usize, char)> = memchr::memchr_iter(b'(', b)
+            .map(|i| (i, '('))
+            .chain(memchr::memmem::find_iter(b, "（").map(|i| (i, '（')))
+            .collect();
+        opens.sort_unstable();
+        for (at, open) in opens {
+            let han_before = text[..at].chars().rev().take_while(|c| is_han(*c)).count();
+            if han_before == 0 {
+                continue;
+            }
+            let inner_start = at + open.len_utf8();
+            let rest = &text[inner_start..];
+            let Some(close) = rest.find([')', '）']) else {
+                continue;
+            };
+            let inner = &rest[..close];
+            let close_len = rest[close..].chars().next().map_or(1, char::len_utf8);
+            let syllables: Vec<&str> = inner.split([' ', '\'']).filter(|s| !s.is_empty()).collect();
+            if syllables.is_empty()
+                || syllables.len() > han_before.min(4)
+                || !syllables.iter().all(|s| is_pinyin_syllable(s))
+            {
+                continue;
+            }
+            ranges.push(at..inner_start + close + close_len);
+        }
+        ranges
+    }
+
+    /// The scan that stops at the first character no annotation holds
+    /// plans what the search for the closer planned, on texts dense in
+    /// parentheses, pinyin letters, separators and Han characters.
+    #[test]
+    fn pinyin_scan_plans_what_the_search_for_the_closer_planned() {
+        let alphabet = [
+            "當", "前", "中文", "(", "（", ")", "）", "dāng", "hang2", "qián", "ü", " ", "'",
+            "an5", "x", "A", "1", ",", "\n",
+        ];
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut planned = 0;
+        for _ in 0..20_000 {
+            let len = (state >> 59) as usize + 1;
+            let text: String = (0..len)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6_364_136_223_846_793_005)
+                        .wrapping_add(1_442_695_040_888_963_407);
+                    alphabet[(state >> 33) as usize % alphabet.len()]
+                })
+                .collect();
+            let ranges: Vec<Range<usize>> = pinyin(
+                &text,
+                &FixOptions::default(),
+                &mut Vec::new(),
+                &mut LineMemo::default(),
+            )
+            .into_iter()
+            .map(|e| e.range)
+            .collect();
+            assert_eq!(ranges, pinyin_by_search(&text), "{text:?}");
+            planned += ranges.len();
+        }
+        assert!(planned > 100, "only {planned} annotations planned");
     }
 
     #[test]

@@ -408,6 +408,11 @@ struct Lines<'a> {
     /// Where each line starts, found on the first question (most runs
     /// have no note to place).
     starts: std::cell::OnceCell<Vec<usize>>,
+    /// The last position answered, as (offset, column). A step's changes
+    /// and notes come in order, so the next one on the same line counts
+    /// on from there: counting each from its line's start took time
+    /// quadratic in the length of a line with many changes.
+    last: std::cell::Cell<(usize, usize)>,
 }
 
 impl<'a> Lines<'a> {
@@ -415,6 +420,7 @@ impl<'a> Lines<'a> {
         Self {
             text,
             starts: std::cell::OnceCell::new(),
+            last: std::cell::Cell::new((0, 1)),
         }
     }
 
@@ -427,7 +433,13 @@ impl<'a> Lines<'a> {
         });
         let line = starts.partition_point(|&s| s <= offset);
         let start = starts[line - 1];
-        let column = self.text[start..offset].chars().count() + 1;
+        let (last_offset, last_column) = self.last.get();
+        let column = if (start..=offset).contains(&last_offset) {
+            last_column + self.text[last_offset..offset].chars().count()
+        } else {
+            self.text[start..offset].chars().count() + 1
+        };
+        self.last.set((offset, column));
         (line, column)
     }
 }
@@ -699,6 +711,26 @@ mod tests {
         let fixed = protecting.fix("他們離开了會場");
         assert_eq!(fixed.text, "他們離开了會場");
         assert!(!fixed.settled);
+    }
+
+    /// Positions asked in any order equal counting from the line's start.
+    #[test]
+    fn line_positions_count_on_or_afresh() {
+        let text = "ab中\n文字x\n\nyz";
+        let lines = Lines::new(text);
+        let fresh = |offset: usize| {
+            let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            (
+                text[..offset].matches('\n').count() + 1,
+                text[start..offset].chars().count() + 1,
+            )
+        };
+        let offsets: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        for &offset in offsets.iter().chain(offsets.iter().rev()).chain(&offsets) {
+            assert_eq!(lines.position(offset), fresh(offset), "offset {offset}");
+        }
     }
 
     #[test]

@@ -93,12 +93,19 @@ impl RuleSet {
                     .collect()
             })
             .collect();
+        // A DFA for the shipped literals (a few hundred short ones); user
+        // rule files may bring more than a DFA may hold, then an NFA.
         let literals = (!all.is_empty()).then(|| {
-            AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .kind(Some(AhoCorasickKind::DFA))
-                .build(&all)
-                .expect("a few hundred short literals fit an automaton")
+            let build = |kind| {
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .kind(Some(kind))
+                    .build(&all)
+            };
+            build(AhoCorasickKind::DFA)
+                .or_else(|_| build(AhoCorasickKind::ContiguousNFA))
+                .or_else(|_| build(AhoCorasickKind::NoncontiguousNFA))
+                .expect("the literals of patterns within the compile budget fit an NFA")
         });
         let count = all.len();
         let mut open = Vec::new();

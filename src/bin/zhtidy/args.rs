@@ -121,8 +121,9 @@ pub struct TidyArgs {
     #[arg(long, value_name = "FILE|-", help_heading = "Files")]
     pub files_from: Option<PathBuf>,
 
-    /// --files-from is NUL-separated (as `find -print0` writes).
-    #[arg(short = '0', long, requires = "files_from", help_heading = "Files")]
+    /// Paths are NUL-separated: those read by --files-from (as `find
+    /// -print0` writes) and those -l prints (exactly, as bytes).
+    #[arg(short = '0', long, alias = "print0", help_heading = "Files")]
     pub null: bool,
 
     /// Which files in folders are cleaned (glob on the file name or

@@ -64,7 +64,8 @@ pub fn run(
         args.verbose,
         started,
     )
-    .explain(args.explain);
+    .explain(args.explain)
+    .print0(args.null);
     let progress = Progress::new(args.quiet, items.len());
     let window = Window {
         items: AHEAD.max(16 * pool.current_num_threads()),
@@ -203,10 +204,7 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
         };
         let found = expand(std::slice::from_ref(path), args, &prune, out_id.as_ref());
         for (p, reason) in found.errors {
-            items.push(Item::Fail(FileOutcome::failed(
-                crate::paths::display_name(&p),
-                reason,
-            )));
+            items.push(Item::Fail(FileOutcome::failed_at(&p, reason)));
         }
         for c in found.candidates {
             let resolved = resolver.resolve(&c.path)?;
@@ -226,13 +224,15 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
                     continue;
                 }
             }
-            let name = crate::paths::display_name(&c.path);
-            if c.explicit && !c.path.exists() {
-                items.push(Item::Fail(FileOutcome::failed(
-                    name,
-                    "no such file or folder".into(),
-                )));
-                continue;
+            let name = crate::report::shown(&c.path);
+            if c.explicit {
+                if let Err(reason) = std::fs::metadata(&c.path) {
+                    items.push(Item::Fail(FileOutcome::failed_at(
+                        &c.path,
+                        missing(&reason),
+                    )));
+                    continue;
+                }
             }
             let pipeline = resolved.pipeline;
             let out = out_dir.as_ref().map(|d| OutPath {
@@ -241,11 +241,11 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
             });
             if let Some(o) = &out {
                 if !outputs.insert(o.path()) {
-                    items.push(Item::Fail(FileOutcome::failed(
-                        name,
+                    items.push(Item::Fail(FileOutcome::failed_at(
+                        &c.path,
                         format!(
                             "another input already goes to {}; not written",
-                            o.path().display()
+                            crate::report::shown(&o.path())
                         ),
                     )));
                     continue;
@@ -261,4 +261,19 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
         }
     }
     Ok(items)
+}
+
+/// Why a path given on the command line cannot be cleaned: "no such file
+/// or folder" only when that is the reason (a symlink loop or a
+/// permission problem says so).
+fn missing(reason: &std::io::Error) -> String {
+    #[cfg(unix)]
+    if reason.raw_os_error() == Some(libc::ELOOP) {
+        return "a symbolic link loop (too many levels of symbolic links)".into();
+    }
+    if reason.kind() == std::io::ErrorKind::NotFound {
+        "no such file or folder".into()
+    } else {
+        reason.to_string()
+    }
 }

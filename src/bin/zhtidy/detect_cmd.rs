@@ -41,7 +41,7 @@ pub fn run(args: &DetectArgs) -> Result<()> {
             io::stdin().lock().read_to_end(&mut buf).map(|_| buf)
         } else {
             zhtidy::decode::read_file(path.as_ref()).map_err(|e| match e {
-                zhtidy::decode::ReadError::Io { source, .. } => source,
+                zhtidy::decode::ReadError::Io { reason, .. } => reason,
                 other => std::io::Error::other(other.to_string()),
             })
         };

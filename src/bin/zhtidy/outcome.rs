@@ -43,8 +43,11 @@ pub enum Status {
 /// One file's report.
 #[derive(Debug, Clone)]
 pub struct FileOutcome {
-    /// The path as the user sees it.
+    /// The path as the user sees it (escaped: see [`crate::report::shown`]).
     pub path: String,
+    /// The path exactly, when the input is a file: what `-l -0` prints
+    /// and JSON gives.
+    pub raw: Option<PathBuf>,
     /// The encoding it was decoded from.
     pub encoding: Option<&'static str>,
     pub status: Status,
@@ -64,9 +67,17 @@ pub struct FileOutcome {
 }
 
 impl FileOutcome {
+    /// A failure of the file at `path`.
+    pub fn failed_at(path: &Path, reason: String) -> Self {
+        let mut o = Self::failed(crate::report::shown(path), reason);
+        o.raw = Some(path.to_path_buf());
+        o
+    }
+
     pub fn failed(path: String, reason: String) -> Self {
         FileOutcome {
             path,
+            raw: None,
             encoding: None,
             status: Status::Failed(reason),
             removals: 0,
@@ -118,6 +129,7 @@ pub fn process(
     dir_syncs: &DirSyncs,
 ) -> FileOutcome {
     let mut o = FileOutcome::failed(job.name.clone(), String::new());
+    o.raw = job.path.clone();
     o.status = match run(job, mode, opts, keep_encoding, dir_syncs, &mut o) {
         Ok(s) => s,
         Err(reason) => Status::Failed(reason),
@@ -144,7 +156,7 @@ fn run(
                 zhtidy::decode::ReadError::NotAFile { kind, .. } => {
                     format!("is {kind}, not a regular file")
                 }
-                zhtidy::decode::ReadError::Io { source, .. } => format!("cannot read: {source}"),
+                zhtidy::decode::ReadError::Io { reason, .. } => format!("cannot read: {reason}"),
             })?;
             owned = b;
             read_meta = Some(meta);

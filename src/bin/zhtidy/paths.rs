@@ -29,9 +29,10 @@ pub fn normalized(path: &Path) -> PathBuf {
     out
 }
 
-/// How a path is named in reports.
+/// How a path is named in reports: normalized, with control characters
+/// and bytes that are not UTF-8 escaped ([`crate::report::shown`]).
 pub fn display_name(path: &Path) -> String {
-    normalized(path).display().to_string()
+    crate::report::shown(path)
 }
 
 /// The PATH of a diff's `a/PATH` header: relative to the current folder

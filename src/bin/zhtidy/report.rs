@@ -11,6 +11,7 @@ NO_COLOR and CLICOLOR_FORCE.
 */
 
 use std::io::{self, BufWriter, Write};
+use std::path::Path;
 use std::time::Instant;
 
 use serde_json::json;
@@ -40,6 +41,8 @@ pub struct Reporter {
     started: Instant,
     /// `--explain`: every change on standard error.
     explain: bool,
+    /// `-l -0`: each path exactly, followed by a NUL.
+    print0: bool,
 }
 
 const RED: &str = "\x1b[31m";
@@ -61,6 +64,7 @@ impl Reporter {
             counts: Counts::default(),
             started,
             explain: false,
+            print0: false,
         }
     }
 
@@ -68,6 +72,13 @@ impl Reporter {
     /// `PATH:LINE: rule-id: text` (see [`crate::changes::ChangeRecord::explain_line`]).
     pub fn explain(mut self, on: bool) -> Self {
         self.explain = on;
+        self
+    }
+
+    /// `-l` prints each path exactly, followed by a NUL instead of a
+    /// newline (for `xargs -0`, `--files-from - -0`).
+    pub fn print0(mut self, on: bool) -> Self {
+        self.print0 = on;
         self
     }
 
@@ -115,6 +126,17 @@ impl Reporter {
         match (&o.status, &self.mode) {
             (Status::Changed, Mode::Check) => {
                 writeln!(self.out, "would change: {} ({counts})", o.path)
+            }
+            (Status::Changed, Mode::List) if self.print0 => {
+                // Past anstream, which would drop the NUL and the bytes
+                // that are not UTF-8; stdout's lock is reentrant.
+                self.out.flush()?;
+                let mut raw = io::stdout().lock();
+                match &o.raw {
+                    Some(p) => raw.write_all(p.as_os_str().as_encoded_bytes())?,
+                    None => raw.write_all(o.path.as_bytes())?,
+                }
+                raw.write_all(b"\0")
             }
             (Status::Changed, Mode::List) => writeln!(self.out, "{}", o.path),
             (Status::Changed, Mode::Diff) => {
@@ -239,6 +261,13 @@ fn to_json(o: &FileOutcome) -> serde_json::Value {
         "notes": o.notes,
         "changes": o.changes,
     });
+    if let Some(raw) = &o.raw {
+        // Exactly: a string when the name is UTF-8, else its bytes too.
+        match raw.to_str() {
+            Some(exact) => v["path"] = json!(exact),
+            None => v["path_bytes"] = json!(raw.as_os_str().as_encoded_bytes()),
+        }
+    }
     if let Some(d) = &o.diff {
         v["diff"] = json!(d);
     }
@@ -286,6 +315,35 @@ fn write_coloured_diff(out: &mut impl Write, diff: &str) -> io::Result<()> {
 }
 
 /// GitHub workflow command escaping for the message.
+/// A path as printed in text, without `./` components
+/// ([`crate::paths::normalized`]): control characters escaped (`\n`, `\t`,
+/// `\r`, else `\xNN`) and bytes that are not UTF-8 as `\xNN`, so one
+/// name is one line and nothing is lost silently. Other characters,
+/// backslash included, are printed as they are.
+pub fn shown(path: &Path) -> String {
+    let path = crate::paths::normalized(path);
+    let mut out = String::new();
+    for chunk in path.as_os_str().as_encoded_bytes().utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '\n' => out.push_str("\\n"),
+                '\t' => out.push_str("\\t"),
+                '\r' => out.push_str("\\r"),
+                c if c.is_control() => {
+                    for b in c.to_string().bytes() {
+                        out.push_str(&format!("\\x{b:02x}"));
+                    }
+                }
+                c => out.push(c),
+            }
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
+}
+
 fn escape_data(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
@@ -300,6 +358,17 @@ fn escape_property(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn names_are_shown_escaped() {
+        use std::os::unix::ffi::OsStrExt;
+        let p = Path::new(std::ffi::OsStr::from_bytes(
+            b"a\nb\tc\x1b\xff\xfe\xe4\xb8\xad.txt",
+        ));
+        assert_eq!(shown(p), "a\\nb\\tc\\x1b\\xff\\xfe中.txt");
+        assert_eq!(shown(Path::new("目录/文件 1.txt")), "目录/文件 1.txt");
+    }
 
     #[test]
     fn github_escaping() {

@@ -45,6 +45,9 @@ impl Input {
 }
 
 pub fn run(args: &TidyArgs) -> Result<ExitCode> {
+    if args.null && args.files_from.is_none() && !args.list_different {
+        bail!("-0 (--null, --print0) separates the paths of --files-from or -l; give one of them");
+    }
     let mut resolver = Resolver::new(args)?;
     if args.print_config {
         return print_config(args, &mut resolver);
