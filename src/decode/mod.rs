@@ -9,7 +9,9 @@ The checks run from the most certain to the least:
    BOM, and are otherwise binary ([`Outcome::Binary`]): skipped, never
    mangled;
 3. strict UTF-8 (ASCII included) — then checked for mojibake
-   ([`mojibake`]);
+   ([`mojibake`]) and for characters already lost ([`damage`]); UTF-8
+   with a few malformed bytes among many good ones is damaged UTF-8
+   ([`DecodeError::DamagedUtf8`]), never a legacy encoding;
 4. UTF-16 without a BOM, judged by the ranges its 16-bit units fall in
    ([`sniff`]): Chinese UTF-16 has no zero bytes at all;
 5. legacy encodings: chardetng's guess, improved for GBK/Big5 and for text

@@ -26,7 +26,7 @@ use std::sync::LazyLock;
 
 use encoding_rs::{Encoding, BIG5, GB18030, GBK, UTF_8, WINDOWS_1252};
 
-use super::plausible::{score, Score};
+use super::plausible::{rank, score, Rank, Score};
 
 /// Mojibake found in a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -157,7 +157,7 @@ fn find_lines(text: &str) -> Option<Found> {
     for line in text.split_inclusive('\n') {
         let body = line.trim_end_matches(['\n', '\r']);
         let ending = &line[body.len()..];
-        let found = if body.is_ascii() {
+        let found = if all_common(body) {
             None
         } else if body.contains('\u{FFFD}') {
             find_lossy(body).map(|f| (f.mojibake, None))
@@ -189,11 +189,23 @@ fn find_lines(text: &str) -> Option<Found> {
     })
 }
 
+/// Whether every character of `line` is ASCII or a common one. Such a line
+/// is no mojibake, and this cheap test spares most clean lines the
+/// encoders: a UTF-8 Chinese character read as GBK or Big5 always yields a
+/// level-2 or rarer ideograph (its lead byte 0xE3–0xE9 is in their level-2
+/// rows), and a Latin reading yields Latin-1 symbols and letters, none of
+/// them common.
+fn all_common(line: &str) -> bool {
+    line.chars()
+        .all(|c| c.is_ascii() || rank(c) == Rank::Common)
+}
+
 /// The best round-tripping, plausible reversal of `text`, if any.
 /// `line`: `text` is one line of a longer text, so stronger structural
 /// evidence is required.
 fn reverse(text: &str, line: bool) -> Option<Reversal> {
-    let before = score(text);
+    // Scored only once a candidate needs it: clean text never does.
+    let before = Before::new(text);
     let mut best: Option<Reversal> = None;
     let mut consider = |r: Reversal| {
         if best.as_ref().is_none_or(|b| r.penalty < b.penalty) {
@@ -203,12 +215,15 @@ fn reverse(text: &str, line: bool) -> Option<Reversal> {
     if let Some(r) = reverse_latin(text, &before, line) {
         consider(r);
     }
-    let mut gbk_holds_it = false;
+    let (mut gbk_holds_it, mut gbk_prefix_fails) = (false, false);
     for from in [GBK, BIG5, GB18030] {
-        if from == GB18030 && gbk_holds_it {
-            break; // GB18030 only differs where GBK cannot hold the text
+        if from == GB18030 && (gbk_holds_it || gbk_prefix_fails) {
+            // GB18030 only differs where GBK cannot hold the text, and
+            // encodes what GBK holds the same way.
+            break;
         }
         if !prefix_could_be_utf8(from, text) {
+            gbk_prefix_fails |= from == GBK;
             continue;
         }
         let Some(bytes) = encode_strict(from, text) else {
@@ -240,11 +255,31 @@ fn reverse(text: &str, line: bool) -> Option<Reversal> {
     best
 }
 
+/// The score of the garbled text, computed on first use.
+struct Before<'a> {
+    text: &'a str,
+    score: std::cell::OnceCell<Score>,
+}
+
+impl<'a> Before<'a> {
+    fn new(text: &'a str) -> Self {
+        Before {
+            text,
+            score: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn get(&self) -> &Score {
+        self.score.get_or_init(|| score(self.text))
+    }
+}
+
 /// Whether `repaired` (valid UTF-8 that the garbled text encodes back to)
 /// is plausible enough to replace the garbled text scored `before`; its
 /// penalty if so.
-fn accept_utf8(before: &Score, repaired: &str, line: bool) -> Option<u64> {
+fn accept_utf8(before: &Before, repaired: &str, line: bool) -> Option<u64> {
     let after = score(repaired);
+    let before = before.get();
     // Two or more repaired three-byte sequences (or three non-ASCII
     // characters) are structural evidence enough that "not less
     // plausible" suffices: clean text almost never re-encodes into valid
@@ -272,8 +307,9 @@ fn accept_utf8(before: &Score, repaired: &str, line: bool) -> Option<u64> {
 /// ideographs inside words: many more ASCII letters than ideographs, and
 /// single ideographs between letters. Real Chinese has few of either (a
 /// line none of the second).
-fn accept_legacy(before: &Score, repaired: &str, line: bool) -> Option<u64> {
+fn accept_legacy(before: &Before, repaired: &str, line: bool) -> Option<u64> {
     let after = score(repaired);
+    let before = before.get();
     let needed = if line { 3 } else { 2 };
     let letters = repaired.chars().filter(char::is_ascii_alphabetic).count() as u64;
     let inside = inside_words(repaired);
@@ -317,6 +353,11 @@ static CP1252_HIGH: LazyLock<[char; 32]> = LazyLock::new(|| {
 /// windows-1252. `None` when some character is neither, or when both
 /// readings would be needed.
 fn latin_bytes(text: &str) -> Option<(Vec<u8>, bool)> {
+    // Cheap first: clean Chinese fails at its first non-ASCII character.
+    let first = text.chars().find(|c| !c.is_ascii())?;
+    if first > '\u{FF}' && !CP1252_HIGH.contains(&first) {
+        return None;
+    }
     let (mut c1, mut cp1252) = (false, false);
     let mut bytes = Vec::with_capacity(text.len());
     for c in text.chars() {
@@ -352,7 +393,7 @@ fn latin_text(bytes: &[u8], latin1: bool) -> String {
 /// Reverses a Latin reading (windows-1252 or Latin-1) of UTF-8 bytes —
 /// peeling up to three layers of double encoding — or of GBK or Big5
 /// bytes.
-fn reverse_latin(text: &str, before: &Score, line: bool) -> Option<Reversal> {
+fn reverse_latin(text: &str, before: &Before, line: bool) -> Option<Reversal> {
     // Cheap: clean Chinese fails at its first ideograph.
     let (mut bytes, outer_latin1) = latin_bytes(text)?;
     if bytes.is_ascii() {
@@ -438,12 +479,14 @@ fn prefix_could_be_utf8(from: &'static Encoding, text: &str) -> bool {
     // (millions of instructions, most of a one-line run's start-up).
     let head_end = text.char_indices().nth(16).map_or(text.len(), |(i, _)| i);
     let mut encoder = from.new_encoder();
-    let mut head = Vec::with_capacity(head_end * 2 + 8);
+    // 16 characters take at most 64 bytes in any of these encodings; on
+    // the stack, as this runs on every line of every UTF-8 text.
+    let mut head = [0u8; 64];
     // Whatever stops the encoder (an HKSCS character, a full buffer), the
     // bytes before it are what the full encoding would begin with.
-    let _ =
-        encoder.encode_from_utf8_to_vec_without_replacement(&text[..head_end], &mut head, false);
-    if std::str::from_utf8(&head).is_err_and(|e| e.error_len().is_some()) {
+    let (_, _, written) =
+        encoder.encode_from_utf8_without_replacement(&text[..head_end], &mut head, false);
+    if std::str::from_utf8(&head[..written]).is_err_and(|e| e.error_len().is_some()) {
         return false;
     }
     let Some((end, _)) = text.char_indices().nth(256) else {

@@ -365,9 +365,10 @@ pub enum Command {
     /// 1.4.2 does (a drop-in for `opencc -c`).
     Convert(ConvertArgs),
     /// Detect the encoding of files: one `PATH<TAB>ENCODING<TAB>CONFIDENCE`
-    /// line each (plus `<TAB>mojibake:FROM` when UTF-8 text holds
-    /// mojibake); with --script, the script they are written in. Exit 2 if
-    /// a file cannot be read.
+    /// line each, plus `<TAB>mojibake:KIND` when UTF-8 text holds mojibake
+    /// (`utf-8>latin-1`, `utf-8>gbk:lines=3`) and `<TAB>damaged:KIND=N`
+    /// for characters already lost (`fffd=12`); with --script, the script
+    /// they are written in. Exit 2 if a file cannot be read.
     Detect(DetectArgs),
     /// List every rule and family: id, family, zones, on or off by
     /// default, and an example (the ids --disable and --enable take).
@@ -458,8 +459,9 @@ pub struct DecodeArgs {
     #[arg(long)]
     pub lossy: bool,
 
-    /// Reverse mojibake (UTF-8 text once decoded as GBK, Big5 or
-    /// windows-1252) when the reversal round-trips exactly.
+    /// Reverse mojibake (UTF-8 once decoded as GBK, Big5, windows-1252 or
+    /// Latin-1, GBK or Big5 once decoded as Latin-1, double encoding, or
+    /// only some lines so garbled) when the reversal round-trips exactly.
     #[arg(long)]
     pub fix_mojibake: bool,
 
