@@ -153,7 +153,12 @@ fn run_single(
     if args.explain {
         let mut err = io::stderr().lock();
         for r in &tidied.removals {
-            writeln!(err, "{name}:{}: {}: {}", r.line, r.rule, r.text)?;
+            if r.cues.is_empty() {
+                writeln!(err, "{name}:{}: {}: {}", r.line, r.rule, r.text)?;
+            } else {
+                let cues = r.cues.join(", ");
+                writeln!(err, "{name}:{}: {} ({cues}): {}", r.line, r.rule, r.text)?;
+            }
         }
         for c in &tidied.fix_changes {
             writeln!(
@@ -222,6 +227,8 @@ fn to_json(name: &str, d: &Decoded, t: &Tidied<'_>) -> serde_json::Value {
         "strip_refused": t.strip_refused.as_ref().map(|r| json!({
             "would_remove": r.would_remove,
             "lines": r.lines,
+            "would_remove_chars": r.would_remove_chars,
+            "prose_chars": r.prose_chars,
             "max_share": r.max_share,
             "message": r.to_string(),
         })),
