@@ -495,6 +495,23 @@ fn fixtures_and_examples_keep_every_invariant() {
     );
 }
 
+/// Documents a second run once changed: a refusal on the first run that
+/// conversion turned into a removal on the second, a button that a
+/// converted glyph brought into a rule's reach.
+#[test]
+fn known_second_run_changes_are_gone() {
+    for text in [
+        "發號佈\n诊。展开全文",
+        "【打印本页】\n图片来源于网络\n正文\n",
+        "分享收藏举报\n阅读2",
+        "责任编辑：张三\n责任编辑：张三\n",
+    ] {
+        if let Err(e) = check_pipeline_idempotent(text) {
+            panic!("{e}\ninput: {text:?}");
+        }
+    }
+}
+
 /// Paragraphs of the corpus: runs of 1–12 lines (a deterministic mix of
 /// lengths), `n` of them spread over the file.
 fn corpus_documents(n: usize) -> Vec<String> {
@@ -614,6 +631,17 @@ const BOILERPLATE: &[&str] = &[
     "上一篇：秋天养生的五个误区",
     "相关阅读：",
     "— END —",
+    "【打印本页】",
+    "图片来源于网络",
+    "分享收藏举报",
+    "阅读2",
+    "加入收藏 | 设为首页",
+    "查看原文",
+    "記者王小明／綜合報導",
+    "第1页 / 共43页",
+    "回到顶部",
+    "广告",
+    "共 3200 字，需浏览 8 分钟",
 ];
 const OTHER: &[&str] = &[
     "hello world",

@@ -9,7 +9,7 @@ deleted bytes are contiguous and, laid back into the output, give the input.
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use super::fold::fold;
+use super::fold::{fold, fold_view};
 use super::lead::is_lead_duplicate;
 use super::rule_set::RuleSet;
 use super::rules::{Action, Rule, Zone};
@@ -76,17 +76,9 @@ pub fn split_lines(text: &str) -> Vec<LineInfo> {
     lines
 }
 
-/// A line that reads as body prose: long (50 characters or more), or a
-/// full sentence (15 or more with a sentence mark). Decided on the
-/// unfolded content: folding keeps the number of characters, and the only
-/// characters that fold to the sentence marks `! ? ;` are their fullwidth
-/// forms, so this is the same verdict as on the folded line.
+/// A line that reads as body prose (see [`super::safety::is_prose`]).
 fn is_prose_line(line: &LineInfo, text: &str) -> bool {
-    let n = line.chars;
-    n >= 50
-        || (n >= 15
-            && text[line.trim_start..line.trim_end]
-                .contains(['。', '!', '?', ';', '…', '！', '？', '；']))
+    super::safety::is_prose(&text[line.trim_start..line.trim_end], line.chars)
 }
 
 /// Where a line is, for deciding which rules may act on it.
@@ -138,6 +130,166 @@ fn following_text<'f>(
     s
 }
 
+/// Fewest menu items in a row that make a menu.
+pub const MENU_MIN: usize = 4;
+
+/// Marks the runs of at least [`MENU_MIN`] consecutive unmarked non-blank
+/// lines in `range` that `item` finds a menu rule for, when one of them is
+/// a menu word (a rule that is not weak) or half of them carry a list
+/// bullet (`bulleted`). Returns the end of the last run marked.
+fn menu_runs(
+    nonblank: &[usize],
+    hits: &mut [Option<usize>],
+    range: std::ops::Range<usize>,
+    item: impl Fn(usize) -> Option<usize>,
+    rules: &[Rule],
+    bulleted: &dyn Fn(usize) -> bool,
+) -> Option<usize> {
+    let lines: Vec<usize> = nonblank
+        .iter()
+        .copied()
+        .filter(|i| range.contains(i))
+        .collect();
+    let mut last_end = None;
+    let mut p = 0;
+    while p < lines.len() {
+        let start = p;
+        while p < lines.len() && hits[lines[p]].is_none() && item(lines[p]).is_some() {
+            p += 1;
+        }
+        let run = &lines[start..p];
+        if p == start {
+            p += 1;
+            continue;
+        }
+        let word = run.iter().any(|&i| item(i).is_some_and(|k| !rules[k].weak));
+        let bullets = run.iter().filter(|&&i| bulleted(i)).count();
+        if run.len() >= MENU_MIN && (word || bullets * 2 >= run.len()) {
+            for &i in run {
+                hits[i] = item(i);
+            }
+            last_end = run.last().map(|&i| i + 1);
+        }
+    }
+    last_end
+}
+
+/// A teaser: a long line cut off with an ellipsis (a related list's
+/// summary of another article), which does not end the footer.
+fn is_teaser(line: &LineInfo, text: &str) -> bool {
+    let content = &text[line.trim_start..line.trim_end];
+    content.ends_with('…') || content.ends_with("...")
+}
+
+/// Most lines an absorbed run may have between two boilerplate lines at
+/// the top edge, and at the bottom edge.
+pub const HEADER_GAP: usize = 2;
+pub const FOOTER_GAP: usize = 3;
+
+/// Marks the lines that absorb rules match (`absorber`) and that sit in a
+/// run of boilerplate at an edge: in the header (lines before
+/// `header_end`), between two removed lines with at most [`HEADER_GAP`]
+/// lines between them; in the footer (from `footer_start`), between two
+/// removed lines with at most [`FOOTER_GAP`] between them, or after the
+/// last removed line up to the end. Never the first line (the title).
+/// `nonblank` lists the non-blank lines in order.
+fn absorb_runs(
+    nonblank: &[usize],
+    hits: &mut [Option<usize>],
+    header_end: usize,
+    footer_start: usize,
+    absorber: impl Fn(usize, Region) -> Option<usize>,
+) {
+    let zones = [
+        (0, header_end, HEADER_GAP, false, Region::Header),
+        (footer_start, usize::MAX, FOOTER_GAP, true, Region::Footer),
+    ];
+    for (from, to, gap, open_end, region) in zones {
+        let zone: Vec<usize> = nonblank
+            .iter()
+            .copied()
+            .filter(|&i| i >= from && i < to)
+            .collect();
+        let mut p = 0;
+        while p < zone.len() {
+            if hits[zone[p]].is_some() {
+                p += 1;
+                continue;
+            }
+            let run_start = p;
+            while p < zone.len() && hits[zone[p]].is_none() {
+                p += 1;
+            }
+            let run = &zone[run_start..p];
+            let after_hit = run_start > 0;
+            let before_hit = p < zone.len();
+            let bounded = after_hit && (before_hit || open_end);
+            let title = run.first() == nonblank.first();
+            if !bounded || title || run.len() > gap {
+                continue;
+            }
+            let found: Option<Vec<usize>> = run.iter().map(|&i| absorber(i, region)).collect();
+            if let Some(found) = found {
+                for (&i, k) in run.iter().zip(found) {
+                    hits[i] = Some(k);
+                }
+            }
+        }
+    }
+}
+
+/// [`RuleSet::line_verdicts`] on the folded line `folded` of `chars`
+/// characters, a list bullet in front left out.
+fn verdicts(rules: &RuleSet, folded: &str, chars: usize) -> (Vec<usize>, Option<(usize, usize)>) {
+    let (skip, skipped) = bullet_len(folded);
+    let (matches, suffix) = rules.line_verdicts(&folded[skip..], chars - skipped);
+    (matches, suffix.map(|(s, k)| (s + skip, k)))
+}
+
+/// Bytes and characters of a list bullet (`•`, `·`, `-`, `*`, `▪` and
+/// the like, with the spaces after it) at the start of the folded line
+/// `folded`, when a word follows.
+fn bullet_len(folded: &str) -> (usize, usize) {
+    let mut chars = folded.char_indices();
+    let Some((_, c)) = chars.next() else {
+        return (0, 0);
+    };
+    if !matches!(
+        c,
+        '•' | '·'
+            | '▪'
+            | '◦'
+            | '‣'
+            | '∙'
+            | '●'
+            | '○'
+            | '■'
+            | '□'
+            | '◆'
+            | '◇'
+            | '-'
+            | '*'
+            | '►'
+            | '▶'
+            | '→'
+    ) {
+        return (0, 0);
+    }
+    let mut n = 1;
+    for (b, c) in chars {
+        if c == ' ' {
+            n += 1;
+            continue;
+        }
+        return if n > 1 || !c.is_ascii_punctuation() {
+            (b, n)
+        } else {
+            (0, 0)
+        };
+    }
+    (0, 0)
+}
+
 /// What [`plan`] learnt about a line from its trimmed content alone, kept
 /// by [`LineMemo`].
 struct LineFacts {
@@ -170,7 +322,16 @@ impl LineMemo {
         let chars = content.chars().count();
         let facts = if chars <= limit && !content.is_empty() {
             let folded = fold(content);
-            let (matches, suffix) = rules.line_verdicts(&folded, chars);
+            let (mut matches, mut suffix) = verdicts(rules, &folded, chars);
+            // What a rule finds in the line with regional phrasings undone
+            // (see `fold_view`), it finds in the line.
+            if let Some(view) = fold_view(content) {
+                let (more, credit) = verdicts(rules, &view, chars);
+                matches.extend(more);
+                matches.sort_unstable();
+                matches.dedup();
+                suffix = suffix.into_iter().chain(credit).min();
+            }
             LineFacts {
                 chars,
                 folded,
@@ -214,50 +375,107 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
         }
     };
     let n = lines.len();
-    let is_dup = |i: usize, k: usize| {
-        rules[k]
-            .excerpt(&facts(i).folded)
-            .is_some_and(|ex| is_lead_duplicate(ex, &following_text(&lines, i, folded)))
-    };
-    // A rule's verdict on a line in a block region: Some(k) if it hits.
+    // A rule's verdict on a line in a block region: Some(k) if it hits
+    // (excerpts are judged after the scan, chrome shapes by
+    // `absorb_runs`).
     let block_hit = |i: usize, region: Region| -> Option<usize> {
         matches(i).iter().copied().find(|&k| {
-            defines(&rules[k], region) && (rules[k].action != Action::LeadDuplicate || is_dup(i, k))
+            defines(&rules[k], region)
+                && !matches!(
+                    rules[k].action,
+                    Action::LeadDuplicate | Action::Absorb | Action::Menu
+                )
         })
     };
     let mut hits: Vec<Option<usize>> = vec![None; n];
+    // A line an absorb rule matches (chrome-shaped: a separator list, a
+    // lone short word): free in the zone scans, and removed when it sits
+    // in a run of other boilerplate (see `absorb_runs`).
+    let absorber = |i: usize, region: Region| -> Option<usize> {
+        matches(i)
+            .iter()
+            .copied()
+            .find(|&k| rules[k].action == Action::Absorb && defines(&rules[k], region))
+    };
+    // A menu item: free in the scans like a chrome shape (see
+    // `menu_runs`).
+    let menu_item = |i: usize, region: Region| -> Option<usize> {
+        matches(i)
+            .iter()
+            .copied()
+            .find(|&k| rules[k].action == Action::Menu && defines(&rules[k], region))
+    };
+    let menu_word = |i: usize, region: Region| menu_item(i, region).is_some_and(|k| !rules[k].weak);
+    let is_prose = |i: usize| is_prose_line(&lines[i], text);
+    let nonblank: Vec<usize> = (0..n).filter(|&i| !lines[i].blank).collect();
 
-    // Header: scan down.
+    // Header: scan down. Known boilerplate and chrome-shaped lines are
+    // free; only other lines (a title, a subheading) count against the
+    // window, so a long run of boilerplate is one header however long,
+    // and removing part of it leaves the scan where it was.
     let mut header_end = 0; // lines [0, header_end) are the header
-    let mut seen = 0;
-    for i in (0..n).filter(|&i| !lines[i].blank) {
-        seen += 1;
-        if seen > HEADER_WINDOW {
-            break;
-        }
+    let mut top_scanned = 0; // the scan passed over lines [0, top_scanned)
+    let mut unknown = 0;
+    let mut excerpts = Vec::new();
+    for &i in &nonblank {
+        top_scanned = i + 1;
         if let Some(k) = block_hit(i, Region::Header) {
-            if rules[k].action != Action::ListToEnd {
+            if !matches!(rules[k].action, Action::ListToEnd | Action::LeadDuplicate) {
                 hits[i] = Some(k);
                 header_end = i + 1;
                 continue;
             }
         }
-        let excerpt_like = matches(i)
+        if let Some(&k) = matches(i)
             .iter()
-            .any(|&k| rules[k].action == Action::LeadDuplicate);
-        if !excerpt_like && is_prose_line(&lines[i], text) {
+            .find(|&&k| rules[k].action == Action::LeadDuplicate)
+        {
+            excerpts.push((i, k));
+            continue;
+        }
+        if is_prose(i) {
+            break;
+        }
+        if absorber(i, Region::Header).is_some() || menu_word(i, Region::Header) {
+            continue;
+        }
+        unknown += 1;
+        if unknown > HEADER_WINDOW {
             break;
         }
     }
-
-    // Footer: scan up, never into the header.
-    let mut footer_start = n; // lines [footer_start, n) are the footer
-    let mut seen = 0;
-    for i in (header_end..n).rev().filter(|&i| !lines[i].blank) {
-        seen += 1;
-        if seen > FOOTER_WINDOW {
-            break;
+    // An excerpt goes when it repeats the lead (the text after it, a
+    // byline the excerpt folded in included).
+    for (i, k) in excerpts {
+        let following = following_text(&lines, i, folded);
+        let dup = rules[k]
+            .excerpt(&facts(i).folded)
+            .is_some_and(|ex| is_lead_duplicate(ex, &following));
+        if dup {
+            hits[i] = Some(k);
+            header_end = header_end.max(i + 1);
         }
+    }
+
+    // Menus at the top: runs of menu items before the first prose line.
+    let header_menu = menu_runs(
+        &nonblank,
+        &mut hits,
+        0..top_scanned,
+        |i| menu_item(i, Region::Header),
+        rules,
+        &|i| bullet_len(&facts(i).folded).0 > 0,
+    );
+    if let Some(end) = header_menu {
+        header_end = header_end.max(end);
+    }
+
+    // Footer: scan up, never into the header, the same way.
+    let mut footer_start = n; // lines [footer_start, n) are the footer
+    let mut bottom_scanned = n; // the scan passed over [bottom_scanned, n)
+    let mut unknown = 0;
+    for &i in nonblank.iter().rev().take_while(|&&i| i >= header_end) {
+        bottom_scanned = i;
         if let Some(k) = block_hit(i, Region::Footer) {
             if rules[k].action != Action::LeadDuplicate {
                 hits[i] = Some(k);
@@ -265,10 +483,25 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
                 continue;
             }
         }
-        if is_prose_line(&lines[i], text) {
+        if is_prose(i) && !is_teaser(&lines[i], text) {
+            break;
+        }
+        if absorber(i, Region::Footer).is_some() || menu_word(i, Region::Footer) {
+            continue;
+        }
+        unknown += 1;
+        if unknown > FOOTER_WINDOW {
             break;
         }
     }
+    menu_runs(
+        &nonblank,
+        &mut hits,
+        bottom_scanned..n,
+        |i| menu_item(i, Region::Footer),
+        rules,
+        &|i| bullet_len(&facts(i).folded).0 > 0,
+    );
     // A list heading takes the short unmatched lines after it.
     if let Some(h) =
         (footer_start..n).find(|&i| hits[i].is_some_and(|k| rules[k].action == Action::ListToEnd))
@@ -283,11 +516,14 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
 
     // Weak matches need a strong one in the same block, and never take
     // the first line (the title).
-    if let Some(first) = (0..n).find(|&i| !lines[i].blank) {
-        if hits[first].is_some_and(|k| rules[k].weak) {
-            hits[first] = None;
+    let spare_title = |hits: &mut [Option<usize>]| {
+        if let Some(&first) = nonblank.first() {
+            if hits[first].is_some_and(|k| rules[k].weak || rules[k].spares_title) {
+                hits[first] = None;
+            }
         }
-    }
+    };
+    spare_title(&mut hits);
     for range in [0..header_end, footer_start..n] {
         let strong = range
             .clone()
@@ -300,6 +536,25 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
             }
         }
     }
+
+    // A label alone on its line (索引号:) takes the value on the next.
+    for w in nonblank.windows(2) {
+        let (i, j) = (w[0], w[1]);
+        let edge = i < header_end || i >= footer_start;
+        if let (true, Some(k), None) = (edge, hits[i], hits[j]) {
+            let label = facts(i).folded.trim_end().ends_with(':');
+            // A value: short, or with digits (a number, a date, a code).
+            let value = &facts(j).folded;
+            let value_like = lines[j].chars <= 10
+                || (lines[j].chars <= 40 && value.contains(|c: char| c.is_ascii_digit()));
+            if label && value_like && !is_prose(j) {
+                hits[j] = Some(k);
+            }
+        }
+    }
+
+    // Chrome-shaped lines inside runs of boilerplate at the edges.
+    absorb_runs(&nonblank, &mut hits, header_end, footer_start, absorber);
 
     // Whole-line rules everywhere else.
     for i in 0..n {
@@ -323,6 +578,8 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
                     || r.zones.contains(&Zone::Anywhere))
         });
     }
+
+    spare_title(&mut hits);
 
     // Credits at the end of kept lines.
     let mut suffixes = Vec::new();
@@ -424,6 +681,18 @@ pub fn removals(rules: &[Rule], text: &str, plan: &Plan) -> Vec<Removal> {
             i += 1;
         }
         let k = removed[o].expect("owner is a removed line");
+        let content = &text[lines[o].trim_start..lines[o].trim_end];
+        let cues = if rules[k].is_cue_rule() {
+            let folded = fold(content);
+            let chars = folded.chars().count();
+            let view = fold_view(content);
+            rules[k]
+                .cues(&folded, chars)
+                .or_else(|| rules[k].cues(view.as_deref()?, chars))
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         out.push(Removal {
             rule: rules[k].id.clone(),
             family: rules[k].family.clone(),
@@ -432,6 +701,7 @@ pub fn removals(rules: &[Rule], text: &str, plan: &Plan) -> Vec<Removal> {
             kind: RemovalKind::Line,
             at: lines[s].start,
             deleted: text[lines[s].start..lines[i - 1].end].to_string(),
+            cues,
         });
     }
     for &(i, k, at) in &plan.suffixes {
@@ -444,6 +714,7 @@ pub fn removals(rules: &[Rule], text: &str, plan: &Plan) -> Vec<Removal> {
             kind: RemovalKind::Suffix,
             at,
             deleted: text[at..l.trim_end].to_string(),
+            cues: Vec::new(),
         });
     }
     out.sort_by_key(|r| r.at);

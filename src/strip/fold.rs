@@ -21,6 +21,12 @@ What folds:
 - every kind of space (ideographic space, no-break space, U+2000–200A) to
   a plain space;
 - `丨` (a CJK stroke scraped pages use as a separator: `文丨张三`) to `|`.
+
+[`fold_view`] first undoes the Taiwan and Hong Kong phrasings that
+`--to twp` and `--to hkp` write (列印 for 打印, 網路 for 網絡), by OpenCC's
+`TWPhrasesRev.txt` and `HKPhrasesRev.txt`, where the two phrases have as
+many characters: so strip reads converted output as it read the text
+before conversion, and a second run decides what the first decided.
 */
 
 use std::sync::{Arc, LazyLock};
@@ -33,6 +39,12 @@ static TS_CHARACTERS: LazyLock<Arc<DictData>> = LazyLock::new(|| {
     // is a build bug, not an input error.
     builtin::dict("TSCharacters.txt").expect("TSCharacters.txt is bundled")
 });
+
+static TW_PHRASES_REV: LazyLock<Arc<DictData>> =
+    LazyLock::new(|| builtin::dict("TWPhrasesRev.txt").expect("TWPhrasesRev.txt is bundled"));
+
+static HK_PHRASES_REV: LazyLock<Arc<DictData>> =
+    LazyLock::new(|| builtin::dict("HKPhrasesRev.txt").expect("HKPhrasesRev.txt is bundled"));
 
 static JP_CHARACTERS: LazyLock<Arc<DictData>> = LazyLock::new(|| {
     builtin::dict("JPShinjitaiCharacters.txt").expect("JPShinjitaiCharacters.txt is bundled")
@@ -103,6 +115,63 @@ const FOUR_BYTES: u32 = u32::MAX;
 /// Builds the folding table if not built yet.
 pub(crate) fn prepare() {
     LazyLock::force(&FOLD3);
+    LazyLock::force(&TW_PHRASES_REV);
+    LazyLock::force(&HK_PHRASES_REV);
+}
+
+/// `text` with the regional phrasings of conversion undone, then folded
+/// (see the module doc), as many characters as `text`; `None` when no
+/// phrasing was undone (the view is `fold(text)`).
+pub fn fold_view(text: &str) -> Option<String> {
+    match unphrase(text) {
+        std::borrow::Cow::Borrowed(_) => None,
+        std::borrow::Cow::Owned(s) => Some(fold(&s)),
+    }
+}
+
+/// `text` with every phrase of the reverse regional dictionaries replaced
+/// by its first candidate when that has as many characters (longest match
+/// first, left to right).
+fn unphrase(text: &str) -> std::borrow::Cow<'_, str> {
+    let dicts: [&DictData; 2] = [&TW_PHRASES_REV, &HK_PHRASES_REV];
+    if !text
+        .chars()
+        .any(|c| dicts.iter().any(|d| d.first_chars().contains(c)))
+    {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    let mut pos = 0;
+    while pos < text.len() {
+        let rest = &text[pos..];
+        let c = rest.chars().next().expect("a character starts here");
+        let found = dicts
+            .iter()
+            .filter(|d| d.first_chars().contains(c))
+            .filter_map(|d| d.longest_prefix(rest))
+            .filter_map(|(len, value)| {
+                let first = value.split(' ').next()?;
+                (first.chars().count() == rest[..len].chars().count()).then_some((len, first))
+            })
+            .max_by_key(|&(len, _)| len);
+        match found {
+            Some((len, value)) => {
+                changed |= value != &rest[..len];
+                out.push_str(value);
+                pos += len;
+            }
+            None => {
+                out.push(c);
+                pos += c.len_utf8();
+            }
+        }
+    }
+    if changed {
+        std::borrow::Cow::Owned(out)
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
 }
 
 /// Folds one character (see the module doc).
@@ -142,10 +211,35 @@ fn fold_char_slow(c: char) -> char {
     if let Some(s) = lookup(&TS_CHARACTERS, c) {
         return s;
     }
-    match lookup(&JP_CHARACTERS, c) {
-        Some(t) => lookup(&TS_CHARACTERS, t).unwrap_or(t),
-        None => c,
-    }
+    jp_to_simplified(c).unwrap_or(c)
+}
+
+/// The Traditional candidates of each Shinjitai character with more than
+/// one (挙: 擧 舉), from the bundled text of `JPShinjitaiCharacters.txt`
+/// (the compiled dictionary keeps only the first candidate).
+static JP_ALTERNATIVES: LazyLock<std::collections::HashMap<char, Vec<char>>> =
+    LazyLock::new(|| {
+        include_str!("../../dictionaries/opencc/JPShinjitaiCharacters.txt")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| {
+                let (key, values) = l.split_once('\t')?;
+                let key = key.chars().next()?;
+                let all: Vec<char> = values.split(' ').filter_map(|v| v.chars().next()).collect();
+                (all.len() > 1).then_some((key, all))
+            })
+            .collect()
+    });
+
+/// A Shinjitai character's Simplified form: of its Traditional candidates
+/// (挙 has 擧 and 舉), the first that has one, else the first candidate.
+fn jp_to_simplified(c: char) -> Option<char> {
+    let first = lookup(&JP_CHARACTERS, c)?;
+    let all = JP_ALTERNATIVES.get(&c).map_or(&[][..], Vec::as_slice);
+    std::iter::once(first)
+        .chain(all.iter().copied())
+        .find_map(|t| lookup(&TS_CHARACTERS, t))
+        .or(Some(first))
 }
 
 /// The folded form of `text`, with exactly as many characters.
@@ -254,6 +348,23 @@ fn regex_syntax_meta(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shinjitai_folds_through_any_traditional_candidate() {
+        assert_eq!(fold("分享収蔵挙報"), "分享收藏举报");
+        assert_eq!(fold("閲読"), "阅读");
+    }
+
+    #[test]
+    fn the_view_undoes_regional_phrasings_of_the_same_length() {
+        assert_eq!(fold_view("【列印本頁】").unwrap(), "【打印本页】");
+        assert_eq!(fold_view("圖片來源於網路").unwrap(), "图片来源于网络");
+        assert_eq!(fold_view("打印本页"), None);
+        for s in ["部落格", "計程車上的資訊"] {
+            let n = fold_view(s).map_or(0, |v| v.chars().count());
+            assert!(n == 0 || n == s.chars().count(), "{s}");
+        }
+    }
 
     #[test]
     fn folds_script_width_and_spaces() {

@@ -8,10 +8,17 @@ The rules are data (TOML files in `dictionaries/boilerplate/`, see [`rules`]); t
 module decides *where* they may act:
 
 - the **header** is the stretch before the body starts: scanning down from
-  the top, short lines (a title, a subheading) are passed over and every
-  header-rule match extends the header; the first line of prose that no
-  rule matches ends the scan;
-- the **footer** is found the same way, scanning up from the end;
+  the top, every header-rule match extends the header, chrome shapes and
+  menu words are passed over freely, other short lines (a title, a
+  subheading) are passed over up to a window; the first line of prose that
+  no rule matches ends the scan. Boilerplate comes in runs: a chrome-shaped
+  line no rule knows goes when it sits between removed lines (an `absorb`
+  rule), a run of menu items goes as a menu, a label alone on its line
+  (`索引号:`) takes its value on the next;
+- the **footer** is found the same way, scanning up from the end (a
+  teaser cut off with `…` does not end it);
+- **cue** rules (`src/strip/cues.rs`) weigh a trigger phrase and the
+  line's shape, for phrasings no pattern was written for;
 - **inline** rules act on whole lines wherever they are, **anywhere**
   rules too and they also count when the header and footer are searched
   for; **caption-suffix** rules cut a credit off the end of a short line;
@@ -25,15 +32,20 @@ has a length limit, so prose that merely contains a trigger word (收入来源,
 
 Every removal is a [`Removal`] that carries the exact bytes it took out,
 blank lines included, so that [`reconstruct`] gives the input back from
-the output. If the rules would remove more than a share of the lines
-(default 50 %) or all of them, nothing is removed and
-[`StripOutcome::refused`] says why.
+the output. If the rules would remove more than a share of the
+article's prose characters (default 50 %) or every line, nothing is
+removed and [`StripOutcome::refused`] says why (`src/strip/safety.rs`).
 
-One pass can uncover more boilerplate (a removed line moves the footer
-boundary), so [`Stripper::strip`] repeats passes until one removes
-nothing (`src/strip/passes.rs`): stripping the output again changes
-nothing. In the pipeline each pass decides on fix's repaired view of the
-text (`src/strip/view.rs`).
+Removed lines do not count against the scan windows, so one pass
+decides what later passes would (a run of 200,000 boilerplate lines is
+judged at once); [`Stripper::strip`] still repeats passes until one
+removes nothing (`src/strip/passes.rs`), for the rare line a removal
+changes, so that stripping the output again changes nothing. In the
+pipeline each pass decides on fix's repaired view of the text
+(`src/strip/view.rs`), and rules read every line folded (script, width,
+Shinjitai) and, where conversion wrote a regional phrasing, with it undone
+too (`src/strip/fold.rs`), so a converted output is judged as its input
+was.
 
 ```
 use zhtidy::strip::{Stripper, StripOptions};
@@ -48,11 +60,13 @@ assert_eq!(zhtidy::strip::reconstruct(&out.text, &out.removals), text);
 */
 
 mod blocks;
+mod cues;
 pub mod fold;
 pub mod lead;
 mod passes;
 mod rule_set;
 pub mod rules;
+mod safety;
 mod view;
 
 use std::borrow::Cow;
@@ -78,8 +92,9 @@ pub struct StripOptions {
     pub enable: Vec<String>,
     /// Extra rule files, added after the shipped ones.
     pub rule_files: Vec<PathBuf>,
-    /// If the rules would remove more than this share of the non-blank
-    /// lines, the document is left as it is.
+    /// If the rules would remove more than this share of the document's
+    /// prose characters (see `src/strip/safety.rs`), the document is left
+    /// as it is.
     pub max_removed_share: f64,
     /// Leave out the shipped rules (only `rule_files` are used).
     pub no_builtin_rules: bool,
@@ -155,16 +170,27 @@ pub struct Removal {
     /// blank lines that went with it, or the credit with the spaces before
     /// it.
     pub deleted: String,
+    /// For a cue rule: the trigger and the shape cues that decided (see
+    /// `src/strip/cues.rs`); empty for a pattern rule.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cues: Vec<String>,
 }
 
-/// Why strip left a document unchanged although rules matched.
+/// Why strip left a document unchanged although rules matched (see
+/// `src/strip/safety.rs`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Refusal {
     /// Lines the rules matched.
     pub would_remove: usize,
     /// Non-blank lines in the document.
     pub lines: usize,
-    /// The configured limit.
+    /// Letters of prose lines the removal would take (of all lines when
+    /// the document has no prose line).
+    pub would_remove_chars: usize,
+    /// Letters of the document's prose lines (of all lines when it has
+    /// none).
+    pub prose_chars: usize,
+    /// The configured limit: the share of `prose_chars` that may go.
     pub max_share: f64,
 }
 
@@ -179,9 +205,11 @@ impl fmt::Display for Refusal {
         } else {
             write!(
                 f,
-                "rules matched {} of {} non-blank lines (more than {:.0}%); kept the document unchanged",
+                "rules matched {} of {} non-blank lines, {} of {} prose characters (more than {:.0}%); kept the document unchanged",
                 self.would_remove,
                 self.lines,
+                self.would_remove_chars,
+                self.prose_chars,
                 self.max_share * 100.0
             )
         }
@@ -295,26 +323,16 @@ impl Stripper {
             }
             _ => blocks::plan(&self.rules, text, memo),
         };
-        let nonblank = plan.lines.iter().filter(|l| !l.blank).count();
-        let removed_lines = plan.line_removals.len();
-        if removed_lines > 0
-            && (removed_lines >= nonblank
-                || removed_lines as f64 > self.max_removed_share * nonblank as f64)
-        {
+        let removals = blocks::removals(&self.rules, text, &plan);
+        if let Some(refusal) = safety::judge(text, &removals, self.max_removed_share) {
             return Pass {
                 removals: Vec::new(),
-                refused: Some(Refusal {
-                    would_remove: removed_lines,
-                    lines: nonblank,
-                    max_share: self.max_removed_share,
-                }),
-                nonblank,
+                refused: Some(refusal),
             };
         }
         Pass {
-            removals: blocks::removals(&self.rules, text, &plan),
+            removals,
             refused: None,
-            nonblank,
         }
     }
 }

@@ -10,15 +10,14 @@ removes nothing (or refuses), composing every pass's removals into records
 against the *original* input, so [`super::reconstruct`] still gives the
 input back.
 
-The safety limit counts all passes together: if the lines removed by all
-passes exceed the share of the input's non-blank lines, the input is kept
-unchanged and the refusal reported, exactly as when a single pass exceeds
-it.
+The safety limit judges all passes together: if the removals of all
+passes would take too much of the input's prose, the input is kept
+unchanged and the refusal reported, exactly as when a single pass does.
 */
 
 use std::borrow::Cow;
 
-use super::{Refusal, Removal, RemovalKind};
+use super::{Refusal, Removal};
 
 /// What one pass decided on its text.
 pub(crate) struct Pass {
@@ -26,8 +25,6 @@ pub(crate) struct Pass {
     pub removals: Vec<Removal>,
     /// Set when the pass's own safety limit kept its text unchanged.
     pub refused: Option<Refusal>,
-    /// Non-blank lines of that text.
-    pub nonblank: usize,
 }
 
 /// Whether to run another pass.
@@ -47,8 +44,6 @@ pub(crate) struct Passes<'a> {
     current: Cow<'a, str>,
     removals: Vec<Removal>,
     refused: Option<Refusal>,
-    input_nonblank: Option<usize>,
-    removed_lines: usize,
     max_share: f64,
 }
 
@@ -59,8 +54,6 @@ impl<'a> Passes<'a> {
             current: Cow::Borrowed(input),
             removals: Vec::new(),
             refused: None,
-            input_nonblank: None,
-            removed_lines: 0,
             max_share,
         }
     }
@@ -72,7 +65,6 @@ impl<'a> Passes<'a> {
 
     /// Takes the decision of a pass over [`Self::current`].
     pub fn apply(&mut self, pass: Pass) -> Step {
-        let nonblank = *self.input_nonblank.get_or_insert(pass.nonblank);
         if let Some(refusal) = pass.refused {
             if self.removals.is_empty() {
                 self.refused = Some(refusal);
@@ -82,23 +74,6 @@ impl<'a> Passes<'a> {
         if pass.removals.is_empty() {
             return Step::Stable;
         }
-        self.removed_lines += pass
-            .removals
-            .iter()
-            .filter(|r| r.kind == RemovalKind::Line)
-            .count();
-        if self.removed_lines >= nonblank
-            || self.removed_lines as f64 > self.max_share * nonblank as f64
-        {
-            self.refused = Some(Refusal {
-                would_remove: self.removed_lines,
-                lines: nonblank,
-                max_share: self.max_share,
-            });
-            self.removals.clear();
-            self.current = Cow::Borrowed(self.input);
-            return Step::Refused;
-        }
         let mut out = String::with_capacity(self.current.len());
         let mut pos = 0;
         for r in &pass.removals {
@@ -107,7 +82,13 @@ impl<'a> Passes<'a> {
         }
         out.push_str(&self.current[pos..]);
         let earlier = std::mem::take(&mut self.removals);
-        self.removals = compose(self.input, &self.current, earlier, pass.removals);
+        let all = compose(self.input, &self.current, earlier, pass.removals);
+        if let Some(refusal) = super::safety::judge(self.input, &all, self.max_share) {
+            self.refused = Some(refusal);
+            self.current = Cow::Borrowed(self.input);
+            return Step::Refused;
+        }
+        self.removals = all;
         self.current = Cow::Owned(out);
         Step::Again
     }
@@ -123,38 +104,39 @@ impl<'a> Passes<'a> {
 /// `earlier`. A later removal that spans the place of an earlier one is
 /// split there, so that every record's bytes are contiguous in `input`.
 fn compose(input: &str, middle: &str, earlier: Vec<Removal>, later: Vec<Removal>) -> Vec<Removal> {
-    // Where each earlier removal sits in `middle`, and how much it took.
+    if earlier.is_empty() {
+        return later;
+    }
+    // Where each earlier removal sits in `middle`, and how much was
+    // deleted up to and including it: a sorted list, searched in
+    // logarithmic time so that composing stays linear in the removals.
     let mut gone = 0;
     let places: Vec<(usize, usize)> = earlier
         .iter()
         .map(|e| {
-            let place = (e.at - gone, e.deleted.len());
+            let at = e.at - gone;
             gone += e.deleted.len();
-            place
+            (at, gone)
         })
         .collect();
     // An offset of `middle` in `input` (after the removals at that place).
     let to_input = |q: usize| -> usize {
-        q + places
-            .iter()
-            .take_while(|(p, _)| *p <= q)
-            .map(|(_, len)| len)
-            .sum::<usize>()
+        let n = places.partition_point(|(p, _)| *p <= q);
+        q + if n == 0 { 0 } else { places[n - 1].1 }
     };
+    let middle_starts = line_starts(middle);
+    let input_starts = line_starts(input);
     let mut out = earlier;
     for r in later {
-        let line_start = middle
-            .match_indices('\n')
-            .nth(r.line.saturating_sub(2))
-            .filter(|_| r.line > 1)
-            .map_or(0, |(i, _)| i + 1);
-        let line = input[..to_input(line_start)].matches('\n').count() + 1;
+        let line_start = middle_starts[r.line.saturating_sub(1).min(middle_starts.len() - 1)];
+        let line = input_starts.partition_point(|&s| s <= to_input(line_start));
         let end = r.at + r.deleted.len();
-        let mut a = r.at;
-        let cuts = places
+        let first_cut = places.partition_point(|(p, _)| *p <= r.at);
+        let cuts = places[first_cut..]
             .iter()
             .map(|(p, _)| *p)
-            .filter(|&p| p > r.at && p < end);
+            .take_while(|&p| p < end);
+        let mut a = r.at;
         for b in cuts.chain([end]) {
             if b > a {
                 out.push(Removal {
@@ -171,9 +153,16 @@ fn compose(input: &str, middle: &str, earlier: Vec<Removal>, later: Vec<Removal>
     out
 }
 
+/// Byte offsets where the lines of `text` start.
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::super::reconstruct;
+    use super::super::{reconstruct, RemovalKind};
     use super::*;
 
     fn removal(line: usize, at: usize, deleted: &str) -> Removal {
@@ -185,6 +174,7 @@ mod tests {
             kind: RemovalKind::Line,
             at,
             deleted: deleted.into(),
+            cues: Vec::new(),
         }
     }
 

@@ -49,6 +49,9 @@ pub(crate) struct RuleSet {
     by_first: HashMap<char, Vec<(usize, usize)>>,
     /// The caption-suffix rules, in order.
     suffix_rules: Vec<usize>,
+    /// All cue rules' triggers, and for each the rules it belongs to.
+    triggers: Option<AhoCorasick>,
+    trigger_rules: Vec<Vec<usize>>,
 }
 
 impl RuleSet {
@@ -123,7 +126,31 @@ impl RuleSet {
             }
         }
         let suffix_rules = (0..rules.len()).filter(|&k| rules[k].is_suffix()).collect();
+        let mut trigger_number: HashMap<&str, usize> = HashMap::new();
+        let mut trigger_words: Vec<&str> = Vec::new();
+        let mut trigger_rules: Vec<Vec<usize>> = Vec::new();
+        for (k, rule) in rules.iter().enumerate() {
+            for t in &rule.triggers {
+                let i = *trigger_number.entry(t.as_str()).or_insert_with(|| {
+                    trigger_words.push(t.as_str());
+                    trigger_rules.push(Vec::new());
+                    trigger_words.len() - 1
+                });
+                if !trigger_rules[i].contains(&k) {
+                    trigger_rules[i].push(k);
+                }
+            }
+        }
+        let triggers = (!trigger_words.is_empty()).then(|| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(&trigger_words)
+                .expect("a few hundred short triggers fit an automaton")
+        });
         RuleSet {
+            triggers,
+            trigger_rules,
             suffix_rules,
             literals,
             ids,
@@ -177,6 +204,20 @@ impl RuleSet {
             }
             if has_required(k, p) && rule.pattern_matches(p, folded) {
                 hits.push(k);
+            }
+        }
+        if let Some(ac) = &self.triggers {
+            for m in ac.find_overlapping_iter(folded) {
+                let trigger = &folded[m.start()..m.end()];
+                for &k in &self.trigger_rules[m.pattern().as_usize()] {
+                    let rule = &self.rules[k];
+                    if !hits.contains(&k)
+                        && super::cues::may_judge(folded, chars, rule.max_chars)
+                        && rule.cues_at(folded, m.start(), trigger).is_some()
+                    {
+                        hits.push(k);
+                    }
+                }
             }
         }
         hits.sort_unstable();

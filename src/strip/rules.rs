@@ -66,6 +66,14 @@ pub enum Action {
     /// A heading (相关阅读, 推荐阅读): remove it and the list of short
     /// title lines after it, up to the end of the document.
     ListToEnd,
+    /// A chrome-shaped line (a separator list, a lone short word) that no
+    /// other rule knows: removed only inside a run of other boilerplate
+    /// at the top or bottom edge of the page.
+    Absorb,
+    /// A menu item (a short word, one a line): a run of at least four at
+    /// the top or bottom edge goes when one of them is a known menu word
+    /// (a rule that is not `weak`) or they carry list bullets.
+    Menu,
 }
 
 #[derive(Debug, Deserialize)]
@@ -82,6 +90,7 @@ struct RawRule {
     family: String,
     #[serde(deserialize_with = "one_or_many")]
     zone: Vec<Zone>,
+    #[serde(default)]
     patterns: Vec<String>,
     #[serde(default)]
     description: Option<String>,
@@ -93,6 +102,12 @@ struct RawRule {
     action: Action,
     #[serde(default = "yes")]
     enabled: bool,
+    #[serde(default)]
+    triggers: Vec<String>,
+    #[serde(default)]
+    min_cues: Option<usize>,
+    #[serde(default)]
+    spares_title: bool,
     #[serde(default, rename = "match")]
     must_match: Vec<String>,
     #[serde(default)]
@@ -151,6 +166,13 @@ pub struct Rule {
     pub weak: bool,
     /// On unless the file says `enabled = false`.
     pub enabled: bool,
+    /// Trigger phrases (folded) of a cue rule (see `src/strip/cues.rs`);
+    /// empty for a pattern rule.
+    pub triggers: Vec<String>,
+    /// Shape cues a cue rule needs besides its trigger.
+    pub min_cues: usize,
+    /// Never takes the first line (the title); cue rules never do.
+    pub spares_title: bool,
     /// Optional human description.
     pub description: Option<String>,
     /// Examples that must match.
@@ -329,6 +351,9 @@ impl Rule {
         if self.is_suffix() {
             return self.suffix_start(folded).is_some();
         }
+        if self.is_cue_rule() {
+            return self.cues(folded, chars).is_some();
+        }
         (0..self.regexes.len()).any(|p| {
             self.required[p]
                 .as_ref()
@@ -367,7 +392,9 @@ impl Rule {
 
     /// Convenience for tests and examples: folds and trims `line` first.
     pub fn matches_line(&self, line: &str) -> bool {
+        let view = super::fold::fold_view(line);
         self.matches_folded(fold(line).trim())
+            || view.is_some_and(|v| self.matches_folded(v.trim()))
     }
 
     /// The text a `lead-duplicate` rule compares with the body: its `text`
@@ -380,6 +407,36 @@ impl Rule {
                     .unwrap_or_else(|| caps.get(0).unwrap())
                     .as_str(),
             )
+        })
+    }
+
+    /// Whether this is a cue rule (triggers and shape, no patterns).
+    pub fn is_cue_rule(&self) -> bool {
+        !self.triggers.is_empty()
+    }
+
+    /// For a cue rule: the cues that decide for the folded line `folded`
+    /// of `chars` characters (the trigger first, as `trigger 记者`), or
+    /// `None` when it does not match. The earliest trigger that decides
+    /// wins.
+    pub fn cues(&self, folded: &str, chars: usize) -> Option<Vec<String>> {
+        if !super::cues::may_judge(folded, chars, self.max_chars) {
+            return None;
+        }
+        self.triggers.iter().find_map(|t| {
+            folded
+                .match_indices(t.as_str())
+                .find_map(|(at, _)| self.cues_at(folded, at, t))
+        })
+    }
+
+    /// [`Rule::cues`] for trigger `trigger` found at byte `at`.
+    pub(crate) fn cues_at(&self, folded: &str, at: usize, trigger: &str) -> Option<Vec<String>> {
+        let cues = super::cues::cues_of(folded, at, trigger);
+        super::cues::decide(&cues, self.min_cues).then(|| {
+            std::iter::once(format!("trigger {trigger}"))
+                .chain(cues.iter().map(|c| c.to_string()))
+                .collect()
         })
     }
 
@@ -482,8 +539,13 @@ fn parse_rules_with(
         if !seen.insert(raw.id.clone()) {
             return Err(invalid("duplicate rule id"));
         }
-        if raw.patterns.is_empty() {
-            return Err(invalid("no patterns"));
+        if raw.patterns.is_empty() && raw.triggers.is_empty() {
+            return Err(invalid("no patterns and no triggers"));
+        }
+        if !raw.triggers.is_empty() && (!raw.patterns.is_empty() || raw.action != Action::Remove) {
+            return Err(invalid(
+                "a cue rule has triggers, no patterns and action = \"remove\"",
+            ));
         }
         if raw.zone.is_empty() {
             return Err(invalid("no zone"));
@@ -537,6 +599,9 @@ fn parse_rules_with(
             max_chars: raw.max_chars.unwrap_or(DEFAULT_MAX_CHARS),
             weak: raw.weak,
             enabled: raw.enabled,
+            spares_title: raw.spares_title || !raw.triggers.is_empty(),
+            triggers: raw.triggers.iter().map(|t| fold(t)).collect(),
+            min_cues: raw.min_cues.unwrap_or(1),
             description: raw.description,
             must_match: raw.must_match,
             no_match: raw.no_match,
@@ -636,6 +701,14 @@ pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
         "disclaimers.toml",
         include_str!("../../dictionaries/boilerplate/disclaimers.toml"),
     ),
+    (
+        "chrome.toml",
+        include_str!("../../dictionaries/boilerplate/chrome.toml"),
+    ),
+    (
+        "cues.toml",
+        include_str!("../../dictionaries/boilerplate/cues.toml"),
+    ),
 ];
 
 /// Parses every shipped rule file.
@@ -720,7 +793,10 @@ mod tests {
     #[test]
     fn prefix_prefilter_changes_no_verdict() {
         let rules = builtin_rules().unwrap();
-        let line: Vec<&Rule> = rules.iter().filter(|r| !r.is_suffix()).collect();
+        let line: Vec<&Rule> = rules
+            .iter()
+            .filter(|r| !r.is_suffix() && !r.is_cue_rule())
+            .collect();
         let patterns: Vec<&Option<Prefixes>> = line.iter().flat_map(|r| &r.prefixes).collect();
         let with = patterns.iter().filter(|p| p.is_some()).count();
         assert!(with * 3 > patterns.len(), "{with} of {}", patterns.len());

@@ -236,3 +236,96 @@ fn weak_rules_never_take_the_title() {
     let input = format!("高温下的城市\n\n2024年3月2日\n\n来源：晨光日报\n\n{P1}\n\n{P2}\n\n{P3}\n");
     assert_eq!(run(&input).1, ["header-bare-date", "header-source-line"]);
 }
+
+#[test]
+fn a_short_article_with_many_short_boilerplate_lines_is_stripped() {
+    // Four boilerplate lines and one paragraph: most lines go, but the
+    // prose stays, so the safety limit lets them go.
+    let input = format!("来源：晨光日报\n作者：李小满\n展开全文\n{P1}\n责任编辑：周远\n");
+    let (text, _) = run(&input);
+    assert_eq!(text, format!("{P1}\n"));
+}
+
+#[test]
+fn most_of_the_prose_is_never_taken() {
+    // A user rule that would take the paragraphs: refused, by characters.
+    let dir = std::env::temp_dir().join(format!("zhtidy-strip-prose-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("greedy.toml");
+    std::fs::write(
+        &path,
+        "[[rule]]\nid='greedy'\nfamily='g'\nzone='anywhere'\nmax_chars=200\npatterns=['今年夏天.*']\nmatch=['今年夏天']\nno_match=['x']\n",
+    )
+    .unwrap();
+    let s = Stripper::new(&StripOptions {
+        rule_files: vec![path],
+        ..StripOptions::default()
+    })
+    .unwrap();
+    let input = format!("{P1}\n{P3}\n");
+    let out = s.strip(&input);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(out.text, input);
+    let refusal = out.refused.expect("refused");
+    assert!(
+        refusal.would_remove_chars * 2 > refusal.prose_chars,
+        "{refusal}"
+    );
+}
+
+#[test]
+fn an_unknown_chrome_line_does_not_end_the_header() {
+    // The nav line is first; a row of section names no rule knows sits
+    // between known header lines: the run is one header.
+    let input = format!(
+        "加入收藏 | 设为首页\n\n当前位置：首页 > 新闻\n\n新聞 部落格 網站總覽 論壇\n\n来源：晨光日报\n\n导读：{P1}\n\n{P1}\n\n{P2}\n"
+    );
+    let (text, rules) = run(&input);
+    assert_eq!(text, format!("{P1}\n\n{P2}\n"), "{rules:?}");
+    assert!(rules.contains(&"chrome-edge-run".to_string()), "{rules:?}");
+}
+
+#[test]
+fn the_title_between_header_lines_stays() {
+    let input = format!("首页 > 新闻 > 国内\n\n高温下的城市\n\n来源：晨光日报\n\n{P1}\n\n{P2}\n");
+    let (text, _) = run(&input);
+    assert_eq!(text, format!("高温下的城市\n\n{P1}\n\n{P2}\n"));
+}
+
+#[test]
+fn cue_rules_catch_unseen_phrasings_and_say_why() {
+    let input = format!("高温下的城市\n\n記者王小明／綜合報導\n\n{P1}\n\n{P2}\n");
+    let out = stripper().strip(&input);
+    assert_eq!(out.text, format!("高温下的城市\n\n{P1}\n\n{P2}\n"));
+    let r = &out.removals[0];
+    assert_eq!(r.rule, "cue-byline");
+    assert_eq!(r.cues, ["trigger 记者", "separator"]);
+}
+
+#[test]
+fn cue_rules_never_take_the_title_or_body_lines() {
+    let input = format!("记者节：致敬新闻人\n\n{P1}\n\n一位记者｜十年\n\n{P2}\n");
+    let (text, rules) = run(&input);
+    assert_eq!(text, input, "{rules:?}");
+}
+
+#[test]
+fn mid_article_prompts_go() {
+    let input = format!("{P1}\n\n点击上方蓝字关注我们\n\n{P2}\n\n点击查看大图\n\n{P3}\n");
+    let (text, _) = run(&input);
+    assert_eq!(text, format!("{P1}\n\n{P2}\n\n{P3}\n"));
+}
+
+#[test]
+fn a_long_run_of_boilerplate_is_judged_in_one_pass() {
+    // Every line is boilerplate: refused at once, however many there are
+    // (strip's passes must not each take a window's worth).
+    let input = "责任编辑：张三\n".repeat(20_000);
+    let out = stripper().strip(&input);
+    assert!(out.refused.is_some());
+    assert_eq!(out.text, input);
+    let body = format!("{P1}\n{}", "责任编辑：张三\n".repeat(20_000));
+    let out = stripper().strip(&body);
+    assert!(out.refused.is_none());
+    assert_eq!(out.text, format!("{P1}\n"));
+}

@@ -15,6 +15,7 @@ text.
 */
 
 use super::blocks::{split_lines, Plan};
+use super::fold::fold;
 
 /// Whether `view` has the lines of `text` one for one.
 pub fn lines_match(text: &str, view: &str) -> bool {
@@ -39,12 +40,17 @@ pub fn retarget(view_plan: Plan, view: &str, text: &str) -> Plan {
             let kept = &view[seen.trim_start..view_at];
             let credit = &view[view_at..seen.trim_end];
             // The part before the credit, or the credit itself, reads the
-            // same in both: cut there. Otherwise (repairs on both sides of
-            // the cut) the credit stays.
+            // same in both: cut there. When the two lines fold alike (fix
+            // only unified glyphs, one for one), cut at the same character.
+            // Otherwise (repairs on both sides of the cut) the credit
+            // stays.
             let at = if raw.starts_with(kept) && raw.len() > kept.len() {
                 line.trim_start + kept.len()
             } else if raw.ends_with(credit) && raw.len() > credit.len() {
                 line.trim_end - credit.len()
+            } else if fold(raw) == fold(&view[seen.trim_start..seen.trim_end]) {
+                let n = kept.chars().count();
+                line.trim_start + raw.char_indices().nth(n).map_or(raw.len(), |(b, _)| b)
             } else {
                 return None;
             };

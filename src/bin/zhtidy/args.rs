@@ -249,8 +249,9 @@ pub struct TidyArgs {
     #[arg(long, value_name = "RULE")]
     pub enable: Vec<String>,
 
-    /// If strip would remove more than this share of the non-blank lines,
-    /// it keeps the document unchanged and says so.
+    /// If strip would remove more than this share of the article's prose
+    /// characters (or every line), it keeps the document unchanged and
+    /// says so.
     #[arg(long, value_name = "SHARE")]
     pub max_removed_share: Option<f64>,
 }

@@ -47,6 +47,10 @@ pub struct ChangeRecord {
     pub before: String,
     /// What is there now (empty for a removal).
     pub after: String,
+    /// The cues that decided a removal by a cue rule (its trigger phrase
+    /// and the line's shape); empty when a rule's pattern matched.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cues: Vec<String>,
 }
 
 impl ChangeRecord {
@@ -60,6 +64,7 @@ impl ChangeRecord {
             column: Some(column_at(input, r.at)),
             before: r.text.clone(),
             after: String::new(),
+            cues: r.cues.clone(),
         }
     }
 
@@ -73,6 +78,7 @@ impl ChangeRecord {
             column: Some(c.column),
             before: c.from.clone(),
             after: c.to.clone(),
+            cues: Vec::new(),
         }
     }
 
@@ -112,6 +118,7 @@ impl ChangeRecord {
             column: None,
             before,
             after,
+            cues: Vec::new(),
         }
     }
 
@@ -132,7 +139,11 @@ impl ChangeRecord {
 
     /// `rule: what`, as `--check` and `--diff` name whole-file changes.
     pub fn summary(&self) -> String {
-        format!("{}: {}", self.rule, self.what())
+        if self.cues.is_empty() {
+            format!("{}: {}", self.rule, self.what())
+        } else {
+            format!("{} ({}): {}", self.rule, self.cues.join(", "), self.what())
+        }
     }
 
     /// The `--explain` line: `PATH:LINE: rule: text` for a removal,
@@ -202,6 +213,7 @@ mod tests {
             column: Some(5),
             before: "开".into(),
             after: "開".into(),
+            cues: Vec::new(),
         };
         assert_eq!(fix.explain_line("p"), "p:3:5: stray-glyph: 开 → 開");
         let zw = ChangeRecord {

@@ -243,6 +243,8 @@ fn to_json(name: &str, d: &Decoded, t: &Tidied<'_>) -> serde_json::Value {
         "strip_refused": t.strip_refused.as_ref().map(|r| json!({
             "would_remove": r.would_remove,
             "lines": r.lines,
+            "would_remove_chars": r.would_remove_chars,
+            "prose_chars": r.prose_chars,
             "max_share": r.max_share,
             "message": r.to_string(),
         })),

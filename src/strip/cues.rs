@@ -1,0 +1,186 @@
+/*!
+Cue rules: a trigger phrase and the shape of the line around it.
+
+A pattern rule knows one phrasing; sites word the same boilerplate in many
+ways (`張三發表於2020-05-01`, `記者王小明／綜合報導`, `CSDN 2024-03-02 10:20
+阅读 123`). A cue rule instead names a family's trigger phrases (发表于,
+记者, 阅读) and removes a short line that holds one of them when the line
+is also *shaped* like boilerplate. The shape cues, each read from the
+folded line:
+
+- `label`: the trigger is a label (`记者:`, `来源|`, `文/`);
+- `separator`: items separated by `|` `>` `»` `/` `•` `·` `›` or ` - `;
+- `date`, `time`: `2021.03.02`, `2021年3月2日`, `3月2日`, `10:20`;
+- `number`: digits outside a date or time (a count, a page);
+- `url`: `http`, `www.`;
+- `bracket`: the line opens with a bracket (`[某某新聞]`, `【摘要】`);
+- `alone`: the trigger is the whole line, apart from spaces, punctuation
+  and digits (reported, but it does not count: a lone word is as likely a
+  heading).
+
+A line qualifies only when it has no full stop (`。`), is at most the
+rule's `max_chars` long and carries `min_cues` cues (at least one). Like every
+rule, a cue rule acts in its zones only (a cue rule is meant for the
+header and footer, where such lines live, never the body), and it never
+takes the first line (the title). `--explain` prints the cues that
+decided.
+*/
+
+/// The shape cues of `folded` (a folded, trimmed line) around the trigger
+/// found at byte `at` (of `trigger`), in the order of the module doc.
+pub fn cues_of(folded: &str, at: usize, trigger: &str) -> Vec<&'static str> {
+    let mut cues = Vec::new();
+    let after = folded[at + trigger.len()..].trim_start();
+    if trigger_is_label(trigger) || after.starts_with([':', '|', '/']) {
+        cues.push("label");
+    }
+    if has_separator(folded) {
+        cues.push("separator");
+    }
+    let digits = Digits::of(folded);
+    if digits.date {
+        cues.push("date");
+    }
+    if digits.time {
+        cues.push("time");
+    }
+    if digits.other {
+        cues.push("number");
+    }
+    if folded.contains("http") || folded.contains("www.") {
+        cues.push("url");
+    }
+    if folded.starts_with(['[', '【', '(', '〔']) {
+        cues.push("bracket");
+    }
+    let rest = folded[..at]
+        .chars()
+        .chain(folded[at + trigger.len()..].chars());
+    if rest.clone().all(|c| !c.is_alphabetic()) {
+        cues.push("alone");
+    }
+    cues
+}
+
+/// Whether a trigger ends in its own label mark (`文/`, `来源:`).
+fn trigger_is_label(trigger: &str) -> bool {
+    trigger.ends_with([':', '|', '/'])
+}
+
+/// Whether the line lists items with a separator.
+fn has_separator(folded: &str) -> bool {
+    if folded.contains(['|', '>', '»', '•', '·', '›']) || folded.contains(" - ") {
+        return true;
+    }
+    // A slash between words, not inside a date (2021/03/02) or a link.
+    let chars: Vec<char> = folded.chars().collect();
+    !folded.contains("://")
+        && chars.iter().enumerate().any(|(i, &c)| {
+            c == '/'
+                && !(i > 0
+                    && chars[i - 1].is_ascii_digit()
+                    && chars.get(i + 1).is_some_and(char::is_ascii_digit))
+        })
+}
+
+/// The line's digit runs, by kind.
+#[derive(Default)]
+struct Digits {
+    date: bool,
+    time: bool,
+    other: bool,
+}
+
+impl Digits {
+    fn of(line: &str) -> Digits {
+        let mut d = Digits::default();
+        let chars: Vec<char> = line.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            if !chars[i].is_ascii_digit() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < chars.len() && chars[i].is_ascii_digit() {
+                i += 1;
+            }
+            let len = i - start;
+            let next = chars.get(i).copied();
+            let next_digit = chars.get(i + 1).is_some_and(char::is_ascii_digit);
+            match next {
+                Some('-' | '/' | '.' | '年') if len == 4 && next_digit => {
+                    d.date = true;
+                    i = skip_date(&chars, i);
+                }
+                Some('月') if len <= 2 && next_digit => {
+                    d.date = true;
+                    i = skip_date(&chars, i);
+                }
+                Some(':') if len <= 2 && next_digit => {
+                    d.time = true;
+                    i = skip_date(&chars, i);
+                }
+                _ => d.other = true,
+            }
+        }
+        d
+    }
+}
+
+/// The position after a date or time that continues at `i` (its digits
+/// and separators).
+fn skip_date(chars: &[char], mut i: usize) -> usize {
+    while i < chars.len()
+        && (chars[i].is_ascii_digit()
+            || matches!(chars[i], '-' | '/' | '.' | ':' | '年' | '月' | '日'))
+    {
+        i += 1;
+    }
+    i
+}
+
+/// Whether a line of `chars` characters is one a cue rule may judge.
+pub fn may_judge(folded: &str, chars: usize, max_chars: usize) -> bool {
+    chars <= max_chars && !folded.contains('。')
+}
+
+/// Whether `cues` decide for a rule that asks for `min_cues` of them:
+/// `alone` is reported but does not count (a lone 通讯员 or 作者简介 is
+/// as likely a heading as a label).
+pub fn decide(cues: &[&str], min_cues: usize) -> bool {
+    cues.iter().filter(|&&c| c != "alone").count() >= min_cues.max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::strip::fold::fold;
+
+    fn cues(line: &str, trigger: &str) -> Vec<&'static str> {
+        let folded = fold(line);
+        let at = folded.find(trigger).expect("trigger in line");
+        cues_of(&folded, at, trigger)
+    }
+
+    #[test]
+    fn shapes_are_read_from_the_folded_line() {
+        assert_eq!(cues("張三發表於2020-05-01", "发表于"), ["date"]);
+        assert_eq!(cues("記者王小明／綜合報導", "记者"), ["separator"]);
+        assert_eq!(
+            cues("CSDN 2024-03-02 10:20 阅读 123", "阅读"),
+            ["date", "time", "number"]
+        );
+        assert_eq!(cues("- 記者:張三 編輯:李四", "记者"), ["label"]);
+        assert_eq!(cues("【廣告】", "广告"), ["bracket", "alone"]);
+        assert_eq!(cues("第1页 / 共43页", "共"), ["separator", "number"]);
+        assert_eq!(cues("刊登於 2021年3月2日", "刊登于"), ["date"]);
+    }
+
+    #[test]
+    fn prose_and_long_lines_are_not_judged() {
+        assert!(!may_judge("记者昨天在现场看到了很多人。", 14, 40));
+        assert!(!may_judge("记者", 41, 40));
+        assert!(may_judge("记者 王小明", 6, 40));
+    }
+}

@@ -1,0 +1,167 @@
+/*!
+The safety limit: strip may not take the article's prose.
+
+What must survive is the prose, measured in characters: a short article
+often has more short boilerplate lines (source, editor, a 展開全文 button)
+than long paragraphs, so counting lines refused exactly the documents that
+needed stripping. The limit counts the letters (Han characters, letters
+and digits) of the document's *prose lines* (see [`is_prose`]) and refuses
+(leaves the document unchanged and says why) when the removal would take
+more than the configured share of them, or when it would leave no
+non-blank line. A document without a single prose line (a list, a short
+notice) is measured on all its letters instead.
+
+The verdict reads only the removed lines and the input, so a run of passes
+is judged on all its removals together, against the input (see
+`src/strip/passes.rs`).
+*/
+
+use super::{Refusal, Removal, RemovalKind};
+
+/// Fewest characters of a line without a sentence mark that make it
+/// prose.
+pub const PROSE_LONG: usize = 50;
+/// Fewest characters of a line with a sentence mark that make it prose.
+pub const PROSE_SENTENCE: usize = 15;
+
+/// Sentence marks, both widths.
+const SENTENCE_MARKS: [char; 8] = ['。', '!', '?', ';', '…', '！', '？', '；'];
+
+/// Whether the trimmed line `line` of `chars` characters reads as body
+/// prose: long, or a full sentence. Folding keeps the number of characters
+/// and the only characters that fold to `! ? ;` are their fullwidth forms,
+/// so the verdict is the same on the folded line.
+pub fn is_prose(line: &str, chars: usize) -> bool {
+    chars >= PROSE_LONG || (chars >= PROSE_SENTENCE && line.contains(SENTENCE_MARKS))
+}
+
+/// Letters and digits of `line` (Han characters count as letters).
+pub fn letters(line: &str) -> usize {
+    line.chars().filter(|c| c.is_alphanumeric()).count()
+}
+
+/// What a document holds that the limit protects.
+#[derive(Debug, Clone, Copy, Default)]
+struct Measure {
+    /// Non-blank lines.
+    lines: usize,
+    /// Letters of the prose lines.
+    prose: usize,
+    /// Letters of all lines.
+    all: usize,
+}
+
+impl Measure {
+    fn add(&mut self, line: &str) {
+        if line.is_empty() {
+            return;
+        }
+        let n = letters(line);
+        self.lines += 1;
+        self.all += n;
+        if is_prose(line, line.chars().count()) {
+            self.prose += n;
+        }
+    }
+
+    fn of(text: &str) -> Measure {
+        let mut m = Measure::default();
+        for line in text.lines() {
+            m.add(line.trim());
+        }
+        m
+    }
+}
+
+/// The refusal for removing `removals` (records against `input`) with
+/// `max_share`, or `None` when the removal may go ahead.
+pub fn judge(input: &str, removals: &[Removal], max_share: f64) -> Option<Refusal> {
+    let whole: Vec<&Removal> = removals
+        .iter()
+        .filter(|r| r.kind == RemovalKind::Line)
+        .collect();
+    if whole.is_empty() {
+        return None;
+    }
+    let doc = Measure::of(input);
+    let mut gone = Measure::default();
+    for r in &whole {
+        gone.add(r.text.trim());
+    }
+    let (total, taken) = if doc.prose > 0 {
+        (doc.prose, gone.prose)
+    } else {
+        (doc.all, gone.all)
+    };
+    let empties = gone.lines >= doc.lines;
+    let too_much = taken as f64 > max_share * total as f64;
+    (empties || too_much).then_some(Refusal {
+        would_remove: gone.lines,
+        lines: doc.lines,
+        would_remove_chars: taken,
+        prose_chars: total,
+        max_share,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(text: &str) -> Removal {
+        Removal {
+            rule: "r".into(),
+            family: "f".into(),
+            line: 1,
+            text: text.into(),
+            kind: RemovalKind::Line,
+            at: 0,
+            deleted: format!("{text}\n"),
+            cues: Vec::new(),
+        }
+    }
+
+    const PARA: &str =
+        "今年夏天，这座城市经历了有气象记录以来最长的一次高温，连续二十多天最高气温超过三十八度。";
+
+    #[test]
+    fn many_short_lines_may_go_when_the_prose_stays() {
+        let input = format!("来源：晨光日报\n作者：李小满\n展开全文\n{PARA}\n");
+        let removals = [
+            line("来源：晨光日报"),
+            line("作者：李小满"),
+            line("展开全文"),
+        ];
+        assert!(judge(&input, &removals, 0.5).is_none());
+    }
+
+    #[test]
+    fn most_of_the_prose_may_not_go() {
+        let input = format!("{PARA}\n{PARA}\n短的一行\n");
+        let refusal = judge(&input, &[line(PARA), line(PARA)], 0.5).expect("refused");
+        assert_eq!(refusal.prose_chars, refusal.would_remove_chars);
+        assert!(refusal.to_string().contains("prose"), "{refusal}");
+    }
+
+    #[test]
+    fn nothing_may_be_left() {
+        let refusal = judge("展开全文\n", &[line("展开全文")], 0.5).expect("refused");
+        assert!(refusal.to_string().contains("all 1"), "{refusal}");
+    }
+
+    #[test]
+    fn without_prose_all_letters_count() {
+        let input = "【打印本页】\n图片来源于网络\n正文\n";
+        let r = [line("【打印本页】"), line("图片来源于网络")];
+        assert!(judge(input, &r, 0.5).is_some());
+        assert!(judge(input, &r[..1], 0.5).is_none());
+    }
+
+    #[test]
+    fn prose_verdict() {
+        assert!(is_prose(PARA, PARA.chars().count()));
+        assert!(is_prose("這是一個完整的句子，有十五個字以上！", 18));
+        assert!(!is_prose("沒有標點的一行字但是也有十五個以上的字數吧", 21));
+        assert!(!is_prose("短句。", 3));
+    }
+}
