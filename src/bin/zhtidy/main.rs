@@ -22,6 +22,7 @@ mod progress;
 mod report;
 mod rules_cmd;
 mod settings;
+mod suggest;
 mod tidy_cmd;
 mod walk;
 
@@ -50,7 +51,18 @@ fn main() -> ExitCode {
             Some(args::Command::Convert(a)) => convert_cmd::run(a).map(|()| ExitCode::SUCCESS),
             Some(args::Command::Detect(a)) => detect_cmd::run(a).map(|()| ExitCode::SUCCESS),
             Some(args::Command::Rules(a)) => rules_cmd::run(a).map(|()| ExitCode::SUCCESS),
-            None => tidy_cmd::run(&cli.tidy),
+            None => match cli
+                .tidy
+                .paths
+                .first()
+                .and_then(|p| suggest::mistyped_subcommand(p))
+            {
+                Some(name) => Err(anyhow::anyhow!(
+                    "{} is no file, folder or subcommand; did you mean `zhtidy {name}`?",
+                    cli.tidy.paths[0].display()
+                )),
+                None => tidy_cmd::run(&cli.tidy),
+            },
         }
     };
     match result {
