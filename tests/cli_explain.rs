@@ -301,3 +301,34 @@ fn diffs_apply_with_git_apply() {
 fn diffs_apply_with_patch_p1() {
     diff_applies_with("patch", &["-p1"]);
 }
+
+#[test]
+fn statistics_count_changes_per_rule_and_family() {
+    let t = Tree::new("stats");
+    t.file("a2.txt", DIRTY);
+    let o = t.run(&["--check", "--statistics", "."]);
+    let err = stderr(&o);
+    let by_rule = err.split("statistics by family:\n").next().unwrap();
+    // Two stray glyphs (a.txt, a2.txt) come first, then one each.
+    assert!(
+        by_rule.contains("statistics by rule:\n2  stray-glyph    fix\n"),
+        "{err}"
+    );
+    assert!(by_rule.contains("1  header-byline  "), "{err}");
+    assert!(by_rule.contains("1  encoding       encoding\n"), "{err}");
+    assert!(err.contains("statistics by family:\n2  fix\n"), "{err}");
+    // Standard output is unchanged by it.
+    assert_eq!(stdout(&o), stdout(&t.run(&["--check", "."])));
+}
+
+#[test]
+fn exit_non_zero_on_fix_fails_a_run_that_wrote() {
+    let t = Tree::new("exitfix");
+    let first = t.run(&["--write", "--exit-non-zero-on-fix", "."]);
+    assert_eq!(first.status.code(), Some(1), "{}", stderr(&first));
+    assert_eq!(fs::read_to_string(t.0.join("a.txt")).unwrap(), FIXED);
+    let again = t.run(&["--write", "--exit-non-zero-on-fix", "."]);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    let plain = Tree::new("exitfix-plain");
+    assert_eq!(plain.run(&["--write", "."]).status.code(), Some(0));
+}

@@ -238,6 +238,16 @@ pub struct TidyArgs {
     #[arg(long, value_enum, default_value_t = ColorArg::Auto, help_heading = "Output", hide_short_help = true)]
     pub color: ColorArg,
 
+    /// After a bulk run, print on standard error how many changes each
+    /// rule and each family made (most first).
+    #[arg(long, help_heading = "Output")]
+    pub statistics: bool,
+
+    /// With --write or --out-dir, exit 1 when any file changed (as --check
+    /// does), so that CI fails on a fix.
+    #[arg(long, help_heading = "Mode")]
+    pub exit_non_zero_on_fix: bool,
+
     /// Print only errors.
     #[arg(short, long, conflicts_with = "verbose", help_heading = "Output")]
     pub quiet: bool,

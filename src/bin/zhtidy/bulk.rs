@@ -64,7 +64,8 @@ pub fn run(
         args.verbose,
         started,
     )
-    .explain(args.explain);
+    .explain(args.explain)
+    .statistics(args.statistics);
     let progress = Progress::new(args.quiet, items.len());
     let window = Window {
         items: AHEAD.max(16 * pool.current_num_threads()),
@@ -112,7 +113,9 @@ pub fn run(
     let counts = reporter.finish()?;
     Ok(if counts.failed > 0 {
         ExitCode::from(2)
-    } else if counts.changed > 0 && matches!(mode, Mode::Check | Mode::Diff | Mode::List) {
+    } else if counts.changed > 0
+        && (args.exit_non_zero_on_fix || matches!(mode, Mode::Check | Mode::Diff | Mode::List))
+    {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -22,6 +22,7 @@ mod progress;
 mod report;
 mod rules_cmd;
 mod settings;
+mod statistics;
 mod suggest;
 mod tidy_cmd;
 mod walk;

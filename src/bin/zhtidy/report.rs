@@ -40,6 +40,8 @@ pub struct Reporter {
     started: Instant,
     /// `--explain`: every change on standard error.
     explain: bool,
+    /// `--statistics`: changes counted per rule (with its family).
+    statistics: Option<crate::statistics::Statistics>,
 }
 
 const RED: &str = "\x1b[31m";
@@ -61,7 +63,15 @@ impl Reporter {
             counts: Counts::default(),
             started,
             explain: false,
+            statistics: None,
         }
+    }
+
+    /// With `--statistics`: a table of changes per rule and per family on
+    /// standard error at the end.
+    pub fn statistics(mut self, on: bool) -> Self {
+        self.statistics = on.then(Default::default);
+        self
     }
 
     /// With `--explain`: each change on standard error, as
@@ -89,6 +99,9 @@ impl Reporter {
             for n in &o.notes {
                 eprintln!("zhtidy: warning: {}: {n}", o.path);
             }
+        }
+        if let Some(stats) = &mut self.statistics {
+            stats.add(&o.changes);
         }
         if self.explain && !o.changes.is_empty() {
             let mut err = io::stderr().lock();
@@ -192,6 +205,9 @@ impl Reporter {
             self.out.write_all(b"\n")?;
         }
         self.out.flush()?;
+        if let Some(stats) = &self.statistics {
+            eprint!("{}", stats.table());
+        }
         let c = self.counts;
         if !self.quiet {
             let secs = self.started.elapsed().as_secs_f64();
