@@ -305,7 +305,7 @@ mod tests {
         let strip = strip_rules(&[]).unwrap();
         let family = strip[0].family.clone();
         let resolved = resolve_names(&[kebab(&family)], &[]).unwrap();
-        assert_eq!(resolved, [family.clone()]);
+        assert_eq!(resolved, std::slice::from_ref(&family));
         let resolved = resolve_names(&[family.replace('-', "_")], &[]).unwrap();
         assert_eq!(resolved, [family]);
         assert_eq!(
