@@ -332,3 +332,18 @@ fn exit_non_zero_on_fix_fails_a_run_that_wrote() {
     let plain = Tree::new("exitfix-plain");
     assert_eq!(plain.run(&["--write", "."]).status.code(), Some(0));
 }
+
+#[test]
+fn a_run_that_matches_nothing_says_why() {
+    let t = Tree::new("nomatch");
+    t.file("pages/x.html", DIRTY);
+    let o = t.run(&["--check", "pages"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stderr(&o).contains("zhtidy: hint: no file matched"),
+        "{}",
+        stderr(&o)
+    );
+    let o = t.run(&["--check", "."]);
+    assert!(!stderr(&o).contains("hint"), "{}", stderr(&o));
+}

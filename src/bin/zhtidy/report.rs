@@ -226,6 +226,11 @@ impl Reporter {
                 c.failed,
                 if secs > 0.0 { mb / secs } else { 0.0 }
             );
+            if c.seen == 0 {
+                eprintln!(
+                    "zhtidy: hint: no file matched; in folders only *.txt, *.text, *.md and *.markdown are cleaned by default (--include GLOB chooses others; -vv lists what was excluded)"
+                );
+            }
         }
         Ok(c)
     }
