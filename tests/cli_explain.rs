@@ -347,3 +347,25 @@ fn a_run_that_matches_nothing_says_why() {
     let o = t.run(&["--check", "."]);
     assert!(!stderr(&o).contains("hint"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_jsonl_field_no_line_has_is_an_error() {
+    let t = Tree::new("jsonl-field");
+    let typo = t.run_stdin(
+        &["--jsonl", "--field", "txt"],
+        Some(b"{\"text\":\"a\"}\n\n"),
+    );
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(
+        stderr(&typo).contains("no line has the field txt"),
+        "{}",
+        stderr(&typo)
+    );
+    let some = t.run_stdin(&["--jsonl"], Some(b"{\"text\":\"a\"}\n\n{\"id\":2}\n"));
+    assert_eq!(some.status.code(), Some(0));
+    assert!(
+        stderr(&some).contains("1 of 2 line(s) lack the field(s) text"),
+        "{}",
+        stderr(&some)
+    );
+}
