@@ -154,7 +154,12 @@ fn json_reports_carry_per_change_records() {
             &serde_json::json!("")
         )
     );
-    assert!(removal["family"].is_string(), "{removal}");
+    // Family ids are kebab-case, here and in the one-file JSON.
+    let family = removal["family"].as_str().unwrap();
+    assert!(!family.contains('_'), "{removal}");
+    let one = t.run(&["--output-format", "json", "b.txt"]);
+    let one: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
+    assert_eq!(one["removals"][0]["family"], family);
     assert_eq!(
         by_path("bom.txt")["changes"],
         serde_json::json!([{
