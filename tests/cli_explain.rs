@@ -374,3 +374,12 @@ fn a_jsonl_field_no_line_has_is_an_error() {
         stderr(&some)
     );
 }
+
+#[test]
+fn a_path_named_twice_is_processed_once() {
+    let t = Tree::new("twice");
+    let o = t.run(&["-l", "a.txt", "./a.txt", "a.txt"]);
+    assert_eq!(stdout(&o), "a.txt\n");
+    let o = t.run(&["-l", ".", "a.txt"]);
+    assert_eq!(stdout(&o), "a.txt\nb.txt\nbom.txt\n");
+}

@@ -155,6 +155,9 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
     let mut items = Vec::new();
     let mut outputs = HashSet::new();
     let mut ignore_files = crate::ignored::IgnoreFiles::default();
+    // A file named twice (`zhtidy -w a.txt ./a.txt`, or named and inside a
+    // folder given too) is cleaned once.
+    let mut seen = HashSet::new();
     for path in &paths {
         if path.as_os_str() == "-" {
             if matches!(mode, Mode::Write | Mode::OutDir(_)) {
@@ -202,6 +205,9 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
             )));
         }
         for c in found.candidates {
+            if !seen.insert(crate::paths::normalized(&c.path)) {
+                continue;
+            }
             let resolved = resolver.resolve(&c.path)?;
             if !c.explicit || args.force_exclude {
                 let (include, exclude) = &*resolved.selection;
