@@ -88,3 +88,17 @@ fn mistyped_subcommands_are_suggested() {
         );
     }
 }
+
+#[test]
+fn usage_errors_carry_the_program_name() {
+    let o = zhtidy(&["--bogus"], "100");
+    assert_eq!(o.status.code(), Some(2));
+    let err = support::utf8(&o.stderr);
+    assert!(
+        err.starts_with("zhtidy: error: unexpected argument '--bogus'"),
+        "{err}"
+    );
+    let v = zhtidy(&["--version"], "100");
+    assert_eq!(v.status.code(), Some(0));
+    assert!(support::utf8(&v.stdout).starts_with("zhtidy "));
+}

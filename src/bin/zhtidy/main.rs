@@ -33,7 +33,16 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 
 fn main() -> ExitCode {
-    let cli = args::Cli::parse();
+    let cli = match args::Cli::try_parse() {
+        Ok(cli) => cli,
+        // --help and --version print to standard output and exit 0.
+        Err(e) if !e.use_stderr() => e.exit(),
+        // Usage errors carry the program's name like every other error.
+        Err(e) => {
+            anstream::eprint!("zhtidy: {}", e.render().ansi());
+            return ExitCode::from(2);
+        }
+    };
     // An interrupted run must leave no temporary file beside a target.
     if let Err(e) = zhtidy::write::remove_temp_files_on_signal() {
         eprintln!("zhtidy: warning: cannot watch for signals: {e}");
