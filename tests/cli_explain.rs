@@ -154,7 +154,12 @@ fn json_reports_carry_per_change_records() {
             &serde_json::json!("")
         )
     );
-    assert!(removal["family"].is_string(), "{removal}");
+    // Family ids are kebab-case, here and in the one-file JSON.
+    let family = removal["family"].as_str().unwrap();
+    assert!(!family.contains('_'), "{removal}");
+    let one = t.run(&["--output-format", "json", "b.txt"]);
+    let one: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
+    assert_eq!(one["removals"][0]["family"], family);
     assert_eq!(
         by_path("bom.txt")["changes"],
         serde_json::json!([{
@@ -300,4 +305,81 @@ fn diffs_apply_with_git_apply() {
 #[test]
 fn diffs_apply_with_patch_p1() {
     diff_applies_with("patch", &["-p1"]);
+}
+
+#[test]
+fn statistics_count_changes_per_rule_and_family() {
+    let t = Tree::new("stats");
+    t.file("a2.txt", DIRTY);
+    let o = t.run(&["--check", "--statistics", "."]);
+    let err = stderr(&o);
+    let by_rule = err.split("statistics by family:\n").next().unwrap();
+    // Two stray glyphs (a.txt, a2.txt) come first, then one each.
+    assert!(
+        by_rule.contains("statistics by rule:\n2  stray-glyph    fix\n"),
+        "{err}"
+    );
+    assert!(by_rule.contains("1  header-byline  "), "{err}");
+    assert!(by_rule.contains("1  encoding       encoding\n"), "{err}");
+    assert!(err.contains("statistics by family:\n2  fix\n"), "{err}");
+    // Standard output is unchanged by it.
+    assert_eq!(stdout(&o), stdout(&t.run(&["--check", "."])));
+}
+
+#[test]
+fn exit_non_zero_on_fix_fails_a_run_that_wrote() {
+    let t = Tree::new("exitfix");
+    let first = t.run(&["--write", "--exit-non-zero-on-fix", "."]);
+    assert_eq!(first.status.code(), Some(1), "{}", stderr(&first));
+    assert_eq!(fs::read_to_string(t.0.join("a.txt")).unwrap(), FIXED);
+    let again = t.run(&["--write", "--exit-non-zero-on-fix", "."]);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    let plain = Tree::new("exitfix-plain");
+    assert_eq!(plain.run(&["--write", "."]).status.code(), Some(0));
+}
+
+#[test]
+fn a_run_that_matches_nothing_says_why() {
+    let t = Tree::new("nomatch");
+    t.file("pages/x.html", DIRTY);
+    let o = t.run(&["--check", "pages"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stderr(&o).contains("zhtidy: hint: no file matched"),
+        "{}",
+        stderr(&o)
+    );
+    let o = t.run(&["--check", "."]);
+    assert!(!stderr(&o).contains("hint"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_jsonl_field_no_line_has_is_an_error() {
+    let t = Tree::new("jsonl-field");
+    let typo = t.run_stdin(
+        &["--jsonl", "--field", "txt"],
+        Some(b"{\"text\":\"a\"}\n\n"),
+    );
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(
+        stderr(&typo).contains("no line has the field txt"),
+        "{}",
+        stderr(&typo)
+    );
+    let some = t.run_stdin(&["--jsonl"], Some(b"{\"text\":\"a\"}\n\n{\"id\":2}\n"));
+    assert_eq!(some.status.code(), Some(0));
+    assert!(
+        stderr(&some).contains("1 of 2 line(s) lack the field(s) text"),
+        "{}",
+        stderr(&some)
+    );
+}
+
+#[test]
+fn a_path_named_twice_is_processed_once() {
+    let t = Tree::new("twice");
+    let o = t.run(&["-l", "a.txt", "./a.txt", "a.txt"]);
+    assert_eq!(stdout(&o), "a.txt\n");
+    let o = t.run(&["-l", ".", "a.txt"]);
+    assert_eq!(stdout(&o), "a.txt\nb.txt\nbom.txt\n");
 }

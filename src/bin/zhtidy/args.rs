@@ -19,7 +19,9 @@ use clap::{Parser, Subcommand, ValueEnum};
     version,
     about,
     propagate_version = true,
-    args_conflicts_with_subcommands = true
+    args_conflicts_with_subcommands = true,
+    after_help = EXAMPLES,
+    after_long_help = EXAMPLES_LONG
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -29,13 +31,45 @@ pub struct Cli {
     pub tidy: TidyArgs,
 
     /// Print a completion script for this shell and exit.
-    #[arg(long, value_name = "SHELL", help_heading = "Other")]
+    #[arg(
+        long,
+        value_name = "SHELL",
+        help_heading = "Other",
+        hide_short_help = true
+    )]
     pub generate_shell_completion: Option<clap_complete::Shell>,
 
     /// Print the man page (roff) and exit.
-    #[arg(long, help_heading = "Other")]
+    #[arg(long, help_heading = "Other", hide_short_help = true)]
     pub generate_man: bool,
 }
+
+/// Shown after `-h`.
+const EXAMPLES: &str = "\
+Examples:
+  zhtidy article.txt                        print the cleaned article
+  zhtidy -w corpus/                         clean every text file under corpus/ in place
+  zhtidy --check .                          list the files that would change (exit 1 if any)
+  zhtidy --diff --explain .                 show each change and the rule that made it
+  zhtidy --jsonl --field text < data.jsonl  clean the `text` field of every line
+  zhtidy rules                              list the rule ids --disable and --enable take
+
+-h shows the common options; --help shows every option.";
+
+/// Shown after `--help`.
+const EXAMPLES_LONG: &str = "\
+Examples:
+  zhtidy article.txt                        print the cleaned article
+  zhtidy -w corpus/                         clean every text file under corpus/ in place
+  zhtidy --check .                          list the files that would change (exit 1 if any)
+  zhtidy --diff --explain .                 show each change and the rule that made it
+  zhtidy --jsonl --field text < data.jsonl  clean the `text` field of every line
+  zhtidy --to tw -o out/ corpus/            cleaned Taiwan-standard copies in out/
+  zhtidy rules                              list the rule ids --disable and --enable take
+  zhtidy convert -c s2t < in.txt            convert exactly as OpenCC does
+  zhtidy detect --script *.txt              the encoding and script of each file
+
+Exit status: 0 fine, 1 changes found (--check, --diff, -l), 2 error.";
 
 /// The default command: the cleaning pipeline.
 #[derive(Debug, clap::Args)]
@@ -92,13 +126,14 @@ pub struct TidyArgs {
 
     /// What a malformed line does in --jsonl mode: `fail` stops with exit
     /// 2, `skip` drops it, `keep` passes it through unchanged (both warn).
-    #[arg(long, value_enum, default_value_t = OnError::Fail, help_heading = "JSON Lines")]
+    #[arg(long, value_enum, default_value_t = OnError::Fail, help_heading = "JSON Lines", hide_short_help = true)]
     pub on_error: OnError,
 
     /// In --jsonl mode, add to each object a field NAME holding what was
     /// done: {"changed", "removals", "fixes"}. An object that already has
     /// NAME is an error, and NAME may not be a --field.
     #[arg(
+        hide_short_help = true,
         long,
         value_name = "NAME",
         requires = "jsonl",
@@ -109,6 +144,7 @@ pub struct TidyArgs {
     /// The path standard input stands for: picks its configuration and
     /// exclusions, and names it in messages.
     #[arg(
+        hide_short_help = true,
         long,
         value_name = "PATH",
         alias = "stdin-filepath",
@@ -118,12 +154,23 @@ pub struct TidyArgs {
 
     /// Read the paths to clean from FILE (`-`: standard input), one per
     /// line (NUL-separated with -0).
-    #[arg(long, value_name = "FILE|-", help_heading = "Files")]
+    #[arg(
+        long,
+        value_name = "FILE|-",
+        help_heading = "Files",
+        hide_short_help = true
+    )]
     pub files_from: Option<PathBuf>,
 
     /// Paths are NUL-separated: those read by --files-from (as `find
     /// -print0` writes) and those -l prints (exactly, as bytes).
-    #[arg(short = '0', long, alias = "print0", help_heading = "Files")]
+    #[arg(
+        short = '0',
+        long,
+        alias = "print0",
+        help_heading = "Files",
+        hide_short_help = true
+    )]
     pub null: bool,
 
     /// Which files in folders are cleaned (glob on the file name or
@@ -138,7 +185,12 @@ pub struct TidyArgs {
     pub exclude: Vec<String>,
 
     /// Like --exclude, but adds to the default list.
-    #[arg(long, value_name = "GLOB", help_heading = "Files")]
+    #[arg(
+        long,
+        value_name = "GLOB",
+        help_heading = "Files",
+        hide_short_help = true
+    )]
     pub extend_exclude: Vec<String>,
 
     /// Apply --include/--exclude (and the config's) to paths named on the
@@ -147,11 +199,11 @@ pub struct TidyArgs {
     pub force_exclude: bool,
 
     /// Walk hidden files and folders too.
-    #[arg(long, help_heading = "Files")]
+    #[arg(long, help_heading = "Files", hide_short_help = true)]
     pub hidden: bool,
 
     /// Do not read .gitignore, .ignore or .zhtidyignore files.
-    #[arg(long, help_heading = "Files")]
+    #[arg(long, help_heading = "Files", hide_short_help = true)]
     pub no_ignore: bool,
 
     /// Use this configuration file for every file (instead of the closest
@@ -165,22 +217,38 @@ pub struct TidyArgs {
     pub config: Option<PathBuf>,
 
     /// Ignore all configuration files.
-    #[arg(long, help_heading = "Configuration")]
+    #[arg(long, help_heading = "Configuration", hide_short_help = true)]
     pub isolated: bool,
 
     /// Print the settings that apply to PATH (default: the current folder)
     /// and the file they come from, then exit.
-    #[arg(long, help_heading = "Configuration")]
+    #[arg(long, help_heading = "Configuration", hide_short_help = true)]
     pub print_config: bool,
 
     /// Worker threads (default: all cores).
-    #[arg(short = 'j', long, value_name = "N", help_heading = "Output")]
+    #[arg(
+        short = 'j',
+        long,
+        value_name = "N",
+        help_heading = "Output",
+        hide_short_help = true
+    )]
     pub threads: Option<usize>,
 
     /// When to colour output (NO_COLOR and CLICOLOR_FORCE are honoured
     /// with `auto`).
-    #[arg(long, value_enum, default_value_t = ColorArg::Auto, help_heading = "Output")]
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, help_heading = "Output", hide_short_help = true)]
     pub color: ColorArg,
+
+    /// After a bulk run, print on standard error how many changes each
+    /// rule and each family made (most first).
+    #[arg(long, help_heading = "Output")]
+    pub statistics: bool,
+
+    /// With --write or --out-dir, exit 1 when any file changed (as --check
+    /// does), so that CI fails on a fix.
+    #[arg(long, help_heading = "Mode")]
+    pub exit_non_zero_on_fix: bool,
 
     /// Print only errors.
     #[arg(short, long, conflicts_with = "verbose", help_heading = "Output")]
@@ -209,7 +277,13 @@ pub struct TidyArgs {
     pub to: Option<TargetArg>,
 
     /// What the input is written in, instead of detecting it.
-    #[arg(long, value_enum, value_name = "SCRIPT", requires = "to")]
+    #[arg(
+        long,
+        value_enum,
+        value_name = "SCRIPT",
+        requires = "to",
+        hide_short_help = true
+    )]
     pub from: Option<SourceArg>,
 
     /// Print every removal to standard error as `PATH:LINE: rule-id: text`,
@@ -227,7 +301,7 @@ pub struct TidyArgs {
 
     /// An extra boilerplate rule file (TOML, same schema as the shipped
     /// ones). Repeatable.
-    #[arg(long = "strip-rules", value_name = "FILE")]
+    #[arg(long = "strip-rules", value_name = "FILE", hide_short_help = true)]
     pub strip_rules: Vec<PathBuf>,
 
     /// Turn off a boilerplate rule or family, or a fix rule (zero-width,
@@ -237,11 +311,11 @@ pub struct TidyArgs {
 
     /// Normalize Traditional variant characters to this standard (fix
     /// stage).
-    #[arg(long, value_enum, value_name = "STANDARD")]
+    #[arg(long, value_enum, value_name = "STANDARD", hide_short_help = true)]
     pub variants: Option<VariantsArg>,
 
     /// A term no fix rule touches (a name, a brand). Repeatable.
-    #[arg(long, value_name = "TERM")]
+    #[arg(long, value_name = "TERM", hide_short_help = true)]
     pub protect: Vec<String>,
 
     /// Turn on a rule or family that is off by default (e.g.
@@ -252,7 +326,7 @@ pub struct TidyArgs {
     /// If strip would remove more than this share of the article's prose
     /// characters (or every line), it keeps the document unchanged and
     /// says so.
-    #[arg(long, value_name = "SHARE")]
+    #[arg(long, value_name = "SHARE", hide_short_help = true)]
     pub max_removed_share: Option<f64>,
 }
 
@@ -353,23 +427,37 @@ pub enum SourceArg {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
-    /// Plain text: the cleaned text (for `detect`, tab-separated lines).
+    /// Lines for people.
     Text,
-    /// JSON: the text with removals, fixes and what was detected (for
-    /// `detect`, one array).
+    /// One JSON document.
+    Json,
+}
+
+/// `detect`'s output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DetectFormat {
+    /// One tab-separated line per file: `PATH ENCODING CONFIDENCE` (with
+    /// --script: `PATH SCRIPT traditional-only:N simplified-only:M`).
+    Text,
+    /// One JSON array with a record per file.
     Json,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Convert between Traditional and Simplified Chinese exactly as OpenCC
-    /// 1.4.2 does (a drop-in for `opencc -c`).
+    /// 1.4.2 does.
+    ///
+    /// A drop-in for `opencc -c`: the same configs, the same output.
     Convert(ConvertArgs),
-    /// Detect the encoding of files: one `PATH<TAB>ENCODING<TAB>CONFIDENCE`
-    /// line each, plus `<TAB>mojibake:KIND` when UTF-8 text holds mojibake
-    /// (`utf-8>latin-1`, `utf-8>gbk:lines=3`) and `<TAB>damaged:KIND=N`
-    /// for characters already lost (`fffd=12`); with --script, the script
-    /// they are written in. Exit 2 if a file cannot be read.
+    /// Detect the encoding of files (with --script, the script they are
+    /// written in).
+    ///
+    /// One line per file: PATH, ENCODING and CONFIDENCE separated by tabs,
+    /// plus a tab and `mojibake:KIND` when UTF-8 text holds mojibake
+    /// (`utf-8>latin-1`, `utf-8>gbk:lines=3`) and `damaged:KIND=N` for
+    /// characters already lost (`fffd=12`); with --script, the script they
+    /// are written in. Exit 2 if a file cannot be read.
     Detect(DetectArgs),
     /// List every rule and family: id, family, zones, on or off by
     /// default, and an example (the ids --disable and --enable take).
@@ -385,7 +473,7 @@ pub struct RulesArgs {
 
     /// Also list the rules of this rule file (as --strip-rules loads it).
     /// Repeatable.
-    #[arg(long = "strip-rules", value_name = "FILE")]
+    #[arg(long = "strip-rules", value_name = "FILE", hide_short_help = true)]
     pub strip_rules: Vec<PathBuf>,
 }
 
@@ -395,13 +483,16 @@ pub struct DetectArgs {
     #[arg(value_name = "PATH|-")]
     pub paths: Vec<std::ffi::OsString>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-    pub output_format: OutputFormat,
+    /// What is printed: tab-separated lines, or one JSON array (each
+    /// record: path, encoding, confidence, mojibake; with --script the
+    /// script and its evidence).
+    #[arg(long, value_enum, default_value_t = DetectFormat::Text)]
+    pub output_format: DetectFormat,
 
     /// Report the script instead of the encoding: Traditional, Simplified,
     /// mixed or unknown, decided by the characters only one script uses.
-    /// Text output: `PATH<TAB>SCRIPT<TAB>traditional-only:N<TAB>simplified-only:M`,
+    /// Text output: PATH, SCRIPT, traditional-only:N and simplified-only:M
+    /// separated by tabs,
     /// then one `PATH:LINE<TAB>…` line per paragraph for a mixed file, or
     /// for each paragraph in another script than the file's. JSON adds a
     /// `script` object with every paragraph to each record.
@@ -452,18 +543,18 @@ pub struct DecodeArgs {
     /// Decode the input with this encoding (utf-8, gbk, gb18030, big5,
     /// utf-16le, utf-16be, windows-1252, …) instead of detecting it. Bytes
     /// malformed for it are an error naming the byte offset.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", hide_short_help = true)]
     pub encoding: Option<String>,
 
     /// Accept malformed input bytes, replacing each by U+FFFD (the count is
     /// reported on standard error).
-    #[arg(long)]
+    #[arg(long, hide_short_help = true)]
     pub lossy: bool,
 
     /// Reverse mojibake (UTF-8 once decoded as GBK, Big5, windows-1252 or
     /// Latin-1, GBK or Big5 once decoded as Latin-1, double encoding, or
     /// only some lines so garbled) when the reversal round-trips exactly.
-    #[arg(long)]
+    #[arg(long, hide_short_help = true)]
     pub fix_mojibake: bool,
 
     /// Encoding of what is written (`convert`'s output; the default
@@ -471,7 +562,7 @@ pub struct DecodeArgs {
     /// UTF-8): UTF-8 without BOM, or the input's own encoding (BOM kept); a
     /// character it cannot hold is an error, and a file is then left
     /// untouched.
-    #[arg(long, value_enum, default_value_t = OutputEncoding::Utf8)]
+    #[arg(long, value_enum, default_value_t = OutputEncoding::Utf8, hide_short_help = true)]
     pub output_encoding: OutputEncoding,
 }
 

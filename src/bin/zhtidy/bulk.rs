@@ -65,7 +65,8 @@ pub fn run(
         started,
     )
     .explain(args.explain)
-    .print0(args.null);
+    .print0(args.null)
+    .statistics(args.statistics);
     let progress = Progress::new(args.quiet, items.len());
     let window = Window {
         items: AHEAD.max(16 * pool.current_num_threads()),
@@ -113,7 +114,9 @@ pub fn run(
     let counts = reporter.finish()?;
     Ok(if counts.failed > 0 {
         ExitCode::from(2)
-    } else if counts.changed > 0 && matches!(mode, Mode::Check | Mode::Diff | Mode::List) {
+    } else if counts.changed > 0
+        && (args.exit_non_zero_on_fix || matches!(mode, Mode::Check | Mode::Diff | Mode::List))
+    {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -157,6 +160,9 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
     let mut items = Vec::new();
     let mut outputs = HashSet::new();
     let mut ignore_files = crate::ignored::IgnoreFiles::default();
+    // A file named twice (`zhtidy -w a.txt ./a.txt`, or named and inside a
+    // folder given too) is cleaned once.
+    let mut seen = HashSet::new();
     for path in &paths {
         if path.as_os_str() == "-" {
             if matches!(mode, Mode::Write | Mode::OutDir(_)) {
@@ -207,6 +213,9 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
             items.push(Item::Fail(FileOutcome::failed_at(&p, reason)));
         }
         for c in found.candidates {
+            if !seen.insert(crate::paths::normalized(&c.path)) {
+                continue;
+            }
             let resolved = resolver.resolve(&c.path)?;
             if !c.explicit || args.force_exclude {
                 let (include, exclude) = &*resolved.selection;

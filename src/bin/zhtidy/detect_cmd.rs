@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 use zhtidy::decode::{decode, DecodeOptions, Outcome};
 use zhtidy::fix::{detect_script, Script};
 
-use crate::args::{DetectArgs, OutputFormat};
+use crate::args::{DetectArgs, DetectFormat};
 
 pub fn run(args: &DetectArgs) -> Result<()> {
     let stdin_only = [OsString::from("-")];
@@ -53,7 +53,7 @@ pub fn run(args: &DetectArgs) -> Result<()> {
             }
             Ok(bytes) => describe(&name, &bytes, &opts, args.script),
         };
-        if args.output_format == OutputFormat::Text && record.get("error").is_none() {
+        if args.output_format == DetectFormat::Text && record.get("error").is_none() {
             if args.script {
                 for line in script_lines(&record) {
                     writeln!(out, "{line}")?;
@@ -64,7 +64,7 @@ pub fn run(args: &DetectArgs) -> Result<()> {
         }
         records.push(record);
     }
-    if args.output_format == OutputFormat::Json {
+    if args.output_format == DetectFormat::Json {
         serde_json::to_writer_pretty(&mut out, &Value::Array(records))?;
         writeln!(out)?;
     }

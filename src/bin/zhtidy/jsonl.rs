@@ -6,8 +6,10 @@ Everything but the cleaned fields is passed through as it was written:
 each object is read as a list of (key, raw JSON) pairs, so key order,
 duplicate keys, number spellings and nested values come out byte for
 byte (only the whitespace between a key and its value is dropped). A
-field that is missing or `null` is left alone; one that is not a string is
-an error, like a malformed line. Blank lines are passed through, so line
+field that is missing or `null` is left alone (lines lacking every field
+are counted in a warning, and a field no line has — a mistyped `--field` —
+is an error); one that is not a string is an error, like a malformed
+line. Blank lines are passed through, so line
 N out is always line N in.
 
 Lines are read on the main thread and cleaned in a local rayon pool, each
@@ -73,6 +75,8 @@ struct LineReport {
     fixes: usize,
     /// Each change, with the field it is in (for `--explain`).
     changes: Vec<(String, crate::changes::ChangeRecord)>,
+    /// The object holds one of the fields (even `null`).
+    has_field: bool,
 }
 
 pub fn run(args: &TidyArgs, resolver: &mut Resolver<'_>) -> Result<ExitCode> {
@@ -99,6 +103,9 @@ pub fn run(args: &TidyArgs, resolver: &mut Resolver<'_>) -> Result<ExitCode> {
     let mut out = BufWriter::new(io::stdout().lock());
     let (mut records, mut changed, mut bad, mut bytes) = (0usize, 0usize, 0usize, 0u64);
     let mut line_no = 0usize;
+    // Objects read, and those holding none of the fields: a mistyped
+    // --field matches no line and would otherwise change nothing silently.
+    let (mut objects, mut without_field) = (0usize, 0usize);
     let lines = std::iter::from_fn(|| {
         let mut line = Vec::new();
         match input.read_until(b'\n', &mut line) {
@@ -132,6 +139,9 @@ pub fn run(args: &TidyArgs, resolver: &mut Resolver<'_>) -> Result<ExitCode> {
                     }
                     records += 1;
                     changed += usize::from(report.changed);
+                    let object = !trim_newline(&line).trim_ascii().is_empty();
+                    objects += usize::from(object);
+                    without_field += usize::from(object && !report.has_field);
                     out.write_all(&text)?;
                     out.write_all(b"\n")?;
                 }
@@ -160,6 +170,19 @@ pub fn run(args: &TidyArgs, resolver: &mut Resolver<'_>) -> Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     out.flush()?;
+    if objects > 0 && without_field == objects {
+        anyhow::bail!(
+            "no line has the field{} {}: nothing was cleaned (a nested field is not looked into)",
+            if fields.len() > 1 { "s" } else { "" },
+            fields.join(", ")
+        );
+    }
+    if without_field > 0 && !args.quiet {
+        eprintln!(
+            "zhtidy: warning: {without_field} of {objects} line(s) lack the field(s) {}; passed through unchanged",
+            fields.join(", ")
+        );
+    }
     if !args.quiet {
         let secs = started.elapsed().as_secs_f64();
         let mb = bytes as f64 / 1e6;
@@ -228,6 +251,7 @@ fn clean_line(
         serde_json::to_writer(&mut out, key).map_err(|e| e.to_string())?;
         out.push(b':');
         if fields.iter().any(|f| f == key) {
+            report.has_field = true;
             let value: serde_json::Value =
                 serde_json::from_str(raw.get()).map_err(|e| e.to_string())?;
             match value {

@@ -23,6 +23,8 @@ mod progress;
 mod report;
 mod rules_cmd;
 mod settings;
+mod statistics;
+mod suggest;
 mod tidy_cmd;
 mod walk;
 
@@ -32,7 +34,16 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 
 fn main() -> ExitCode {
-    let cli = args::Cli::parse();
+    let cli = match args::Cli::try_parse() {
+        Ok(cli) => cli,
+        // --help and --version print to standard output and exit 0.
+        Err(e) if !e.use_stderr() => e.exit(),
+        // Usage errors carry the program's name like every other error.
+        Err(e) => {
+            anstream::eprint!("zhtidy: {}", e.render().ansi());
+            return ExitCode::from(2);
+        }
+    };
     // An interrupted run must leave no temporary file beside a target.
     if let Err(e) = zhtidy::write::remove_temp_files_on_signal() {
         eprintln!("zhtidy: warning: cannot watch for signals: {e}");
@@ -52,7 +63,18 @@ fn main() -> ExitCode {
             Some(args::Command::Convert(a)) => convert_cmd::run(a).map(|()| ExitCode::SUCCESS),
             Some(args::Command::Detect(a)) => detect_cmd::run(a).map(|()| ExitCode::SUCCESS),
             Some(args::Command::Rules(a)) => rules_cmd::run(a).map(|()| ExitCode::SUCCESS),
-            None => tidy_cmd::run(&cli.tidy),
+            None => match cli
+                .tidy
+                .paths
+                .first()
+                .and_then(|p| suggest::mistyped_subcommand(p))
+            {
+                Some(name) => Err(anyhow::anyhow!(
+                    "{} is no file, folder or subcommand; did you mean `zhtidy {name}`?",
+                    cli.tidy.paths[0].display()
+                )),
+                None => tidy_cmd::run(&cli.tidy),
+            },
         }
     };
     if !cli.tidy.quiet {

@@ -43,6 +43,8 @@ pub struct Reporter {
     explain: bool,
     /// `-l -0`: each path exactly, followed by a NUL.
     print0: bool,
+    /// `--statistics`: changes counted per rule (with its family).
+    statistics: Option<crate::statistics::Statistics>,
 }
 
 const RED: &str = "\x1b[31m";
@@ -65,7 +67,15 @@ impl Reporter {
             started,
             explain: false,
             print0: false,
+            statistics: None,
         }
+    }
+
+    /// With `--statistics`: a table of changes per rule and per family on
+    /// standard error at the end.
+    pub fn statistics(mut self, on: bool) -> Self {
+        self.statistics = on.then(Default::default);
+        self
     }
 
     /// With `--explain`: each change on standard error, as
@@ -100,6 +110,9 @@ impl Reporter {
             for n in &o.notes {
                 eprintln!("zhtidy: warning: {}: {n}", o.path);
             }
+        }
+        if let Some(stats) = &mut self.statistics {
+            stats.add(&o.changes);
         }
         if self.explain && !o.changes.is_empty() {
             let mut err = io::stderr().lock();
@@ -214,6 +227,9 @@ impl Reporter {
             self.out.write_all(b"\n")?;
         }
         self.out.flush()?;
+        if let Some(stats) = &self.statistics {
+            eprint!("{}", stats.table());
+        }
         let c = self.counts;
         if !self.quiet {
             let secs = self.started.elapsed().as_secs_f64();
@@ -232,6 +248,11 @@ impl Reporter {
                 c.failed,
                 if secs > 0.0 { mb / secs } else { 0.0 }
             );
+            if c.seen == 0 {
+                eprintln!(
+                    "zhtidy: hint: no file matched; in folders only *.txt, *.text, *.md and *.markdown are cleaned by default (--include GLOB chooses others; -vv lists what was excluded)"
+                );
+            }
         }
         Ok(c)
     }

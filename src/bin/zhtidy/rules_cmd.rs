@@ -261,7 +261,7 @@ pub fn nearest(name: &str, ids: &[String]) -> Vec<String> {
             if id.contains(&wanted) {
                 Some((0, id))
             } else {
-                let d = strsim_levenshtein(&wanted, id);
+                let d = crate::suggest::levenshtein(&wanted, id);
                 (d <= 2 + wanted.chars().count() / 4).then_some((d, id))
             }
         })
@@ -272,22 +272,6 @@ pub fn nearest(name: &str, ids: &[String]) -> Vec<String> {
         .take(5)
         .map(|(_, id)| id.clone())
         .collect()
-}
-
-/// Edit distance in characters.
-fn strsim_levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, &cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]
@@ -321,7 +305,7 @@ mod tests {
         let strip = strip_rules(&[]).unwrap();
         let family = strip[0].family.clone();
         let resolved = resolve_names(&[kebab(&family)], &[]).unwrap();
-        assert_eq!(resolved, [family.clone()]);
+        assert_eq!(resolved, std::slice::from_ref(&family));
         let resolved = resolve_names(&[family.replace('-', "_")], &[]).unwrap();
         assert_eq!(resolved, [family]);
         assert_eq!(

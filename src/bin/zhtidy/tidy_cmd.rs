@@ -239,7 +239,12 @@ fn to_json(name: &str, d: &Decoded, t: &Tidied<'_>) -> serde_json::Value {
             "lines": d.damage.lines,
         })),
         "text": t.text,
-        "removals": t.removals,
+        // Family ids in the one style reports use (kebab-case).
+        "removals": t.removals.iter().map(|r| {
+            let mut v = json!(r);
+            v["family"] = json!(crate::rules_cmd::kebab(&r.family));
+            v
+        }).collect::<Vec<_>>(),
         "strip_refused": t.strip_refused.as_ref().map(|r| json!({
             "would_remove": r.would_remove,
             "lines": r.lines,
