@@ -12,6 +12,7 @@ definitions.
 mod args;
 mod bulk;
 mod convert_cmd;
+mod dedup_cmd;
 mod detect_cmd;
 mod jsonl;
 mod ordered;
@@ -47,6 +48,7 @@ fn main() -> ExitCode {
         match &cli.command {
             Some(args::Command::Convert(a)) => convert_cmd::run(a).map(|()| ExitCode::SUCCESS),
             Some(args::Command::Detect(a)) => detect_cmd::run(a).map(|()| ExitCode::SUCCESS),
+            Some(args::Command::Dedup(a)) => dedup_cmd::run(a).map(|()| ExitCode::SUCCESS),
             None => tidy_cmd::run(&cli.tidy),
         }
     };
