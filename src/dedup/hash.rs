@@ -93,9 +93,9 @@ impl Signature {
 #[derive(Debug, Clone)]
 pub struct MinHasher {
     shingle: usize,
-    /// One (multiplier, addend) pair per hash function: `h(x) = (a·x + b)
-    /// >> 32` over 64-bit words, a multiply-shift universal family (`a`
-    /// odd).
+    /// One (multiplier, addend) pair per hash function: the top 32 bits
+    /// of `a·x + b` over 64-bit words, a multiply-shift universal family
+    /// (`a` odd).
     coeffs: Box<[(u64, u64)]>,
 }
 

@@ -106,7 +106,6 @@ pub fn run(args: &DedupArgs) -> Result<()> {
     } else {
         read_files(args, &mut add, &failed)?;
     }
-    drop(add);
     let clusters = index.clusters();
     let mut out = BufWriter::new(io::stdout().lock());
     let mut duplicates = 0usize;
@@ -214,7 +213,7 @@ fn read_files(
     let mut batch = Vec::with_capacity(BATCH);
     for c in found.candidates {
         let name = c.rel.file_name().map(Path::new).unwrap_or(&c.rel);
-        if !c.explicit && !(matches(&include, &c.rel) || matches(&include, name)) {
+        if !(c.explicit || matches(&include, &c.rel) || matches(&include, name)) {
             continue;
         }
         batch.push((Origin::File(c.path.clone()), Job::File(c.path)));
