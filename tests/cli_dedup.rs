@@ -179,3 +179,32 @@ fn bad_input_and_parameters_exit_2() {
     let out = zhtidy(&["dedup", dir.join("nope.txt").to_str().unwrap()], None);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// More documents than one batch: the output is the same with one thread
+/// and two, and every copy lands in its source's cluster.
+#[test]
+fn several_batches_give_the_same_clusters_with_any_thread_count() {
+    let converted = traditional();
+    let mut input = String::new();
+    for i in 0..700 {
+        let text = match i % 3 {
+            0 => format!("第{i}号文件：{OTHER}{}", "数".repeat(i % 50)),
+            1 => ARTICLE.to_string(),
+            _ => converted.clone(),
+        };
+        input += &(serde_json::json!({ "text": text }).to_string() + "\n");
+    }
+    let runs: Vec<Output> = ["1", "2"]
+        .iter()
+        .map(|j| zhtidy(&["dedup", "--jsonl", "-j", j], Some(input.as_bytes())))
+        .collect();
+    assert_eq!(runs[0].stdout, runs[1].stdout);
+    let found = clusters(&runs[0]);
+    let article = found
+        .iter()
+        .find(|c| c["representative"]["line"] == 2)
+        .expect("the article's cluster");
+    // Lines 2, 5, 8, … are the article, 3, 6, 9, … its conversion.
+    let expected = (1..700).filter(|i| i % 3 != 0).count() - 1;
+    assert_eq!(article["members"].as_array().unwrap().len(), expected);
+}
