@@ -12,6 +12,9 @@ its own:
    OpenCC 1.4.2 does, with its dictionaries compiled in;
 5. [`write`]: write text back without ever losing any (atomic replacement).
 
+Beside the stages, [`dedup`] finds the same article reposted across a
+corpus (in either script) by MinHash over script-folded shingles.
+
 [`pipeline::Pipeline`] runs strip → fix → convert in that order, built once
 and shared; it is what the `zhtidy` command runs by default.
 
@@ -28,6 +31,7 @@ layer over it.
 pub mod config_file;
 pub mod convert;
 pub mod decode;
+pub mod dedup;
 pub mod fix;
 pub mod pipeline;
 pub mod strip;

@@ -462,6 +462,11 @@ pub enum Command {
     /// List every rule and family: id, family, zones, on or off by
     /// default, and an example (the ids --disable and --enable take).
     Rules(RulesArgs),
+    /// Find the same article reposted, trimmed or converted to the other
+    /// script: one JSON line per cluster of near-duplicates (MinHash over
+    /// script-folded character shingles). Exit 2 if a document cannot be
+    /// read.
+    Dedup(DedupArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -475,6 +480,55 @@ pub struct RulesArgs {
     /// Repeatable.
     #[arg(long = "strip-rules", value_name = "FILE", hide_short_help = true)]
     pub strip_rules: Vec<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DedupArgs {
+    /// Files or folders (walked like the cleaning command's); with
+    /// --jsonl, JSON Lines files, `-` or nothing for standard input.
+    #[arg(value_name = "PATH|-")]
+    pub paths: Vec<PathBuf>,
+
+    /// Documents are the lines of JSON Lines input: the --field of each.
+    #[arg(long)]
+    pub jsonl: bool,
+
+    /// The field holding a line's text in --jsonl mode.
+    #[arg(long, default_value = "text", requires = "jsonl")]
+    pub field: String,
+
+    /// A field identifying a line in --jsonl mode, copied into the output.
+    #[arg(long, value_name = "NAME", requires = "jsonl")]
+    pub id_field: Option<String>,
+
+    /// Estimated Jaccard similarity of shingle sets at which two documents
+    /// are near-duplicates.
+    #[arg(long, default_value_t = 0.8)]
+    pub threshold: f64,
+
+    /// Characters per shingle.
+    #[arg(long, default_value_t = 5)]
+    pub shingle: usize,
+
+    /// Hash functions per MinHash signature.
+    #[arg(long, default_value_t = 128)]
+    pub permutations: usize,
+
+    /// Walk hidden files and folders too.
+    #[arg(long)]
+    pub hidden: bool,
+
+    /// Do not read .gitignore, .ignore or .zhtidyignore files.
+    #[arg(long)]
+    pub no_ignore: bool,
+
+    /// Worker threads (default: all cores). The output does not depend on it.
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// No summary on standard error.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -13,6 +13,7 @@ mod args;
 mod bulk;
 mod changes;
 mod convert_cmd;
+mod dedup_cmd;
 mod detect_cmd;
 mod ignored;
 mod jsonl;
@@ -62,6 +63,7 @@ fn main() -> ExitCode {
         match &cli.command {
             Some(args::Command::Convert(a)) => convert_cmd::run(a).map(|()| ExitCode::SUCCESS),
             Some(args::Command::Detect(a)) => detect_cmd::run(a).map(|()| ExitCode::SUCCESS),
+            Some(args::Command::Dedup(a)) => dedup_cmd::run(a).map(|()| ExitCode::SUCCESS),
             Some(args::Command::Rules(a)) => rules_cmd::run(a).map(|()| ExitCode::SUCCESS),
             None => match cli
                 .tidy

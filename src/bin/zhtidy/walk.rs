@@ -137,6 +137,18 @@ pub fn expand(
     prune: &GlobSet,
     skip: Option<&FolderId>,
 ) -> Found {
+    expand_with(paths, args.hidden, args.no_ignore, prune, skip)
+}
+
+/// [`expand`] for commands other than the cleaning one: `hidden` and
+/// `no_ignore` as `--hidden` and `--no-ignore` say.
+pub fn expand_with(
+    paths: &[PathBuf],
+    hidden: bool,
+    no_ignore: bool,
+    prune: &GlobSet,
+    skip: Option<&FolderId>,
+) -> Found {
     let mut found = Found {
         candidates: Vec::new(),
         errors: Vec::new(),
@@ -156,16 +168,16 @@ pub fn expand(
         }
         let mut walker = ignore::WalkBuilder::new(path);
         walker
-            .hidden(!args.hidden)
-            .ignore(!args.no_ignore)
-            .git_ignore(!args.no_ignore)
-            .git_global(!args.no_ignore)
-            .git_exclude(!args.no_ignore)
-            .parents(!args.no_ignore)
+            .hidden(!hidden)
+            .ignore(!no_ignore)
+            .git_ignore(!no_ignore)
+            .git_global(!no_ignore)
+            .git_exclude(!no_ignore)
+            .parents(!no_ignore)
             .require_git(false)
             .follow_links(false)
             .sort_by_file_name(|a, b| a.cmp(b));
-        if !args.no_ignore {
+        if !no_ignore {
             walker.add_custom_ignore_filename(".zhtidyignore");
         }
         let root = path.clone();

@@ -1,0 +1,210 @@
+/*!
+`zhtidy dedup` run as a user would: the built binary on a folder of
+articles and on JSON Lines. The reposts are made here from one article
+(a trimmed copy with another site's boilerplate, and a Traditional copy
+made by `zhtidy convert`), so which documents belong together is known by
+construction.
+*/
+
+mod support;
+
+use std::fs;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+use support::scratch;
+
+/// An article (written for these tests).
+const ARTICLE: &str = "\
+今年春天，江南多地的茶农比往年更早开始采摘。由于二月气温偏高，茶树发芽提前了将近十天，第一批明前茶的产量也随之增加。
+在杭州西湖附近的一个村子里，老茶农王师傅告诉记者，他家的茶园今年比去年多收了两成鲜叶，但价格并没有因此下降，反而略有上涨。
+王师傅说，这几年来买茶的客人越来越多是年轻人，他们更愿意通过网络直播下单，也更在意茶叶是不是当天炒制、有没有使用农药。
+为了满足这些要求，村里成立了合作社，统一收购鲜叶，统一请检测机构抽检，并在包装上印上二维码，方便消费者查询产地和炒制日期。
+合作社的负责人表示，统一管理以后，茶叶的品质更加稳定，收购价格也更透明，茶农不用再担心被中间商压价，收入比过去明显提高。
+不过也有专家提醒，气候变化让发芽时间越来越难以预测，一旦遇到倒春寒，提前发芽的嫩芽很容易冻伤，茶农仍需做好防寒准备。
+";
+
+/// An unrelated article (written for these tests).
+const OTHER: &str = "\
+城市地铁的新线路将在下个月开通试运营，全长约二十三公里，共设十六座车站，连接老城区和北部的高新技术开发区。
+据介绍，新线路采用全自动驾驶系统，列车最高时速可达一百公里，高峰时段的发车间隔将缩短到两分半钟左右。
+沿线居民普遍对开通表示期待，有人说以前上班要换乘两次公交车，路上花一个多小时，以后坐地铁半小时就能到公司。
+";
+
+fn zhtidy(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    support::run_with_input(Command::new(support::bin()).args(args), stdin)
+}
+
+fn repost() -> String {
+    let body = ARTICLE
+        .trim_end()
+        .trim_end_matches("茶农仍需做好防寒准备。");
+    format!("来源：晨光日报\n{body}\n责任编辑：张三\n")
+}
+
+fn traditional() -> String {
+    let out = zhtidy(&["convert", "-c", "s2t"], Some(ARTICLE.as_bytes()));
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn clusters(out: &Output) -> Vec<Value> {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn name(doc: &Value) -> String {
+    let p = doc["path"].as_str().unwrap();
+    p.rsplit('/').next().unwrap().to_string()
+}
+
+#[test]
+fn a_folder_of_reposts_gives_one_cluster() {
+    let dir = scratch("folder");
+    fs::create_dir_all(dir.join("site-b")).unwrap();
+    fs::write(dir.join("a-original.txt"), ARTICLE).unwrap();
+    fs::write(dir.join("b-other.txt"), OTHER).unwrap();
+    fs::write(dir.join("site-b/repost.txt"), repost()).unwrap();
+    fs::write(dir.join("site-b/traditional.txt"), traditional()).unwrap();
+    // Not a text file by the default include list: not read.
+    fs::write(dir.join("copy.html"), ARTICLE).unwrap();
+    let dir_arg = dir.to_str().unwrap();
+    for threads in ["1", "2"] {
+        let found = clusters(&zhtidy(&["dedup", "-j", threads, dir_arg], None));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(name(&found[0]["representative"]), "a-original.txt");
+        let members = found[0]["members"].as_array().unwrap();
+        let got: Vec<(String, &str)> = members
+            .iter()
+            .map(|m| (name(m), m["why"].as_str().unwrap()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("repost.txt".to_string(), "near"),
+                ("traditional.txt".to_string(), "cross-script")
+            ]
+        );
+        for m in members {
+            assert!(m["similarity"].as_f64().unwrap() >= 0.8, "{m}");
+        }
+    }
+}
+
+#[test]
+fn jsonl_lines_are_documents() {
+    let line = |id: &str, text: &str| {
+        serde_json::json!({ "id": id, "body": text, "text": "ignored" }).to_string() + "\n"
+    };
+    let input = [
+        line("x1", ARTICLE),
+        line("x2", OTHER),
+        "\n".to_string(),
+        line("x3", &traditional()),
+        line("x4", ARTICLE),
+    ]
+    .concat();
+    let out = zhtidy(
+        &["dedup", "--jsonl", "--field", "body", "--id-field", "id"],
+        Some(input.as_bytes()),
+    );
+    let found = clusters(&out);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let rep = &found[0]["representative"];
+    assert_eq!(
+        (rep["line"].as_u64(), rep["id"].as_str()),
+        (Some(1), Some("x1"))
+    );
+    assert!(rep.get("path").is_none());
+    let members: Vec<(u64, &str)> = found[0]["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["line"].as_u64().unwrap(), m["why"].as_str().unwrap()))
+        .collect();
+    assert_eq!(members, [(4, "cross-script"), (5, "exact")]);
+    let summary = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        summary.contains("4 documents, 1 clusters, 2 duplicates"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn a_lower_threshold_and_other_shingles_are_honoured() {
+    let dir = scratch("threshold");
+    let half: String = ARTICLE.lines().take(3).collect::<Vec<_>>().join("\n");
+    fs::write(dir.join("full.txt"), ARTICLE).unwrap();
+    fs::write(dir.join("half.txt"), &half).unwrap();
+    let dir_arg = dir.to_str().unwrap();
+    assert!(clusters(&zhtidy(&["dedup", dir_arg], None)).is_empty());
+    let loose = clusters(&zhtidy(
+        &[
+            "dedup",
+            "--threshold",
+            "0.3",
+            "--shingle",
+            "3",
+            "--permutations",
+            "64",
+            dir_arg,
+        ],
+        None,
+    ));
+    assert_eq!(loose.len(), 1);
+}
+
+#[test]
+fn bad_input_and_parameters_exit_2() {
+    let out = zhtidy(
+        &["dedup", "--jsonl"],
+        Some(b"{\"text\": \"a\"}\nnot json\n"),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("<stdin>:2"));
+    let out = zhtidy(&["dedup", "--jsonl"], Some(b"{\"text\": 5}\n"));
+    assert_eq!(out.status.code(), Some(2));
+    let out = zhtidy(&["dedup", "--jsonl", "--threshold", "1.5"], Some(b""));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("threshold"));
+    let dir = scratch("missing");
+    let out = zhtidy(&["dedup", dir.join("nope.txt").to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// More documents than one batch: the output is the same with one thread
+/// and two, and every copy lands in its source's cluster.
+#[test]
+fn several_batches_give_the_same_clusters_with_any_thread_count() {
+    let converted = traditional();
+    let mut input = String::new();
+    for i in 0..700 {
+        let text = match i % 3 {
+            0 => format!("第{i}号文件：{OTHER}{}", "数".repeat(i % 50)),
+            1 => ARTICLE.to_string(),
+            _ => converted.clone(),
+        };
+        input += &(serde_json::json!({ "text": text }).to_string() + "\n");
+    }
+    let runs: Vec<Output> = ["1", "2"]
+        .iter()
+        .map(|j| zhtidy(&["dedup", "--jsonl", "-j", j], Some(input.as_bytes())))
+        .collect();
+    assert_eq!(runs[0].stdout, runs[1].stdout);
+    let found = clusters(&runs[0]);
+    let article = found
+        .iter()
+        .find(|c| c["representative"]["line"] == 2)
+        .expect("the article's cluster");
+    // Lines 2, 5, 8, … are the article, 3, 6, 9, … its conversion.
+    let expected = (1..700).filter(|i| i % 3 != 0).count() - 1;
+    assert_eq!(article["members"].as_array().unwrap().len(), expected);
+}
