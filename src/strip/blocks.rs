@@ -187,6 +187,11 @@ fn is_teaser(line: &LineInfo, text: &str) -> bool {
     content.ends_with('…') || content.ends_with("...")
 }
 
+/// Longest line also read with regional phrasings undone (see
+/// `fold_view`): the short lines chrome and meta rules judge; a paragraph
+/// is not worth the second reading.
+pub const VIEW_MAX_CHARS: usize = 160;
+
 /// Most lines an absorbed run may have between two boilerplate lines at
 /// the top edge, and at the bottom edge.
 pub const HEADER_GAP: usize = 2;
@@ -331,7 +336,10 @@ impl LineMemo {
             let (mut matches, mut suffix) = verdicts(rules, &folded, chars);
             // What a rule finds in the line with regional phrasings undone
             // (see `fold_view`), it finds in the line.
-            if let Some(view) = fold_view(content) {
+            if let Some(view) = (chars <= VIEW_MAX_CHARS)
+                .then(|| fold_view(content))
+                .flatten()
+            {
                 let (more, credit) = verdicts(rules, &view, chars);
                 matches.extend(more);
                 matches.sort_unstable();
