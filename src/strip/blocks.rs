@@ -162,6 +162,12 @@ fn menu_runs(
             p += 1;
             continue;
         }
+        // A plain short line at the end of a run is more likely the
+        // title than a menu item: the run stops at its last menu word or
+        // bulleted item.
+        let strong = |i: usize| bulleted(i) || item(i).is_some_and(|k| !rules[k].weak);
+        let keep = run.iter().rposition(|&i| strong(i)).map_or(0, |q| q + 1);
+        let run = &run[..keep];
         let word = run.iter().any(|&i| item(i).is_some_and(|k| !rules[k].weak));
         let bullets = run.iter().filter(|&&i| bulleted(i)).count();
         if run.len() >= MENU_MIN && (word || bullets * 2 >= run.len()) {
@@ -180,6 +186,11 @@ fn is_teaser(line: &LineInfo, text: &str) -> bool {
     let content = &text[line.trim_start..line.trim_end];
     content.ends_with('…') || content.ends_with("...")
 }
+
+/// Longest line also read with regional phrasings undone (see
+/// `fold_view`): the short lines chrome and meta rules judge; a paragraph
+/// is not worth the second reading.
+pub const VIEW_MAX_CHARS: usize = 160;
 
 /// Most lines an absorbed run may have between two boilerplate lines at
 /// the top edge, and at the bottom edge.
@@ -325,7 +336,10 @@ impl LineMemo {
             let (mut matches, mut suffix) = verdicts(rules, &folded, chars);
             // What a rule finds in the line with regional phrasings undone
             // (see `fold_view`), it finds in the line.
-            if let Some(view) = fold_view(content) {
+            if let Some(view) = (chars <= VIEW_MAX_CHARS)
+                .then(|| fold_view(content))
+                .flatten()
+            {
                 let (more, credit) = verdicts(rules, &view, chars);
                 matches.extend(more);
                 matches.sort_unstable();
@@ -457,19 +471,6 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
         }
     }
 
-    // Menus at the top: runs of menu items before the first prose line.
-    let header_menu = menu_runs(
-        &nonblank,
-        &mut hits,
-        0..top_scanned,
-        |i| menu_item(i, Region::Header),
-        rules,
-        &|i| bullet_len(&facts(i).folded).0 > 0,
-    );
-    if let Some(end) = header_menu {
-        header_end = header_end.max(end);
-    }
-
     // Footer: scan up, never into the header, the same way.
     let mut footer_start = n; // lines [footer_start, n) are the footer
     let mut bottom_scanned = n; // the scan passed over [bottom_scanned, n)
@@ -494,14 +495,6 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
             break;
         }
     }
-    menu_runs(
-        &nonblank,
-        &mut hits,
-        bottom_scanned..n,
-        |i| menu_item(i, Region::Footer),
-        rules,
-        &|i| bullet_len(&facts(i).folded).0 > 0,
-    );
     // A list heading takes the short unmatched lines after it.
     if let Some(h) =
         (footer_start..n).find(|&i| hits[i].is_some_and(|k| rules[k].action == Action::ListToEnd))
@@ -536,6 +529,26 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
             }
         }
     }
+
+    // Menus: runs of menu items at the edges, before the first and after
+    // the last prose line (a menu item is weak, but a menu is a block of
+    // its own).
+    menu_runs(
+        &nonblank,
+        &mut hits,
+        0..top_scanned,
+        |i| menu_item(i, Region::Header),
+        rules,
+        &|i| bullet_len(&facts(i).folded).0 > 0,
+    );
+    menu_runs(
+        &nonblank,
+        &mut hits,
+        bottom_scanned..n,
+        |i| menu_item(i, Region::Footer),
+        rules,
+        &|i| bullet_len(&facts(i).folded).0 > 0,
+    );
 
     // A label alone on its line (索引号:) takes the value on the next.
     for w in nonblank.windows(2) {

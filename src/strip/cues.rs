@@ -18,7 +18,7 @@ folded line:
   and digits (reported, but it does not count: a lone word is as likely a
   heading).
 
-A line qualifies only when it has no full stop (`。`), is at most the
+A line qualifies only when it holds no sentence (see [`may_judge`]), is at most the
 rule's `max_chars` long and carries `min_cues` cues (at least one). Like every
 rule, a cue rule acts in its zones only (a cue rule is meant for the
 header and footer, where such lines live, never the body), and it never
@@ -140,9 +140,14 @@ fn skip_date(chars: &[char], mut i: usize) -> usize {
     i
 }
 
-/// Whether a line of `chars` characters is one a cue rule may judge.
+/// Whether a line of `chars` characters is one a cue rule may judge: not
+/// too long, and no sentence in it (a full stop, an ellipsis, or a
+/// question or exclamation mark or semicolon outside a link: `记者:这次有何
+/// 不同?` is an interview's question, not a byline).
 pub fn may_judge(folded: &str, chars: usize, max_chars: usize) -> bool {
-    chars <= max_chars && !folded.contains('。')
+    chars <= max_chars
+        && !folded.contains(['。', '…'])
+        && (folded.contains("://") || !folded.contains(['?', '!', ';']))
 }
 
 /// Whether `cues` decide for a rule that asks for `min_cues` of them:
@@ -180,6 +185,8 @@ mod tests {
     #[test]
     fn prose_and_long_lines_are_not_judged() {
         assert!(!may_judge("记者昨天在现场看到了很多人。", 14, 40));
+        assert!(!may_judge("记者:这次有何不同?", 10, 40));
+        assert!(may_judge("来源:https://example.com/a?b=1", 28, 40));
         assert!(!may_judge("记者", 41, 40));
         assert!(may_judge("记者 王小明", 6, 40));
     }

@@ -329,3 +329,11 @@ fn a_long_run_of_boilerplate_is_judged_in_one_pass() {
     assert!(out.refused.is_none());
     assert_eq!(out.text, format!("{P1}\n"));
 }
+
+#[test]
+fn a_menu_at_the_top_goes_but_the_title_stays() {
+    let input =
+        format!("• 新聞\n• 論壇\n• N64\n• Wii\n國際\n社會\n政治\n科技\n高温下的城市\n{P1}\n{P2}\n");
+    let (text, rules) = run(&input);
+    assert_eq!(text, format!("高温下的城市\n{P1}\n{P2}\n"), "{rules:?}");
+}
