@@ -283,7 +283,9 @@ fn to_json(o: &FileOutcome) -> serde_json::Value {
         "changes": o.changes,
     });
     if let Some(raw) = &o.raw {
-        // Exactly: a string when the name is UTF-8, else its bytes too.
+        // Exactly (but for `./` components, as in every report): a string
+        // when the name is UTF-8, else its bytes too.
+        let raw = crate::paths::normalized(raw);
         match raw.to_str() {
             Some(exact) => v["path"] = json!(exact),
             None => v["path_bytes"] = json!(raw.as_os_str().as_encoded_bytes()),
