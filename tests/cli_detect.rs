@@ -111,6 +111,68 @@ fn unreadable_files_exit_2_and_the_rest_are_still_reported() {
 }
 
 #[test]
+fn detect_walks_folders_and_streams_json_lines() {
+    let dir = scratch("walk");
+    fs::create_dir_all(dir.join("sub")).unwrap();
+    fs::create_dir_all(dir.join(".hidden")).unwrap();
+    put(&dir, "a.txt", SIMPLIFIED.as_bytes());
+    put(&dir, "sub/b.txt", &legacy(TRADITIONAL, BIG5));
+    put(&dir, ".hidden/c.txt", SIMPLIFIED.as_bytes());
+    put(&dir, "ignored.txt", &legacy(SIMPLIFIED, GBK));
+    put(&dir, ".zhtidyignore", b"ignored.txt\n");
+    let root = dir.to_str().unwrap();
+    let out = zhtidy(&["detect", root], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let files: Vec<(&str, &str)> = stdout
+        .lines()
+        .map(|l| {
+            let mut f = l.split('\t');
+            (f.next().unwrap(), f.next().unwrap())
+        })
+        .collect();
+    // Hidden entries and ignored files are not walked into, as in a
+    // cleaning run.
+    assert_eq!(
+        files,
+        [
+            (format!("{root}/a.txt").as_str(), "UTF-8"),
+            (format!("{root}/sub/b.txt").as_str(), "Big5"),
+        ],
+        "{stdout}"
+    );
+    let out = zhtidy(
+        &["detect", "--output-format", "jsonl", "--hidden", root],
+        None,
+    );
+    assert!(out.status.success());
+    let records: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let paths: Vec<&str> = records
+        .iter()
+        .map(|r| r["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            format!("{root}/.hidden/c.txt"),
+            format!("{root}/.zhtidyignore"),
+            format!("{root}/a.txt"),
+            format!("{root}/sub/b.txt"),
+        ]
+    );
+    assert_eq!(records[3]["encoding"], "Big5");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn stdin_and_json() {
     let out = zhtidy(
         &["detect", "-", "--output-format", "json"],

@@ -441,6 +441,8 @@ pub enum DetectFormat {
     Text,
     /// One JSON array with a record per file.
     Json,
+    /// One JSON record per line, each printed as soon as its file is read.
+    Jsonl,
 }
 
 #[derive(Debug, Subcommand)]
@@ -533,9 +535,19 @@ pub struct DedupArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct DetectArgs {
-    /// Files to inspect; `-` is standard input (the default).
+    /// Files or folders to inspect (a folder is walked as the cleaning
+    /// command walks it, every file it holds reported); `-` is standard
+    /// input (the default).
     #[arg(value_name = "PATH|-")]
     pub paths: Vec<std::ffi::OsString>,
+
+    /// Walk hidden files and folders too.
+    #[arg(long, hide_short_help = true)]
+    pub hidden: bool,
+
+    /// Do not read .gitignore, .ignore or .zhtidyignore files in walks.
+    #[arg(long, hide_short_help = true)]
+    pub no_ignore: bool,
 
     /// What is printed: tab-separated lines, or one JSON array (each
     /// record: path, encoding, confidence, mojibake; with --script the

@@ -4,14 +4,19 @@ script it is written in (the fix stage's
 [`detect_script`](zhtidy::fix::detect_script), per file and per
 paragraph), without changing anything.
 
+Folders are walked as the cleaning command walks them (ignore files
+honoured, hidden entries skipped unless `--hidden`), and every file found
+is reported; `--output-format jsonl` prints each record as soon as its
+file is read, `json` one array at the end.
+
 Detection runs the decode stage with replacement allowed, so that even a
 damaged file gets its most likely encoding (the replacements are counted
 in the report). An input that cannot be read is reported on standard
 error, the others are still reported, and the exit code is 2.
 */
 
-use std::ffi::OsString;
 use std::io::{self, Read, Write};
+use std::path::PathBuf;
 
 use anyhow::{bail, Result};
 use serde_json::{json, Value};
@@ -21,12 +26,6 @@ use zhtidy::fix::{detect_script, Script};
 use crate::args::{DetectArgs, DetectFormat};
 
 pub fn run(args: &DetectArgs) -> Result<()> {
-    let stdin_only = [OsString::from("-")];
-    let paths: &[OsString] = if args.paths.is_empty() {
-        &stdin_only
-    } else {
-        &args.paths
-    };
     let opts = DecodeOptions {
         lossy: true,
         ..Default::default()
@@ -34,35 +33,33 @@ pub fn run(args: &DetectArgs) -> Result<()> {
     let mut out = io::BufWriter::new(io::stdout().lock());
     let mut records = Vec::new();
     let mut failed = 0usize;
-    for path in paths {
-        let name = path.to_string_lossy().into_owned();
-        let bytes = if path == "-" {
-            let mut buf = Vec::new();
-            io::stdin().lock().read_to_end(&mut buf).map(|_| buf)
-        } else {
-            zhtidy::decode::read_file(path.as_ref()).map_err(|e| match e {
-                zhtidy::decode::ReadError::Io { reason, .. } => reason,
-                other => std::io::Error::other(other.to_string()),
-            })
-        };
-        let record = match bytes {
-            Err(e) => {
-                failed += 1;
-                eprintln!("zhtidy: error: cannot read {name}: {e}");
-                json!({ "path": name, "error": e.to_string() })
-            }
-            Ok(bytes) => describe(&name, &bytes, &opts, args.script),
-        };
-        if args.output_format == DetectFormat::Text && record.get("error").is_none() {
-            if args.script {
-                for line in script_lines(&record) {
-                    writeln!(out, "{line}")?;
+    for input in inputs(args) {
+        let record = match input {
+            Input::Unwalkable(name, reason) => read_failure(&name, &reason),
+            Input::Path(path) => {
+                let name = crate::report::shown(&path);
+                let bytes = if path.as_os_str() == "-" {
+                    let mut buf = Vec::new();
+                    io::stdin().lock().read_to_end(&mut buf).map(|_| buf)
+                } else {
+                    zhtidy::decode::read_file(&path).map_err(|e| match e {
+                        zhtidy::decode::ReadError::Io { reason, .. } => reason,
+                        other => std::io::Error::other(other.to_string()),
+                    })
+                };
+                match bytes {
+                    Err(e) => read_failure(&name, &e.to_string()),
+                    Ok(bytes) => describe(&name, &bytes, &opts, args.script),
                 }
-            } else {
-                writeln!(out, "{}", text_line(&record))?;
             }
+        };
+        if record.get("error").is_some() {
+            failed += 1;
         }
-        records.push(record);
+        print_record(&mut out, &record, args)?;
+        if args.output_format == DetectFormat::Json {
+            records.push(record);
+        }
     }
     if args.output_format == DetectFormat::Json {
         serde_json::to_writer_pretty(&mut out, &Value::Array(records))?;
@@ -71,6 +68,65 @@ pub fn run(args: &DetectArgs) -> Result<()> {
     out.flush()?;
     if failed > 0 {
         bail!("{failed} input(s) could not be read");
+    }
+    Ok(())
+}
+
+/// One thing to report on: a file (or `-`), or a path a walk could not
+/// read.
+enum Input {
+    Path(PathBuf),
+    Unwalkable(String, String),
+}
+
+/// The paths given, with folders walked into the files under them (the
+/// cleaning command's walk: ignore files, hidden entries skipped).
+fn inputs(args: &DetectArgs) -> Vec<Input> {
+    if args.paths.is_empty() {
+        return vec![Input::Path(PathBuf::from("-"))];
+    }
+    let mut inputs = Vec::new();
+    for path in args.paths.iter().map(PathBuf::from) {
+        if !path.is_dir() {
+            inputs.push(Input::Path(path));
+            continue;
+        }
+        let found = crate::walk::expand_with(
+            std::slice::from_ref(&path),
+            args.hidden,
+            args.no_ignore,
+            &globset::GlobSet::empty(),
+            None,
+        );
+        for (p, reason) in found.errors {
+            inputs.push(Input::Unwalkable(crate::report::shown(&p), reason));
+        }
+        inputs.extend(found.candidates.into_iter().map(|c| Input::Path(c.path)));
+    }
+    inputs
+}
+
+fn read_failure(name: &str, reason: &str) -> Value {
+    eprintln!("zhtidy: error: cannot read {name}: {reason}");
+    json!({ "path": name, "error": reason })
+}
+
+/// Prints one record as the format says; JSON arrays are printed whole at
+/// the end instead.
+fn print_record(out: &mut impl Write, record: &Value, args: &DetectArgs) -> Result<()> {
+    match args.output_format {
+        DetectFormat::Json => {}
+        DetectFormat::Jsonl => {
+            serde_json::to_writer(&mut *out, record)?;
+            writeln!(out)?;
+        }
+        DetectFormat::Text if record.get("error").is_some() => {}
+        DetectFormat::Text if args.script => {
+            for line in script_lines(record) {
+                writeln!(out, "{line}")?;
+            }
+        }
+        DetectFormat::Text => writeln!(out, "{}", text_line(record))?,
     }
     Ok(())
 }
