@@ -163,6 +163,15 @@ impl Rule {
     ];
 
     /// The rule's id, as used in reports and configuration.
+    /// Whether the rule changes one Han character into another (a stray
+    /// glyph or a variant), as opposed to removing an artifact.
+    pub fn is_glyph_edit(self) -> bool {
+        matches!(
+            self,
+            Rule::StrayGlyph | Rule::StrayGlyphContext | Rule::Variant
+        )
+    }
+
     pub fn id(self) -> &'static str {
         match self {
             Rule::ZeroWidth => "zero-width",
@@ -481,6 +490,7 @@ impl Fixer {
         let options = &*self.inner;
         let script = script::detect_script_with(text, &mut |line| memo.counts(line));
         let protected = protected_ranges(text, &options.protected);
+        let damaged = damaged_lines(text);
         let lines = Lines::new(text);
         let mut history = History::default();
         let mut current: Cow<'a, str> = Cow::Borrowed(text);
@@ -582,7 +592,10 @@ impl Fixer {
                 .filter(|e| {
                     let start = history.to_input(e.range.start, false);
                     let end = history.to_input(e.range.end, true);
-                    !protected.iter().any(|p| p.start < end && start < p.end)
+                    let overlaps = |p: &Range<usize>| p.start < end && start < p.end;
+                    let held = protected.iter().any(overlaps)
+                        || (e.rule.is_glyph_edit() && damaged.iter().any(overlaps));
+                    !held
                 })
                 .collect();
             for n in planned_notes {
@@ -669,6 +682,28 @@ enum Step {
 }
 
 /// Byte ranges of every occurrence of every protected term.
+/// The byte ranges of the lines that carry irreversible damage (U+FFFD,
+/// 锟斤拷, 烫烫烫, runs of `?` for lost characters): a glyph edit next to
+/// a hole would be a guess, so none is made there (the decode stage
+/// reports the damage instead).
+fn damaged_lines(text: &str) -> Vec<Range<usize>> {
+    let damage = crate::decode::Damage::find(text);
+    if damage.lines.is_empty() {
+        return Vec::new();
+    }
+    let mut ranges = Vec::with_capacity(damage.lines.len());
+    let mut wanted = damage.lines.iter().peekable();
+    let mut start = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        if wanted.peek() == Some(&&(i + 1)) {
+            ranges.push(start..start + line.len());
+            wanted.next();
+        }
+        start += line.len();
+    }
+    ranges
+}
+
 fn protected_ranges(text: &str, terms: &[String]) -> Vec<Range<usize>> {
     let mut ranges: Vec<Range<usize>> = terms
         .iter()
@@ -683,6 +718,24 @@ mod tests {
     use super::*;
 
     fn assert_send_sync_clone<T: Send + Sync + Clone + 'static>() {}
+
+    #[test]
+    fn no_glyph_edit_in_a_line_with_lost_characters() {
+        let fixer = Fixer::new(FixOptions::default());
+        // 开 is never valid Traditional: repaired in the clean line, left
+        // in the line whose other characters were lost (U+FFFD, 锟斤拷).
+        let text = "這是開會的時間，我們开會討論。\n這是\u{FFFD}\u{FFFD}的时間，我們开會討論。\n锟斤拷锟斤拷，我們开會。\n";
+        let fixed = fixer.fix(text);
+        let lines: Vec<&str> = fixed.text.lines().collect();
+        assert_eq!(lines[0], "這是開會的時間，我們開會討論。");
+        assert_eq!(lines[1], "這是\u{FFFD}\u{FFFD}的时間，我們开會討論。");
+        assert_eq!(lines[2], "锟斤拷锟斤拷，我們开會。");
+        assert!(
+            fixed.changes.iter().all(|c| c.line == 1),
+            "{:?}",
+            fixed.changes
+        );
+    }
 
     #[test]
     fn fixer_is_shareable() {
