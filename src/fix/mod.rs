@@ -162,7 +162,6 @@ impl Rule {
         Rule::FullwidthPunct,
     ];
 
-    /// The rule's id, as used in reports and configuration.
     /// Whether the rule changes one Han character into another (a stray
     /// glyph or a variant), as opposed to removing an artifact.
     pub fn is_glyph_edit(self) -> bool {
@@ -172,6 +171,7 @@ impl Rule {
         )
     }
 
+    /// The rule's id, as used in reports and configuration.
     pub fn id(self) -> &'static str {
         match self {
             Rule::ZeroWidth => "zero-width",
