@@ -150,6 +150,13 @@ pub fn may_judge(folded: &str, chars: usize, max_chars: usize) -> bool {
         && (folded.contains("://") || !folded.contains(['?', '!', ';']))
 }
 
+/// Whether the trigger at byte `at` is a word of prose rather than a label:
+/// followed by the attributive 的 (`审核的标准`, `记者的自白`), which a
+/// label or a byline never is.
+pub fn trigger_in_prose(folded: &str, at: usize, trigger: &str) -> bool {
+    folded[at + trigger.len()..].starts_with('的')
+}
+
 /// Whether `cues` decide for a rule that asks for `min_cues` of them:
 /// `alone` is reported but does not count (a lone 通讯员 or 作者简介 is
 /// as likely a heading as a label).
@@ -189,5 +196,14 @@ mod tests {
         assert!(may_judge("来源:https://example.com/a?b=1", 28, 40));
         assert!(!may_judge("记者", 41, 40));
         assert!(may_judge("记者 王小明", 6, 40));
+    }
+
+    #[test]
+    fn a_trigger_before_de_is_prose() {
+        let line = "以下是2024年稿件审核的主要标准:";
+        let at = line.find("审核").unwrap();
+        assert!(trigger_in_prose(line, at, "审核"));
+        let line = "审核:李四";
+        assert!(!trigger_in_prose(line, 0, "审核"));
     }
 }

@@ -432,6 +432,9 @@ impl Rule {
 
     /// [`Rule::cues`] for trigger `trigger` found at byte `at`.
     pub(crate) fn cues_at(&self, folded: &str, at: usize, trigger: &str) -> Option<Vec<String>> {
+        if super::cues::trigger_in_prose(folded, at, trigger) {
+            return None;
+        }
         let cues = super::cues::cues_of(folded, at, trigger);
         super::cues::decide(&cues, self.min_cues).then(|| {
             std::iter::once(format!("trigger {trigger}"))
