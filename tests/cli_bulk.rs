@@ -102,6 +102,24 @@ fn check_lists_what_would_change_and_writes_nothing() {
 }
 
 #[test]
+fn the_summary_counts_files_with_mojibake_and_lost_characters() {
+    let t = Tree::new("damage-summary");
+    t.file("d/lost.txt", "这是正文，测试内容。锟斤拷锟斤拷的文字。\n")
+        .file("d/holes.txt", "这是正文\u{FFFD}\u{FFFD}测试内容。\n")
+        .file("d/clean.txt", CLEAN);
+    let o = t.run(&["--check", "d"]);
+    let e = err(&o);
+    assert!(
+        e.contains("0 file(s) with mojibake, 2 with characters already lost (4 in all)"),
+        "{e}"
+    );
+    let clean = Tree::new("damage-summary-clean");
+    clean.file("d/clean.txt", CLEAN);
+    let e = err(&clean.run(&["--check", "d"]));
+    assert!(!e.contains("with mojibake"), "{e}");
+}
+
+#[test]
 fn list_different_prints_paths_only() {
     let t = Tree::corpus("list");
     let o = t.run(&["-l", "-q", "c"]);

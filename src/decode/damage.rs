@@ -66,7 +66,8 @@ impl Damage {
         self.total() == 0
     }
 
-    fn total(&self) -> usize {
+    /// Every mark counted, of all kinds.
+    pub fn total(&self) -> usize {
         self.fffd + self.kunkao + self.tang + self.tun + self.question
     }
 

@@ -64,6 +64,11 @@ pub struct FileOutcome {
     /// Every change, whole-file ones (encoding, conversion) first (only
     /// when the file changes).
     pub changes: Vec<ChangeRecord>,
+    /// The text held mojibake (reversed or not).
+    pub mojibake: bool,
+    /// Characters already lost before the text reached us (U+FFFD,
+    /// 锟斤拷, 烫烫烫, runs of `?`), counted by the decode stage.
+    pub lost: usize,
 }
 
 impl FileOutcome {
@@ -86,6 +91,8 @@ impl FileOutcome {
             diff: None,
             notes: Vec::new(),
             changes: Vec::new(),
+            mojibake: false,
+            lost: 0,
         }
     }
 }
@@ -187,9 +194,11 @@ fn run(
             whole_file.push(ChangeRecord::mojibake(&m.kind(), m.source.name()));
         }
         o.notes.push(mojibake_note(m, opts.fix_mojibake));
+        o.mojibake = true;
     }
     if let Some(note) = damage_note(&decoded.damage) {
         o.notes.push(note);
+        o.lost = decoded.damage.total();
     }
     let tidied = job.pipeline.run(&decoded.text);
     o.removals = tidied.removals.len();

@@ -28,6 +28,11 @@ pub struct Counts {
     pub skipped: usize,
     pub failed: usize,
     pub bytes: u64,
+    /// Files whose text held mojibake (reversed or not).
+    pub mojibake: usize,
+    /// Files with characters already lost, and how many.
+    pub damaged: usize,
+    pub lost: usize,
 }
 
 pub struct Reporter {
@@ -97,6 +102,9 @@ impl Reporter {
         let c = &mut self.counts;
         c.seen += 1;
         c.bytes += o.bytes;
+        c.mojibake += usize::from(o.mojibake);
+        c.damaged += usize::from(o.lost > 0);
+        c.lost += o.lost;
         match o.status {
             Status::Unchanged => c.unchanged += 1,
             Status::Changed => c.changed += 1,
@@ -248,6 +256,12 @@ impl Reporter {
                 c.failed,
                 if secs > 0.0 { mb / secs } else { 0.0 }
             );
+            if c.mojibake + c.damaged > 0 {
+                eprintln!(
+                    "zhtidy: {} file(s) with mojibake, {} with characters already lost ({} in all); each is named above",
+                    c.mojibake, c.damaged, c.lost
+                );
+            }
             if c.seen == 0 {
                 eprintln!(
                     "zhtidy: hint: no file matched; in folders only *.txt, *.text, *.md and *.markdown are cleaned by default (--include GLOB chooses others; -vv lists what was excluded)"
