@@ -68,7 +68,7 @@ pub fn detect(py: Python<'_>, data: &[u8]) -> PyResult<Detection> {
             encoding: d.encoding.name(),
             confidence: Some(confidence(d.confidence)),
             bom: d.bom,
-            mojibake: d.mojibake.map(|m| m.from.name()),
+            mojibake: d.mojibake.map(|m| m.kind()),
             replacements: d.replacements,
             binary: None,
         }),

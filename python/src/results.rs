@@ -39,6 +39,8 @@ pub struct Removal {
     at: usize,
     /// The exact text deleted, line ending and blank lines included.
     deleted: String,
+    /// The cues that decided a cue rule's removal (empty otherwise).
+    cues: Vec<String>,
 }
 
 #[pymethods]
@@ -58,6 +60,9 @@ impl Removal {
         d.set_item("line", self.line)?;
         d.set_item("text", &self.text)?;
         d.set_item("kind", self.kind)?;
+        if !self.cues.is_empty() {
+            d.set_item("cues", self.cues.clone())?;
+        }
         d.set_item("at", self.at)?;
         d.set_item("deleted", &self.deleted)?;
         Ok(d)
@@ -152,6 +157,10 @@ pub struct StripRefusal {
     would_remove: usize,
     /// Non-blank lines in the document.
     lines: usize,
+    /// Prose characters the removal would take.
+    would_remove_chars: usize,
+    /// Prose characters in the document.
+    prose_chars: usize,
     /// The configured limit (`max_removed_share`).
     max_share: f64,
     /// The command line's message.
@@ -173,6 +182,8 @@ impl StripRefusal {
         let d = PyDict::new(py);
         d.set_item("would_remove", self.would_remove)?;
         d.set_item("lines", self.lines)?;
+        d.set_item("would_remove_chars", self.would_remove_chars)?;
+        d.set_item("prose_chars", self.prose_chars)?;
         d.set_item("max_share", self.max_share)?;
         d.set_item("message", &self.message)?;
         Ok(d)
@@ -184,6 +195,8 @@ impl From<&Refusal> for StripRefusal {
         StripRefusal {
             would_remove: r.would_remove,
             lines: r.lines,
+            would_remove_chars: r.would_remove_chars,
+            prose_chars: r.prose_chars,
             max_share: r.max_share,
             message: r.to_string(),
         }
@@ -231,9 +244,13 @@ pub struct Result {
     replacements: usize,
     /// The encoding UTF-8 text was once wrongly read as, when it holds
     /// mojibake.
-    mojibake: Option<&'static str>,
+    mojibake: Option<String>,
     /// Whether that mojibake was reversed (`fix_mojibake`).
     mojibake_fixed: bool,
+    /// The command line report's `mojibake` and `damage` objects, as
+    /// JSON text (`null` when there is none).
+    mojibake_json: String,
+    damage_json: String,
     /// What strip removed.
     removals: Vec<Removal>,
     /// Set when strip's safety limit kept the text unchanged.
@@ -262,14 +279,17 @@ impl Result {
             encoding_confidence: decoded.map(|d| confidence(d.confidence)),
             bom: decoded.is_some_and(|d| d.bom),
             replacements: decoded.map_or(0, |d| d.replacements),
-            mojibake: decoded.and_then(|d| d.mojibake.as_ref().map(|m| m.from.name())),
+            mojibake: decoded.and_then(|d| d.mojibake.as_ref().map(|m| m.kind())),
+            mojibake_json: decoded.map_or("null".into(), mojibake_json),
+            damage_json: decoded.map_or("null".into(), damage_json),
             mojibake_fixed: decoded.is_some_and(|d| d.mojibake.as_ref().is_some_and(|m| m.fixed)),
             removals: t
                 .removals
                 .iter()
                 .map(|r| Removal {
                     rule: r.rule.clone(),
-                    family: r.family.clone(),
+                    // Family ids in the one style reports use (kebab-case).
+                    family: r.family.replace('_', "-"),
                     line: r.line,
                     text: r.text.clone(),
                     kind: match r.kind {
@@ -278,6 +298,7 @@ impl Result {
                     },
                     at: r.at,
                     deleted: r.deleted.clone(),
+                    cues: r.cues.clone(),
                 })
                 .collect(),
             strip_refused: t.strip_refused.as_ref().map(StripRefusal::from),
@@ -312,6 +333,12 @@ impl Result {
         let d = PyDict::new(py);
         d.set_item("encoding", self.encoding)?;
         d.set_item("encoding_confidence", self.encoding_confidence)?;
+        let json = py.import("json")?;
+        d.set_item(
+            "mojibake",
+            json.call_method1("loads", (&self.mojibake_json,))?,
+        )?;
+        d.set_item("damage", json.call_method1("loads", (&self.damage_json,))?)?;
         d.set_item("text", &self.text)?;
         let removals = PyList::empty(py);
         for r in &self.removals {
@@ -347,6 +374,31 @@ impl Result {
     }
 }
 
+/// The command line report's `mojibake` object as JSON text.
+fn mojibake_json(d: &Decoded) -> String {
+    match &d.mojibake {
+        None => "null".into(),
+        Some(m) => format!(
+            r#"{{"kind":"{}","fixed":{},"lines":{}}}"#,
+            m.kind(),
+            m.fixed,
+            m.lines.map_or("null".into(), |n| n.to_string())
+        ),
+    }
+}
+
+/// The command line report's `damage` object as JSON text.
+fn damage_json(d: &Decoded) -> String {
+    let g = &d.damage;
+    match g.kind() {
+        None => "null".into(),
+        Some(kind) => format!(
+            r#"{{"kind":"{kind}","fffd":{},"kunkao":{},"tang":{},"tun":{},"question":{},"lines":{:?}}}"#,
+            g.fffd, g.kunkao, g.tang, g.tun, g.question, g.lines
+        ),
+    }
+}
+
 /// What `detect` found in some bytes (the fields of `zhtidy detect
 /// --output-format json`).
 #[pyclass(frozen, get_all, module = "zhtidy")]
@@ -360,7 +412,7 @@ pub struct Detection {
     pub bom: bool,
     /// The encoding UTF-8 text was once wrongly read as, if it holds
     /// mojibake.
-    pub mojibake: Option<&'static str>,
+    pub mojibake: Option<String>,
     /// Malformed byte sequences (detection decodes with replacement).
     pub replacements: usize,
     /// Why the bytes look binary (`None` for text).
@@ -376,7 +428,7 @@ impl Detection {
             self.encoding,
             self.confidence.map_or("None".to_string(), |c| c.to_string()),
             if self.bom { "True" } else { "False" },
-            opt(self.mojibake),
+            opt(self.mojibake.as_deref()),
             self.replacements,
             opt(self.binary.as_deref()),
         )
