@@ -133,6 +133,7 @@ impl Tables<'_> {
     /// `codes`.
     #[inline(always)]
     pub unsafe fn code_at(self, bytes: &[u8], at: usize) -> (u32, usize) {
+        debug_assert!(at < bytes.len() && (bytes[at] as i8) >= -0x40);
         // SAFETY: as the caller promises.
         unsafe {
             let b = |i: usize| *bytes.get_unchecked(at + i) as usize;
@@ -166,6 +167,7 @@ impl Tables<'_> {
     /// `base` plus such a code: `validate` checks that those are in bounds.
     #[inline(always)]
     pub unsafe fn slot(self, index: u32) -> Slot {
+        debug_assert!((index as usize) < self.slots.len());
         // SAFETY: as the caller promises.
         unsafe { *self.slots.get_unchecked(index as usize) }
     }
