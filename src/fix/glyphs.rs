@@ -43,7 +43,12 @@ of damage, and in an undamaged document it changes only inside a phrase
 that still holds a certain stray. A phrase that is a word as written (不准
 beside 不準) stays. Phrase residue, a phrase written in no standard
 (關系, 制作; 幹脆, a converter's default pick where the phrase needs 乾),
-is repaired in any document that is not in a vernacular.
+is repaired in any document that is not in a vernacular. A vernacular's
+text keeps its own spellings even when damaged: a regional form valid in
+Simplified too (台 in 上台) changes only inside a phrase written in no
+standard and never into the character it is the form of, and a shared
+character follows the document's spelling only where the document writes
+the other character at least as often (Cantonese writes 系 and 係).
 
 Toward Traditional, a candidate that has a Taiwan or Hong Kong form (裏 →
 裡) takes that form when the document uses it and never the OpenCC one, so
@@ -232,9 +237,17 @@ fn plan_line(
             )
         };
         let verdict = phrase[i].map(|p| {
+            let verdict = judge_phrase(&chars, &phrase, i, p, to_traditional, counts(), t);
+            let within_word = to_traditional
+                && matches!(verdict, Verdict::Converted { .. })
+                && t.in_word_as_written(&chars, i);
             (
                 p.to,
-                judge_phrase(&chars, &phrase, i, p, to_traditional, counts(), t),
+                if within_word {
+                    Verdict::AsWritten
+                } else {
+                    verdict
+                },
             )
         });
         // A phrase that is a word as written keeps the character; one in a
@@ -254,10 +267,26 @@ fn plan_line(
         // A regional form counts as such toward its own standard
         // character only (群 of 羣; 么 is Taiwan's 幺, not 麼).
         let target = candidate.or(default);
-        let regional =
-            t.is_regional_shared(c) || target.is_some_and(|p| t.regional_forms(p).contains(&c));
+        let own_form = target.is_some_and(|p| t.regional_forms(p).contains(&c));
+        let regional = t.is_regional_shared(c) || own_form;
+        // In a vernacular's text damaged by conversion, a regional form
+        // valid in Simplified too (台, 里) changes only inside a phrase
+        // written in no standard (占全 → 佔全), and never into the
+        // character it is the regional form of (台 of 臺, even in 上台演讲):
+        // such texts write 上台 and place names in 里 their own way, which
+        // the dictionary's regional spellings and the document's counts do
+        // not know.
+        let converted = matches!(verdict, Some((_, Verdict::Converted { .. })));
+        if to_traditional
+            && damaged
+            && shared
+            && (own_form || regional && !converted)
+            && in_vernacular()
+        {
+            continue;
+        }
         let held = to_traditional
-            && (vernacular_form(c, counts(), t)
+            && (vernacular_form(c, counts(), t) && !t.in_vernacular_residue(&chars, i)
                 || !damaged && (regional || (contextual || shared || sibling) && in_vernacular()));
         let (rule, to) = if held {
             // Valid Traditional in some region (群, 台, 晒, 了): it
@@ -302,9 +331,13 @@ fn plan_line(
                 .filter(|(p, v)| *p != c && matches!(v, Verdict::Converted { .. }))
                 .filter(|_| to_traditional && !regional && !in_vernacular())
                 .map(|(p, _)| p);
+            // A vernacular's text mixes its own spellings (系 and 係,
+            // 伙 and 夥): there the document must write the phrase's
+            // character at least as often as this one.
             let consistent = candidate
                 .filter(|p| damaged && *p != c)
-                .filter(|p| counts().get(*p) > 0);
+                .filter(|p| counts().get(*p) > 0)
+                .filter(|p| !in_vernacular() || counts().get(*p) >= counts().get(c));
             (Rule::StrayGlyphContext, residue.or(consistent))
         } else if sibling {
             // A Traditional character where the phrase needs another one
@@ -976,6 +1009,31 @@ mod tests {
             "我揾咗好耐，佢喺度亂晒龍。",
             "佢唔係好人嚟，我响屋企等你。",
             "呢間舖頭嘅糯米糍好食，兩厘米咁長。",
+        ];
+        for text in cases {
+            assert_eq!(fix(text), text);
+        }
+    }
+
+    #[test]
+    fn cantonese_keeps_its_own_spellings_beside_a_stray() {
+        // 响 "at" stays; inside 影响 it is a converter's leftover.
+        assert_eq!(
+            fix("佢哋响度等緊，呢個對嗰個國家嘅影响好大。"),
+            "佢哋响度等緊，呢個對嗰個國家嘅影響好大。"
+        );
+        // A damaged Cantonese text (这): 上台 and 咸濕 are its own.
+        assert_eq!(
+            fix("佢哋話佢呢個禮拜上台演讲，嗰個係咸咸濕濕嘅人。"),
+            "佢哋話佢呢個禮拜上台演講，嗰個係咸咸濕濕嘅人。"
+        );
+    }
+
+    #[test]
+    fn words_as_written_hold_against_the_forward_match() {
+        let cases = [
+            "這只有一個檔案，支援並發的程式。",
+            "把它想象成一棵樹，八進位制表示。",
         ];
         for text in cases {
             assert_eq!(fix(text), text);

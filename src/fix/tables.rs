@@ -55,12 +55,12 @@ const ST_PHRASES: &str = include_str!("../../dictionaries/opencc/STPhrases.txt")
 /// Simplified (or convert by default), each with the characters that mark a
 /// document as written in that vernacular. Written Cantonese writes 晒
 /// (all: 食晒), 吓 (吓？; 嚇 is "frighten"), 恒 (恒生), 厘 (厘米), 响 (at, as
-/// 喺) and 糍
-/// (糯米糍); written Taiwanese writes 个 (ê), 庄 (village) and 糍 (麻糍).
+/// 喺), 糍 (糯米糍) and 咸 (salty: 咸魚, 咸濕); written Taiwanese writes 个
+/// (ê), 庄 (village) and 糍 (麻糍).
 /// In such a document they are valid Traditional where they stand; in
 /// another, 个 and 吓 are what a converter leaves, and stay strays.
 const VERNACULAR_FORMS: [(&str, &str); 2] = [
-    ("晒吓恒厘糍响", "嘅啲佢喺咗冇嘢哋唔嚟嗰咩咁"),
+    ("晒吓恒厘糍响咸", "嘅啲佢喺咗冇嘢哋唔嚟嗰咩咁"),
     ("个庄糍", "佇袂毋攏恁𪜶佮咱阮咧矣"),
 ];
 
@@ -82,7 +82,37 @@ const REGIONAL_SHARED: &str = "了周借回占出搜里台布局";
 /// alternative: 游動 (a fish swimming; STPhrases reads 游动 as 遊動, "to
 /// roam"), 盡量 and 注定 (Taiwan's standard spellings; STPhrases writes
 /// 儘量, 註定).
-const WORDS_AS_WRITTEN: &[&str] = &["游動", "盡量", "注定"];
+/// 這只 ("this only": 這只有一個, which STPhrases reads as 這隻, "this
+/// one [animal]"), 並發 (Taiwan's "concurrent"; STPhrases writes 併發,
+/// the complication of an illness) and 想象 (a standard spelling beside
+/// 想像 in both regions), 進位制 (a number base, which forward matching
+/// cuts before 制表, "to make a table").
+const WORDS_AS_WRITTEN: &[&str] = &["游動", "盡量", "注定", "這只", "並發", "想象", "進位制"];
+
+/// Words in which a vernacular's character cannot be that vernacular's
+/// word: Cantonese 响 is "at" (响屋企), a word of its own before a place,
+/// never the second half of 影响 or 音响, which are a converter's leftover
+/// of 影響 and 音響 in any document.
+const VERNACULAR_RESIDUE: &[&str] = &[
+    "影响", "音响", "反响", "回响", "交响", "作响", "打响", "声响", "聲响", "响应", "響应", "响亮",
+];
+
+/// Whether the character at `i` of `chars` is part of an occurrence of one
+/// of `words` there.
+fn stands_in_one_of(words: &[&str], chars: &[(usize, char)], i: usize) -> bool {
+    let c = chars[i].1;
+    words.iter().any(|word| {
+        word.chars()
+            .enumerate()
+            .filter(|&(_, w)| w == c)
+            .any(|(k, _)| {
+                i.checked_sub(k).is_some_and(|start| {
+                    let mut at = chars[start..].iter().map(|&(_, c)| c);
+                    word.chars().all(|w| at.next() == Some(w))
+                })
+            })
+    })
+}
 
 /// The character classes, built once per process.
 pub(crate) static TABLES: LazyLock<Tables> = LazyLock::new(Tables::build);
@@ -712,6 +742,20 @@ impl Tables {
     /// Whether `c` is one of [`REGIONAL_SHARED`] (了, 周, 里).
     pub(crate) fn is_regional_shared(&self, c: char) -> bool {
         REGIONAL_SHARED.contains(c)
+    }
+
+    /// Whether the vernacular character at `i` of `chars` stands inside one
+    /// of [`VERNACULAR_RESIDUE`]: a converter's leftover, not the
+    /// vernacular's word.
+    pub(crate) fn in_vernacular_residue(&self, chars: &[(usize, char)], i: usize) -> bool {
+        stands_in_one_of(VERNACULAR_RESIDUE, chars, i)
+    }
+
+    /// Whether the character at `i` of `chars` stands inside one of
+    /// [`WORDS_AS_WRITTEN`] (制 in 進位制), whatever phrase the forward
+    /// matching found there (制表): the word as written decides.
+    pub(crate) fn in_word_as_written(&self, chars: &[(usize, char)], i: usize) -> bool {
+        stands_in_one_of(WORDS_AS_WRITTEN, chars, i)
     }
 
     /// The marker characters of each vernacular (see
