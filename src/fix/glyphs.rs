@@ -341,18 +341,23 @@ fn plan_line(
             (Rule::StrayGlyphContext, residue.or(consistent))
         } else if sibling {
             // A Traditional character where the phrase needs another one
-            // of the same Simplified character (幹脆 for 乾脆): the pick of
-            // a converter that maps each character to its default (干 →
-            // 幹) or outside OpenCC's table (冲 → 沖), repaired when the phrase as written exists in no
-            // standard. Not another pick (複查 is right in Taiwan, though
-            // OpenCC writes 復查), nor toward a shared candidate (控制檯 →
-            // 控制台 is a preference, not a repair), nor in a vernacular's
-            // text (Cantonese 係好 is no 繫好).
-            let default_pick = !t.is_alternative_candidate(c);
+            // of the same Simplified character (幹脆 for 乾脆, 係統 for
+            // 系統, 沖突 for 衝突, 複歸 for 復歸): the pick of a converter
+            // that maps each character to its default (干 → 幹) or to
+            // another converter's (see [`Tables::is_converter_pick`]),
+            // repaired when the phrase as written exists in no standard
+            // and the character is not part of a word OpenCC writes so
+            // beside it (複查 in 來複查, which forward matching reads as
+            // 來復). Not another pick (併用 is a word in Taiwan), nor toward
+            // a regional form (控制檯 → 控制台 is a preference, not a
+            // repair), nor in a vernacular's text (Cantonese 係好 is no
+            // 繫好).
+            let pick = !t.is_alternative_candidate(c) || t.is_converter_pick(c);
             let residue = verdict
                 .filter(|(p, v)| *p != c && matches!(v, Verdict::Converted { .. }))
                 .map(|(p, _)| p)
-                .filter(|p| default_pick && !t.is_shared_to_traditional(*p))
+                .filter(|_| pick && !t.in_traditional_word(&chars, i))
+                .filter(|p| !(t.is_shared_to_traditional(*p) && t.is_regional_standard(*p)))
                 // Nor from a regional form to its OpenCC character (裡 of
                 // 裏), whatever else the phrase holds.
                 .filter(|p| !t.regional_forms(*p).contains(&c))
@@ -976,6 +981,11 @@ mod tests {
             ("這些木制品很貴。", "這些木製品很貴。"),
             ("今年的收獲很多。", "今年的收穫很多。"),
             ("這是標准做法。", "這是標準做法。"),
+            // Another converter's pick of 冲, 系, 复, 只.
+            ("雙方發生沖突。", "雙方發生衝突。"),
+            ("這個係統很好。", "這個系統很好。"),
+            ("他們複歸原位。", "他們復歸原位。"),
+            ("定義好參數後，隻需要調用。", "定義好參數後，只需要調用。"),
         ];
         for (input, expected) in cases {
             assert_eq!(fix(input), expected, "{input}");
@@ -1034,6 +1044,8 @@ mod tests {
         let cases = [
             "這只有一個檔案，支援並發的程式。",
             "把它想象成一棵樹，八進位制表示。",
+            // Words OpenCC writes so (複查), and another pick (併用).
+            "用這個指令來複查，vim 併用 apt。",
         ];
         for text in cases {
             assert_eq!(fix(text), text);

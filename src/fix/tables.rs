@@ -89,6 +89,13 @@ const REGIONAL_SHARED: &str = "了周借回占出搜里台布局";
 /// cuts before 制表, "to make a table").
 const WORDS_AS_WRITTEN: &[&str] = &["游動", "盡量", "注定", "這只", "並發", "想象", "進位制"];
 
+/// Traditional characters that converters other than OpenCC pick for their
+/// Simplified character where OpenCC's default is another (系 → 係, 冲 →
+/// 沖, 复 → 複, 只 → 隻): found as phrase residue on converted pages (係統,
+/// 沖突, 複歸, 隻需要), so a phrase written in no standard with one of them
+/// is repaired like a default pick.
+const CONVERTER_PICKS: &str = "係沖複隻";
+
 /// Words in which a vernacular's character cannot be that vernacular's
 /// word: Cantonese 响 is "at" (响屋企), a word of its own before a place,
 /// never the second half of 影响 or 音响, which are a converter's leftover
@@ -194,8 +201,6 @@ pub(crate) struct Tables {
     /// STCharacters' and TSCharacters' default values (the first of each
     /// entry): one probe, without a hop to the entry's value list.
     st_default: HashMap<char, char, CharHash>,
-    /// STCharacters' values per key.
-    st_candidates: CharMap,
     ts_default: HashMap<char, char, CharHash>,
     simplified_only: HashSet<char>,
     traditional_only: HashSet<char>,
@@ -225,6 +230,11 @@ pub(crate) struct Tables {
     /// Characters a Traditional standard writes where OpenCC's does not
     /// (see [`Tables::is_regional_standard`]).
     regional_standard: HashSet<char, CharHash>,
+    /// STCharacters' values per key.
+    st_candidates: CharMap,
+    /// The two-character words of STPhrases' values (複查, 關係): words as
+    /// OpenCC writes them (see [`Tables::in_traditional_word`]).
+    traditional_pairs: HashSet<(char, char), CharHash>,
     /// Phrases that are words as written in some Traditional standard
     /// (see [`Tables::is_word_as_written`]).
     words_as_written: HashSet<&'static str, foldhash::fast::RandomState>,
@@ -311,6 +321,21 @@ fn words_as_written() -> HashSet<&'static str, foldhash::fast::RandomState> {
         words.extend(values.split(' ').skip(1).filter(|v| !v.is_empty()));
     }
     words
+}
+
+/// Every two-character value of STPhrases, as a pair.
+fn traditional_pairs() -> HashSet<(char, char), CharHash> {
+    let phrases = builtin_dict("STPhrases.txt").expect("bundled STPhrases.txt is missing");
+    phrases
+        .pairs()
+        .filter_map(|(_, value)| {
+            let mut cs = value.chars();
+            match (cs.next(), cs.next(), cs.next()) {
+                (Some(a), Some(b), None) => Some((a, b)),
+                _ => None,
+            }
+        })
+        .collect()
 }
 
 /// The artifact bits of code point `cp` (see [`AMPERSAND`]).
@@ -438,7 +463,6 @@ impl Tables {
         let defaults = |map: &CharMap| map.iter().map(|(&k, v)| (k, v[0])).collect();
         let mut tables = Self {
             st_default: defaults(&st),
-            st_candidates: st.clone(),
             ts_default: defaults(&ts),
             simplified_only,
             traditional_only,
@@ -454,6 +478,8 @@ impl Tables {
             regional_standard,
             siblings,
             words_as_written: words_as_written(),
+            st_candidates: st.clone(),
+            traditional_pairs: traditional_pairs(),
             class: Box::new([]),
         };
         tables.class = tables.class_bits();
@@ -731,12 +757,32 @@ impl Tables {
 
     /// Whether `c`'s Simplified character lists `c` among its Traditional
     /// candidates, but not first (複 of 复, whose default is 復): a word
-    /// written with it is a choice, not a converter's default.
+    /// written with it is a choice, unless `c` is a converter's pick (see
+    /// [`Tables::is_converter_pick`]).
     pub(crate) fn is_alternative_candidate(&self, c: char) -> bool {
         let Some(s) = self.t2s_default(c) else {
             return false;
         };
         self.s2t_default(s) != Some(c) && self.st_candidates.get(&s).is_some_and(|v| v.contains(&c))
+    }
+
+    /// Whether `c` is one of [`CONVERTER_PICKS`].
+    pub(crate) fn is_converter_pick(&self, c: char) -> bool {
+        CONVERTER_PICKS.contains(c)
+    }
+
+    /// Whether the character at `i` of `chars` forms, with the character
+    /// before or after it, a two-character word that STPhrases writes so
+    /// (複查): a word as OpenCC writes it, whatever phrase the forward
+    /// matching found around it.
+    pub(crate) fn in_traditional_word(&self, chars: &[(usize, char)], i: usize) -> bool {
+        let c = chars[i].1;
+        let before = i.checked_sub(1).map(|j| (chars[j].1, c));
+        let after = chars.get(i + 1).map(|&(_, n)| (c, n));
+        [before, after]
+            .into_iter()
+            .flatten()
+            .any(|pair| self.traditional_pairs.contains(&pair))
     }
 
     /// Whether `c` is one of [`REGIONAL_SHARED`] (了, 周, 里).
