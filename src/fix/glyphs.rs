@@ -83,10 +83,22 @@ static PHRASES: LazyLock<Phrases> = LazyLock::new(|| {
         to_traditional: vec![
             load("STPhrases.txt"),
             load("STPhrases_GeneratedFromRegionalPhrases.txt"),
+            modern_phrases(),
         ],
         to_simplified: vec![load("TSPhrases.txt")],
     }
 });
+
+/// Words newer than OpenCC's phrase dictionaries (手游 → 手遊), from the
+/// fix stage's own list; like the regional supplement, they match only where
+/// STPhrases would not cut inside them.
+fn modern_phrases() -> (Arc<DictData>, PairFilter) {
+    const MODERN_PHRASES: &str = include_str!("../../dictionaries/fix/ModernPhrases.txt");
+    let dict = DictData::from_text(MODERN_PHRASES)
+        .unwrap_or_else(|e| panic!("dictionaries/fix/ModernPhrases.txt does not parse: {e}"));
+    let pairs = PairFilter::of(&dict);
+    (Arc::new(dict), pairs)
+}
 
 /// Loads the phrase dictionaries if not loaded yet.
 pub(super) fn prepare() {
@@ -986,6 +998,8 @@ mod tests {
             ("這個係統很好。", "這個系統很好。"),
             ("他們複歸原位。", "他們復歸原位。"),
             ("定義好參數後，隻需要調用。", "定義好參數後，只需要調用。"),
+            // Words newer than STPhrases.
+            ("這款手游的體驗。", "這款手遊的體驗。"),
         ];
         for (input, expected) in cases {
             assert_eq!(fix(input), expected, "{input}");
