@@ -110,12 +110,17 @@ pub struct TidyArgs {
     )]
     pub out_dir: Option<PathBuf>,
 
-    /// Standard input is JSON Lines: clean the --field(s) of each object,
-    /// keep everything else, one line out per line in, same order.
+    /// Input is JSON Lines (standard input, or the files named): clean the
+    /// --field(s) of each object, keep everything else, one line out per
+    /// line in, same order. Without a mode the lines go to standard
+    /// output; --write rewrites changed files in place, --out-dir writes
+    /// DIR/NAME, --check and -l name the files that would change.
     #[arg(long, help_heading = "JSON Lines")]
     pub jsonl: bool,
 
-    /// A field to clean in --jsonl mode (repeatable; default `text`).
+    /// A field to clean in --jsonl mode (repeatable; default `text`); a
+    /// dotted path reaches into nested objects (`meta.text`; `\.` is a
+    /// dot inside a key).
     #[arg(
         long = "field",
         value_name = "NAME",
