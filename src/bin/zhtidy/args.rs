@@ -110,12 +110,17 @@ pub struct TidyArgs {
     )]
     pub out_dir: Option<PathBuf>,
 
-    /// Standard input is JSON Lines: clean the --field(s) of each object,
-    /// keep everything else, one line out per line in, same order.
+    /// Input is JSON Lines (standard input, or the files named): clean the
+    /// --field(s) of each object, keep everything else, one line out per
+    /// line in, same order. Without a mode the lines go to standard
+    /// output; --write rewrites changed files in place, --out-dir writes
+    /// DIR/NAME, --check and -l name the files that would change.
     #[arg(long, help_heading = "JSON Lines")]
     pub jsonl: bool,
 
-    /// A field to clean in --jsonl mode (repeatable; default `text`).
+    /// A field to clean in --jsonl mode (repeatable; default `text`); a
+    /// dotted path reaches into nested objects (`meta.text`; `\.` is a
+    /// dot inside a key).
     #[arg(
         long = "field",
         value_name = "NAME",
@@ -568,19 +573,31 @@ pub struct DetectArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ConvertArgs {
+    /// Files or folders to convert (folders walked as the cleaning command
+    /// walks them, every file converted); `-` or nothing is standard
+    /// input. Without -o or --out-dir, each is printed in turn.
+    #[arg(value_name = "PATH|-")]
+    pub paths: Vec<PathBuf>,
+
     /// A bundled config (s2t t2s s2tw tw2s s2hk hk2s s2twp tw2sp s2hkp
     /// hk2sp t2tw tw2t t2hk hk2t t2jp jp2t, with or without `.json`) or the
     /// path of an OpenCC JSON config whose dictionaries are text files.
     #[arg(short, long, value_name = "NAME|PATH", default_value = "s2t")]
     pub config: String,
 
-    /// Input file (default: standard input).
+    /// Input file (default: standard input); the same as one PATH.
     #[arg(short, long, value_name = "FILE")]
     pub input: Option<PathBuf>,
 
     /// Output file, replaced atomically (default: standard output).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// Write each input's conversion below DIR: a file named as NAME, a
+    /// file found in a folder at its path below that folder (atomically,
+    /// never over the input).
+    #[arg(long, value_name = "DIR", conflicts_with = "output")]
+    pub out_dir: Option<PathBuf>,
 
     /// A dictionary of your own (`from<TAB>to` per line) whose matches win
     /// over the config: what it maps is emitted as given and not converted

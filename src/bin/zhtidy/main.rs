@@ -61,7 +61,7 @@ fn main() -> ExitCode {
         generate_man().map(|()| ExitCode::SUCCESS)
     } else {
         match &cli.command {
-            Some(args::Command::Convert(a)) => convert_cmd::run(a).map(|()| ExitCode::SUCCESS),
+            Some(args::Command::Convert(a)) => convert_cmd::run(a),
             Some(args::Command::Detect(a)) => detect_cmd::run(a).map(|()| ExitCode::SUCCESS),
             Some(args::Command::Dedup(a)) => dedup_cmd::run(a).map(|()| ExitCode::SUCCESS),
             Some(args::Command::Rules(a)) => rules_cmd::run(a).map(|()| ExitCode::SUCCESS),
