@@ -42,6 +42,10 @@ pub struct Cli {
     /// Print the man page (roff) and exit.
     #[arg(long, help_heading = "Other", hide_short_help = true)]
     pub generate_man: bool,
+
+    /// Print the command reference (Markdown, as in docs/cli.md) and exit.
+    #[arg(long, hide = true)]
+    pub generate_cli_reference: bool,
 }
 
 /// Shown after `-h`.
