@@ -127,7 +127,7 @@ pub fn run(args: &ConvertArgs) -> Result<ExitCode> {
             Ok(()) => {}
             Err(e) if crate::is_broken_pipe(&e) => return Err(e),
             Err(e) => {
-                eprintln!("zhtidy: error: {e:#}");
+                eprintln!("zhtidy: error: {}", crate::render(&e));
                 failed += 1;
             }
         }
