@@ -42,6 +42,10 @@ pub struct Cli {
     /// Print the man page (roff) and exit.
     #[arg(long, help_heading = "Other", hide_short_help = true)]
     pub generate_man: bool,
+
+    /// Print the command reference (Markdown, as in docs/cli.md) and exit.
+    #[arg(long, hide = true)]
+    pub generate_cli_reference: bool,
 }
 
 /// Shown after `-h`.
@@ -64,9 +68,12 @@ Examples:
   zhtidy --check .                          list the files that would change (exit 1 if any)
   zhtidy --diff --explain .                 show each change and the rule that made it
   zhtidy --jsonl --field text < data.jsonl  clean the `text` field of every line
+  zhtidy --jsonl --field meta.text -w *.jsonl
+                                            clean a nested field of JSON Lines files in place
   zhtidy --to tw -o out/ corpus/            cleaned Taiwan-standard copies in out/
   zhtidy rules                              list the rule ids --disable and --enable take
   zhtidy convert -c s2t < in.txt            convert exactly as OpenCC does
+  tail -f log | zhtidy convert -c s2t       convert each line as it arrives
   zhtidy detect --script *.txt              the encoding and script of each file
 
 Exit status: 0 fine, 1 changes found (--check, --diff, -l), 2 error.";

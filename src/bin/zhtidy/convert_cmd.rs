@@ -25,8 +25,9 @@ Standard input that is a pipe or a terminal (`tail -f log | zhtidy
 convert`) is passed through as it comes, as `opencc` does: when what the
 first read returns is BOM-less UTF-8 (or `--encoding utf-8` says so),
 each complete line is converted and standard output flushed as soon as no
-more input is waiting, so a line shows up when it arrives. Input that
-starts otherwise is read whole and detected as above.
+more input is waiting, so a line shows up when it arrives (mojibake is
+then looked for in what that first read brought). Input that starts
+otherwise is read whole and detected as above.
 
 An existing output file is replaced as `--write` replaces a file
 (`zhtidy::write::AtomicFile::create_or_replace`): it keeps its owner, mode
@@ -127,7 +128,7 @@ pub fn run(args: &ConvertArgs) -> Result<ExitCode> {
             Ok(()) => {}
             Err(e) if crate::is_broken_pipe(&e) => return Err(e),
             Err(e) => {
-                eprintln!("zhtidy: error: {e:#}");
+                eprintln!("zhtidy: error: {}", crate::render(&e));
                 failed += 1;
             }
         }
@@ -275,6 +276,15 @@ fn convert_one(
             None => looks_like_plain_utf8(head),
         };
         if utf8 {
+            // Mojibake is looked for in what the first read brought, and
+            // said as the whole-input path says it.
+            let valid = std::str::from_utf8(head).map_or_else(|e| e.valid_up_to(), str::len);
+            if let Ok(Outcome::Text(d)) = decode(&head[..valid], &opts) {
+                if let Some(m) = &d.mojibake {
+                    let note = crate::outcome::mojibake_note(m, false);
+                    eprintln!("zhtidy: warning: {input_name}: {note}");
+                }
+            }
             return convert_lines(converter, buffered, &input_name);
         }
         reader = Box::new(buffered);

@@ -235,6 +235,8 @@ struct Ctx<'a> {
     names: Vec<String>,
     fields: Fields,
     pool: rayon::ThreadPool,
+    /// Lines are written somewhere (not `--check` or `-l`).
+    writes: bool,
 }
 
 pub fn run(args: &TidyArgs, resolver: &mut Resolver<'_>) -> Result<ExitCode> {
@@ -266,6 +268,7 @@ pub fn run(args: &TidyArgs, resolver: &mut Resolver<'_>) -> Result<ExitCode> {
         names,
         fields,
         pool: crate::bulk::thread_pool(args.threads)?,
+        writes: !matches!(sink, Sink::Nowhere),
     };
     let started = Instant::now();
     let mut total = Tally::default();
@@ -333,7 +336,7 @@ pub fn run(args: &TidyArgs, resolver: &mut Resolver<'_>) -> Result<ExitCode> {
             Err(e) if is_broken_pipe(&e) => return Err(e),
             Err(e) => {
                 stdout.flush()?;
-                eprintln!("zhtidy: error: {e:#}");
+                eprintln!("zhtidy: error: {}", crate::render(&e));
                 failed = true;
                 continue;
             }
@@ -669,10 +672,15 @@ fn summary(ctx: &Ctx<'_>, t: &Tally, inputs: usize, started: Instant) {
         (n, OnError::Skip) => format!(", {n} bad (dropped)"),
         (n, _) => format!(", {n} bad (kept as they were)"),
     };
+    // --check and -l write no line.
+    let written = if ctx.writes {
+        format!(", {} written", t.written)
+    } else {
+        String::new()
+    };
     eprintln!(
-        "zhtidy: {} line(s) read{files}, {} written: {} object(s), {} changed{bad} ({mb:.2} MB in {secs:.2} s, {:.1} MB/s)",
+        "zhtidy: {} line(s) read{files}{written}: {} object(s), {} changed{bad} ({mb:.2} MB in {secs:.2} s, {:.1} MB/s)",
         t.lines,
-        t.written,
         t.objects,
         t.changed,
         if secs > 0.0 { mb / secs } else { 0.0 }

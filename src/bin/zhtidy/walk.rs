@@ -238,7 +238,7 @@ pub fn expand_with(
                 }
                 Err(err) => {
                     let p = error_path(&err).unwrap_or_else(|| root.clone());
-                    found.errors.push((p, err.to_string()));
+                    found.errors.push((p, without_path(&err)));
                 }
             }
         }
@@ -268,6 +268,21 @@ fn special_kind(t: Option<std::fs::FileType>) -> &'static str {
     }
 }
 
+/// The reason of a walk error without the path, which the report prints
+/// already: `ignore` puts it in front of the reason (`PATH: Permission
+/// denied`), and a report of it named the path twice.
+fn without_path(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } => {
+            without_path(err)
+        }
+        ignore::Error::WithLineNumber { line, err } => {
+            format!("line {line}: {}", without_path(err))
+        }
+        other => other.to_string(),
+    }
+}
+
 fn error_path(err: &ignore::Error) -> Option<PathBuf> {
     match err {
         ignore::Error::WithPath { path, .. } => Some(path.clone()),
@@ -275,5 +290,23 @@ fn error_path(err: &ignore::Error) -> Option<PathBuf> {
             error_path(err)
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_walk_error_names_its_path_once() {
+        let err = ignore::Error::WithPath {
+            path: PathBuf::from("corpus/locked"),
+            err: Box::new(ignore::Error::Io(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                "Permission denied",
+            ))),
+        };
+        assert_eq!(error_path(&err), Some(PathBuf::from("corpus/locked")));
+        assert_eq!(without_path(&err), "Permission denied");
     }
 }
