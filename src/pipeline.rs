@@ -12,7 +12,9 @@ Stages in [`Pipeline::run`], in this order:
    into the `&str` that `run` takes (the command line does this, with
    `--encoding`, `--lossy` and `--fix-mojibake`).
 2. **strip** — [`crate::strip::Stripper`], removals recorded in
-   [`Tidied::removals`].
+   [`Tidied::removals`]. Each pass decides on the text as the next run
+   would read it (fixed, and converted when a target is set), so that a
+   second run changes nothing.
 3. **fix** — [`crate::fix::Fixer`]: stray glyphs, artifacts, punctuation;
    its changes are in [`Tidied::fix_changes`], with lines, columns and
    offsets mapped back to the *input* (before strip).
@@ -303,7 +305,7 @@ impl Pipeline {
     /// Runs the stages that are on over `text`.
     ///
     /// Strip decides on what the next run would read of the text: fix's
-    /// output, converted when a target is set (see [`Pipeline::read`]).
+    /// output, converted when a target is set (see `Pipeline::read`).
     /// So a second run, which reads the output, sees the lines, the
     /// limit and the verdicts the first run saw, and changes nothing.
     pub fn run<'a>(&self, text: &'a str) -> Tidied<'a> {
@@ -327,7 +329,7 @@ impl Pipeline {
         let Reading { fixed, converted } = reading;
         // Whether fixing the text again would give it back (without fix,
         // nothing changes it).
-        let fix_settled = fixed.map_or(true, |f| self.take_fix(text, f, &mut tidied));
+        let fix_settled = fixed.is_none_or(|f| self.take_fix(text, f, &mut tidied));
         if let (Some(stage), Some(conversion)) = (&self.convert, converted) {
             self.take_conversion(stage, conversion, fix_settled, &mut tidied, &mut memo);
         }
