@@ -56,12 +56,13 @@ a fix does not bring a second variant system into the text.
 */
 
 use std::cell::{OnceCell, RefCell};
+use std::collections::HashSet;
 use std::sync::{Arc, LazyLock};
 
 use super::memo::{placed, LineEdit, LineMemo, StrayPlan};
 use super::pairs::PairFilter;
 use super::script::{is_han, Script, ScriptReport};
-use super::tables::{Tables, OUTSIDE, TABLES};
+use super::tables::{CharHash, Tables, OUTSIDE, TABLES};
 use super::{Edit, FixOptions, PlannedNote, Rule, VariantTarget};
 use crate::convert::{builtin_dict, DictData};
 
@@ -70,6 +71,10 @@ use crate::convert::{builtin_dict, DictData};
 struct Phrases {
     to_traditional: Vec<(Arc<DictData>, PairFilter)>,
     to_simplified: Vec<(Arc<DictData>, PairFilter)>,
+    /// The adjacent character pairs, in the source script, of the keys
+    /// toward Traditional around each position a phrase may change (see
+    /// [`changing_bigrams`]).
+    changing_bigrams: HashSet<(char, char), CharHash>,
 }
 
 static PHRASES: LazyLock<Phrases> = LazyLock::new(|| {
@@ -79,12 +84,14 @@ static PHRASES: LazyLock<Phrases> = LazyLock::new(|| {
         let pairs = PairFilter::of(&dict);
         (dict, pairs)
     };
+    let to_traditional = vec![
+        load("STPhrases.txt"),
+        load("STPhrases_GeneratedFromRegionalPhrases.txt"),
+        modern_phrases(),
+    ];
     Phrases {
-        to_traditional: vec![
-            load("STPhrases.txt"),
-            load("STPhrases_GeneratedFromRegionalPhrases.txt"),
-            modern_phrases(),
-        ],
+        changing_bigrams: changing_bigrams(&to_traditional, &TABLES),
+        to_traditional,
         to_simplified: vec![load("TSPhrases.txt")],
     }
 });
@@ -98,6 +105,52 @@ fn modern_phrases() -> (Arc<DictData>, PairFilter) {
         .unwrap_or_else(|e| panic!("dictionaries/fix/ModernPhrases.txt does not parse: {e}"));
     let pairs = PairFilter::of(&dict);
     (Arc::new(dict), pairs)
+}
+
+/// For each key toward Traditional whose value has its length, the pairs
+/// (key character, its neighbour) around every position `k` where the
+/// phrase may change a written character: one whose default value differs
+/// from the key's character, or whose key character has another
+/// Traditional form than the value's (written 係 of 系 where the phrase
+/// keeps 系). A phrase changes a character only at such a position, and
+/// the forward matching reads keys over the source script, so a character
+/// in none of these pairs with its neighbours is changed by no phrase.
+fn changing_bigrams(
+    dicts: &[(Arc<DictData>, PairFilter)],
+    t: &Tables,
+) -> HashSet<(char, char), CharHash> {
+    let mut bigrams = HashSet::default();
+    for (dict, _) in dicts {
+        for (key, value) in dict.pairs() {
+            let key: Vec<char> = key.chars().collect();
+            if key.len() < 2 || value.chars().count() != key.len() {
+                continue;
+            }
+            for (k, v) in value.chars().enumerate() {
+                if v == key[k] && !t.has_other_traditional_form(key[k], v) {
+                    continue;
+                }
+                if k > 0 {
+                    bigrams.insert((key[k - 1], key[k]));
+                }
+                if k + 1 < key.len() {
+                    bigrams.insert((key[k], key[k + 1]));
+                }
+            }
+        }
+    }
+    bigrams
+}
+
+/// Whether character `i` of a line forms, with a neighbour and both in the
+/// source script toward Traditional, a pair of [`changing_bigrams`].
+fn in_changing_bigram(chars: &[(usize, char)], i: usize, t: &Tables) -> bool {
+    let source = |j: usize| source_form(chars[j].1, true, t);
+    let c = source(i);
+    let bigrams = &PHRASES.changing_bigrams;
+    i.checked_sub(1)
+        .is_some_and(|j| bigrams.contains(&(source(j), c)))
+        || (i + 1 < chars.len() && bigrams.contains(&(c, source(i + 1))))
 }
 
 /// Loads the phrase dictionaries if not loaded yet.
@@ -217,12 +270,34 @@ fn plan_line(
     // candidates are read: the forward maximum matching runs from the line
     // start (its segmentation depends on that) up to the last of them, not
     // over the rest of the line.
+    //
+    // In an undamaged document toward Traditional, a shared character that
+    // s2t keeps by default (系, 面, 只) and a sibling (係, 乾) change only
+    // where a phrase gives them another character, and every such phrase
+    // holds the character beside a neighbour in one of the bigrams of
+    // `PHRASES.changing_bigrams`: elsewhere they need no look, which
+    // spares most lines of native text the phrase matching.
+    let phrase_only = |c: char| {
+        to_traditional
+            && !damaged
+            && (t.is_shared_to_traditional(c) && !t.is_contextual_to_traditional(c)
+                || t.is_sibling(c))
+    };
     let Some(from_end) = line.chars().rev().position(needs_look) else {
         return edits;
     };
     let chars: Vec<(usize, char)> = line.char_indices().collect();
-    let limit = chars.len() - from_end;
-    let look: Vec<bool> = chars.iter().map(|&(_, c)| needs_look(c)).collect();
+    let look: Vec<bool> = (0..chars.len())
+        .map(|i| {
+            let c = chars[i].1;
+            needs_look(c) && (!phrase_only(c) || in_changing_bigram(&chars, i, t))
+        })
+        .collect();
+    let Some(last) = look.iter().rposition(|&l| l) else {
+        return edits;
+    };
+    debug_assert!(last < chars.len() - from_end);
+    let limit = last + 1;
     let phrase = phrase_candidates(&chars, limit, &look, to_traditional, t);
     let in_ids = inside_ids(line, &chars);
     for (i, &(at, c)) in chars.iter().enumerate() {

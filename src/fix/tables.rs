@@ -232,6 +232,9 @@ pub(crate) struct Tables {
     regional_standard: HashSet<char, CharHash>,
     /// STCharacters' values per key.
     st_candidates: CharMap,
+    /// The characters that are TSCharacters' default of some other
+    /// character (系 of 係): see [`Tables::has_other_traditional_form`].
+    traditional_forms_of: HashSet<char, CharHash>,
     /// The two-character words of STPhrases' values (複查, 關係): words as
     /// OpenCC writes them (see [`Tables::in_traditional_word`]).
     traditional_pairs: HashSet<(char, char), CharHash>,
@@ -479,6 +482,11 @@ impl Tables {
             siblings,
             words_as_written: words_as_written(),
             st_candidates: st.clone(),
+            traditional_forms_of: ts
+                .iter()
+                .filter(|(k, v)| v[0] != **k)
+                .map(|(_, v)| v[0])
+                .collect(),
             traditional_pairs: traditional_pairs(),
             class: Box::new([]),
         };
@@ -764,6 +772,14 @@ impl Tables {
             return false;
         };
         self.s2t_default(s) != Some(c) && self.st_candidates.get(&s).is_some_and(|v| v.contains(&c))
+    }
+
+    /// Whether a character other than `v` is brought to `key` in the
+    /// source script (`key` itself, or a key of TSCharacters whose default
+    /// is `key`): a phrase whose value keeps `key` as `v` may still change
+    /// such a written character (係 → 系 where 系统 keeps 系).
+    pub(crate) fn has_other_traditional_form(&self, key: char, v: char) -> bool {
+        v != key || self.traditional_forms_of.contains(&key)
     }
 
     /// Whether `c` is one of [`CONVERTER_PICKS`].
