@@ -206,27 +206,7 @@ impl DoubleArrayTrie {
             .into_iter()
             .map(|(k, v)| (k.chars().collect(), v))
             .collect();
-        // Codes by descending frequency in the keys, ties by code point.
-        let mut freq: std::collections::HashMap<char, usize> = Default::default();
-        for (k, _) in &keys {
-            for &c in k {
-                *freq.entry(c).or_default() += 1;
-            }
-        }
-        let mut by_freq: Vec<(char, usize)> = freq.into_iter().collect();
-        by_freq.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        let mut page_of = vec![0u32; PAGES];
-        let mut codes = vec![0u32; PAGE];
-        for (rank, &(c, _)) in by_freq.iter().enumerate() {
-            let page = c as usize / PAGE;
-            if page_of[page] == 0 {
-                page_of[page] = u32::try_from(codes.len() / PAGE).expect("few pages");
-                codes.resize(codes.len() + PAGE, 0);
-            }
-            let code = u32::try_from(rank + 1).expect("fewer than 2^32 characters");
-            codes[page_of[page] as usize * PAGE + c as usize % PAGE] = code;
-        }
-        let max_code = by_freq.len() as u32;
+        let (page_of, codes, max_code) = code_tables(&keys);
         let code_of =
             |c: char| codes[page_of[c as usize / PAGE] as usize * PAGE + c as usize % PAGE];
         let mut coded: Vec<(Vec<u32>, u32)> = keys
@@ -237,49 +217,7 @@ impl DoubleArrayTrie {
         let ascii_starts = keys
             .iter()
             .any(|(k, _)| k.first().is_some_and(char::is_ascii));
-
-        let mut builder = Builder {
-            slots: vec![FREE],
-            next_free: 1,
-        };
-        builder.slots[0].check = TAKEN;
-        // (node, first key, end of keys, depth): keys[first..end] share the
-        // node's prefix of `depth` codes.
-        let mut stack = vec![(0u32, 0usize, coded.len(), 0usize)];
-        let mut children: Vec<(u32, usize, usize)> = Vec::new();
-        while let Some((node, mut lo, hi, depth)) = stack.pop() {
-            if lo < hi && coded[lo].0.len() == depth {
-                builder.slots[node as usize].value = coded[lo].1;
-                lo += 1;
-            }
-            children.clear();
-            let mut i = lo;
-            while i < hi {
-                let code = coded[i].0[depth];
-                let start = i;
-                while i < hi && coded[i].0[depth] == code {
-                    i += 1;
-                }
-                children.push((code, start, i));
-            }
-            if children.is_empty() {
-                continue;
-            }
-            let base = builder.place(children.iter().map(|c| c.0));
-            builder.slots[node as usize].base = base;
-            for &(code, start, end) in &children {
-                let slot = base + code;
-                builder.slots[slot as usize].check = node;
-                stack.push((slot, start, end, depth + 1));
-            }
-        }
-        let mut slots = builder.slots;
-        // Padding: any `base + code` of a lookup stays in bounds.
-        let max_base = slots.iter().map(|s| s.base).max().unwrap_or(0);
-        let len = max_base as usize + max_code as usize + 1;
-        if slots.len() < len {
-            slots.resize(len, FREE);
-        }
+        let slots = padded(place_nodes(&coded), max_code);
         let trie = DoubleArrayTrie {
             bmp: bmp_table(&page_of, &codes),
             page_of,
@@ -539,6 +477,87 @@ impl DoubleArrayTrie {
         }
         Ok(())
     }
+}
+
+/// The paged code table of the keys' characters: `(page_of, codes, largest
+/// code)`. Codes go by descending frequency in the keys (ties by code
+/// point), so that the common characters' slots cluster; code 0 means "in
+/// no key", and page 0 is all zeros.
+fn code_tables(keys: &[(Vec<char>, u32)]) -> (Vec<u32>, Vec<u32>, u32) {
+    let mut freq: std::collections::HashMap<char, usize> = Default::default();
+    for (k, _) in keys {
+        for &c in k {
+            *freq.entry(c).or_default() += 1;
+        }
+    }
+    let mut by_freq: Vec<(char, usize)> = freq.into_iter().collect();
+    by_freq.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut page_of = vec![0u32; PAGES];
+    let mut codes = vec![0u32; PAGE];
+    for (rank, &(c, _)) in by_freq.iter().enumerate() {
+        let page = c as usize / PAGE;
+        if page_of[page] == 0 {
+            page_of[page] = u32::try_from(codes.len() / PAGE).expect("few pages");
+            codes.resize(codes.len() + PAGE, 0);
+        }
+        let code = u32::try_from(rank + 1).expect("fewer than 2^32 characters");
+        codes[page_of[page] as usize * PAGE + c as usize % PAGE] = code;
+    }
+    let max_code = by_freq.len() as u32;
+    (page_of, codes, max_code)
+}
+
+/// The slots of the trie of `coded` (keys as codes, sorted, with their
+/// values): each node's children placed at the first base where all of
+/// them fit, depth first.
+fn place_nodes(coded: &[(Vec<u32>, u32)]) -> Vec<Slot> {
+    let mut builder = Builder {
+        slots: vec![FREE],
+        next_free: 1,
+    };
+    builder.slots[0].check = TAKEN;
+    // (node, first key, end of keys, depth): keys[first..end] share the
+    // node's prefix of `depth` codes.
+    let mut stack = vec![(0u32, 0usize, coded.len(), 0usize)];
+    let mut children: Vec<(u32, usize, usize)> = Vec::new();
+    while let Some((node, mut lo, hi, depth)) = stack.pop() {
+        if lo < hi && coded[lo].0.len() == depth {
+            builder.slots[node as usize].value = coded[lo].1;
+            lo += 1;
+        }
+        children.clear();
+        let mut i = lo;
+        while i < hi {
+            let code = coded[i].0[depth];
+            let start = i;
+            while i < hi && coded[i].0[depth] == code {
+                i += 1;
+            }
+            children.push((code, start, i));
+        }
+        if children.is_empty() {
+            continue;
+        }
+        let base = builder.place(children.iter().map(|c| c.0));
+        builder.slots[node as usize].base = base;
+        for &(code, start, end) in &children {
+            let slot = base + code;
+            builder.slots[slot as usize].check = node;
+            stack.push((slot, start, end, depth + 1));
+        }
+    }
+    builder.slots
+}
+
+/// `slots` padded with free slots so that any `base + code` of a lookup
+/// stays in bounds.
+fn padded(mut slots: Vec<Slot>, max_code: u32) -> Vec<Slot> {
+    let max_base = slots.iter().map(|s| s.base).max().unwrap_or(0);
+    let len = max_base as usize + max_code as usize + 1;
+    if slots.len() < len {
+        slots.resize(len, FREE);
+    }
+    slots
 }
 
 /// The codes of the code points below U+10000, one per code point, from

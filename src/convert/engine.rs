@@ -609,7 +609,7 @@ type MemoTable = Box<[OnceLock<Box<str>>]>;
 struct Memo {
     keys: usize,
     table: Arc<OnceLock<MemoTable>>,
-    /// For a one_scan scan whose last step is a small dictionary scanned with
+    /// For a one-scan stage whose last step is a small dictionary scanned with
     /// [`SmallDictFilter`]: per key, whether that step leaves the key's value as it
     /// is (`SAME`), changes it (`CHANGED`) or is not known yet (0). A byte
     /// per key keeps the table in the second-level cache, where the
@@ -661,7 +661,7 @@ impl Stage {
             DictNode::Group { .. } => None,
         });
         let scan_once = one_scan.is_some() && first_dict.is_some();
-        // With one one_scan step a key's output is its value already.
+        // With the first step in the one scan, a key's output is its value already.
         let worth_memo = chain.len() > 1 || (one_scan.is_none() && !chain.is_empty());
         let keys = if scan_once {
             first_dict
@@ -780,8 +780,8 @@ impl Stage {
         )
     }
 
-    /// Segmentation and the chain with the first conversion one_scan into one
-    /// scan (see [`OneScan`]); `text` holds no ideographic description
+    /// Segmentation and the chain with the first conversion in one scan
+    /// (see [`OneScan`]); `text` holds no ideographic description
     /// operator.
     fn run_one_scan(
         &self,
@@ -799,46 +799,74 @@ impl Stage {
             [_, last] if last.probe.is_none() => last.scanner("", true).map(|d| (d, last)),
             _ => None,
         };
-        if let Some((
-            dict,
-            Matcher {
-                small_filter: Some(small_filter),
-                ..
-            },
-        )) = tail
-        {
-            // The scan writes each run of unmatched text straight into
-            // `out`, where the second step converts it in place (usually
-            // finding nothing to change): no copy of the run in between.
-            let mut run_start = out.len();
-            let mut moved = String::new();
-            let verdicts = self.verdicts(text);
-            first.scan_segments_converting(text, seg_parts, out, |out, key, value| {
-                small_filter.convert_tail(dict, out, run_start, &mut moved);
-                let verdict = verdicts.map(|v| &v[key as usize]);
-                match verdict.map(|v| v.load(Ordering::Relaxed)) {
-                    Some(SAME_VALUE) => push_small(out, value),
-                    Some(CHANGED_VALUE) => small_filter.replace(dict, value, out),
-                    _ => {
-                        let key_start = out.len();
-                        push_small(out, value);
-                        small_filter.convert_tail(dict, out, key_start, &mut moved);
-                        if let Some(v) = verdict {
-                            let same =
-                                out.len() == key_start + value.len() && &out[key_start..] == value;
-                            v.store(
-                                if same { SAME_VALUE } else { CHANGED_VALUE },
-                                Ordering::Relaxed,
-                            );
-                        }
+        match tail {
+            Some((
+                dict,
+                Matcher {
+                    small_filter: Some(filter),
+                    ..
+                },
+            )) => self.run_one_scan_in_place(first, seg_parts, text, out, dict, filter),
+            _ => {
+                let tail = tail.map(|(dict, _)| dict);
+                self.run_one_scan_by_segment(first, seg_parts, text, out, scratch, tail);
+            }
+        }
+    }
+
+    /// [`Stage::run_one_scan`] when the last step is a small dictionary
+    /// with its filter: the scan writes each run of unmatched text straight
+    /// into `out`, where the last step converts it in place (usually
+    /// finding nothing to change), with no copy of the run in between.
+    fn run_one_scan_in_place(
+        &self,
+        first: &DictData,
+        seg_parts: u32,
+        text: &str,
+        out: &mut String,
+        dict: &DictData,
+        filter: &SmallDictFilter,
+    ) {
+        let mut run_start = out.len();
+        let mut moved = String::new();
+        let verdicts = self.verdicts(text);
+        first.scan_segments_converting(text, seg_parts, out, |out, key, value| {
+            filter.convert_tail(dict, out, run_start, &mut moved);
+            let verdict = verdicts.map(|v| &v[key as usize]);
+            match verdict.map(|v| v.load(Ordering::Relaxed)) {
+                Some(SAME_VALUE) => push_small(out, value),
+                Some(CHANGED_VALUE) => filter.replace(dict, value, out),
+                _ => {
+                    let key_start = out.len();
+                    push_small(out, value);
+                    filter.convert_tail(dict, out, key_start, &mut moved);
+                    if let Some(v) = verdict {
+                        let same =
+                            out.len() == key_start + value.len() && &out[key_start..] == value;
+                        v.store(
+                            if same { SAME_VALUE } else { CHANGED_VALUE },
+                            Ordering::Relaxed,
+                        );
                     }
                 }
-                run_start = out.len();
-            });
-            small_filter.convert_tail(dict, out, run_start, &mut moved);
-            return;
-        }
-        let tail = tail.map(|(dict, _)| dict);
+            }
+            run_start = out.len();
+        });
+        filter.convert_tail(dict, out, run_start, &mut moved);
+    }
+
+    /// [`Stage::run_one_scan`] otherwise: each segment and each run of
+    /// unmatched text goes through the rest of the chain (`tail`, when that
+    /// is one dictionary scanned whole), a segment's result memoized.
+    fn run_one_scan_by_segment(
+        &self,
+        first: &DictData,
+        seg_parts: u32,
+        text: &str,
+        out: &mut String,
+        scratch: &mut Scratch,
+        tail: Option<&DictData>,
+    ) {
         let memo = self.memo(text);
         let mut finish = |segment: &str, out: &mut String| match tail {
             Some(dict) => dict.replace_into(segment, out),
