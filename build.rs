@@ -13,12 +13,12 @@ STPhrases (49k keys) takes tens of milliseconds, deserializing the blob about
 one, and the issue's start-up budget is 5 ms for a whole one-line run.
 */
 
-#[path = "src/convert/dart.rs"]
-#[allow(dead_code)]
-mod dart;
 #[path = "src/convert/dict_data.rs"]
 #[allow(dead_code)]
 mod dict_data;
+#[path = "src/convert/double_array.rs"]
+#[allow(dead_code)]
+mod double_array;
 #[path = "src/convert/plan.rs"]
 #[allow(dead_code)]
 mod plan;
@@ -38,7 +38,7 @@ fn main() {
     let root = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it"));
     let data = root.join("dictionaries").join("opencc");
     let out = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets it"));
-    println!("cargo:rerun-if-changed=src/convert/dart.rs");
+    println!("cargo:rerun-if-changed=src/convert/double_array.rs");
     println!("cargo:rerun-if-changed=src/convert/dict_data.rs");
     println!("cargo:rerun-if-changed=src/convert/plan.rs");
 
@@ -101,7 +101,7 @@ fn main() {
         blobs.push((plan::merged_name(names), merged.serialize()));
     }
     // Each blob is embedded 8-byte aligned, so that the tries' arrays can
-    // be used in place (`dart.rs`) instead of copied at start-up.
+    // be used in place (`double_array.rs`) instead of copied at start-up.
     generated.push_str(
         "/// Aligns an embedded blob.\n#[repr(C, align(8))]\npub struct Aligned<T: ?Sized>(pub T);\n\n",
     );

@@ -24,7 +24,7 @@ use serde_json::Value;
 
 use super::builtin;
 use super::dict_data::DictData;
-use super::engine::{DictNode, Fused, MatchPolicy, Matcher, Stage};
+use super::engine::{DictNode, MatchPolicy, Matcher, OneScan, Stage};
 use super::plan::{self, Plan};
 use super::Error;
 
@@ -98,14 +98,16 @@ pub(crate) fn parse(json: &str, src: &Source<'_>, opts: LoadOptions) -> Result<V
         .get("conversion_chain")
         .ok_or_else(|| err("missing \"conversion_chain\"".into()))?;
     let chain = loader.chain(chain, "conversion_chain", opts)?;
-    let fused = match (&segmentation, chain.first()) {
-        (Some((seg_plan, _)), Some((first_plan, _))) => loader.fusion(seg_plan, first_plan)?,
+    let one_scan = match (&segmentation, chain.first()) {
+        (Some((seg_plan, _)), Some((first_plan, _))) => {
+            loader.one_scan_plan(seg_plan, first_plan)?
+        }
         _ => None,
     };
     stages.push(Stage::new(
         segmentation.map(|(_, m)| m),
         chain.into_iter().map(|(_, m)| m).collect(),
-        fused,
+        one_scan,
     ));
     Ok(stages)
 }
@@ -151,9 +153,9 @@ impl Loader<'_> {
     }
 
     /// Whether the first conversion can reuse the segmentation's lookups
-    /// (see [`Fused`]): its one trie is the segmentation's dictionaries
+    /// (see [`OneScan`]): its one trie is the segmentation's dictionaries
     /// followed by one-character dictionaries only.
-    fn fusion(&self, segmentation: &Plan, first: &Plan) -> Result<Option<Fused>, Error> {
+    fn one_scan_plan(&self, segmentation: &Plan, first: &Plan) -> Result<Option<OneScan>, Error> {
         let (Plan::Merged(seg), Plan::Merged(first)) = (segmentation, first) else {
             return Ok(None);
         };
@@ -170,7 +172,7 @@ impl Loader<'_> {
         } else {
             Some(Matcher::new(self.node(&Plan::Merged(rest.to_vec()))?))
         };
-        Ok(Some(Fused {
+        Ok(Some(OneScan {
             rest,
             seg_parts: u32::try_from(seg.len()).expect("few dictionaries"),
         }))

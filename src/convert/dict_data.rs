@@ -4,7 +4,7 @@ One OpenCC text dictionary as a compiled, serializable lookup structure.
 This file is shared, through `#[path]`, by `build.rs` (which compiles the
 bundled dictionaries into blobs embedded in the binary) and by the library
 (which loads those blobs, and compiles users' own dictionaries at run time).
-It must therefore depend on nothing but `std`, `dart.rs` (beside it) and
+It must therefore depend on nothing but `std`, `double_array.rs` (beside it) and
 `simdutf8`.
 
 The parser follows OpenCC 1.4.2's `Lexicon` rules: lines starting with `#`
@@ -13,7 +13,7 @@ the first tab, the values are the rest split on single spaces, and the first
 value is the one conversion uses. Duplicate keys are an error, as upstream.
 
 Lookups go through a character-wise double-array trie of our own
-(`dart.rs`, which says why), read from the blob on first use. It answers
+(`double_array.rs`, which says why), read from the blob on first use. It answers
 "the longest key at this position" for dictionary groups, and scans a whole
 text by forward maximum matching: at each position it takes the longest key
 starting there, then goes on after it; positions where no key starts are
@@ -21,7 +21,7 @@ passed. Its values are indices into an entry table that records each key and
 its default value in two string blobs.
 
 Whole texts are converted by one loop, [`DictData::replace_into`] (which
-[`DictData::scan_fused`] shares), written for the branch predictor as much
+[`DictData::scan_segments_converting`] shares), written for the branch predictor as much
 as for instruction counts: on Chinese text a mispredicted branch costs more
 than the dozen instructions a branch-free step adds. Its doc says how; the
 loop and the small types that hold its `unsafe` are in `dict_data/replace.rs`.
@@ -31,7 +31,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::OnceLock;
 
-use super::dart::{self, Dart};
+use super::double_array::{self, DoubleArrayTrie};
 
 #[path = "dict_data/replace.rs"]
 mod replace;
@@ -192,9 +192,9 @@ impl Entries {
 
 /// A compiled dictionary: longest-prefix lookup from text to default value.
 pub struct DictData {
-    dart: OnceLock<Dart>,
+    trie: OnceLock<DoubleArrayTrie>,
     /// The serialized trie, when it comes from an embedded blob.
-    dart_section: &'static [u8],
+    trie_section: &'static [u8],
     /// Whether the blob is known to be well formed (written by this very
     /// build), so that reading it may skip the checks.
     trusted: bool,
@@ -309,10 +309,10 @@ impl DictData {
             key.chars().for_each(|c| key_chars.insert(c));
             max_key_chars = max_key_chars.max(key.chars().count());
         }
-        let dart = Dart::build(records);
+        let trie = DoubleArrayTrie::build(records);
         Ok(Self {
-            dart: OnceLock::from(dart),
-            dart_section: &[],
+            trie: OnceLock::from(trie),
+            trie_section: &[],
             trusted: false,
             spans: OnceLock::new(),
             ones: OnceLock::new(),
@@ -356,7 +356,7 @@ impl DictData {
     /// Whether some key of `self` has a key of `earlier` as a proper
     /// prefix (what `plan.rs` must know before merging the two).
     pub fn extends_a_key_of(&self, earlier: &DictData) -> bool {
-        let trie = earlier.dart();
+        let trie = earlier.trie();
         self.entries.iter().any(|e| {
             let key = self.key_of(&e);
             let last = key.chars().next_back().map_or(0, char::len_utf8);
@@ -435,22 +435,22 @@ impl DictData {
     /// [`DictData::len`]).
     #[inline]
     pub fn longest_prefix_entry<'a>(&'a self, text: &str) -> Option<(usize, &'a str, u32)> {
-        let (_, index) = self.dart().longest_at(text, 0)?;
+        let (_, index) = self.trie().longest_at(text, 0)?;
         let entry = self.entries.get(index as usize)?;
         let entry = &entry;
         Some((entry.key_len as usize, self.value_of(entry), index))
     }
 
-    fn dart(&self) -> &Dart {
-        self.dart.get_or_init(|| {
+    fn trie(&self) -> &DoubleArrayTrie {
+        self.trie.get_or_init(|| {
             let values = to_u32(self.entries.len());
             let read = if self.trusted {
                 // SAFETY: `trusted` is set only by `deserialize_trusted`,
                 // whose caller guarantees the blob was written by
-                // `serialize` in this build, where `Dart::build` checked it.
-                unsafe { Dart::deserialize_unchecked(self.dart_section) }
+                // `serialize` in this build, where `DoubleArrayTrie::build` checked it.
+                unsafe { DoubleArrayTrie::deserialize_unchecked(self.trie_section) }
             } else {
-                Dart::deserialize(self.dart_section, values)
+                DoubleArrayTrie::deserialize(self.trie_section, values)
             };
             read.expect("bundled dictionary trie is well formed").0
         })
@@ -459,7 +459,7 @@ impl DictData {
     /// Whether some key occurs anywhere in `text`.
     #[inline]
     pub fn occurs_in(&self, text: &str) -> bool {
-        self.dart().occurs_in(text)
+        self.trie().occurs_in(text)
     }
 
     /// Forward maximum matching over all of `text` (no ideographic
@@ -468,7 +468,7 @@ impl DictData {
     /// order.
     #[inline]
     pub fn for_each_match<'a>(&'a self, text: &str, mut f: impl FnMut(usize, usize, &'a str, u32)) {
-        self.dart().for_each_match(text, |start, end, index| {
+        self.trie().for_each_match(text, |start, end, index| {
             let entry = self
                 .entries
                 .get(index as usize)
@@ -517,9 +517,9 @@ impl DictData {
         self.ones.get_or_init(|| {
             let spans = self.spans();
             let none = spans[spans.len() - 1];
-            let dart = self.dart();
-            (0..=dart.max_code())
-                .map(|code| match dart.root_value(code) {
+            let trie = self.trie();
+            (0..=trie.max_code())
+                .map(|code| match trie.root_value(code) {
                     Some(value) => spans[value as usize],
                     None => none,
                 })
@@ -555,7 +555,7 @@ impl DictData {
     /// through [`DictData::for_each_match`].
     #[inline(never)]
     pub fn replace_into(&self, text: &str, out: &mut String) {
-        if self.dart().ascii_starts() {
+        if self.trie().ascii_starts() {
             self.replace_loop::<false>(text, out, 0, |_, _, _, _| {});
         } else {
             self.replace_loop::<true>(text, out, 0, |_, _, _, _| {});
@@ -564,14 +564,14 @@ impl DictData {
 
     /// Segmentation fused with the first conversion, for a merged
     /// dictionary whose first `seg_parts` parts are the segmentation's
-    /// dictionaries and the rest one-character ones (see `engine::Fused`
+    /// dictionaries and the rest one-character ones (see `engine::OneScan`
     /// for why one scan gives both): a match from the first parts is a
     /// segment, `on_key(run, index, value)` is called for it with `run`
     /// holding the converted text since the previous segment (which
     /// `on_key` takes and clears); other matches convert characters of the
     /// run. What is left in `run` at the end is the last run. `text` must
     /// hold no ideographic description operator.
-    pub fn scan_fused(
+    pub fn scan_segments_converting(
         &self,
         text: &str,
         seg_parts: u32,
@@ -588,7 +588,7 @@ impl DictData {
             };
             on_key(run, index, value);
         };
-        if self.dart().ascii_starts() {
+        if self.trie().ascii_starts() {
             self.replace_loop::<false>(text, run, seg_parts, on_match);
         } else {
             self.replace_loop::<true>(text, run, seg_parts, on_match);
@@ -599,10 +599,10 @@ impl DictData {
     pub fn serialize(&self) -> Vec<u8> {
         let mut out = Vec::new();
         out.extend_from_slice(MAGIC);
-        let mut dart = Vec::new();
-        self.dart().serialize(&mut dart);
-        push_u32(&mut out, to_u32(dart.len()));
-        out.extend_from_slice(&dart);
+        let mut trie = Vec::new();
+        self.trie().serialize(&mut trie);
+        push_u32(&mut out, to_u32(trie.len()));
+        out.extend_from_slice(&trie);
         push_u32(&mut out, to_u32(self.entries.len()));
         for e in self.entries.iter() {
             push_u32(&mut out, e.key_start);
@@ -646,10 +646,10 @@ impl DictData {
 
     /// Reads the trie now, with its checks (for tests of embedded data).
     pub fn check_trie(&self) -> Result<(), String> {
-        if self.dart_section.is_empty() {
+        if self.trie_section.is_empty() {
             return Ok(());
         }
-        Dart::deserialize(self.dart_section, to_u32(self.entries.len())).map(|_| ())
+        DoubleArrayTrie::deserialize(self.trie_section, to_u32(self.entries.len())).map(|_| ())
     }
 
     /// `checked`: verify that the keys and values are UTF-8 and that every
@@ -664,7 +664,7 @@ impl DictData {
             return Err("not a zhtidy dictionary blob".into());
         }
         let dart_len = r.u32()? as usize;
-        let dart_section = r.take(dart_len)?;
+        let trie_section = r.take(dart_len)?;
         let count = r.u32()? as usize;
         let entries = Entries::Static(
             r.take(
@@ -699,8 +699,8 @@ impl DictData {
             return Err("trailing bytes after dictionary".into());
         }
         Ok(Self {
-            dart: OnceLock::new(),
-            dart_section,
+            trie: OnceLock::new(),
+            trie_section,
             trusted: false,
             spans: OnceLock::new(),
             ones: OnceLock::new(),

@@ -35,7 +35,7 @@ use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use super::dict_data::{push_small, CharSet, DictData};
-use super::sparse::Sparse;
+use super::small_dict_filter::SmallDictFilter;
 
 /// How a dictionary group answers a prefix query (OpenCC's `match_policy`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,8 +118,8 @@ pub struct Matcher {
     /// occurs converts to itself, so it is copied without a lookup.
     probe: Option<Arc<DictData>>,
     /// For a single small dictionary scanned whole: the filter that lets
-    /// it skip the positions where no key can begin (see `sparse.rs`).
-    sparse: Option<Sparse>,
+    /// it skip the positions where no key can begin (see `small_dict_filter.rs`).
+    small_filter: Option<SmallDictFilter>,
 }
 
 /// The lead bytes worth stopping at, as a table, and as a short list when
@@ -297,8 +297,8 @@ impl Matcher {
         let mut first = CharSet::default();
         node.for_each_leaf(&mut |d| first.union_with(d.first_chars()));
         let leads = Leads::new(&first);
-        let sparse = match &node {
-            DictNode::Leaf(dict) if leads.few.is_none() => Sparse::new(dict),
+        let small_filter = match &node {
+            DictNode::Leaf(dict) if leads.few.is_none() => SmallDictFilter::new(dict),
             _ => None,
         };
         Self {
@@ -306,7 +306,7 @@ impl Matcher {
             first,
             leads,
             probe: None,
-            sparse,
+            small_filter,
         }
     }
 
@@ -418,12 +418,12 @@ impl Matcher {
     /// searched, by upstream).
     /// A dictionary whose keys start with at most three different lead
     /// bytes (compatibility ideographs) is faster to skip with `memchr`.
-    /// `plain`: the caller knows `text` holds no operator.
+    /// `no_ids`: the caller knows `text` holds no operator.
     #[inline]
-    fn scanner(&self, text: &str, plain: bool) -> Option<&DictData> {
+    fn scanner(&self, text: &str, no_ids: bool) -> Option<&DictData> {
         match &self.node {
             DictNode::Leaf(dict)
-                if self.leads.few.is_none() && (plain || !contains_ids_operator(text)) =>
+                if self.leads.few.is_none() && (no_ids || !contains_ids_operator(text)) =>
             {
                 Some(dict)
             }
@@ -444,10 +444,10 @@ impl Matcher {
     }
 
     /// One conversion over one segment (upstream `Conversion::Convert`);
-    /// `plain`: the caller knows `segment` holds no ideographic description
+    /// `no_ids`: the caller knows `segment` holds no ideographic description
     /// operator (looking for one costs more than converting a short
     /// segment).
-    pub fn convert_segment(&self, segment: &str, out: &mut String, plain: bool) {
+    pub fn convert_segment(&self, segment: &str, out: &mut String, no_ids: bool) {
         if let Some(probe) = &self.probe {
             if !probe.occurs_in(segment) {
                 // No key anywhere: every position is unmatched and copied.
@@ -455,9 +455,9 @@ impl Matcher {
                 return;
             }
         }
-        if let Some(dict) = self.scanner(segment, plain) {
-            match &self.sparse {
-                Some(sparse) => sparse.replace(dict, segment, out),
+        if let Some(dict) = self.scanner(segment, no_ids) {
+            match &self.small_filter {
+                Some(small_filter) => small_filter.replace(dict, segment, out),
                 None => dict.replace_into(segment, out),
             }
             return;
@@ -544,15 +544,15 @@ pub struct Stage {
     /// The conversions, in order.
     chain: Vec<Matcher>,
     /// Set when the first conversion can reuse the segmentation's lookups.
-    fused: Option<Fused>,
+    one_scan: Option<OneScan>,
     /// The chain's output for each segmentation key, computed on first use:
     /// a segment that is a key always converts the same way, and most
     /// segments are keys. Indexed by the keys of the first conversion's
-    /// trie when `fused_scan` is set, of the segmentation's otherwise.
+    /// trie when `scan_once` is set, of the segmentation's otherwise.
     memo: Option<Memo>,
     /// Whether segmentation and the first conversion run as one scan (see
-    /// [`Fused`]); the first conversion is then one dictionary.
-    fused_scan: bool,
+    /// [`OneScan`]); the first conversion is then one dictionary.
+    scan_once: bool,
     /// Whether some value of some dictionary of the stage holds an
     /// ideographic description operator, so that a step's output may hold
     /// one that its input did not.
@@ -580,7 +580,7 @@ pub struct Stage {
 /// from the first `seg_parts` dictionaries is a segment; any other match is
 /// a `rest` key converting one character of an unmatched run.
 #[derive(Debug, Clone)]
-pub struct Fused {
+pub struct OneScan {
     /// The one-character dictionaries after the segmentation's, if any.
     pub rest: Option<Matcher>,
     /// How many of the merged trie's parts are the segmentation's.
@@ -589,10 +589,15 @@ pub struct Fused {
 
 /// How the first conversion of a segment is computed.
 #[derive(Clone, Copy)]
-enum First<'a> {
-    Full,
-    Value(&'a str),
-    Rest(Option<&'a Matcher>),
+enum FirstStep<'a> {
+    /// By running the first conversion on it.
+    Convert,
+    /// Already known: this value (the segment is a key of the
+    /// segmentation, whose value the merged first dictionary gives).
+    Known(&'a str),
+    /// By the one-character dictionaries after the segmentation's only
+    /// (an unmatched run, see [`OneScan`]); `None`: it is copied.
+    OnlyRest(Option<&'a Matcher>),
 }
 
 /// One lazily computed output per key.
@@ -604,8 +609,8 @@ type MemoTable = Box<[OnceLock<Box<str>>]>;
 struct Memo {
     keys: usize,
     table: Arc<OnceLock<MemoTable>>,
-    /// For a fused scan whose last step is a small dictionary scanned with
-    /// [`Sparse`]: per key, whether that step leaves the key's value as it
+    /// For a one-scan stage whose last step is a small dictionary scanned with
+    /// [`SmallDictFilter`]: per key, whether that step leaves the key's value as it
     /// is (`SAME`), changes it (`CHANGED`) or is not known yet (0). A byte
     /// per key keeps the table in the second-level cache, where the
     /// strings of `table` would scatter over megabytes; and the step
@@ -644,17 +649,21 @@ struct Scratch {
 }
 
 impl Stage {
-    /// A stage; `fused` as described on [`Fused`] (the caller proves it).
-    pub fn new(segmentation: Option<Matcher>, chain: Vec<Matcher>, fused: Option<Fused>) -> Self {
-        let fused = fused.filter(|_| segmentation.is_some() && !chain.is_empty());
+    /// A stage; `one_scan` as described on [`OneScan`] (the caller proves it).
+    pub fn new(
+        segmentation: Option<Matcher>,
+        chain: Vec<Matcher>,
+        one_scan: Option<OneScan>,
+    ) -> Self {
+        let one_scan = one_scan.filter(|_| segmentation.is_some() && !chain.is_empty());
         let first_dict = chain.first().and_then(|m| match &m.node {
             DictNode::Leaf(dict) => Some(dict.len()),
             DictNode::Group { .. } => None,
         });
-        let fused_scan = fused.is_some() && first_dict.is_some();
-        // With one fused step a key's output is its value already.
-        let worth_memo = chain.len() > 1 || (fused.is_none() && !chain.is_empty());
-        let keys = if fused_scan {
+        let scan_once = one_scan.is_some() && first_dict.is_some();
+        // With the first step in the one scan, a key's output is its value already.
+        let worth_memo = chain.len() > 1 || (one_scan.is_none() && !chain.is_empty());
+        let keys = if scan_once {
             first_dict
         } else {
             segmentation.as_ref().and_then(Matcher::key_count)
@@ -673,9 +682,9 @@ impl Stage {
         Self {
             segmentation,
             chain,
-            fused,
+            one_scan,
             memo,
-            fused_scan,
+            scan_once,
             values_have_ids,
         }
     }
@@ -698,38 +707,38 @@ impl Stage {
         let mut scratch = Scratch::default();
         // One look for an ideographic description operator in the whole
         // text spares one per segment and step.
-        let plain = !self.values_have_ids && !contains_ids_operator(text);
-        if let (true, true, Some(fused), Some(DictNode::Leaf(first))) = (
-            plain,
-            self.fused_scan,
-            &self.fused,
+        let no_ids = !self.values_have_ids && !contains_ids_operator(text);
+        if let (true, true, Some(one_scan), Some(DictNode::Leaf(first))) = (
+            no_ids,
+            self.scan_once,
+            &self.one_scan,
             self.chain.first().map(Matcher::node),
         ) {
-            self.run_fused(first, fused.seg_parts, text, out, &mut scratch);
+            self.run_one_scan(first, one_scan.seg_parts, text, out, &mut scratch);
             return;
         }
         let memo = self.memo(text);
         match &self.segmentation {
-            None => self.run_chain(text, First::Full, out, &mut scratch, plain),
+            None => self.run_chain(text, FirstStep::Convert, out, &mut scratch, no_ids),
             Some(seg) => seg.segment(text, |s, hit| {
-                let first = match (&self.fused, hit) {
-                    (None, _) => First::Full,
-                    (Some(_), Some(hit)) => First::Value(hit.value),
-                    (Some(f), None) if plain || !contains_ids_operator(s) => {
-                        First::Rest(f.rest.as_ref())
+                let first = match (&self.one_scan, hit) {
+                    (None, _) => FirstStep::Convert,
+                    (Some(_), Some(hit)) => FirstStep::Known(hit.value),
+                    (Some(f), None) if no_ids || !contains_ids_operator(s) => {
+                        FirstStep::OnlyRest(f.rest.as_ref())
                     }
-                    (Some(_), None) => First::Full,
+                    (Some(_), None) => FirstStep::Convert,
                 };
                 match (memo, hit.and_then(|h| h.key)) {
-                    (Some(memo), Some(key)) if !self.fused_scan => {
+                    (Some(memo), Some(key)) if !self.scan_once => {
                         let converted = memo[key as usize].get_or_init(|| {
                             let mut once = String::new();
-                            self.run_chain(s, first, &mut once, &mut scratch, plain);
+                            self.run_chain(s, first, &mut once, &mut scratch, no_ids);
                             once.into_boxed_str()
                         });
                         push_small(out, converted);
                     }
-                    _ => self.run_chain(s, first, out, &mut scratch, plain),
+                    _ => self.run_chain(s, first, out, &mut scratch, no_ids),
                 }
             }),
         }
@@ -771,10 +780,10 @@ impl Stage {
         )
     }
 
-    /// Segmentation and the chain with the first conversion fused into one
-    /// scan (see [`Fused`]); `text` holds no ideographic description
+    /// Segmentation and the chain with the first conversion in one scan
+    /// (see [`OneScan`]); `text` holds no ideographic description
     /// operator.
-    fn run_fused(
+    fn run_one_scan(
         &self,
         first: &DictData,
         seg_parts: u32,
@@ -790,53 +799,81 @@ impl Stage {
             [_, last] if last.probe.is_none() => last.scanner("", true).map(|d| (d, last)),
             _ => None,
         };
-        if let Some((
-            dict,
-            Matcher {
-                sparse: Some(sparse),
-                ..
-            },
-        )) = tail
-        {
-            // The scan writes each run of unmatched text straight into
-            // `out`, where the second step converts it in place (usually
-            // finding nothing to change): no copy of the run in between.
-            let mut run_start = out.len();
-            let mut moved = String::new();
-            let verdicts = self.verdicts(text);
-            first.scan_fused(text, seg_parts, out, |out, key, value| {
-                sparse.convert_tail(dict, out, run_start, &mut moved);
-                let verdict = verdicts.map(|v| &v[key as usize]);
-                match verdict.map(|v| v.load(Ordering::Relaxed)) {
-                    Some(SAME_VALUE) => push_small(out, value),
-                    Some(CHANGED_VALUE) => sparse.replace(dict, value, out),
-                    _ => {
-                        let key_start = out.len();
-                        push_small(out, value);
-                        sparse.convert_tail(dict, out, key_start, &mut moved);
-                        if let Some(v) = verdict {
-                            let same =
-                                out.len() == key_start + value.len() && &out[key_start..] == value;
-                            v.store(
-                                if same { SAME_VALUE } else { CHANGED_VALUE },
-                                Ordering::Relaxed,
-                            );
-                        }
+        match tail {
+            Some((
+                dict,
+                Matcher {
+                    small_filter: Some(filter),
+                    ..
+                },
+            )) => self.run_one_scan_in_place(first, seg_parts, text, out, dict, filter),
+            _ => {
+                let tail = tail.map(|(dict, _)| dict);
+                self.run_one_scan_by_segment(first, seg_parts, text, out, scratch, tail);
+            }
+        }
+    }
+
+    /// [`Stage::run_one_scan`] when the last step is a small dictionary
+    /// with its filter: the scan writes each run of unmatched text straight
+    /// into `out`, where the last step converts it in place (usually
+    /// finding nothing to change), with no copy of the run in between.
+    fn run_one_scan_in_place(
+        &self,
+        first: &DictData,
+        seg_parts: u32,
+        text: &str,
+        out: &mut String,
+        dict: &DictData,
+        filter: &SmallDictFilter,
+    ) {
+        let mut run_start = out.len();
+        let mut moved = String::new();
+        let verdicts = self.verdicts(text);
+        first.scan_segments_converting(text, seg_parts, out, |out, key, value| {
+            filter.convert_tail(dict, out, run_start, &mut moved);
+            let verdict = verdicts.map(|v| &v[key as usize]);
+            match verdict.map(|v| v.load(Ordering::Relaxed)) {
+                Some(SAME_VALUE) => push_small(out, value),
+                Some(CHANGED_VALUE) => filter.replace(dict, value, out),
+                _ => {
+                    let key_start = out.len();
+                    push_small(out, value);
+                    filter.convert_tail(dict, out, key_start, &mut moved);
+                    if let Some(v) = verdict {
+                        let same =
+                            out.len() == key_start + value.len() && &out[key_start..] == value;
+                        v.store(
+                            if same { SAME_VALUE } else { CHANGED_VALUE },
+                            Ordering::Relaxed,
+                        );
                     }
                 }
-                run_start = out.len();
-            });
-            sparse.convert_tail(dict, out, run_start, &mut moved);
-            return;
-        }
-        let tail = tail.map(|(dict, _)| dict);
+            }
+            run_start = out.len();
+        });
+        filter.convert_tail(dict, out, run_start, &mut moved);
+    }
+
+    /// [`Stage::run_one_scan`] otherwise: each segment and each run of
+    /// unmatched text goes through the rest of the chain (`tail`, when that
+    /// is one dictionary scanned whole), a segment's result memoized.
+    fn run_one_scan_by_segment(
+        &self,
+        first: &DictData,
+        seg_parts: u32,
+        text: &str,
+        out: &mut String,
+        scratch: &mut Scratch,
+        tail: Option<&DictData>,
+    ) {
         let memo = self.memo(text);
         let mut finish = |segment: &str, out: &mut String| match tail {
             Some(dict) => dict.replace_into(segment, out),
-            None => self.run_chain(segment, First::Value(segment), out, scratch, true),
+            None => self.run_chain(segment, FirstStep::Known(segment), out, scratch, true),
         };
         let mut run = String::new();
-        first.scan_fused(text, seg_parts, &mut run, |run, key, value| {
+        first.scan_segments_converting(text, seg_parts, &mut run, |run, key, value| {
             if !run.is_empty() {
                 finish(run, out);
                 run.clear();
@@ -862,38 +899,38 @@ impl Stage {
     fn run_chain(
         &self,
         segment: &str,
-        first: First<'_>,
+        first: FirstStep<'_>,
         out: &mut String,
         scratch: &mut Scratch,
-        plain: bool,
+        no_ids: bool,
     ) {
         let Some((head, tail)) = self.chain.split_first() else {
             out.push_str(segment);
             return;
         };
         let apply_head = |dst: &mut String| match first {
-            First::Full => head.convert_segment(segment, dst, plain),
-            First::Value(value) => dst.push_str(value),
-            First::Rest(Some(rest)) => rest.convert_segment(segment, dst, plain),
-            First::Rest(None) => dst.push_str(segment),
+            FirstStep::Convert => head.convert_segment(segment, dst, no_ids),
+            FirstStep::Known(value) => dst.push_str(value),
+            FirstStep::OnlyRest(Some(rest)) => rest.convert_segment(segment, dst, no_ids),
+            FirstStep::OnlyRest(None) => dst.push_str(segment),
         };
         let Some((last, middle)) = tail.split_last() else {
             apply_head(out);
             return;
         };
-        if let (First::Value(value), []) = (first, middle) {
+        if let (FirstStep::Known(value), []) = (first, middle) {
             // Two steps, the first already done: no copy in between.
-            last.convert_segment(value, out, plain);
+            last.convert_segment(value, out, no_ids);
             return;
         }
         scratch.a.clear();
         apply_head(&mut scratch.a);
         for step in middle {
             scratch.b.clear();
-            step.convert_segment(&scratch.a, &mut scratch.b, plain);
+            step.convert_segment(&scratch.a, &mut scratch.b, no_ids);
             std::mem::swap(&mut scratch.a, &mut scratch.b);
         }
-        last.convert_segment(&scratch.a, out, plain);
+        last.convert_segment(&scratch.a, out, no_ids);
     }
 
     /// The conversions, in order (the segmentation changes no text).
@@ -906,7 +943,7 @@ impl Stage {
         self.segmentation
             .iter()
             .chain(self.chain.iter())
-            .chain(self.fused.iter().filter_map(|f| f.rest.as_ref()))
+            .chain(self.one_scan.iter().filter_map(|f| f.rest.as_ref()))
     }
 }
 

@@ -25,11 +25,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 pub mod config;
-mod dart;
 pub mod dict_data;
+mod double_array;
 pub mod engine;
 pub mod plan;
-mod sparse;
+mod small_dict_filter;
 pub mod stream;
 pub(crate) mod utf8;
 

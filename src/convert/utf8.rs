@@ -10,7 +10,7 @@ Here three-byte characters, where nearly all Chinese text lies, are tested
 first, and the caller says where to decode.
 
 Shared, through `#[path]`, by `build.rs` (which compiles the dictionaries'
-tries with `dart.rs`); it depends on nothing.
+tries with `double_array.rs`); it depends on nothing.
 */
 
 /// The code point and byte length of the character starting at `at`.

@@ -1,6 +1,6 @@
 /*!
 The whole-text replacing loop of a dictionary ([`DictData::replace_into`]
-and [`DictData::scan_fused`]), and the small types that hold all of its
+and [`DictData::scan_segments_converting`]), and the small types that hold all of its
 `unsafe`: [`Scanner`] reads the text's characters and the trie's slots
 without bounds checks, [`Appender`] appends whole characters and values to
 the output's bytes, and [`OutBuf`] does so through a write position kept in
@@ -39,7 +39,7 @@ or more and keeps at most a block, and every step that appends in another
 way resets the limit.
 */
 
-use super::dart::{Slot, Tables, NONE};
+use super::double_array::{Slot, Tables, NONE};
 use super::{DictData, Span, BLOCK, ROOM, SAME, STRIDE};
 
 /// A character of the text: where it starts, its code in the trie and its
@@ -93,7 +93,7 @@ impl<'a> Scanner<'a> {
     #[inline(always)]
     unsafe fn new(dict: &'a DictData, text: &'a str) -> Self {
         Self {
-            tables: dict.dart().tables(),
+            tables: dict.trie().tables(),
             text,
             spans: dict.spans(),
             ones: dict.ones(),
@@ -408,7 +408,7 @@ pub(super) fn append_range(buf: &mut Vec<u8>, src: &[u8], from: usize, len: usiz
 
 impl DictData {
     /// The loop of [`DictData::replace_into`] and
-    /// [`DictData::scan_fused`]: forward maximum matching over `text`,
+    /// [`DictData::scan_segments_converting`]: forward maximum matching over `text`,
     /// appending to `out` the text with every match replaced by its value,
     /// except a match whose key comes from one of the first `seg_parts`
     /// merged parts: for it, `on_key(out, start, end, index)` is called
@@ -529,7 +529,7 @@ impl DictData {
     ) {
         let spans = self.spans();
         let mut done = from;
-        self.dart()
+        self.trie()
             .for_each_match(&text[from..], |start, end, index| {
                 let (start, end) = (from + start, from + end);
                 let span = spans[index as usize];

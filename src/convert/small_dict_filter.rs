@@ -10,14 +10,14 @@ megabyte, on segments mostly shorter than its 16-byte blocks. Measured
 with callgrind on 2 MB of People's Daily text, that step was a third of
 s2twp's instructions.
 
-[`Sparse`] answers "can a key start here?" from the character and the one
+[`SmallDictFilter`] answers "can a key start here?" from the character and the one
 after it, with two bit tests in two 4 KiB tables (in the first-level
 cache): one for the one-character keys (by the character's low bits) and
 one for the first two characters of the longer keys (hashed pair). A position that passes
 is looked up in the trie; a false positive costs one lookup, never a wrong
 result. Every position before the first that passes begins no key, so
 forward maximum matching copies them unchanged: matching resumes exactly
-there, which is what [`Sparse::replace`] and [`Sparse::convert_tail`] rely
+there, which is what [`SmallDictFilter::replace`] and [`SmallDictFilter::convert_tail`] rely
 on. `convert_tail` converts the end of an output buffer in place and, in
 the usual case of no match, copies nothing at all.
 
@@ -46,7 +46,7 @@ const LOG_BITS: u32 = 15;
 /// would be mostly set.
 pub const MAX_KEYS: usize = 2048;
 
-/// Text that [`Sparse::replace`] scans before judging how dense matches are.
+/// Text that [`SmallDictFilter::replace`] scans before judging how dense matches are.
 const DENSE_PROBE: usize = 4096;
 
 /// Distinct first characters of keys up to which a dictionary also gets a
@@ -59,14 +59,14 @@ const MAX_FINDER_CHARS: usize = 64;
 /// each short segment's conversion).
 const FINDER_MIN_BYTES: usize = 64;
 
-/// Bytes per match below which [`Sparse::replace`] hands over to the trie's
+/// Bytes per match below which [`SmallDictFilter::replace`] hands over to the trie's
 /// loop (break-even measured on t2jp and s2twp's regional step: a match
 /// costs the filter a trie lookup, a few times its per-character cost).
 const DENSE_BYTES: usize = 24;
 
 /// The filter of one dictionary (see the module doc).
 #[derive(Debug, Clone)]
-pub struct Sparse {
+pub struct SmallDictFilter {
     /// One-character keys, by the low bits of the code point (exact for
     /// the Unified Ideographs block, U+4E00 to U+9FFF).
     ones: Box<[u64]>,
@@ -100,7 +100,7 @@ fn test(bits: &[u64], i: usize) -> bool {
     word & (1 << (i % 64)) != 0
 }
 
-impl Sparse {
+impl SmallDictFilter {
     /// The filter of `dict`, if it has at most [`MAX_KEYS`] keys.
     pub fn new(dict: &DictData) -> Option<Self> {
         if dict.len() > MAX_KEYS {
@@ -186,7 +186,7 @@ impl Sparse {
     }
 
     /// The key of `dict` that begins at `at` in `text` (character `a`,
-    /// the next one at `next`), as [`Sparse::first_match`] gives it: the
+    /// the next one at `next`), as [`SmallDictFilter::first_match`] gives it: the
     /// pair test first, then the trie.
     #[inline(always)]
     fn key_at<'d>(
@@ -238,7 +238,7 @@ impl Sparse {
     }
 
     /// Converts `out[from..]` (a character boundary) in place, as
-    /// [`Sparse::replace`] would; `scratch` holds the text after the first
+    /// [`SmallDictFilter::replace`] would; `scratch` holds the text after the first
     /// match while the rest is converted.
     #[inline]
     pub fn convert_tail(
@@ -289,7 +289,7 @@ mod tests {
             "ab\tAB\né\tE\n𠀀\t𠀁\n𠀀中\tX\n",
         ))
         .unwrap();
-        let sparse = Sparse::new(&dict).unwrap();
+        let sparse = SmallDictFilter::new(&dict).unwrap();
         assert!(sparse.finder.is_some());
         let pieces = [
             "的", "士", "高", "爲", "裏", "鼠", "標", "中", "a", "b", "é", "𠀀", "，", "\n",
@@ -316,7 +316,7 @@ mod tests {
     #[test]
     fn dense_matches_hand_over_to_the_trie_loop_exactly() {
         let dict = DictData::from_text("國\t国\n學\t学\n國學\t国学院\n").unwrap();
-        let sparse = Sparse::new(&dict).unwrap();
+        let sparse = SmallDictFilter::new(&dict).unwrap();
         // Far denser than one match per DENSE_BYTES, and long enough to
         // switch, with phrases across every possible switching point.
         for tail in ["", "國", "學", "中"] {
@@ -332,6 +332,6 @@ mod tests {
         let text: String = (0..=MAX_KEYS as u32)
             .map(|i| format!("{}\tx\n", char::from_u32(0x4E00 + i).unwrap()))
             .collect();
-        assert!(Sparse::new(&DictData::from_text(&text).unwrap()).is_none());
+        assert!(SmallDictFilter::new(&DictData::from_text(&text).unwrap()).is_none());
     }
 }

@@ -31,7 +31,7 @@ the root's child for a character is the slot numbered by its code; free
 slots have `check == NONE`. The array is padded so that `base + code` is
 always in bounds.
 
-The scanning loop here ([`Dart::for_each_match`], [`Dart::occurs_in`])
+The scanning loop here ([`DoubleArrayTrie::for_each_match`], [`DoubleArrayTrie::occurs_in`])
 decodes each character once: the walk from a position reads one character
 past its last step, and that is usually where the next position starts; its
 code is kept. The whole-text replacing loop, where time goes, is
@@ -84,7 +84,7 @@ const FREE: Slot = Slot {
 /// A trie of keys, each with a `u32` value (an index into the caller's
 /// entry table).
 #[derive(Clone, PartialEq, Eq)]
-pub struct Dart {
+pub struct DoubleArrayTrie {
     /// Page number (into `codes`) for each 256 code points; 0: no key
     /// character on that page.
     page_of: Vec<u32>,
@@ -101,9 +101,9 @@ pub struct Dart {
     ascii_starts: bool,
 }
 
-impl fmt::Debug for Dart {
+impl fmt::Debug for DoubleArrayTrie {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Dart")
+        f.debug_struct("DoubleArrayTrie")
             .field("slots", &self.slots.len())
             .field("pages", &(self.codes.len() / PAGE))
             .finish()
@@ -130,7 +130,7 @@ impl Tables<'_> {
     ///
     /// `bytes` must be valid UTF-8 and `at` a character boundary below its
     /// length: then the lead byte says how many continuation bytes follow,
-    /// and they are in bounds. The tables come from a `Dart` that passed
+    /// and they are in bounds. The tables come from a `DoubleArrayTrie` that passed
     /// `validate` (every trie does, or was built by this build): `bmp`
     /// covers the BMP, `page_of` every code point, each page lies in
     /// `codes`.
@@ -169,7 +169,7 @@ impl Tables<'_> {
     }
 }
 
-impl Dart {
+impl DoubleArrayTrie {
     /// The arrays, for a scanning loop.
     #[inline(always)]
     pub fn tables(&self) -> Tables<'_> {
@@ -201,32 +201,12 @@ impl Dart {
     }
 
     /// Builds the trie of `keys` (unique, non-empty) with their values.
-    pub fn build<'k>(keys: impl IntoIterator<Item = (&'k str, u32)>) -> Dart {
+    pub fn build<'k>(keys: impl IntoIterator<Item = (&'k str, u32)>) -> DoubleArrayTrie {
         let keys: Vec<(Vec<char>, u32)> = keys
             .into_iter()
             .map(|(k, v)| (k.chars().collect(), v))
             .collect();
-        // Codes by descending frequency in the keys, ties by code point.
-        let mut freq: std::collections::HashMap<char, usize> = Default::default();
-        for (k, _) in &keys {
-            for &c in k {
-                *freq.entry(c).or_default() += 1;
-            }
-        }
-        let mut by_freq: Vec<(char, usize)> = freq.into_iter().collect();
-        by_freq.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        let mut page_of = vec![0u32; PAGES];
-        let mut codes = vec![0u32; PAGE];
-        for (rank, &(c, _)) in by_freq.iter().enumerate() {
-            let page = c as usize / PAGE;
-            if page_of[page] == 0 {
-                page_of[page] = u32::try_from(codes.len() / PAGE).expect("few pages");
-                codes.resize(codes.len() + PAGE, 0);
-            }
-            let code = u32::try_from(rank + 1).expect("fewer than 2^32 characters");
-            codes[page_of[page] as usize * PAGE + c as usize % PAGE] = code;
-        }
-        let max_code = by_freq.len() as u32;
+        let (page_of, codes, max_code) = code_tables(&keys);
         let code_of =
             |c: char| codes[page_of[c as usize / PAGE] as usize * PAGE + c as usize % PAGE];
         let mut coded: Vec<(Vec<u32>, u32)> = keys
@@ -237,50 +217,8 @@ impl Dart {
         let ascii_starts = keys
             .iter()
             .any(|(k, _)| k.first().is_some_and(char::is_ascii));
-
-        let mut builder = Builder {
-            slots: vec![FREE],
-            next_free: 1,
-        };
-        builder.slots[0].check = TAKEN;
-        // (node, first key, end of keys, depth): keys[first..end] share the
-        // node's prefix of `depth` codes.
-        let mut stack = vec![(0u32, 0usize, coded.len(), 0usize)];
-        let mut children: Vec<(u32, usize, usize)> = Vec::new();
-        while let Some((node, mut lo, hi, depth)) = stack.pop() {
-            if lo < hi && coded[lo].0.len() == depth {
-                builder.slots[node as usize].value = coded[lo].1;
-                lo += 1;
-            }
-            children.clear();
-            let mut i = lo;
-            while i < hi {
-                let code = coded[i].0[depth];
-                let start = i;
-                while i < hi && coded[i].0[depth] == code {
-                    i += 1;
-                }
-                children.push((code, start, i));
-            }
-            if children.is_empty() {
-                continue;
-            }
-            let base = builder.place(children.iter().map(|c| c.0));
-            builder.slots[node as usize].base = base;
-            for &(code, start, end) in &children {
-                let slot = base + code;
-                builder.slots[slot as usize].check = node;
-                stack.push((slot, start, end, depth + 1));
-            }
-        }
-        let mut slots = builder.slots;
-        // Padding: any `base + code` of a lookup stays in bounds.
-        let max_base = slots.iter().map(|s| s.base).max().unwrap_or(0);
-        let len = max_base as usize + max_code as usize + 1;
-        if slots.len() < len {
-            slots.resize(len, FREE);
-        }
-        let dart = Dart {
+        let slots = padded(place_nodes(&coded), max_code);
+        let trie = DoubleArrayTrie {
             bmp: bmp_table(&page_of, &codes),
             page_of,
             codes,
@@ -288,9 +226,9 @@ impl Dart {
             ascii_starts,
         };
         // The scanning loop's unchecked lookups rely on what this checks.
-        dart.validate(u32::MAX)
+        trie.validate(u32::MAX)
             .expect("a built trie is well formed");
-        dart
+        trie
     }
 
     /// The code of `cp`, 0 when no key holds it.
@@ -455,30 +393,33 @@ impl Dart {
         }
     }
 
-    /// Reads what [`Dart::serialize`] wrote from the front of `bytes`,
+    /// Reads what [`DoubleArrayTrie::serialize`] wrote from the front of `bytes`,
     /// returning the trie and the rest. Checks that every lookup stays in
     /// bounds and every value is below `values`, so a damaged blob is an
     /// error here, never a panic later.
-    pub fn deserialize(bytes: &'static [u8], values: u32) -> Result<(Dart, &'static [u8]), String> {
-        let (dart, rest) = Self::read(bytes)?;
-        dart.validate(values)?;
-        Ok((dart, rest))
+    pub fn deserialize(
+        bytes: &'static [u8],
+        values: u32,
+    ) -> Result<(DoubleArrayTrie, &'static [u8]), String> {
+        let (trie, rest) = Self::read(bytes)?;
+        trie.validate(values)?;
+        Ok((trie, rest))
     }
 
-    /// [`Dart::deserialize`] without the checks.
+    /// [`DoubleArrayTrie::deserialize`] without the checks.
     ///
     /// # Safety
     ///
-    /// `bytes` must have been written by [`Dart::serialize`] of a trie made
-    /// by [`Dart::build`] in this build (which checked it), because the
+    /// `bytes` must have been written by [`DoubleArrayTrie::serialize`] of a trie made
+    /// by [`DoubleArrayTrie::build`] in this build (which checked it), because the
     /// scanning loop reads the arrays without bounds checks.
     pub unsafe fn deserialize_unchecked(
         bytes: &'static [u8],
-    ) -> Result<(Dart, &'static [u8]), String> {
+    ) -> Result<(DoubleArrayTrie, &'static [u8]), String> {
         Self::read(bytes)
     }
 
-    fn read(bytes: &'static [u8]) -> Result<(Dart, &'static [u8]), String> {
+    fn read(bytes: &'static [u8]) -> Result<(DoubleArrayTrie, &'static [u8]), String> {
         let mut r = bytes;
         let ascii_starts = take_words(&mut r, 1)?.next() != Some(0);
         let n = take_words(&mut r, 1)?.next().unwrap_or(0) as usize;
@@ -506,14 +447,14 @@ impl Dart {
                 )
             }
         };
-        let dart = Dart {
+        let trie = DoubleArrayTrie {
             bmp: bmp_table(&page_of, &codes),
             page_of,
             codes,
             slots,
             ascii_starts,
         };
-        Ok((dart, rest))
+        Ok((trie, rest))
     }
 
     fn validate(&self, values: u32) -> Result<(), String> {
@@ -536,6 +477,87 @@ impl Dart {
         }
         Ok(())
     }
+}
+
+/// The paged code table of the keys' characters: `(page_of, codes, largest
+/// code)`. Codes go by descending frequency in the keys (ties by code
+/// point), so that the common characters' slots cluster; code 0 means "in
+/// no key", and page 0 is all zeros.
+fn code_tables(keys: &[(Vec<char>, u32)]) -> (Vec<u32>, Vec<u32>, u32) {
+    let mut freq: std::collections::HashMap<char, usize> = Default::default();
+    for (k, _) in keys {
+        for &c in k {
+            *freq.entry(c).or_default() += 1;
+        }
+    }
+    let mut by_freq: Vec<(char, usize)> = freq.into_iter().collect();
+    by_freq.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut page_of = vec![0u32; PAGES];
+    let mut codes = vec![0u32; PAGE];
+    for (rank, &(c, _)) in by_freq.iter().enumerate() {
+        let page = c as usize / PAGE;
+        if page_of[page] == 0 {
+            page_of[page] = u32::try_from(codes.len() / PAGE).expect("few pages");
+            codes.resize(codes.len() + PAGE, 0);
+        }
+        let code = u32::try_from(rank + 1).expect("fewer than 2^32 characters");
+        codes[page_of[page] as usize * PAGE + c as usize % PAGE] = code;
+    }
+    let max_code = by_freq.len() as u32;
+    (page_of, codes, max_code)
+}
+
+/// The slots of the trie of `coded` (keys as codes, sorted, with their
+/// values): each node's children placed at the first base where all of
+/// them fit, depth first.
+fn place_nodes(coded: &[(Vec<u32>, u32)]) -> Vec<Slot> {
+    let mut builder = Builder {
+        slots: vec![FREE],
+        next_free: 1,
+    };
+    builder.slots[0].check = TAKEN;
+    // (node, first key, end of keys, depth): keys[first..end] share the
+    // node's prefix of `depth` codes.
+    let mut stack = vec![(0u32, 0usize, coded.len(), 0usize)];
+    let mut children: Vec<(u32, usize, usize)> = Vec::new();
+    while let Some((node, mut lo, hi, depth)) = stack.pop() {
+        if lo < hi && coded[lo].0.len() == depth {
+            builder.slots[node as usize].value = coded[lo].1;
+            lo += 1;
+        }
+        children.clear();
+        let mut i = lo;
+        while i < hi {
+            let code = coded[i].0[depth];
+            let start = i;
+            while i < hi && coded[i].0[depth] == code {
+                i += 1;
+            }
+            children.push((code, start, i));
+        }
+        if children.is_empty() {
+            continue;
+        }
+        let base = builder.place(children.iter().map(|c| c.0));
+        builder.slots[node as usize].base = base;
+        for &(code, start, end) in &children {
+            let slot = base + code;
+            builder.slots[slot as usize].check = node;
+            stack.push((slot, start, end, depth + 1));
+        }
+    }
+    builder.slots
+}
+
+/// `slots` padded with free slots so that any `base + code` of a lookup
+/// stays in bounds.
+fn padded(mut slots: Vec<Slot>, max_code: u32) -> Vec<Slot> {
+    let max_base = slots.iter().map(|s| s.base).max().unwrap_or(0);
+    let len = max_base as usize + max_code as usize + 1;
+    if slots.len() < len {
+        slots.resize(len, FREE);
+    }
+    slots
 }
 
 /// The codes of the code points below U+10000, one per code point, from
@@ -636,11 +658,11 @@ fn take_words<'a>(r: &mut &'a [u8], n: usize) -> Result<impl Iterator<Item = u32
 mod tests {
     use super::*;
 
-    fn dart(keys: &[&str]) -> Dart {
-        Dart::build(keys.iter().enumerate().map(|(i, k)| (*k, i as u32)))
+    fn trie(keys: &[&str]) -> DoubleArrayTrie {
+        DoubleArrayTrie::build(keys.iter().enumerate().map(|(i, k)| (*k, i as u32)))
     }
 
-    fn matches(d: &Dart, text: &str) -> Vec<(usize, usize, u32)> {
+    fn matches(d: &DoubleArrayTrie, text: &str) -> Vec<(usize, usize, u32)> {
         let mut out = Vec::new();
         d.for_each_match(text, |s, e, v| out.push((s, e, v)));
         out
@@ -648,7 +670,7 @@ mod tests {
 
     #[test]
     fn longest_key_at_a_position() {
-        let d = dart(&["一", "一二", "一二三", "三", "a"]);
+        let d = trie(&["一", "一二", "一二三", "三", "a"]);
         assert_eq!(d.longest_at("一二三四", 0), Some((9, 2)));
         assert_eq!(d.longest_at("一二四", 0), Some((6, 1)));
         assert_eq!(d.longest_at("一四", 0), Some((3, 0)));
@@ -658,13 +680,13 @@ mod tests {
 
     #[test]
     fn forward_maximum_matching_steps_over_matches_and_gaps() {
-        let d = dart(&["一", "一二", "一二三", "三", "a"]);
+        let d = trie(&["一", "一二", "一二三", "三", "a"]);
         assert_eq!(
             matches(&d, "一二三四一二一ab"),
             [(0, 9, 2), (12, 18, 1), (18, 21, 0), (21, 22, 4)]
         );
         // A walk that passes a shorter key and fails later keeps the shorter.
-        let d = dart(&["ab", "abcd"]);
+        let d = trie(&["ab", "abcd"]);
         assert_eq!(matches(&d, "abcx abcd"), [(0, 2, 0), (5, 9, 1)]);
         assert!(d.occurs_in("xxabyy"));
         assert!(!d.occurs_in("xxaxbyy"));
@@ -685,7 +707,7 @@ mod tests {
             "ab",
             "国",
         ];
-        let d = dart(&keys);
+        let d = trie(&keys);
         let text = "中国人民é𠀀中国éab\u{10FFFF}民人xyz中";
         let mut naive = Vec::new();
         let mut pos = 0;
@@ -708,21 +730,24 @@ mod tests {
 
     #[test]
     fn serializes_and_refuses_damage() {
-        let d = dart(&["中国", "人民", "中"]);
+        let d = trie(&["中国", "人民", "中"]);
         let mut blob = Vec::new();
         d.serialize(&mut blob);
         blob.extend_from_slice(b"rest");
         let blob: &'static [u8] = blob.leak();
-        let (back, rest) = Dart::deserialize(blob, 3).unwrap();
+        let (back, rest) = DoubleArrayTrie::deserialize(blob, 3).unwrap();
         assert_eq!(back, d);
         assert_eq!(rest, b"rest");
-        assert!(Dart::deserialize(blob, 2).is_err(), "value out of range");
-        assert!(Dart::deserialize(&blob[..blob.len() - 20], 3).is_err());
+        assert!(
+            DoubleArrayTrie::deserialize(blob, 2).is_err(),
+            "value out of range"
+        );
+        assert!(DoubleArrayTrie::deserialize(&blob[..blob.len() - 20], 3).is_err());
     }
 
     #[test]
     fn an_empty_trie_matches_nothing() {
-        let d = dart(&[]);
+        let d = trie(&[]);
         assert_eq!(matches(&d, "中文 text"), []);
         assert_eq!(d.longest_at("中", 0), None);
     }
