@@ -232,6 +232,7 @@ fn absorb_runs(
             .filter(|&i| i >= from && i < to)
             .collect();
         let mut p = 0;
+        let title_first = zone.first().is_some_and(|&i| Some(&i) == nonblank.first());
         while p < zone.len() {
             if hits[zone[p]].is_some() {
                 p += 1;
@@ -242,11 +243,18 @@ fn absorb_runs(
                 p += 1;
             }
             let run = &zone[run_start..p];
-            let after_hit = run_start > 0;
+            // The title bounds the top run like a removed line: what sits
+            // between it and the header's boilerplate is the header's.
+            let after_hit = run_start > 0 || (region == Region::Header && title_first);
             let before_hit = p < zone.len();
             let bounded = after_hit && (before_hit || open_end);
             let title = run.first() == nonblank.first();
-            if !bounded || title || run.len() > gap {
+            let run = match (title, region) {
+                (false, _) => run,
+                (true, Region::Header) => &run[1..],
+                (true, _) => continue,
+            };
+            if !bounded || run.is_empty() || run.len() > gap {
                 continue;
             }
             let found: Option<Vec<usize>> = run.iter().map(|&i| absorber(i, region)).collect();
@@ -432,6 +440,11 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
     let menu_word = |i: usize, region: Region| menu_item(i, region).is_some_and(|k| !rules[k].weak);
     let is_prose = |i: usize| is_prose_line(&lines[i], text);
     let nonblank: Vec<usize> = (0..n).filter(|&i| !lines[i].blank).collect();
+    // The first line is the title however long it is, unless it holds a
+    // full stop: it does not end the header.
+    let is_long_title = |i: usize| {
+        nonblank.first() == Some(&i) && !text[lines[i].trim_start..lines[i].trim_end].contains('。')
+    };
 
     // Header: scan down. Known boilerplate and chrome-shaped lines are
     // free; only other lines (a title, a subheading) count against the
@@ -457,7 +470,7 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
             excerpts.push((i, k));
             continue;
         }
-        if is_paragraph(&lines[i], text) {
+        if is_paragraph(&lines[i], text) && !is_long_title(i) {
             break;
         }
         if absorber(i, Region::Header).is_some() || menu_word(i, Region::Header) {
@@ -543,7 +556,8 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
     // Menus: runs of menu items at the edges, before the first and after
     // the last paragraph (a menu item is weak, but a menu is a block of
     // its own).
-    let paragraph = |i: usize| is_paragraph(&lines[i], text) && matches(i).is_empty();
+    let paragraph =
+        |i: usize| is_paragraph(&lines[i], text) && !is_long_title(i) && matches(i).is_empty();
     let first_paragraph = nonblank
         .iter()
         .copied()

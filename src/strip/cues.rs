@@ -162,7 +162,12 @@ fn is_tagged_clause(folded: &str) -> bool {
         return false;
     };
     let after = rest[close..].chars().skip(1).collect::<String>();
-    after.chars().filter(|c| c.is_alphanumeric()).count() >= 12 && after.contains(',')
+    after
+        .chars()
+        .filter(|&c| super::safety::is_letter(c))
+        .count()
+        >= 12
+        && after.contains(',')
 }
 
 /// Whether the trigger at byte `at` is a word of prose rather than a label:

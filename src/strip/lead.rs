@@ -26,7 +26,7 @@ pub const MIN_EXCERPT_CHARS: usize = 8;
 pub fn normalize(text: &str) -> Vec<char> {
     text.chars()
         .map(fold_char)
-        .filter(|c| c.is_alphanumeric())
+        .filter(|&c| super::safety::is_letter(c))
         .collect()
 }
 
