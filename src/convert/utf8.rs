@@ -1,7 +1,8 @@
 /*!
 Decoding one character of UTF-8 text without checks, for the scanning loops
-that step through text character by character (the trie's, the small
-dictionaries' filter, the script and fold tables' lookups).
+that step through text character by character (the small dictionaries'
+filter, the script and fold tables' lookups; the trie's `code_at` keeps a
+copy with its table lookups inside the branches, which is faster there).
 
 `str::chars` checks nothing either, but it decodes for an iterator: its
 lead-byte tests come in the order of the byte values (ASCII first) and its
@@ -9,8 +10,7 @@ loop cannot keep a position that the caller also moves by whole matches.
 Here three-byte characters, where nearly all Chinese text lies, are tested
 first, and the caller says where to decode.
 
-Shared, through `#[path]`, by `build.rs` (which compiles the dictionaries'
-tries with `double_array.rs`); it depends on nothing.
+It depends on nothing.
 */
 
 /// The code point and byte length of the character starting at `at`.
