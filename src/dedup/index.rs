@@ -163,6 +163,17 @@ impl Index {
         self.find(doc as u32) as usize
     }
 
+    /// How `doc` relates to the first document of its cluster as known
+    /// so far: `None` when it is that document. A stream that keeps only
+    /// the documents for which this is `None`, right after adding each,
+    /// keeps exactly one per cluster: the first in input order, since a
+    /// cluster's root is its smallest document, which was its own root
+    /// when it was added.
+    pub fn copy_of(&mut self, doc: usize) -> Option<(usize, Member)> {
+        let root = self.find(doc as u32) as usize;
+        (root != doc).then(|| (root, self.member(root, doc)))
+    }
+
     /// The clusters of two documents or more, by representative.
     pub fn clusters(&mut self) -> Vec<Cluster> {
         let mut by_root: Vec<Option<usize>> = vec![None; self.len()];

@@ -10,7 +10,8 @@ field that is missing or `null` is left alone (lines lacking every field
 are counted in a warning, and a field no line has — a mistyped `--field` —
 is an error); one that is not a string is an error, like a malformed
 line. Blank lines are passed through, so line
-N out is always line N in.
+N out is always line N in, unless `--dedup drop` leaves out the lines that
+copy an earlier one (see `corpus`).
 
 Lines are read on the main thread and cleaned in a local rayon pool, each
 worker taking the next line as soon as it is free; the main thread writes
@@ -77,6 +78,9 @@ struct LineReport {
     changes: Vec<(String, crate::changes::ChangeRecord)>,
     /// The object holds one of the fields (even `null`).
     has_field: bool,
+    /// With `--dedup`: the signature of the cleaned fields (joined by a
+    /// line break), when the object has one as a string.
+    signature: Option<zhtidy::dedup::Signature>,
 }
 
 pub fn run(args: &TidyArgs, resolver: &mut Resolver<'_>) -> Result<ExitCode> {
@@ -98,6 +102,9 @@ pub fn run(args: &TidyArgs, resolver: &mut Resolver<'_>) -> Result<ExitCode> {
         .as_ref()
         .map_or("<stdin>".to_string(), |p| crate::paths::display_name(p));
     let pool = crate::bulk::thread_pool(args.threads)?;
+    let signer = args.corpus.signer()?;
+    // Documents by line number.
+    let mut dedup = args.corpus.deduper::<usize>()?;
     let started = Instant::now();
     let mut input = io::stdin().lock();
     let mut out = BufWriter::new(io::stdout().lock());
@@ -128,20 +135,43 @@ pub fn run(args: &TidyArgs, resolver: &mut Resolver<'_>) -> Result<ExitCode> {
         window,
         |(_, line)| line.len(),
         |(no, line)| {
-            let result = clean_line(&line, &fields, args.report_field.as_deref(), &pipeline);
+            let result = clean_line(
+                &line,
+                &fields,
+                args.report_field.as_deref(),
+                &pipeline,
+                signer.as_ref(),
+            );
             (no, line, result)
         },
         |(no, line, result)| {
             match result {
-                Ok((text, report)) => {
+                Ok((mut text, mut report)) => {
                     if args.explain {
                         explain(&stdin_name, no, &report);
                     }
-                    records += 1;
-                    changed += usize::from(report.changed);
                     let object = !trim_newline(&line).trim_ascii().is_empty();
                     objects += usize::from(object);
                     without_field += usize::from(object && !report.has_field);
+                    let copy = match (&mut dedup, report.signature.take()) {
+                        (Some(d), Some(sig)) => d.add(sig, no),
+                        _ => None,
+                    };
+                    if let Some(c) = &copy {
+                        if !args.quiet {
+                            let fate = if c.dropped { "; dropped" } else { "" };
+                            let what = crate::corpus::describe(c, "line ", fate);
+                            eprintln!("zhtidy: note: {stdin_name}:{no}: {what}");
+                        }
+                        if c.dropped {
+                            return Ok(ControlFlow::Continue(()));
+                        }
+                        if args.report_field.is_some() {
+                            add_to_report(&mut text, &crate::corpus::to_json(c));
+                        }
+                    }
+                    records += 1;
+                    changed += usize::from(report.changed);
                     out.write_all(&text)?;
                     out.write_all(b"\n")?;
                 }
@@ -190,6 +220,9 @@ pub fn run(args: &TidyArgs, resolver: &mut Resolver<'_>) -> Result<ExitCode> {
             "zhtidy: {line_no} line(s): {records} record(s) written, {changed} changed, {bad} bad ({mb:.2} MB in {secs:.2} s, {:.1} MB/s)",
             if secs > 0.0 { mb / secs } else { 0.0 }
         );
+        if let Some(d) = &dedup {
+            eprintln!("{}", d.summary());
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -225,6 +258,7 @@ fn clean_line(
     fields: &[String],
     report_field: Option<&str>,
     pipeline: &Pipeline,
+    signer: Option<&crate::corpus::Signer>,
 ) -> Result<(Vec<u8>, LineReport), String> {
     let line = trim_newline(line);
     if line.iter().all(u8::is_ascii_whitespace) {
@@ -240,6 +274,8 @@ fn clean_line(
         }
     }
     let mut report = LineReport::default();
+    // The cleaned fields, for the signature.
+    let mut document: Option<String> = None;
     let mut out = Vec::with_capacity(line.len() + 64);
     out.push(b'{');
     let mut first = true;
@@ -258,6 +294,13 @@ fn clean_line(
                 serde_json::Value::Null => out.extend_from_slice(raw.get().as_bytes()),
                 serde_json::Value::String(s) => {
                     let tidied = pipeline.run(&s);
+                    if signer.is_some() {
+                        let doc = document.get_or_insert_with(String::new);
+                        if !doc.is_empty() {
+                            doc.push('\n');
+                        }
+                        doc.push_str(&tidied.text);
+                    }
                     report.removals += tidied.removals.len();
                     report.fixes += tidied.fix_changes.len();
                     if tidied.converted {
@@ -291,7 +334,21 @@ fn clean_line(
         write_report(&mut out, &report);
     }
     out.push(b'}');
+    if let (Some(signer), Some(doc)) = (signer, &document) {
+        report.signature = Some(signer.sign(doc));
+    }
     Ok((out, report))
+}
+
+/// Adds `"duplicate": VALUE` to the report that ends the cleaned line
+/// (`clean_line` writes it last: the line ends with its closing brace and
+/// the object's).
+fn add_to_report(line: &mut Vec<u8>, value: &serde_json::Value) {
+    debug_assert!(line.ends_with(b"}}"));
+    line.truncate(line.len() - 2);
+    line.extend_from_slice(b",\"duplicate\":");
+    line.extend_from_slice(value.to_string().as_bytes());
+    line.extend_from_slice(b"}}");
 }
 
 fn report_json(r: &LineReport) -> String {
@@ -330,7 +387,7 @@ mod tests {
     #[test]
     fn other_fields_pass_through_byte_for_byte() {
         let line = br#"{"id": 1.50, "big": 123456789012345678901234567890, "text": "a\u200bb", "z": {"k": [1, 2]}}"#;
-        let (out, report) = clean_line(line, &["text".into()], None, &pipeline()).unwrap();
+        let (out, report) = clean_line(line, &["text".into()], None, &pipeline(), None).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             r#"{"id":1.50,"big":123456789012345678901234567890,"text":"ab","z":{"k": [1, 2]}}"#
@@ -341,7 +398,8 @@ mod tests {
     #[test]
     fn report_field_is_added_at_the_end() {
         let p = pipeline();
-        let (out, _) = clean_line(br#"{"text":"ok"}"#, &["text".into()], Some("zt"), &p).unwrap();
+        let (out, _) =
+            clean_line(br#"{"text":"ok"}"#, &["text".into()], Some("zt"), &p, None).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             r#"{"text":"ok","zt":{"changed":false,"removals":0,"fixes":0}}"#
@@ -357,7 +415,7 @@ mod tests {
             &br#"{"zt":1,"text":"a\u200bb"}"#[..],
             br#"{"text":"a","zt":{"changed":false,"removals":18446744073709551615,"fixes":18446744073709551615}}"#,
         ] {
-            let err = clean_line(line, &["text".into()], Some("zt"), &p).unwrap_err();
+            let err = clean_line(line, &["text".into()], Some("zt"), &p, None).unwrap_err();
             assert!(err.contains("already exists"), "{err}");
         }
     }
@@ -373,12 +431,14 @@ mod tests {
     #[test]
     fn bad_lines_and_fields_are_errors() {
         let p = pipeline();
-        assert!(clean_line(b"{\"text\": ", &["text".into()], None, &p).is_err());
-        assert!(clean_line(b"[1]", &["text".into()], None, &p).is_err());
-        let err = clean_line(br#"{"text": 3}"#, &["text".into()], None, &p).unwrap_err();
+        assert!(clean_line(b"{\"text\": ", &["text".into()], None, &p, None).is_err());
+        assert!(clean_line(b"[1]", &["text".into()], None, &p, None).is_err());
+        let err = clean_line(br#"{"text": 3}"#, &["text".into()], None, &p, None).unwrap_err();
         assert!(err.contains("a number"), "{err}");
         assert_eq!(
-            clean_line(b"  \r\n", &["text".into()], None, &p).unwrap().0,
+            clean_line(b"  \r\n", &["text".into()], None, &p, None)
+                .unwrap()
+                .0,
             b"  "
         );
     }
