@@ -139,16 +139,15 @@ def test_band_hash_groupby_gives_the_cli_clusters(spark, cli, tmp_path):
         return pd.DataFrame({"minhash": [s for s, _ in signed], "bands": [b for _, b in signed]})
 
     df = spark.createDataFrame([(r["id"], r["text"]) for r in records], "id string, text string")
-    signed = df.repartition(2).withColumn("sig", sign("text")).select("id", "sig.minhash", "sig.bands").cache()
+    signed = df.withColumn("sig", sign("text")).select("id", "sig.minhash", "sig.bands").cache()
+    # One shuffle: the buckets. The few candidate pairs are checked on the
+    # driver (on a cluster: a join on the pairs, or a UDF over the bucket).
     buckets = (signed.select("id", F.posexplode("bands").alias("band", "hash"))
                .groupBy("band", "hash").agg(F.collect_set("id").alias("ids"))
-               .where(F.size("ids") > 1))
-    pairs = (buckets.select(F.explode("ids").alias("a"), "ids")
-             .select("a", F.explode("ids").alias("b")).where("a < b").distinct())
-    sigs = signed.select("id", "minhash")
-    checked = (pairs.join(sigs.withColumnRenamed("id", "a").withColumnRenamed("minhash", "ma"), "a")
-               .join(sigs.withColumnRenamed("id", "b").withColumnRenamed("minhash", "mb"), "b"))
-    near = [(r.a, r.b) for r in checked.collect() if hasher.near(r.ma, r.mb)]
+               .where(F.size("ids") > 1).select("ids").collect())
+    sigs = {r.id: r.minhash for r in signed.select("id", "minhash").collect()}
+    pairs = {(a, b) for r in buckets for a in r.ids for b in r.ids if a < b}
+    near = [(a, b) for a, b in pairs if hasher.near(sigs[a], sigs[b])]
 
     parent = {}
 
