@@ -22,6 +22,9 @@ mod dict_data;
 #[path = "src/convert/plan.rs"]
 #[allow(dead_code)]
 mod plan;
+#[path = "src/convert/utf8.rs"]
+#[allow(dead_code)]
+mod utf8;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

@@ -301,6 +301,11 @@ impl Pipeline {
     }
 
     /// Runs the stages that are on over `text`.
+    ///
+    /// Strip decides on what the next run would read of the text: fix's
+    /// output, converted when a target is set (see [`Pipeline::read`]).
+    /// So a second run, which reads the output, sees the lines, the
+    /// limit and the verdicts the first run saw, and changes nothing.
     pub fn run<'a>(&self, text: &'a str) -> Tidied<'a> {
         let mut tidied = Tidied {
             text: Cow::Borrowed(text),
@@ -312,143 +317,212 @@ impl Pipeline {
             converted_with: Vec::new(),
             converted: false,
         };
-        // Strip and fix together: strip decides each pass on fix's output
-        // (what the next run would see), and the last pass's fix output is
-        // the fixed text.
-        let mut fixed = None;
         // Every fix below sees nearly the same lines: plan each line once.
         let mut memo = fix::LineMemo::default();
-        match (&self.strip, &self.fix) {
-            (Some(stripper), Some(fixer)) => {
-                let mut passes = stripper.passes(text);
-                let mut strip_memo = strip::LineMemo::default();
-                loop {
-                    let f = fixer.fix_with(passes.current(), &mut memo);
-                    let pass = stripper.pass(passes.current(), Some(&f.text), &mut strip_memo);
-                    let f = owned(f);
-                    match passes.apply(pass) {
-                        Step::Again => continue,
-                        Step::Stable => fixed = Some(f),
-                        Step::Refused => {}
-                    }
-                    break;
-                }
-                (tidied.text, tidied.removals, tidied.strip_refused) = passes.finish();
-            }
-            (Some(stripper), None) => {
-                let out = stripper.strip(text);
-                tidied.text = out.text;
-                tidied.removals = out.removals;
-                tidied.strip_refused = out.refused;
-            }
-            _ => {}
-        }
-        // The evidence for the convert stage's script, when fix counted it
-        // (see `counts_after`).
-        let mut counts: Option<fix::ScriptCounts> = None;
+        let reading = match &self.strip {
+            Some(stripper) => self.strip_reading(stripper, text, &mut tidied, &mut memo),
+            None => None,
+        };
+        let reading = reading.unwrap_or_else(|| self.read(&tidied.text, &mut memo));
+        let Reading { fixed, converted } = reading;
         // Whether fixing the text again would give it back (without fix,
         // nothing changes it).
-        let mut fix_settled = true;
-        if let Some(fixer) = &self.fix {
-            let Owned {
-                text: changed,
-                changes,
-                notes,
-                counts: fix_counts,
-                settled,
-            } = fixed.unwrap_or_else(|| owned(fixer.fix_with(&tidied.text, &mut memo)));
-            fix_settled = settled;
-            if self.convert.is_some() {
-                counts = Some(counts_after(fix_counts, &changes));
-            }
-            if let Some(s) = changed {
-                tidied.text = Cow::Owned(s);
-            }
-            let lines = LineStarts::new(text, &tidied.removals, changes.len() + notes.len());
-            let to_input = |offset: usize| to_input_position(&lines, offset);
-            tidied.fix_changes = changes
-                .into_iter()
-                .map(|mut c| {
-                    (c.offset, c.line, c.column) = to_input(c.offset);
-                    c
-                })
-                .collect();
-            tidied.fix_notes = notes
-                .into_iter()
-                .map(|mut n| {
-                    (n.offset, n.line, n.column) = to_input(n.offset);
-                    n
-                })
-                .collect();
-        }
-        if let Some(stage) = &self.convert {
-            if stage.fixed.is_none() {
-                tidied.script = match counts {
-                    Some(c) => c.majority(),
-                    None => majority_script(&tidied.text),
-                };
-            }
-            let mut converted = false;
-            for converter in stage.chain_for(tidied.script) {
-                if let Cow::Owned(s) = converter.convert(&tidied.text) {
-                    tidied.text = Cow::Owned(s);
-                    converted = true;
-                }
-                tidied.converted_with.push(converter.name().to_string());
-            }
-            tidied.converted = converted;
-            // The next run would fix the converted text and convert it
-            // again: text that mixes both scripts about evenly can count as
-            // the other script once converted (t2hk leaves a stray 这), and
-            // fix can make a converted document agree with itself (s2t
-            // writes 週末 in one phrase and leaves 周末 in another). So the
-            // output settles here: fix and convert again until that
-            // changes nothing, and a second run changes nothing (issue 7).
-            // These rounds are part of conversion (their configs are in
-            // `converted_with`; fix's changes in them are not in
-            // `fix_changes`, which point into the input). The bound is a
-            // guard.
-            //
-            // When conversion changed nothing and fix settled, a round is
-            // known to change nothing: fix gives the text back, its
-            // script counts (so the chain) are those chosen above, and
-            // that chain just gave the text back. So it is skipped (a
-            // Traditional text that `t2tw` leaves alone, most of them),
-            // except in debug builds, which run it to check that claim.
-            let known_settled = !converted && fix_settled;
-            if stage.fixed.is_none() && (!known_settled || cfg!(debug_assertions)) {
-                for _ in 0..MAX_CONVERT_ROUNDS {
-                    let (fixed, script) = match &self.fix {
-                        Some(fixer) => {
-                            let f = fixer.fix_with(&tidied.text, &mut memo);
-                            let counts = counts_after(f.script.counts, &f.changes);
-                            debug_assert_eq!(counts, fix::ScriptCounts::of(&f.text));
-                            (f.text, counts.majority())
-                        }
-                        None => (Cow::Borrowed(&*tidied.text), majority_script(&tidied.text)),
-                    };
-                    let chain = stage.chain_for(script);
-                    let mut again = fixed;
-                    for converter in chain {
-                        if let Cow::Owned(s) = converter.convert(&again) {
-                            again = Cow::Owned(s);
-                        }
-                    }
-                    let Cow::Owned(again) = again else { break };
-                    if again == *tidied.text {
-                        break;
-                    }
-                    debug_assert!(!known_settled, "a settled text changed: {again}");
-                    tidied
-                        .converted_with
-                        .extend(chain.iter().map(|c| c.name().to_string()));
-                    tidied.text = Cow::Owned(again);
-                    tidied.converted = true;
-                }
-            }
+        let fix_settled = fixed.is_none_or(|f| self.take_fix(text, f, &mut tidied));
+        if let (Some(stage), Some(conversion)) = (&self.convert, converted) {
+            self.take_conversion(stage, conversion, fix_settled, &mut tidied, &mut memo);
         }
         tidied
     }
+
+    /// Strips `text` pass by pass, each pass deciding on the reading of
+    /// the text so far, until a pass removes nothing or the safety limit
+    /// keeps the input. Fills in the text, removals and refusal of
+    /// `tidied`; returns the reading of the result when the last pass
+    /// made it (`None` after a refusal: the input is read again).
+    fn strip_reading<'a>(
+        &self,
+        stripper: &Stripper,
+        text: &'a str,
+        tidied: &mut Tidied<'a>,
+        memo: &mut fix::LineMemo,
+    ) -> Option<Reading> {
+        if self.fix.is_none() && self.convert.is_none() {
+            let out = stripper.strip(text);
+            (tidied.text, tidied.removals, tidied.strip_refused) =
+                (out.text, out.removals, out.refused);
+            return Some(Reading::default());
+        }
+        let mut passes = stripper.passes(text);
+        let mut strip_memo = strip::LineMemo::default();
+        let mut first = true;
+        let reading = loop {
+            let reading = self.read(passes.current(), memo);
+            let pass = stripper.pass(passes.current(), reading.view(), &mut strip_memo);
+            if std::mem::take(&mut first) {
+                if let Some(view) = reading.view() {
+                    passes.judge_on(view);
+                }
+            }
+            match passes.apply(pass) {
+                Step::Again => continue,
+                Step::Stable => break Some(reading),
+                Step::Refused => break None,
+            }
+        };
+        (tidied.text, tidied.removals, tidied.strip_refused) = passes.finish();
+        reading
+    }
+
+    /// What a run reads of `text` after strip: fix's output (when fix is
+    /// on), converted (when a target is set).
+    fn read(&self, text: &str, memo: &mut fix::LineMemo) -> Reading {
+        let fixed = self
+            .fix
+            .as_ref()
+            .map(|fixer| owned(fixer.fix_with(text, memo)));
+        let converted = self.convert.as_ref().map(|stage| {
+            let base = fixed
+                .as_ref()
+                .and_then(|f| f.text.as_deref())
+                .unwrap_or(text);
+            let script = match (&stage.fixed, &fixed) {
+                (Some(_), _) => None,
+                (None, Some(f)) => counts_after(f.counts, &f.changes).majority(),
+                (None, None) => majority_script(base),
+            };
+            let mut out: Cow<str> = Cow::Borrowed(base);
+            let mut names = Vec::new();
+            for converter in stage.chain_for(script) {
+                if let Cow::Owned(s) = converter.convert(&out) {
+                    out = Cow::Owned(s);
+                }
+                names.push(converter.name().to_string());
+            }
+            Conversion {
+                script,
+                text: match out {
+                    Cow::Owned(s) => Some(s),
+                    Cow::Borrowed(_) => None,
+                },
+                names,
+            }
+        });
+        Reading { fixed, converted }
+    }
+
+    /// Puts fix's result into `tidied`, its positions mapped back to the
+    /// pipeline's `input` through strip's removals; returns whether fix
+    /// settled.
+    fn take_fix(&self, input: &str, fixed: Owned, tidied: &mut Tidied<'_>) -> bool {
+        let Owned {
+            text: changed,
+            changes,
+            notes,
+            settled,
+            ..
+        } = fixed;
+        if let Some(s) = changed {
+            tidied.text = Cow::Owned(s);
+        }
+        let lines = LineStarts::new(input, &tidied.removals, changes.len() + notes.len());
+        let to_input = |offset: usize| to_input_position(&lines, offset);
+        tidied.fix_changes = changes
+            .into_iter()
+            .map(|mut c| {
+                (c.offset, c.line, c.column) = to_input(c.offset);
+                c
+            })
+            .collect();
+        tidied.fix_notes = notes
+            .into_iter()
+            .map(|mut n| {
+                (n.offset, n.line, n.column) = to_input(n.offset);
+                n
+            })
+            .collect();
+        settled
+    }
+
+    /// Puts the conversion of the fixed text into `tidied`, then settles
+    /// it.
+    ///
+    /// The next run would fix the converted text and convert it again:
+    /// text that mixes both scripts about evenly can count as the other
+    /// script once converted (t2hk leaves a stray 这), and fix can make a
+    /// converted document agree with itself (s2t writes 週末 in one phrase
+    /// and leaves 周末 in another). So the output settles here: fix and
+    /// convert again until that changes nothing, and a second run changes
+    /// nothing. These rounds are part of conversion (their configs are in
+    /// `converted_with`; fix's changes in them are not in `fix_changes`,
+    /// which point into the input). The bound is a guard.
+    fn take_conversion(
+        &self,
+        stage: &ConvertStage,
+        conversion: Conversion,
+        fix_settled: bool,
+        tidied: &mut Tidied<'_>,
+        memo: &mut fix::LineMemo,
+    ) {
+        tidied.script = conversion.script;
+        tidied.converted_with = conversion.names;
+        if let Some(s) = conversion.text {
+            tidied.text = Cow::Owned(s);
+            tidied.converted = true;
+        }
+        // When conversion changed nothing and fix settled, a round is
+        // known to change nothing: fix gives the text back, its script
+        // counts (so the chain) are those chosen above, and that chain
+        // just gave the text back. So it is skipped (a Traditional text
+        // that `t2tw` leaves alone, most of them), except in debug builds,
+        // which run it to check that claim.
+        let known_settled = !tidied.converted && fix_settled;
+        if stage.fixed.is_some() || (known_settled && !cfg!(debug_assertions)) {
+            return;
+        }
+        for _ in 0..MAX_CONVERT_ROUNDS {
+            let again = self.read(&tidied.text, memo);
+            let Some(again_text) = again.view() else {
+                break;
+            };
+            if again_text == &*tidied.text {
+                break;
+            }
+            debug_assert!(!known_settled, "a settled text changed: {again_text}");
+            let again_text = again_text.to_owned();
+            if let Some(c) = again.converted {
+                tidied.converted_with.extend(c.names);
+            }
+            tidied.text = Cow::Owned(again_text);
+            tidied.converted = true;
+        }
+    }
+}
+
+/// What a run reads of a text: fix's output and its conversion (each
+/// `None` when the stage is off).
+#[derive(Default)]
+struct Reading {
+    fixed: Option<Owned>,
+    converted: Option<Conversion>,
+}
+
+impl Reading {
+    /// The text as read, when a stage changed it.
+    fn view(&self) -> Option<&str> {
+        self.converted
+            .as_ref()
+            .and_then(|c| c.text.as_deref())
+            .or_else(|| self.fixed.as_ref().and_then(|f| f.text.as_deref()))
+    }
+}
+
+/// A conversion of fix's output: the script it was detected in (`None`
+/// with a fixed source), the converted text (`None` when the chain left it
+/// alone) and the configs applied.
+struct Conversion {
+    script: Option<Script>,
+    text: Option<String>,
+    names: Vec<String>,
 }
 
 /// Documents [`Pipeline::prepare`] runs: a header, Simplified and

@@ -369,7 +369,7 @@ fn a_jsonl_field_no_line_has_is_an_error() {
     let some = t.run_stdin(&["--jsonl"], Some(b"{\"text\":\"a\"}\n\n{\"id\":2}\n"));
     assert_eq!(some.status.code(), Some(0));
     assert!(
-        stderr(&some).contains("1 of 2 line(s) lack the field(s) text"),
+        stderr(&some).contains("1 of 2 line(s) lack the field text"),
         "{}",
         stderr(&some)
     );

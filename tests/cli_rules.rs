@@ -86,3 +86,65 @@ fn families_in_either_spelling_and_unknown_ids() {
         support::utf8(&bad.stderr)
     );
 }
+
+/// Where the generated part of docs/rules.md begins.
+const GENERATED: &str = "<!-- generated: everything below comes from `zhtidy rules` -->";
+
+/// The list of rules and families, as docs/rules.md shows it.
+fn rules_markdown(v: &serde_json::Value) -> String {
+    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    let mut md = format!("{GENERATED}\n");
+    for stage in ["strip", "fix"] {
+        md.push_str(&format!("\n### {stage}\n"));
+        for f in v["families"].as_array().unwrap() {
+            if f["stage"] != stage {
+                continue;
+            }
+            md.push_str(&format!("\n#### `{}`\n\n", f["id"].as_str().unwrap()));
+            md.push_str("| id | zones | default on | example |\n|---|---|---|---|\n");
+            for id in f["rules"].as_array().unwrap() {
+                let r = v["rules"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|r| r["id"] == *id)
+                    .unwrap();
+                let zones: Vec<&str> = r["zones"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|z| z.as_str().unwrap())
+                    .collect();
+                let example = r["example"]
+                    .as_str()
+                    .map_or(String::new(), |e| format!("`{}`", cell(e)));
+                md.push_str(&format!(
+                    "| `{}` | {} | {} | {example} |\n",
+                    id.as_str().unwrap(),
+                    zones.join(", "),
+                    if r["default_on"] == true { "yes" } else { "no" },
+                ));
+            }
+        }
+    }
+    md
+}
+
+/// docs/rules.md lists exactly the rules `zhtidy rules` does; with
+/// `ZHTIDY_BLESS=1` the list is rewritten instead.
+#[test]
+fn docs_rules_md_lists_every_rule() {
+    let path = support::repo_root().join("docs/rules.md");
+    let doc = std::fs::read_to_string(&path).unwrap();
+    let head = doc.split(GENERATED).next().unwrap();
+    let want = format!("{head}{}", rules_markdown(&rules_json()));
+    if std::env::var_os("ZHTIDY_BLESS").is_some() {
+        std::fs::write(&path, &want).unwrap();
+        return;
+    }
+    assert!(
+        doc == want,
+        "docs/rules.md is out of date with `zhtidy rules`; regenerate it with \
+         `ZHTIDY_BLESS=1 cargo test --test cli_rules`"
+    );
+}

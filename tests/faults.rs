@@ -965,3 +965,72 @@ fn os_errors_are_printed_once_and_symlink_loops_named() {
     assert!(!err.contains("no such file"), "{err}");
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A walk passes over symbolic links, FIFOs and other non-files, and says
+/// so at `-v` (quietly without it).
+#[test]
+fn a_walk_names_what_it_skips_at_verbose() {
+    let dir = scratch("walk-skipped");
+    fs::write(dir.join("a.txt"), "這是一段繁體中文。\n").unwrap();
+    std::os::unix::fs::symlink(dir.join("a.txt"), dir.join("link.txt")).unwrap();
+    mkfifo(&dir.join("pipe.txt"));
+    let run = |verbose: bool| {
+        let mut args = vec![std::ffi::OsStr::new("--check"), dir.as_os_str()];
+        if verbose {
+            args.push("-v".as_ref());
+        }
+        let out = zhtidy(&args);
+        assert!(out.status.code().is_some_and(|c| c < 2), "{}", stderr(&out));
+        stderr(&out)
+    };
+    let loud = run(true);
+    assert!(
+        loud.contains("skipped:") && loud.contains("link.txt") && loud.contains("symbolic link"),
+        "{loud}"
+    );
+    assert!(loud.contains("pipe.txt") && loud.contains("FIFO"), "{loud}");
+    assert!(!run(false).contains("skipped:"));
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A temporary file that a run killed outright (SIGKILL) left: a walk
+/// names it at `-v` and passes over it, and the next write in its folder
+/// removes it and says so.
+#[test]
+fn a_temporary_file_of_a_killed_run_is_reported_and_removed() {
+    let dir = scratch("left-behind");
+    let file = dir.join("a.txt");
+    fs::write(&file, support::DIRTY).unwrap();
+    // The id of a process that has ended, as a killed run's would be.
+    let mut child = Command::new("true").spawn().unwrap();
+    let dead = child.id();
+    child.wait().unwrap();
+    let left = dir.join(format!(".zhtidy-{dead}-0.tmp"));
+    fs::write(&left, "half a file").unwrap();
+    let old = std::time::SystemTime::now() - Duration::from_secs(3600);
+    fs::File::options()
+        .write(true)
+        .open(&left)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    let check = zhtidy(&[
+        std::ffi::OsStr::new("--check"),
+        "--hidden".as_ref(),
+        "-v".as_ref(),
+        dir.as_os_str(),
+    ]);
+    let err = stderr(&check);
+    assert!(
+        err.contains("skipped:") && err.contains(".zhtidy-"),
+        "{err}"
+    );
+    assert!(left.exists());
+    let write = zhtidy(&[std::ffi::OsStr::new("-w"), dir.as_os_str()]);
+    let err = stderr(&write);
+    assert!(write.status.success(), "{err}");
+    assert!(err.contains("left by an interrupted run"), "{err}");
+    assert!(!left.exists());
+    assert_eq!(fs::read_to_string(&file).unwrap(), support::FIXED);
+    fs::remove_dir_all(&dir).unwrap();
+}

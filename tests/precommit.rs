@@ -166,3 +166,66 @@ fn hooks_fix_block_and_pass() {
     assert_eq!(check.status.code(), Some(0));
     let _ = fs::remove_dir_all(&work);
 }
+
+/// The `repo: local` snippet of `docs/pre-commit.md`, as written there, with
+/// the built binary first on `PATH` as `cargo install` would put it.
+fn local_hook_snippet() -> String {
+    let doc = fs::read_to_string(repo_root().join("docs/pre-commit.md")).unwrap();
+    doc.split("```yaml\n")
+        .skip(1)
+        .filter_map(|block| block.split("```").next())
+        .find(|block| block.contains("repo: local"))
+        .expect("docs/pre-commit.md shows a `repo: local` hook")
+        .to_string()
+}
+
+#[test]
+fn documented_local_hook_runs_the_installed_binary() {
+    let work = std::env::temp_dir().join(format!("zhtidy-precommit-local-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&work);
+    fs::create_dir_all(work.join("third")).unwrap();
+    fs::write(work.join(".pre-commit-config.yaml"), local_hook_snippet()).unwrap();
+    fs::write(work.join("dirty.md"), DIRTY).unwrap();
+    fs::write(work.join("clean.txt"), CLEAN).unwrap();
+    fs::write(work.join(".zhtidyignore"), "third/\n").unwrap();
+    fs::write(work.join("third/notes.md"), DIRTY).unwrap();
+
+    let bin_dir = PathBuf::from(env!("CARGO_BIN_EXE_zhtidy"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = std::env::join_paths(
+        std::iter::once(bin_dir).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
+    )
+    .unwrap();
+    let git = |args: &[&str]| {
+        run(Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.invalid"])
+            .args(args)
+            .current_dir(&work))
+    };
+    assert!(git(&["init", "-q"]).status.success());
+    assert!(git(&["add", "-A"]).status.success());
+    let hook = run(Command::new(pre_commit())
+        .args(["run", "--all-files"])
+        .current_dir(&work)
+        .env("PATH", &path)
+        .env("PRE_COMMIT_HOME", work.join("cache")));
+    assert_eq!(hook.status.code(), Some(1), "the hook changed a file");
+    assert!(String::from_utf8_lossy(&hook.stdout).contains("files were modified by this hook"));
+    assert_eq!(fs::read_to_string(work.join("dirty.md")).unwrap(), FIXED);
+    assert_eq!(fs::read_to_string(work.join("clean.txt")).unwrap(), CLEAN);
+    assert_eq!(
+        fs::read_to_string(work.join("third/notes.md")).unwrap(),
+        DIRTY,
+        "listed in .zhtidyignore"
+    );
+    assert!(git(&["add", "-A"]).status.success());
+    let again = run(Command::new(pre_commit())
+        .args(["run", "--all-files"])
+        .current_dir(&work)
+        .env("PATH", &path)
+        .env("PRE_COMMIT_HOME", work.join("cache")));
+    assert_eq!(again.status.code(), Some(0), "a second run changes nothing");
+    let _ = fs::remove_dir_all(&work);
+}

@@ -5,7 +5,8 @@ text can be decoded.
 
 Shared, through `#[path]`, by `build.rs` (which builds the tries of the
 bundled dictionaries ahead of time) and the library (which reads them back,
-and builds users' dictionaries at run time); it depends on nothing but `std`.
+and builds users' dictionaries at run time); it depends on nothing but `std`
+and `utf8.rs` (beside it).
 
 Why our own rather than a crate's: OpenCC's matching asks, at each position,
 for the longest key starting there. An Aho-Corasick automaton (daachorse)
@@ -42,6 +43,8 @@ predictor, and a mispredicted branch costs more than a dozen instructions.
 
 use std::borrow::Cow;
 use std::fmt;
+
+use super::utf8::decode_at;
 
 /// Marks a free slot's `check` and a non-terminal node's `value`.
 pub const NONE: u32 = u32::MAX;
@@ -134,22 +137,16 @@ impl Tables<'_> {
     #[inline(always)]
     pub unsafe fn code_at(self, bytes: &[u8], at: usize) -> (u32, usize) {
         // SAFETY: as the caller promises.
+        let (cp, len) = unsafe { decode_at(bytes, at) };
+        let cp = cp as usize;
+        // SAFETY: `validate` checked the tables (as the caller promises):
+        // `bmp` covers the code points below U+10000, which are those of
+        // fewer than four bytes, `page_of` all others, and every page lies
+        // in `codes`.
         unsafe {
-            let b = |i: usize| *bytes.get_unchecked(at + i) as usize;
-            let b0 = b(0);
-            if b0.wrapping_sub(0xE0) < 0x10 {
-                let cp = ((b0 & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
-                (*self.bmp.get_unchecked(cp), 3)
-            } else if b0 < 0x80 {
-                (*self.bmp.get_unchecked(b0), 1)
-            } else if b0 < 0xE0 {
-                let cp = ((b0 & 0x1F) << 6) | (b(1) & 0x3F);
-                (*self.bmp.get_unchecked(cp), 2)
+            if len < 4 {
+                (*self.bmp.get_unchecked(cp), len)
             } else {
-                let cp = ((b0 & 0x07) << 18)
-                    | ((b(1) & 0x3F) << 12)
-                    | ((b(2) & 0x3F) << 6)
-                    | (b(3) & 0x3F);
                 let page = *self.page_of.get_unchecked(cp / PAGE) as usize;
                 (*self.codes.get_unchecked(page * PAGE + cp % PAGE), 4)
             }
@@ -166,6 +163,7 @@ impl Tables<'_> {
     /// `base` plus such a code: `validate` checks that those are in bounds.
     #[inline(always)]
     pub unsafe fn slot(self, index: u32) -> Slot {
+        debug_assert!((index as usize) < self.slots.len());
         // SAFETY: as the caller promises.
         unsafe { *self.slots.get_unchecked(index as usize) }
     }

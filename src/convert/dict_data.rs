@@ -22,17 +22,19 @@ its default value in two string blobs.
 
 Whole texts are converted by one loop, [`DictData::replace_into`] (which
 [`DictData::scan_fused`] shares), written for the branch predictor as much
-as for instruction counts; its doc says how. On 2 MB of Chinese text
-(callgrind and cachegrind's branch simulation, whole process), t2s went
-from 62.0 M instructions and 593 K mispredicted branches with the plain
-trie walk to 67.0 M and 171 K, and ran about a quarter faster for it.
+as for instruction counts: on Chinese text a mispredicted branch costs more
+than the dozen instructions a branch-free step adds. Its doc says how; the
+loop and the small types that hold its `unsafe` are in `dict_data/replace.rs`.
 */
 
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::OnceLock;
 
-use super::dart::{Dart, NONE};
+use super::dart::{self, Dart};
+
+#[path = "dict_data/replace.rs"]
+mod replace;
 
 /// Magic bytes and format version at the start of a serialized dictionary.
 const MAGIC: &[u8; 8] = b"ZHTDICT5";
@@ -549,10 +551,6 @@ impl DictData {
     ///   end of the text and the output's room, which is checked once per
     ///   256 bytes of input.
     ///
-    /// On 2 MB of text (callgrind, whole process), the last two points
-    /// took t2s from 61.8 M to 57.9 M instructions and s2twp from 118.2 M
-    /// to 107.4 M.
-    ///
     /// The last 16 bytes, where blocks would read past the text, go
     /// through [`DictData::for_each_match`].
     #[inline(never)]
@@ -595,234 +593,6 @@ impl DictData {
         } else {
             self.replace_loop::<true>(text, run, seg_parts, on_match);
         }
-    }
-
-    /// The loop of [`DictData::replace_into`] and
-    /// [`DictData::scan_fused`]: forward maximum matching over `text`,
-    /// appending to `out` the text with every match replaced by its value,
-    /// except a match whose key comes from one of the first `seg_parts`
-    /// merged parts: for it, `on_key(out, start, end, index)` is called
-    /// instead, with `out` holding all that was appended before.
-    #[inline(always)]
-    fn replace_loop<const ASCII_RUNS: bool>(
-        &self,
-        text: &str,
-        out: &mut String,
-        seg_parts: u32,
-        mut on_key: impl FnMut(&mut String, usize, usize, u32),
-    ) {
-        let spans = self.spans();
-        let values = self.values.as_bytes();
-        let bytes = text.as_bytes();
-        let n = bytes.len();
-        let dart = self.dart();
-        let tables = dart.tables();
-        // SAFETY: only whole UTF-8 sequences are appended: characters and
-        // ranges of `text` between positions of the forward maximum
-        // matching, which are character boundaries (it steps whole decoded
-        // characters and matches), and whole values, whose bounds are
-        // character boundaries of `values` (built from `str`s, or checked
-        // by `deserialize`). A panic (a bounds check) can stop the loop
-        // only between two appends, so `out` is UTF-8 at every point
-        // where the length is set.
-        // `out`'s bytes, borrowed anew at each use (`on_key` takes `out`).
-        macro_rules! buf {
-            () => {
-                unsafe { out.as_mut_vec() }
-            };
-        }
-        buf!().reserve(n + BLOCK);
-        // SAFETY (decodes and slot reads below): `pos`, `after` and `at`
-        // are character boundaries (as above) below `n` when decoded: the
-        // loop runs while `pos + BLOCK <= n`, and a character is at most 4
-        // bytes, so `after < n`; the walk checks `at < n`. Slots read are
-        // codes, or a slot's base plus a code (see `Tables::slot`).
-        let code_at = |at: usize| unsafe { tables.code_at(bytes, at) };
-        let slot = |index: u32| unsafe { tables.slot(index) };
-        let mut pos = 0;
-        // The output as a write position and the end of the spare
-        // capacity, kept in registers; `buf`'s length is set from them
-        // before anything else touches `buf`.
-        let (mut wp, mut cap_end) = spare(buf!());
-        if n >= BLOCK {
-            let ones = self.ones();
-            let (mut code, mut len) = code_at(0);
-            // The loop's one test per step: `pos < limit`. `limit` is at
-            // most `STRIDE` bytes ahead, and at most where the blocks
-            // would read past the text; when it is reached (or reset to 0
-            // after a step that wrote more than one block), the end of the
-            // text is tested, and room made for `STRIDE` more blocks.
-            let mut limit = 0;
-            loop {
-                if pos >= limit {
-                    if pos + BLOCK > n {
-                        break;
-                    }
-                    // SAFETY: `wp <= cap_end`, both in (one past) `buf`'s
-                    // allocation.
-                    if unsafe { cap_end.offset_from(wp) } < ROOM as isize {
-                        // SAFETY: the bytes up to `wp` were written (below).
-                        unsafe { set_end(out, wp) };
-                        buf!().reserve(n - pos + ROOM);
-                        (wp, cap_end) = spare(buf!());
-                    }
-                    limit = (n + 1 - BLOCK).min(pos + STRIDE);
-                }
-                let after = pos + len;
-                let (next_code, next_len) = code_at(after);
-                // One comparison: this and the next character are ASCII,
-                // which no key starts with. A lone ASCII character (a line
-                // break between two lines of Chinese) takes the general,
-                // branch-free path instead: testing it here would be a
-                // coin flip.
-                if ASCII_RUNS && len | next_len == 1 {
-                    // No key starts with ASCII: a run of it is copied.
-                    let run = bytes[pos..].iter().position(|&b| b >= 0x80);
-                    let end = run.map_or(n, |r| pos + r);
-                    // SAFETY: as above.
-                    unsafe { set_end(out, wp) };
-                    buf!().extend_from_slice(&bytes[pos..end]);
-                    (wp, cap_end) = spare(buf!());
-                    pos = end;
-                    if pos + BLOCK > n {
-                        break;
-                    }
-                    (code, len) = code_at(pos);
-                    limit = 0;
-                    continue;
-                }
-                let first = slot(code);
-                let second_index = first.base + next_code;
-                let second = slot(second_index);
-                // One comparison (both `first.check == 0` and
-                // `second.check == code`): one branch, rarely taken,
-                // instead of a first one that is a coin flip.
-                if first.check | (second.check ^ code) == 0 {
-                    // A key of two characters or more may start here.
-                    let mut best = (0, NONE);
-                    if first.value != NONE {
-                        best = (after, first.value);
-                    }
-                    let (mut node, mut base, mut at) =
-                        (second_index, second.base, after + next_len);
-                    if second.value != NONE {
-                        best = (at, second.value);
-                    }
-                    let mut stop = None;
-                    while at < n {
-                        let (c, l) = code_at(at);
-                        let s = slot(base + c);
-                        if s.check != node {
-                            stop = Some((at, c, l));
-                            break;
-                        }
-                        (node, base) = (base + c, s.base);
-                        at += l;
-                        if s.value != NONE {
-                            best = (at, s.value);
-                        }
-                    }
-                    // SAFETY: as above.
-                    unsafe { set_end(out, wp) };
-                    if best.0 == 0 {
-                        buf!().extend_from_slice(&bytes[pos..after]);
-                        (wp, cap_end) = spare(buf!());
-                        (pos, code, len) = (after, next_code, next_len);
-                        limit = 0;
-                        continue;
-                    }
-                    let span = spans[best.1 as usize];
-                    if span.rank < seg_parts {
-                        on_key(out, pos, best.0, best.1);
-                    } else if span.len == SAME {
-                        // SAFETY: as above.
-                        append_range(unsafe { out.as_mut_vec() }, bytes, pos, best.0 - pos);
-                    } else {
-                        let buf = unsafe { out.as_mut_vec() };
-                        append_range(buf, values, span.start as usize, span.len as usize);
-                    }
-                    // SAFETY: as above.
-                    (wp, cap_end) = spare(unsafe { out.as_mut_vec() });
-                    pos = best.0;
-                    if pos < n {
-                        (code, len) = match stop {
-                            Some((at, c, l)) if at == pos => (c, l),
-                            _ => code_at(pos),
-                        };
-                    }
-                    limit = 0;
-                    continue;
-                }
-                // At most a one-character key: its value or the character,
-                // selected without branches (the code's one-character
-                // span, which is the "no key" entry's when it has none).
-                // SAFETY: `ones` has a span for every code up to the
-                // largest, and `code` is one.
-                let span = unsafe { *ones.get_unchecked(code as usize) };
-                if span.rank < seg_parts {
-                    // A one-character key of the segmentation (rare).
-                    // SAFETY: as above.
-                    unsafe { set_end(out, wp) };
-                    on_key(out, pos, after, first.value);
-                    // SAFETY: as above.
-                    (wp, cap_end) = spare(unsafe { out.as_mut_vec() });
-                    (pos, code, len) = (after, next_code, next_len);
-                    limit = 0;
-                    continue;
-                }
-                let same = (span.block == SAME) as usize;
-                let (keep, take) = (same.wrapping_neg(), same.wrapping_sub(1));
-                let src = (bytes.as_ptr().wrapping_add(pos) as usize & keep)
-                    | (values.as_ptr().wrapping_add(span.start as usize) as usize & take);
-                let copy_len = (len & keep) | (span.block as usize & take);
-                if copy_len <= BLOCK {
-                    // SAFETY: `src` is `text` at `pos` (then `pos + BLOCK
-                    // <= n`) or the values at a start from which `block`
-                    // says `BLOCK` bytes are readable; the spare capacity
-                    // holds `BLOCK` bytes (the top of the loop made room
-                    // for `STRIDE + 1` blocks, and since then fewer than
-                    // `STRIDE` steps of one block at most were taken, each
-                    // moving `pos` by a byte or more); the first `copy_len` bytes copied are the
-                    // character or the value, and only they are kept.
-                    unsafe {
-                        std::ptr::copy_nonoverlapping(src as *const u8, wp, BLOCK);
-                        wp = wp.add(copy_len);
-                    }
-                } else {
-                    // SAFETY: as above.
-                    unsafe { set_end(out, wp) };
-                    let start = span.start as usize;
-                    buf!().extend_from_slice(&values[start..start + span.len as usize]);
-                    (wp, cap_end) = spare(buf!());
-                    limit = 0;
-                }
-                (pos, code, len) = (after, next_code, next_len);
-            }
-        }
-        // SAFETY: as above.
-        unsafe { set_end(out, wp) };
-        // The rest, from a position of the matching on.
-        let mut done = pos;
-        dart.for_each_match(&text[pos..], |start, end, index| {
-            let (start, end) = (pos + start, pos + end);
-            let span = spans[index as usize];
-            if span.rank < seg_parts {
-                // SAFETY: as above.
-                append_range(unsafe { out.as_mut_vec() }, bytes, done, start - done);
-                on_key(out, start, end, index);
-            } else {
-                if span.len == SAME {
-                    return;
-                }
-                // SAFETY: as above.
-                let buf = unsafe { out.as_mut_vec() };
-                append_range(buf, bytes, done, start - done);
-                append_range(buf, values, span.start as usize, span.len as usize);
-            }
-            done = end;
-        });
-        // SAFETY: as above.
-        unsafe { out.as_mut_vec() }.extend_from_slice(&bytes[done..]);
     }
 
     /// Serializes into a self-describing blob (see [`DictData::deserialize`]).
@@ -1086,61 +856,6 @@ pub fn push_small(out: &mut String, s: &str) {
     }
 }
 
-/// Sets the length of `out` to end at `wp`.
-///
-/// # Safety
-///
-/// `wp` must point into `out`'s allocation, at or after its start and at
-/// most at the end of its capacity, and the bytes before it must be
-/// initialized and UTF-8.
-#[inline(always)]
-unsafe fn set_end(out: &mut String, wp: *mut u8) {
-    // SAFETY: as the caller promises.
-    unsafe {
-        let buf = out.as_mut_vec();
-        let len = wp.offset_from(buf.as_ptr()) as usize;
-        buf.set_len(len);
-    }
-}
-
-/// The end of `buf`'s contents and of its capacity, as pointers.
-#[inline(always)]
-fn spare(buf: &mut Vec<u8>) -> (*mut u8, *mut u8) {
-    let (len, cap) = (buf.len(), buf.capacity());
-    let base = buf.as_mut_ptr();
-    // SAFETY: both offsets are within (or one past) the allocation.
-    unsafe { (base.add(len), base.add(cap)) }
-}
-
-/// Bytes that [`append_range`] copies at once.
-const CHUNK: usize = 32;
-
-/// Appends `src[from..from + len]` to `buf`. A short range (most ranges
-/// between matches, and most values) is copied as one fixed-size block,
-/// which compiles to a few moves instead of a `memcpy` call, when both
-/// `src` and `buf`'s spare capacity have room for the whole block; only
-/// `len` bytes of it become part of `buf`.
-#[inline(always)]
-fn append_range(buf: &mut Vec<u8>, src: &[u8], from: usize, len: usize) {
-    if len <= CHUNK
-        && src.len().saturating_sub(from) >= CHUNK
-        && buf.capacity() - buf.len() >= CHUNK
-    {
-        // SAFETY: `src[from..from + CHUNK]` is in bounds and the spare
-        // capacity holds `CHUNK` bytes (both checked just above); the two
-        // never overlap (`buf` is borrowed mutably); the first `len` of the
-        // copied bytes are `src[from..from + len]`, so they are initialized
-        // and `set_len` exposes exactly them.
-        unsafe {
-            let dst = buf.as_mut_ptr().add(buf.len());
-            std::ptr::copy_nonoverlapping(src.as_ptr().add(from), dst, CHUNK);
-            buf.set_len(buf.len() + len);
-        }
-    } else {
-        buf.extend_from_slice(&src[from..from + len]);
-    }
-}
-
 fn to_u32(n: usize) -> u32 {
     u32::try_from(n).expect("dictionary larger than 4 GiB")
 }
@@ -1259,6 +974,7 @@ mod tests {
 
     #[test]
     fn small_appends_copy_exactly_their_bytes() {
+        use super::replace::append_range;
         let text = "中文abc，轉換測試文字🀄x".repeat(3);
         for from in 0..text.len() {
             for to in from..text.len().min(from + 40) {

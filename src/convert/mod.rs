@@ -31,6 +31,7 @@ pub mod engine;
 pub mod plan;
 mod sparse;
 pub mod stream;
+pub(crate) mod utf8;
 
 pub(crate) mod builtin;
 

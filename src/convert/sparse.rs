@@ -37,6 +37,7 @@ description sequences; callers use it only on text without an operator.
 use aho_corasick::packed;
 
 use super::dict_data::{push_small, DictData};
+use super::utf8::decode_at;
 
 /// Bits of each of the filter's two tables: 2^15 bits, 4 KiB.
 const LOG_BITS: u32 = 15;
@@ -90,34 +91,6 @@ fn index_one(a: u32) -> usize {
 fn index_pair(a: u32, b: u32) -> usize {
     let key = u64::from(a) << 21 | u64::from(b);
     (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - LOG_BITS)) as usize
-}
-
-/// The code point and byte length of the character at `at`.
-///
-/// # Safety
-///
-/// `bytes` must be valid UTF-8 and `at` a character boundary below its
-/// length (then the continuation bytes the lead byte announces exist).
-#[inline(always)]
-unsafe fn decode(bytes: &[u8], at: usize) -> (u32, usize) {
-    // SAFETY: as the caller promises.
-    unsafe {
-        let b = |i: usize| u32::from(*bytes.get_unchecked(at + i));
-        let b0 = b(0);
-        if b0.wrapping_sub(0xE0) < 0x10 {
-            (
-                ((b0 & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F),
-                3,
-            )
-        } else if b0 < 0x80 {
-            (b0, 1)
-        } else if b0 < 0xE0 {
-            (((b0 & 0x1F) << 6) | (b(1) & 0x3F), 2)
-        } else {
-            let cp = ((b0 & 0x07) << 18) | ((b(1) & 0x3F) << 12) | ((b(2) & 0x3F) << 6);
-            (cp | (b(3) & 0x3F), 4)
-        }
-    }
 }
 
 #[inline(always)]
@@ -193,7 +166,7 @@ impl Sparse {
                 let at = finder
                     .find_in(bytes, aho_corasick::Span::from(pos..n))?
                     .start();
-                let (a, len) = unsafe { decode(bytes, at) };
+                let (a, len) = unsafe { decode_at(bytes, at) };
                 if let Some(hit) = self.key_at(dict, text, at, a, at + len) {
                     return Some(hit);
                 }
@@ -201,7 +174,7 @@ impl Sparse {
             }
         }
         while pos < n {
-            let (a, len) = unsafe { decode(bytes, pos) };
+            let (a, len) = unsafe { decode_at(bytes, pos) };
             if test(&self.starts, index_one(a)) {
                 if let Some(hit) = self.key_at(dict, text, pos, a, pos + len) {
                     return Some(hit);
@@ -228,7 +201,7 @@ impl Sparse {
         // SAFETY: `next` is the character boundary after `at`, checked to
         // be below the length before the decode.
         let b = if next < bytes.len() {
-            unsafe { decode(bytes, next) }.0
+            unsafe { decode_at(bytes, next) }.0
         } else {
             0
         };

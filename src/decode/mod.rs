@@ -190,31 +190,21 @@ pub fn encoding_for_name(name: &str) -> Option<&'static Encoding> {
 
 /// Decodes `bytes`: detects the encoding (or uses the forced one) and
 /// returns the text, or says the bytes are binary.
+///
+/// The tests run from the surest evidence to the weakest: a forced
+/// encoding, a byte order mark, NULs and controls (UTF-16 or binary),
+/// valid UTF-8, UTF-16 without a mark, and last the statistics of the
+/// legacy Chinese encodings.
 pub fn decode(bytes: &[u8], opts: &DecodeOptions) -> Result<Outcome, DecodeError> {
     if let Some(encoding) = opts.encoding {
         return forced(bytes, encoding, opts).map(Outcome::Text);
     }
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
-        let found =
-            exact::decode_exact(encoding, &bytes[bom_len..], opts.lossy).map_err(|offset| {
-                DecodeError::Undecodable {
-                    guess: encoding,
-                    offset: offset + bom_len,
-                }
-            })?;
-        return Ok(Outcome::Text(finish(found, encoding, true, 1.0, opts)));
+        return after_bom(bytes, encoding, bom_len, opts).map(Outcome::Text);
     }
     if sniff::has_nul_or_controls(bytes) {
-        if let Some(g) = sniff::guess_utf16(bytes) {
-            if let Ok(found) = exact::decode_exact(g.encoding, bytes, false) {
-                return Ok(Outcome::Text(finish(
-                    found,
-                    g.encoding,
-                    false,
-                    g.plausibility,
-                    opts,
-                )));
-            }
+        if let Some(text) = unmarked_utf16(bytes, opts) {
+            return Ok(Outcome::Text(text));
         }
         if let Some(reason) = sniff::binary_reason(bytes) {
             return Ok(Outcome::Binary(reason));
@@ -225,27 +215,44 @@ pub fn decode(bytes: &[u8], opts: &DecodeOptions) -> Result<Outcome, DecodeError
             text: text.to_owned(),
             replacements: 0,
         };
-        return Ok(Outcome::Text(finish(
-            found,
-            UTF_8,
-            false,
-            utf8_confidence(text),
-            opts,
-        )));
+        let confidence = utf8_confidence(text);
+        return Ok(Outcome::Text(finish(found, UTF_8, false, confidence, opts)));
     }
-    if let Some(g) = sniff::guess_utf16(bytes) {
-        if let Ok(found) = exact::decode_exact(g.encoding, bytes, false) {
-            return Ok(Outcome::Text(finish(
-                found,
-                g.encoding,
-                false,
-                g.plausibility,
-                opts,
-            )));
+    if let Some(text) = unmarked_utf16(bytes, opts) {
+        return Ok(Outcome::Text(text));
+    }
+    decode_legacy(bytes, opts).map(Outcome::Text)
+}
+
+/// Text after a byte order mark `bom_len` bytes long, in the encoding the
+/// mark names.
+fn after_bom(
+    bytes: &[u8],
+    encoding: &'static Encoding,
+    bom_len: usize,
+    opts: &DecodeOptions,
+) -> Result<Decoded, DecodeError> {
+    let found = exact::decode_exact(encoding, &bytes[bom_len..], opts.lossy).map_err(|offset| {
+        DecodeError::Undecodable {
+            guess: encoding,
+            offset: offset + bom_len,
         }
-    }
-    // Statistics on a large input run on its first part only; the whole
-    // must still decode cleanly with the result, or the whole is analysed.
+    })?;
+    Ok(finish(found, encoding, true, 1.0, opts))
+}
+
+/// Text in UTF-16 without a byte order mark, when the bytes look like it
+/// and decode cleanly.
+fn unmarked_utf16(bytes: &[u8], opts: &DecodeOptions) -> Option<Decoded> {
+    let g = sniff::guess_utf16(bytes)?;
+    let found = exact::decode_exact(g.encoding, bytes, false).ok()?;
+    Some(finish(found, g.encoding, false, g.plausibility, opts))
+}
+
+/// Text in the legacy encoding the statistics guess. Statistics on a
+/// large input run on its first part only; the whole must still decode
+/// cleanly with the result, or the whole is analysed.
+fn decode_legacy(bytes: &[u8], opts: &DecodeOptions) -> Result<Decoded, DecodeError> {
     let sample = analysis_sample(bytes);
     let mut guess = legacy_guess(sample);
     let mut decoded = match guess.text.take() {
@@ -266,30 +273,31 @@ pub fn decode(bytes: &[u8], opts: &DecodeOptions) -> Result<Outcome, DecodeError
         guess.encoding = encoding_rs::GB18030; // past the sample
     }
     match decoded {
-        Ok(found) => Ok(Outcome::Text(finish(
-            found,
-            guess.encoding,
-            false,
-            guess.confidence,
-            opts,
-        ))),
-        Err(offset) => {
-            let encoding = guess.encoding;
-            if !opts.lossy && encoding == UTF_8 {
-                let (offsets, count) = malformed_utf8(bytes);
-                return Err(DecodeError::DamagedUtf8 { offsets, count });
-            }
-            if !opts.lossy {
-                return Err(DecodeError::Undecodable {
-                    guess: encoding,
-                    offset,
-                });
-            }
-            let found =
-                exact::decode_exact(encoding, bytes, true).expect("lossy decoding cannot fail");
-            Ok(Outcome::Text(finish(found, encoding, false, 0.0, opts)))
-        }
+        Ok(found) => Ok(finish(found, guess.encoding, false, guess.confidence, opts)),
+        Err(offset) => undecodable(bytes, guess.encoding, offset, opts),
     }
+}
+
+/// Bytes that do not decode in the encoding guessed for them: an error
+/// saying where, or with `lossy`, the text with replacement characters.
+fn undecodable(
+    bytes: &[u8],
+    encoding: &'static Encoding,
+    offset: usize,
+    opts: &DecodeOptions,
+) -> Result<Decoded, DecodeError> {
+    if !opts.lossy && encoding == UTF_8 {
+        let (offsets, count) = malformed_utf8(bytes);
+        return Err(DecodeError::DamagedUtf8 { offsets, count });
+    }
+    if !opts.lossy {
+        return Err(DecodeError::Undecodable {
+            guess: encoding,
+            offset,
+        });
+    }
+    let found = exact::decode_exact(encoding, bytes, true).expect("lossy decoding cannot fail");
+    Ok(finish(found, encoding, false, 0.0, opts))
 }
 
 fn forced(

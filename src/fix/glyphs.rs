@@ -43,7 +43,12 @@ of damage, and in an undamaged document it changes only inside a phrase
 that still holds a certain stray. A phrase that is a word as written (不准
 beside 不準) stays. Phrase residue, a phrase written in no standard
 (關系, 制作; 幹脆, a converter's default pick where the phrase needs 乾),
-is repaired in any document that is not in a vernacular.
+is repaired in any document that is not in a vernacular. A vernacular's
+text keeps its own spellings even when damaged: a regional form valid in
+Simplified too (台 in 上台) changes only inside a phrase written in no
+standard and never into the character it is the form of, and a shared
+character follows the document's spelling only where the document writes
+the other character at least as often (Cantonese writes 系 and 係).
 
 Toward Traditional, a candidate that has a Taiwan or Hong Kong form (裏 →
 裡) takes that form when the document uses it and never the OpenCC one, so
@@ -78,10 +83,22 @@ static PHRASES: LazyLock<Phrases> = LazyLock::new(|| {
         to_traditional: vec![
             load("STPhrases.txt"),
             load("STPhrases_GeneratedFromRegionalPhrases.txt"),
+            modern_phrases(),
         ],
         to_simplified: vec![load("TSPhrases.txt")],
     }
 });
+
+/// Words newer than OpenCC's phrase dictionaries (手游 → 手遊), from the
+/// fix stage's own list; like the regional supplement, they match only where
+/// STPhrases would not cut inside them.
+fn modern_phrases() -> (Arc<DictData>, PairFilter) {
+    const MODERN_PHRASES: &str = include_str!("../../dictionaries/fix/ModernPhrases.txt");
+    let dict = DictData::from_text(MODERN_PHRASES)
+        .unwrap_or_else(|e| panic!("dictionaries/fix/ModernPhrases.txt does not parse: {e}"));
+    let pairs = PairFilter::of(&dict);
+    (Arc::new(dict), pairs)
+}
 
 /// Loads the phrase dictionaries if not loaded yet.
 pub(super) fn prepare() {
@@ -232,9 +249,17 @@ fn plan_line(
             )
         };
         let verdict = phrase[i].map(|p| {
+            let verdict = judge_phrase(&chars, &phrase, i, p, to_traditional, counts(), t);
+            let within_word = to_traditional
+                && matches!(verdict, Verdict::Converted { .. })
+                && t.in_word_as_written(&chars, i);
             (
                 p.to,
-                judge_phrase(&chars, &phrase, i, p, to_traditional, counts(), t),
+                if within_word {
+                    Verdict::AsWritten
+                } else {
+                    verdict
+                },
             )
         });
         // A phrase that is a word as written keeps the character; one in a
@@ -254,10 +279,26 @@ fn plan_line(
         // A regional form counts as such toward its own standard
         // character only (群 of 羣; 么 is Taiwan's 幺, not 麼).
         let target = candidate.or(default);
-        let regional =
-            t.is_regional_shared(c) || target.is_some_and(|p| t.regional_forms(p).contains(&c));
+        let own_form = target.is_some_and(|p| t.regional_forms(p).contains(&c));
+        let regional = t.is_regional_shared(c) || own_form;
+        // In a vernacular's text damaged by conversion, a regional form
+        // valid in Simplified too (台, 里) changes only inside a phrase
+        // written in no standard (占全 → 佔全), and never into the
+        // character it is the regional form of (台 of 臺, even in 上台演讲):
+        // such texts write 上台 and place names in 里 their own way, which
+        // the dictionary's regional spellings and the document's counts do
+        // not know.
+        let converted = matches!(verdict, Some((_, Verdict::Converted { .. })));
+        if to_traditional
+            && damaged
+            && shared
+            && (own_form || regional && !converted)
+            && in_vernacular()
+        {
+            continue;
+        }
         let held = to_traditional
-            && (vernacular_form(c, counts(), t)
+            && (vernacular_form(c, counts(), t) && !t.in_vernacular_residue(&chars, i)
                 || !damaged && (regional || (contextual || shared || sibling) && in_vernacular()));
         let (rule, to) = if held {
             // Valid Traditional in some region (群, 台, 晒, 了): it
@@ -302,24 +343,33 @@ fn plan_line(
                 .filter(|(p, v)| *p != c && matches!(v, Verdict::Converted { .. }))
                 .filter(|_| to_traditional && !regional && !in_vernacular())
                 .map(|(p, _)| p);
+            // A vernacular's text mixes its own spellings (系 and 係,
+            // 伙 and 夥): there the document must write the phrase's
+            // character at least as often as this one.
             let consistent = candidate
                 .filter(|p| damaged && *p != c)
-                .filter(|p| counts().get(*p) > 0);
+                .filter(|p| counts().get(*p) > 0)
+                .filter(|p| !in_vernacular() || counts().get(*p) >= counts().get(c));
             (Rule::StrayGlyphContext, residue.or(consistent))
         } else if sibling {
             // A Traditional character where the phrase needs another one
-            // of the same Simplified character (幹脆 for 乾脆): the pick of
-            // a converter that maps each character to its default (干 →
-            // 幹) or outside OpenCC's table (冲 → 沖), repaired when the phrase as written exists in no
-            // standard. Not another pick (複查 is right in Taiwan, though
-            // OpenCC writes 復查), nor toward a shared candidate (控制檯 →
-            // 控制台 is a preference, not a repair), nor in a vernacular's
-            // text (Cantonese 係好 is no 繫好).
-            let default_pick = !t.is_alternative_candidate(c);
+            // of the same Simplified character (幹脆 for 乾脆, 係統 for
+            // 系統, 沖突 for 衝突, 複歸 for 復歸): the pick of a converter
+            // that maps each character to its default (干 → 幹) or to
+            // another converter's (see [`Tables::is_converter_pick`]),
+            // repaired when the phrase as written exists in no standard
+            // and the character is not part of a word OpenCC writes so
+            // beside it (複查 in 來複查, which forward matching reads as
+            // 來復). Not another pick (併用 is a word in Taiwan), nor toward
+            // a regional form (控制檯 → 控制台 is a preference, not a
+            // repair), nor in a vernacular's text (Cantonese 係好 is no
+            // 繫好).
+            let pick = !t.is_alternative_candidate(c) || t.is_converter_pick(c);
             let residue = verdict
                 .filter(|(p, v)| *p != c && matches!(v, Verdict::Converted { .. }))
                 .map(|(p, _)| p)
-                .filter(|p| default_pick && !t.is_shared_to_traditional(*p))
+                .filter(|_| pick && !t.in_traditional_word(&chars, i))
+                .filter(|p| !(t.is_shared_to_traditional(*p) && t.is_regional_standard(*p)))
                 // Nor from a regional form to its OpenCC character (裡 of
                 // 裏), whatever else the phrase holds.
                 .filter(|p| !t.regional_forms(*p).contains(&c))
@@ -943,6 +993,13 @@ mod tests {
             ("這些木制品很貴。", "這些木製品很貴。"),
             ("今年的收獲很多。", "今年的收穫很多。"),
             ("這是標准做法。", "這是標準做法。"),
+            // Another converter's pick of 冲, 系, 复, 只.
+            ("雙方發生沖突。", "雙方發生衝突。"),
+            ("這個係統很好。", "這個系統很好。"),
+            ("他們複歸原位。", "他們復歸原位。"),
+            ("定義好參數後，隻需要調用。", "定義好參數後，只需要調用。"),
+            // Words newer than STPhrases.
+            ("這款手游的體驗。", "這款手遊的體驗。"),
         ];
         for (input, expected) in cases {
             assert_eq!(fix(input), expected, "{input}");
@@ -976,6 +1033,33 @@ mod tests {
             "我揾咗好耐，佢喺度亂晒龍。",
             "佢唔係好人嚟，我响屋企等你。",
             "呢間舖頭嘅糯米糍好食，兩厘米咁長。",
+        ];
+        for text in cases {
+            assert_eq!(fix(text), text);
+        }
+    }
+
+    #[test]
+    fn cantonese_keeps_its_own_spellings_beside_a_stray() {
+        // 响 "at" stays; inside 影响 it is a converter's leftover.
+        assert_eq!(
+            fix("佢哋响度等緊，呢個對嗰個國家嘅影响好大。"),
+            "佢哋响度等緊，呢個對嗰個國家嘅影響好大。"
+        );
+        // A damaged Cantonese text (这): 上台 and 咸濕 are its own.
+        assert_eq!(
+            fix("佢哋話佢呢個禮拜上台演讲，嗰個係咸咸濕濕嘅人。"),
+            "佢哋話佢呢個禮拜上台演講，嗰個係咸咸濕濕嘅人。"
+        );
+    }
+
+    #[test]
+    fn words_as_written_hold_against_the_forward_match() {
+        let cases = [
+            "這只有一個檔案，支援並發的程式。",
+            "把它想象成一棵樹，八進位制表示。",
+            // Words OpenCC writes so (複查), and another pick (併用).
+            "用這個指令來複查，vim 併用 apt。",
         ];
         for text in cases {
             assert_eq!(fix(text), text);

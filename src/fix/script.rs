@@ -15,6 +15,7 @@ both are present beyond that, and [`Script::Unknown`] with no evidence.
 use std::ops::Range;
 
 use super::tables::{Tables, TABLES};
+use crate::convert::utf8::decode_three;
 
 /// Which script a text is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -131,14 +132,9 @@ pub(crate) fn line_evidence(text: &str) -> (ScriptCounts, u16) {
                 i += 1;
                 t.classes_of_bmp(u32::from(b0))
             } else if b0 & 0xF0 == 0xE0 {
-                // SAFETY: `text` is valid UTF-8 and `b0` starts a
-                // three-byte character, so its two continuation bytes
-                // follow.
-                let cp = unsafe {
-                    (u32::from(b0 & 0x0F) << 12)
-                        | (u32::from(*bytes.get_unchecked(i + 1) & 0x3F) << 6)
-                        | u32::from(*bytes.get_unchecked(i + 2) & 0x3F)
-                };
+                // SAFETY: `bytes` is a `str`'s and `b0` at `i` starts a
+                // three-byte character.
+                let cp = unsafe { decode_three(bytes, i) };
                 i += 3;
                 t.classes_of_bmp(cp)
             } else {

@@ -55,12 +55,12 @@ const ST_PHRASES: &str = include_str!("../../dictionaries/opencc/STPhrases.txt")
 /// Simplified (or convert by default), each with the characters that mark a
 /// document as written in that vernacular. Written Cantonese writes 晒
 /// (all: 食晒), 吓 (吓？; 嚇 is "frighten"), 恒 (恒生), 厘 (厘米), 响 (at, as
-/// 喺) and 糍
-/// (糯米糍); written Taiwanese writes 个 (ê), 庄 (village) and 糍 (麻糍).
+/// 喺), 糍 (糯米糍) and 咸 (salty: 咸魚, 咸濕); written Taiwanese writes 个
+/// (ê), 庄 (village) and 糍 (麻糍).
 /// In such a document they are valid Traditional where they stand; in
 /// another, 个 and 吓 are what a converter leaves, and stay strays.
 const VERNACULAR_FORMS: [(&str, &str); 2] = [
-    ("晒吓恒厘糍响", "嘅啲佢喺咗冇嘢哋唔嚟嗰咩咁"),
+    ("晒吓恒厘糍响咸", "嘅啲佢喺咗冇嘢哋唔嚟嗰咩咁"),
     ("个庄糍", "佇袂毋攏恁𪜶佮咱阮咧矣"),
 ];
 
@@ -82,7 +82,44 @@ const REGIONAL_SHARED: &str = "了周借回占出搜里台布局";
 /// alternative: 游動 (a fish swimming; STPhrases reads 游动 as 遊動, "to
 /// roam"), 盡量 and 注定 (Taiwan's standard spellings; STPhrases writes
 /// 儘量, 註定).
-const WORDS_AS_WRITTEN: &[&str] = &["游動", "盡量", "注定"];
+/// 這只 ("this only": 這只有一個, which STPhrases reads as 這隻, "this
+/// one [animal]"), 並發 (Taiwan's "concurrent"; STPhrases writes 併發,
+/// the complication of an illness) and 想象 (a standard spelling beside
+/// 想像 in both regions), 進位制 (a number base, which forward matching
+/// cuts before 制表, "to make a table").
+const WORDS_AS_WRITTEN: &[&str] = &["游動", "盡量", "注定", "這只", "並發", "想象", "進位制"];
+
+/// Traditional characters that converters other than OpenCC pick for their
+/// Simplified character where OpenCC's default is another (系 → 係, 冲 →
+/// 沖, 复 → 複, 只 → 隻): found as phrase residue on converted pages (係統,
+/// 沖突, 複歸, 隻需要), so a phrase written in no standard with one of them
+/// is repaired like a default pick.
+const CONVERTER_PICKS: &str = "係沖複隻";
+
+/// Words in which a vernacular's character cannot be that vernacular's
+/// word: Cantonese 响 is "at" (响屋企), a word of its own before a place,
+/// never the second half of 影响 or 音响, which are a converter's leftover
+/// of 影響 and 音響 in any document.
+const VERNACULAR_RESIDUE: &[&str] = &[
+    "影响", "音响", "反响", "回响", "交响", "作响", "打响", "声响", "聲响", "响应", "響应", "响亮",
+];
+
+/// Whether the character at `i` of `chars` is part of an occurrence of one
+/// of `words` there.
+fn stands_in_one_of(words: &[&str], chars: &[(usize, char)], i: usize) -> bool {
+    let c = chars[i].1;
+    words.iter().any(|word| {
+        word.chars()
+            .enumerate()
+            .filter(|&(_, w)| w == c)
+            .any(|(k, _)| {
+                i.checked_sub(k).is_some_and(|start| {
+                    let mut at = chars[start..].iter().map(|&(_, c)| c);
+                    word.chars().all(|w| at.next() == Some(w))
+                })
+            })
+    })
+}
 
 /// The character classes, built once per process.
 pub(crate) static TABLES: LazyLock<Tables> = LazyLock::new(Tables::build);
@@ -164,8 +201,6 @@ pub(crate) struct Tables {
     /// STCharacters' and TSCharacters' default values (the first of each
     /// entry): one probe, without a hop to the entry's value list.
     st_default: HashMap<char, char, CharHash>,
-    /// STCharacters' values per key.
-    st_candidates: CharMap,
     ts_default: HashMap<char, char, CharHash>,
     simplified_only: HashSet<char>,
     traditional_only: HashSet<char>,
@@ -195,6 +230,11 @@ pub(crate) struct Tables {
     /// Characters a Traditional standard writes where OpenCC's does not
     /// (see [`Tables::is_regional_standard`]).
     regional_standard: HashSet<char, CharHash>,
+    /// STCharacters' values per key.
+    st_candidates: CharMap,
+    /// The two-character words of STPhrases' values (複查, 關係): words as
+    /// OpenCC writes them (see [`Tables::in_traditional_word`]).
+    traditional_pairs: HashSet<(char, char), CharHash>,
     /// Phrases that are words as written in some Traditional standard
     /// (see [`Tables::is_word_as_written`]).
     words_as_written: HashSet<&'static str, foldhash::fast::RandomState>,
@@ -281,6 +321,21 @@ fn words_as_written() -> HashSet<&'static str, foldhash::fast::RandomState> {
         words.extend(values.split(' ').skip(1).filter(|v| !v.is_empty()));
     }
     words
+}
+
+/// Every two-character value of STPhrases, as a pair.
+fn traditional_pairs() -> HashSet<(char, char), CharHash> {
+    let phrases = builtin_dict("STPhrases.txt").expect("bundled STPhrases.txt is missing");
+    phrases
+        .pairs()
+        .filter_map(|(_, value)| {
+            let mut cs = value.chars();
+            match (cs.next(), cs.next(), cs.next()) {
+                (Some(a), Some(b), None) => Some((a, b)),
+                _ => None,
+            }
+        })
+        .collect()
 }
 
 /// The artifact bits of code point `cp` (see [`AMPERSAND`]).
@@ -408,7 +463,6 @@ impl Tables {
         let defaults = |map: &CharMap| map.iter().map(|(&k, v)| (k, v[0])).collect();
         let mut tables = Self {
             st_default: defaults(&st),
-            st_candidates: st.clone(),
             ts_default: defaults(&ts),
             simplified_only,
             traditional_only,
@@ -424,6 +478,8 @@ impl Tables {
             regional_standard,
             siblings,
             words_as_written: words_as_written(),
+            st_candidates: st.clone(),
+            traditional_pairs: traditional_pairs(),
             class: Box::new([]),
         };
         tables.class = tables.class_bits();
@@ -701,7 +757,8 @@ impl Tables {
 
     /// Whether `c`'s Simplified character lists `c` among its Traditional
     /// candidates, but not first (複 of 复, whose default is 復): a word
-    /// written with it is a choice, not a converter's default.
+    /// written with it is a choice, unless `c` is a converter's pick (see
+    /// [`Tables::is_converter_pick`]).
     pub(crate) fn is_alternative_candidate(&self, c: char) -> bool {
         let Some(s) = self.t2s_default(c) else {
             return false;
@@ -709,9 +766,42 @@ impl Tables {
         self.s2t_default(s) != Some(c) && self.st_candidates.get(&s).is_some_and(|v| v.contains(&c))
     }
 
+    /// Whether `c` is one of [`CONVERTER_PICKS`].
+    pub(crate) fn is_converter_pick(&self, c: char) -> bool {
+        CONVERTER_PICKS.contains(c)
+    }
+
+    /// Whether the character at `i` of `chars` forms, with the character
+    /// before or after it, a two-character word that STPhrases writes so
+    /// (複查): a word as OpenCC writes it, whatever phrase the forward
+    /// matching found around it.
+    pub(crate) fn in_traditional_word(&self, chars: &[(usize, char)], i: usize) -> bool {
+        let c = chars[i].1;
+        let before = i.checked_sub(1).map(|j| (chars[j].1, c));
+        let after = chars.get(i + 1).map(|&(_, n)| (c, n));
+        [before, after]
+            .into_iter()
+            .flatten()
+            .any(|pair| self.traditional_pairs.contains(&pair))
+    }
+
     /// Whether `c` is one of [`REGIONAL_SHARED`] (了, 周, 里).
     pub(crate) fn is_regional_shared(&self, c: char) -> bool {
         REGIONAL_SHARED.contains(c)
+    }
+
+    /// Whether the vernacular character at `i` of `chars` stands inside one
+    /// of [`VERNACULAR_RESIDUE`]: a converter's leftover, not the
+    /// vernacular's word.
+    pub(crate) fn in_vernacular_residue(&self, chars: &[(usize, char)], i: usize) -> bool {
+        stands_in_one_of(VERNACULAR_RESIDUE, chars, i)
+    }
+
+    /// Whether the character at `i` of `chars` stands inside one of
+    /// [`WORDS_AS_WRITTEN`] (制 in 進位制), whatever phrase the forward
+    /// matching found there (制表): the word as written decides.
+    pub(crate) fn in_word_as_written(&self, chars: &[(usize, char)], i: usize) -> bool {
+        stands_in_one_of(WORDS_AS_WRITTEN, chars, i)
     }
 
     /// The marker characters of each vernacular (see

@@ -180,6 +180,16 @@ fn menu_runs(
     last_end
 }
 
+/// A paragraph: prose with a full stop, or a long line. Short exclamations
+/// and questions (`欢迎来到某某网!`) are how chrome greets and teases as
+/// often as how an article speaks, so they do not mark where the body
+/// begins; menus are looked for up to the first paragraph.
+fn is_paragraph(line: &LineInfo, text: &str) -> bool {
+    let content = &text[line.trim_start..line.trim_end];
+    line.chars >= super::safety::PROSE_LONG
+        || (line.chars >= super::safety::PROSE_SENTENCE && content.contains(['。', '；', ';']))
+}
+
 /// A teaser: a long line cut off with an ellipsis (a related list's
 /// summary of another article), which does not end the footer.
 fn is_teaser(line: &LineInfo, text: &str) -> bool {
@@ -447,7 +457,7 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
             excerpts.push((i, k));
             continue;
         }
-        if is_prose(i) {
+        if is_paragraph(&lines[i], text) {
             break;
         }
         if absorber(i, Region::Header).is_some() || menu_word(i, Region::Header) {
@@ -531,12 +541,24 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
     }
 
     // Menus: runs of menu items at the edges, before the first and after
-    // the last prose line (a menu item is weak, but a menu is a block of
+    // the last paragraph (a menu item is weak, but a menu is a block of
     // its own).
+    let paragraph = |i: usize| is_paragraph(&lines[i], text) && matches(i).is_empty();
+    let first_paragraph = nonblank
+        .iter()
+        .copied()
+        .find(|&i| paragraph(i))
+        .unwrap_or(n);
+    let after_last_paragraph = nonblank
+        .iter()
+        .rev()
+        .copied()
+        .find(|&i| paragraph(i))
+        .map_or(0, |i| i + 1);
     menu_runs(
         &nonblank,
         &mut hits,
-        0..top_scanned,
+        0..top_scanned.max(first_paragraph),
         |i| menu_item(i, Region::Header),
         rules,
         &|i| bullet_len(&facts(i).folded).0 > 0,
@@ -544,7 +566,7 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
     menu_runs(
         &nonblank,
         &mut hits,
-        bottom_scanned..n,
+        bottom_scanned.min(after_last_paragraph).max(header_end)..n,
         |i| menu_item(i, Region::Footer),
         rules,
         &|i| bullet_len(&facts(i).folded).0 > 0,

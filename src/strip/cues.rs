@@ -148,6 +148,21 @@ pub fn may_judge(folded: &str, chars: usize, max_chars: usize) -> bool {
     chars <= max_chars
         && !folded.contains(['。', '…'])
         && (folded.contains("://") || !folded.contains(['?', '!', ';']))
+        && !is_tagged_clause(folded)
+}
+
+/// Whether the line is a bracketed tag followed by a clause of prose
+/// (`〔記者某某/台北報導〕台北車站大廳滿滿的人群,如果…`): a hard-wrapped
+/// paragraph's first line, whose byline is only its head.
+fn is_tagged_clause(folded: &str) -> bool {
+    let Some(rest) = folded.strip_prefix(['[', '【', '(', '〔']) else {
+        return false;
+    };
+    let Some(close) = rest.find([']', '】', ')', '〕']) else {
+        return false;
+    };
+    let after = rest[close..].chars().skip(1).collect::<String>();
+    after.chars().filter(|c| c.is_alphanumeric()).count() >= 12 && after.contains(',')
 }
 
 /// Whether the trigger at byte `at` is a word of prose rather than a label:
@@ -196,6 +211,9 @@ mod tests {
         assert!(may_judge("来源:https://example.com/a?b=1", 28, 40));
         assert!(!may_judge("记者", 41, 40));
         assert!(may_judge("记者 王小明", 6, 40));
+        let wrapped = fold("〔記者簡亭宇/台北報導〕台北車站大廳滿滿席地而坐的人群,如果有看過的人");
+        assert!(!may_judge(&wrapped, 36, 40), "a paragraph's head");
+        assert!(may_judge(&fold("〔記者簡亭宇/台北報導〕"), 12, 40));
     }
 
     #[test]

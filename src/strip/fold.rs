@@ -32,6 +32,7 @@ before conversion, and a second run decides what the first decided.
 use std::sync::{Arc, LazyLock};
 
 use crate::convert::builtin;
+use crate::convert::utf8::decode_three;
 use crate::convert::DictData;
 
 static TS_CHARACTERS: LazyLock<Arc<DictData>> = LazyLock::new(|| {
@@ -267,9 +268,7 @@ pub fn fold(text: &str) -> String {
             // which the table covers. (The bounds checks cost a quarter of
             // this loop.)
             let packed = unsafe {
-                let cp = (u32::from(b0 & 0x0F) << 12)
-                    | (u32::from(*bytes.get_unchecked(i + 1) & 0x3F) << 6)
-                    | u32::from(*bytes.get_unchecked(i + 2) & 0x3F);
+                let cp = decode_three(bytes, i);
                 debug_assert!((THREE_FIRST..=THREE_LAST).contains(&cp));
                 *table.get_unchecked((cp - THREE_FIRST) as usize)
             };

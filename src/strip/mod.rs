@@ -317,14 +317,17 @@ impl Stripper {
     /// `memo` keeps what was learnt about each line for later passes of
     /// this stripper over this document.
     pub(crate) fn pass(&self, text: &str, view: Option<&str>, memo: &mut LineMemo) -> Pass {
-        let plan = match view {
-            Some(v) if v != text && view::lines_match(text, v) => {
-                view::retarget(blocks::plan(&self.rules, v, memo), v, text)
-            }
-            _ => blocks::plan(&self.rules, text, memo),
+        let seen = view.filter(|&v| v != text && view::lines_match(text, v));
+        let plan = match seen {
+            Some(v) => view::retarget(blocks::plan(&self.rules, v, memo), v, text),
+            None => blocks::plan(&self.rules, text, memo),
         };
         let removals = blocks::removals(&self.rules, text, &plan);
-        if let Some(refusal) = safety::judge(text, &removals, self.max_removed_share) {
+        let refused = match seen {
+            Some(v) => safety::judge_in_view(v, &removals, self.max_removed_share),
+            None => safety::judge(text, &removals, self.max_removed_share),
+        };
+        if let Some(refusal) = refused {
             return Pass {
                 removals: Vec::new(),
                 refused: Some(refusal),

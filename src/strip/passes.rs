@@ -45,6 +45,10 @@ pub(crate) struct Passes<'a> {
     removals: Vec<Removal>,
     refused: Option<Refusal>,
     max_share: f64,
+    /// The repaired view of `input` the first pass decided on, when it has
+    /// `input`'s lines one for one: all passes together are judged as it
+    /// reads (see [`super::safety::judge_in_view`]).
+    view: Option<String>,
 }
 
 impl<'a> Passes<'a> {
@@ -55,6 +59,19 @@ impl<'a> Passes<'a> {
             removals: Vec::new(),
             refused: None,
             max_share,
+            view: None,
+        }
+    }
+
+    /// Judges all passes on `view`, the repaired copy of the input the
+    /// first pass decides on (called before that pass is applied; a view
+    /// without the input's lines one for one is not used).
+    pub fn judge_on(&mut self, view: &str) {
+        if self.removals.is_empty()
+            && view != self.input
+            && super::view::lines_match(self.input, view)
+        {
+            self.view = Some(view.to_owned());
         }
     }
 
@@ -83,7 +100,11 @@ impl<'a> Passes<'a> {
         out.push_str(&self.current[pos..]);
         let earlier = std::mem::take(&mut self.removals);
         let all = compose(self.input, &self.current, earlier, pass.removals);
-        if let Some(refusal) = super::safety::judge(self.input, &all, self.max_share) {
+        let refused = match &self.view {
+            Some(v) => super::safety::judge_in_view(v, &all, self.max_share),
+            None => super::safety::judge(self.input, &all, self.max_share),
+        };
+        if let Some(refusal) = refused {
             self.refused = Some(refusal);
             self.current = Cow::Borrowed(self.input);
             return Step::Refused;

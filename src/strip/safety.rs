@@ -76,18 +76,53 @@ impl Measure {
 /// The refusal for removing `removals` (records against `input`) with
 /// `max_share`, or `None` when the removal may go ahead.
 pub fn judge(input: &str, removals: &[Removal], max_share: f64) -> Option<Refusal> {
-    let whole: Vec<&Removal> = removals
-        .iter()
-        .filter(|r| r.kind == RemovalKind::Line)
-        .collect();
-    if whole.is_empty() {
+    judge_lines(
+        input,
+        whole_lines(removals).map(|r| r.text.trim()),
+        max_share,
+    )
+}
+
+/// [`judge`] as `view` reads: `view` has the lines of the text the
+/// removals are records against one for one (a repaired copy of it, see
+/// `src/strip/view.rs`), and each removed line is measured as the view
+/// writes it. The next run reads the repaired text, so a limit measured
+/// on the view gives it the same verdict (an `&amp;` repaired to `&`
+/// counts three letters fewer).
+pub fn judge_in_view(view: &str, removals: &[Removal], max_share: f64) -> Option<Refusal> {
+    let lines: Vec<&str> = view.split('\n').collect();
+    judge_lines(
+        view,
+        whole_lines(removals).map(|r| {
+            r.line
+                .checked_sub(1)
+                .and_then(|i| lines.get(i))
+                .map_or(r.text.trim(), |l| l.trim())
+        }),
+        max_share,
+    )
+}
+
+/// The whole-line removals: a cut credit takes no line.
+fn whole_lines(removals: &[Removal]) -> impl Iterator<Item = &Removal> {
+    removals.iter().filter(|r| r.kind == RemovalKind::Line)
+}
+
+/// The verdict on removing the trimmed lines `gone` from `input`.
+fn judge_lines<'a>(
+    input: &str,
+    gone: impl Iterator<Item = &'a str>,
+    max_share: f64,
+) -> Option<Refusal> {
+    let mut taken_lines = Measure::default();
+    for line in gone {
+        taken_lines.add(line);
+    }
+    if taken_lines.lines == 0 {
         return None;
     }
     let doc = Measure::of(input);
-    let mut gone = Measure::default();
-    for r in &whole {
-        gone.add(r.text.trim());
-    }
+    let gone = taken_lines;
     let (total, taken) = if doc.prose > 0 {
         (doc.prose, gone.prose)
     } else {

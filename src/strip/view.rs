@@ -48,7 +48,7 @@ pub fn retarget(view_plan: Plan, view: &str, text: &str) -> Plan {
                 line.trim_start + kept.len()
             } else if raw.ends_with(credit) && raw.len() > credit.len() {
                 line.trim_end - credit.len()
-            } else if fold(raw) == fold(&view[seen.trim_start..seen.trim_end]) {
+            } else if reads_alike(raw, &view[seen.trim_start..seen.trim_end]) {
                 let n = kept.chars().count();
                 line.trim_start + raw.char_indices().nth(n).map_or(raw.len(), |(b, _)| b)
             } else {
@@ -62,4 +62,21 @@ pub fn retarget(view_plan: Plan, view: &str, text: &str) -> Plan {
         line_removals: view_plan.line_removals,
         suffixes,
     }
+}
+
+/// Whether the raw line and its view are the same characters, one for
+/// one, but for ideographs written another way: fix only unified glyphs,
+/// or conversion wrote other characters or a regional phrase of as many
+/// characters (`--to twp` writes 相簿 for 图库). A cut then falls on the
+/// same character of both.
+fn reads_alike(raw: &str, seen: &str) -> bool {
+    let (raw, seen) = (fold(raw), fold(seen));
+    let mut pairs = raw.chars().zip(seen.chars());
+    raw.chars().count() == seen.chars().count()
+        && pairs.all(|(a, b)| a == b || (is_ideograph(a) && is_ideograph(b)))
+}
+
+/// A CJK unified or compatibility ideograph.
+fn is_ideograph(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
 }

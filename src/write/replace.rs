@@ -99,7 +99,7 @@ pub enum WriteError {
     #[error("{}: is read-only; not replacing it", .0.display())]
     ReadOnly(PathBuf),
     /// The path is a symbolic link and following was not allowed.
-    #[error("{}: is a symbolic link; not writing through it (allow it explicitly)", .0.display())]
+    #[error("{}: is a symbolic link; not writing through it", .0.display())]
     Symlink(PathBuf),
     /// The file has other names (hard links). Replacing it would give this
     /// name a new file and leave the others with the old content.

@@ -42,6 +42,10 @@ pub struct Cli {
     /// Print the man page (roff) and exit.
     #[arg(long, help_heading = "Other", hide_short_help = true)]
     pub generate_man: bool,
+
+    /// Print the command reference (Markdown, as in docs/cli.md) and exit.
+    #[arg(long, hide = true)]
+    pub generate_cli_reference: bool,
 }
 
 /// Shown after `-h`.
@@ -64,9 +68,12 @@ Examples:
   zhtidy --check .                          list the files that would change (exit 1 if any)
   zhtidy --diff --explain .                 show each change and the rule that made it
   zhtidy --jsonl --field text < data.jsonl  clean the `text` field of every line
+  zhtidy --jsonl --field meta.text -w *.jsonl
+                                            clean a nested field of JSON Lines files in place
   zhtidy --to tw -o out/ corpus/            cleaned Taiwan-standard copies in out/
   zhtidy rules                              list the rule ids --disable and --enable take
   zhtidy convert -c s2t < in.txt            convert exactly as OpenCC does
+  tail -f log | zhtidy convert -c s2t       convert each line as it arrives
   zhtidy detect --script *.txt              the encoding and script of each file
 
 Exit status: 0 fine, 1 changes found (--check, --diff, -l), 2 error.";
@@ -110,12 +117,17 @@ pub struct TidyArgs {
     )]
     pub out_dir: Option<PathBuf>,
 
-    /// Standard input is JSON Lines: clean the --field(s) of each object,
-    /// keep everything else, one line out per line in, same order.
+    /// Input is JSON Lines (standard input, or the files named): clean the
+    /// --field(s) of each object, keep everything else, one line out per
+    /// line in, same order. Without a mode the lines go to standard
+    /// output; --write rewrites changed files in place, --out-dir writes
+    /// DIR/NAME, --check and -l name the files that would change.
     #[arg(long, help_heading = "JSON Lines")]
     pub jsonl: bool,
 
-    /// A field to clean in --jsonl mode (repeatable; default `text`).
+    /// A field to clean in --jsonl mode (repeatable; default `text`); a
+    /// dotted path reaches into nested objects (`meta.text`; `\.` is a
+    /// dot inside a key).
     #[arg(
         long = "field",
         value_name = "NAME",
@@ -572,19 +584,31 @@ pub struct DetectArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ConvertArgs {
+    /// Files or folders to convert (folders walked as the cleaning command
+    /// walks them, every file converted); `-` or nothing is standard
+    /// input. Without -o or --out-dir, each is printed in turn.
+    #[arg(value_name = "PATH|-")]
+    pub paths: Vec<PathBuf>,
+
     /// A bundled config (s2t t2s s2tw tw2s s2hk hk2s s2twp tw2sp s2hkp
     /// hk2sp t2tw tw2t t2hk hk2t t2jp jp2t, with or without `.json`) or the
     /// path of an OpenCC JSON config whose dictionaries are text files.
     #[arg(short, long, value_name = "NAME|PATH", default_value = "s2t")]
     pub config: String,
 
-    /// Input file (default: standard input).
+    /// Input file (default: standard input); the same as one PATH.
     #[arg(short, long, value_name = "FILE")]
     pub input: Option<PathBuf>,
 
     /// Output file, replaced atomically (default: standard output).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// Write each input's conversion below DIR: a file named as NAME, a
+    /// file found in a folder at its path below that folder (atomically,
+    /// never over the input).
+    #[arg(long, value_name = "DIR", conflicts_with = "output")]
+    pub out_dir: Option<PathBuf>,
 
     /// A dictionary of your own (`from<TAB>to` per line) whose matches win
     /// over the config: what it maps is emitted as given and not converted

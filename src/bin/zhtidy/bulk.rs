@@ -230,6 +230,11 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
         for (p, reason) in found.errors {
             items.push(Item::Fail(FileOutcome::failed_at(&p, reason)));
         }
+        if args.verbose > 0 && !args.quiet {
+            for (p, what) in &found.skipped {
+                eprintln!("skipped: {} ({what})", crate::report::shown(p));
+            }
+        }
         for c in found.candidates {
             if !seen.insert(crate::paths::normalized(&c.path)) {
                 continue;

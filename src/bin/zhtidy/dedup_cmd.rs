@@ -95,7 +95,7 @@ pub fn run(args: &DedupArgs) -> Result<()> {
                 }
                 Err(e) => {
                     failed.set(failed.get() + 1);
-                    eprintln!("zhtidy: error: {e:#}");
+                    eprintln!("zhtidy: error: {}", crate::render(&e));
                 }
             }
         }

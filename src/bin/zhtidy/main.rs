@@ -6,7 +6,8 @@ maps the outcome to an exit code (0 fine, 1 changes found by `--check`,
 one file's write fail instead of ending the run. A closed standard output (`zhtidy … | head`)
 ends the run quietly with 0. `--generate-shell-completion` and
 `--generate-man` print what clap_complete and clap_mangen make of the same
-definitions.
+definitions, and the hidden `--generate-cli-reference` the Markdown
+reference of `docs/cli.md`.
 */
 
 mod args;
@@ -22,6 +23,7 @@ mod ordered;
 mod outcome;
 mod paths;
 mod progress;
+mod reference;
 mod report;
 mod rules_cmd;
 mod settings;
@@ -60,9 +62,16 @@ fn main() -> ExitCode {
         generate_completion(shell).map(|()| ExitCode::SUCCESS)
     } else if cli.generate_man {
         generate_man().map(|()| ExitCode::SUCCESS)
+    } else if cli.generate_cli_reference {
+        let text = reference::markdown(&mut args::Cli::command());
+        let mut out = io::stdout().lock();
+        out.write_all(text.as_bytes())
+            .and_then(|()| out.flush())
+            .map(|()| ExitCode::SUCCESS)
+            .map_err(anyhow::Error::from)
     } else {
         match &cli.command {
-            Some(args::Command::Convert(a)) => convert_cmd::run(a).map(|()| ExitCode::SUCCESS),
+            Some(args::Command::Convert(a)) => convert_cmd::run(a),
             Some(args::Command::Detect(a)) => detect_cmd::run(a).map(|()| ExitCode::SUCCESS),
             Some(args::Command::Dedup(a)) => dedup_cmd::run(a).map(|()| ExitCode::SUCCESS),
             Some(args::Command::Rules(a)) => rules_cmd::run(a).map(|()| ExitCode::SUCCESS),
@@ -87,7 +96,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("zhtidy: error: {err:#}");
+            eprintln!("zhtidy: error: {}", render(&err));
             ExitCode::from(2)
         }
     }
@@ -142,9 +151,45 @@ fn generate_man() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// An error and its causes, each said once: a cause whose text the
+/// message already holds (a library error that prints its source, such
+/// as `path: Permission denied`) is not repeated.
+pub fn render(err: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in err.chain() {
+        let part = cause.to_string();
+        if text.contains(&part) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
+}
+
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {
         e.downcast_ref::<io::Error>()
             .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::render;
+
+    fn denied() -> std::io::Error {
+        std::io::Error::new(std::io::ErrorKind::PermissionDenied, "Permission denied")
+    }
+
+    #[test]
+    fn each_cause_is_said_once() {
+        // A message that already holds its source, as WriteError's do.
+        let err = anyhow::Error::new(denied()).context("out/a.txt: Permission denied");
+        assert_eq!(render(&err), "out/a.txt: Permission denied");
+        let err = anyhow::Error::new(denied()).context("cannot write out/a.txt");
+        assert_eq!(render(&err), "cannot write out/a.txt: Permission denied");
+    }
 }

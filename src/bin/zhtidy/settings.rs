@@ -60,92 +60,76 @@ pub const DEFAULT_EXCLUDE: &[&str] = &[
 /// folder.
 const CONFIG_NAMES: [&str; 3] = ["zhtidy.toml", ".zhtidy.toml", "pyproject.toml"];
 
-/// The keys that set the stages, allowed at the top level and in an
-/// override.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct StageKeys {
-    strip: Option<bool>,
-    fix: Option<bool>,
-    to: Option<String>,
-    from: Option<String>,
-    variants: Option<String>,
-    disable: Option<Vec<String>>,
-    enable: Option<Vec<String>>,
-    protect: Option<Vec<String>>,
-    strip_rules: Option<Vec<PathBuf>>,
-    max_removed_share: Option<f64>,
-}
-
-/// A configuration file as written.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct ConfigFile {
-    strip: Option<bool>,
-    fix: Option<bool>,
-    to: Option<String>,
-    from: Option<String>,
-    variants: Option<String>,
-    disable: Option<Vec<String>>,
-    enable: Option<Vec<String>>,
-    protect: Option<Vec<String>>,
-    strip_rules: Option<Vec<PathBuf>>,
-    max_removed_share: Option<f64>,
-    include: Option<Vec<String>>,
-    exclude: Option<Vec<String>>,
-    extend_exclude: Option<Vec<String>>,
-    #[serde(default)]
-    overrides: Vec<Override>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct Override {
-    paths: Vec<String>,
-    strip: Option<bool>,
-    fix: Option<bool>,
-    to: Option<String>,
-    from: Option<String>,
-    variants: Option<String>,
-    disable: Option<Vec<String>>,
-    enable: Option<Vec<String>>,
-    protect: Option<Vec<String>>,
-    strip_rules: Option<Vec<PathBuf>>,
-    max_removed_share: Option<f64>,
-}
-
-impl ConfigFile {
-    fn stages(&self) -> StageKeys {
-        StageKeys {
-            strip: self.strip,
-            fix: self.fix,
-            to: self.to.clone(),
-            from: self.from.clone(),
-            variants: self.variants.clone(),
-            disable: self.disable.clone(),
-            enable: self.enable.clone(),
-            protect: self.protect.clone(),
-            strip_rules: self.strip_rules.clone(),
-            max_removed_share: self.max_removed_share,
+/// Declares the configuration file's structs from one table of the keys
+/// that set the stages, which are allowed both at the top level and in an
+/// `[[overrides]]` entry. `serde(flatten)` would say it without a macro,
+/// but it cannot be combined with `deny_unknown_fields`, and the files
+/// must be strict.
+macro_rules! stage_keys {
+    ($($(#[$doc:meta])* $key:ident: $ty:ty,)*) => {
+        /// The keys that set the stages, as written in a file or an
+        /// override.
+        #[derive(Debug, Clone, Default)]
+        pub struct StageKeys {
+            $($(#[$doc])* $key: Option<$ty>,)*
         }
-    }
+
+        /// A configuration file as written.
+        #[derive(Debug, Clone, Default, Deserialize)]
+        #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+        struct ConfigFile {
+            $($key: Option<$ty>,)*
+            include: Option<Vec<String>>,
+            exclude: Option<Vec<String>>,
+            extend_exclude: Option<Vec<String>>,
+            #[serde(default)]
+            overrides: Vec<Override>,
+        }
+
+        /// One `[[overrides]]` entry: stage keys for the files `paths`
+        /// match.
+        #[derive(Debug, Clone, Deserialize)]
+        #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+        struct Override {
+            paths: Vec<String>,
+            $($key: Option<$ty>,)*
+        }
+
+        impl ConfigFile {
+            fn stages(&self) -> StageKeys {
+                StageKeys { $($key: self.$key.clone(),)* }
+            }
+        }
+
+        impl Override {
+            fn stages(&self) -> StageKeys {
+                StageKeys { $($key: self.$key.clone(),)* }
+            }
+        }
+    };
 }
 
-impl Override {
-    fn stages(&self) -> StageKeys {
-        StageKeys {
-            strip: self.strip,
-            fix: self.fix,
-            to: self.to.clone(),
-            from: self.from.clone(),
-            variants: self.variants.clone(),
-            disable: self.disable.clone(),
-            enable: self.enable.clone(),
-            protect: self.protect.clone(),
-            strip_rules: self.strip_rules.clone(),
-            max_removed_share: self.max_removed_share,
-        }
-    }
+stage_keys! {
+    /// Whether boilerplate is stripped.
+    strip: bool,
+    /// Whether stray glyphs are fixed.
+    fix: bool,
+    /// The conversion target (none: no conversion).
+    to: String,
+    /// The conversion source (none: detected).
+    from: String,
+    /// Regional standard forms for the fix stage.
+    variants: String,
+    /// Rule ids or groups turned off.
+    disable: Vec<String>,
+    /// Opt-in rule ids turned on.
+    enable: Vec<String>,
+    /// Terms the fix stage never changes.
+    protect: Vec<String>,
+    /// Files of strip rules of the user's own, relative to the file.
+    strip_rules: Vec<PathBuf>,
+    /// The largest share of a document strip may remove.
+    max_removed_share: f64,
 }
 
 /// A configuration file read and checked.
@@ -410,7 +394,7 @@ pub fn matches(set: &GlobSet, path: &Path) -> bool {
 }
 
 /// How configuration files are found.
-enum Source_ {
+enum ConfigSource {
     Discover,
     Fixed(Option<Arc<Loaded>>),
 }
@@ -419,7 +403,7 @@ enum Source_ {
 /// lookup per folder, one pipeline per distinct setting.
 pub struct Resolver<'a> {
     args: &'a TidyArgs,
-    source: Source_,
+    source: ConfigSource,
     by_dir: HashMap<PathBuf, Option<Arc<Loaded>>>,
     pipelines: HashMap<String, Arc<Pipeline>>,
     selections: HashMap<String, Arc<(GlobSet, GlobSet)>>,
@@ -435,13 +419,13 @@ pub struct Resolved {
 impl<'a> Resolver<'a> {
     pub fn new(args: &'a TidyArgs) -> Result<Self> {
         let source = if args.isolated {
-            Source_::Fixed(None)
+            ConfigSource::Fixed(None)
         } else if let Some(path) = &args.config {
-            Source_::Fixed(Some(Arc::new(load(path)?.ok_or_else(|| {
+            ConfigSource::Fixed(Some(Arc::new(load(path)?.ok_or_else(|| {
                 anyhow!("{}: has no [tool.zhtidy] table", path.display())
             })?)))
         } else {
-            Source_::Discover
+            ConfigSource::Discover
         };
         Ok(Resolver {
             args,
@@ -456,8 +440,8 @@ impl<'a> Resolver<'a> {
     /// to start from), if any.
     pub fn config_for(&mut self, path: &Path) -> Result<Option<Arc<Loaded>>> {
         match &self.source {
-            Source_::Fixed(c) => Ok(c.clone()),
-            Source_::Discover => {
+            ConfigSource::Fixed(c) => Ok(c.clone()),
+            ConfigSource::Discover => {
                 let abs = std::path::absolute(path)
                     .with_context(|| format!("{}: cannot resolve", path.display()))?;
                 let dir = if abs.is_dir() {

@@ -54,9 +54,6 @@ pub fn run(args: &TidyArgs) -> Result<ExitCode> {
     }
     let opts = args.decode.options()?;
     if args.jsonl {
-        if args.mode().is_some() || !args.paths.iter().all(|p| p.as_os_str() == "-") {
-            bail!("--jsonl reads standard input and writes standard output; it takes no PATH and no mode");
-        }
         return jsonl::run(args, &mut resolver);
     }
     if let Some(mode) = args.mode() {

@@ -41,6 +41,11 @@ pub struct Found {
     pub candidates: Vec<Candidate>,
     /// Paths that could not be walked or read, with the reason.
     pub errors: Vec<(PathBuf, String)>,
+    /// Entries passed over because they are neither files nor folders
+    /// (a symbolic link is never followed in a walk; a FIFO or a device
+    /// could block or never end), with what they are: a run that skips a
+    /// path says so at `-v`.
+    pub skipped: Vec<(PathBuf, &'static str)>,
 }
 
 /// The paths the user named: arguments plus `--files-from`.
@@ -152,6 +157,7 @@ pub fn expand_with(
     let mut found = Found {
         candidates: Vec::new(),
         errors: Vec::new(),
+        skipped: Vec::new(),
     };
     for path in paths {
         if !path.is_dir() {
@@ -184,12 +190,18 @@ pub fn expand_with(
         let prune = prune.clone();
         let walk_root = root.clone();
         let skip = skip.cloned();
+        let temp_files = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let temp_seen = temp_files.clone();
         walker.filter_entry(move |e| {
             if e.depth() == 0 {
                 return true;
             }
-            // Another run's half-written file (seen with --hidden).
+            // Another run's half-written file (seen with --hidden), or one
+            // a killed run left (the next write in its folder removes it).
             if zhtidy::write::is_temp_file_name(e.file_name()) {
+                if let Ok(mut seen) = temp_seen.lock() {
+                    seen.push(e.path().to_path_buf());
+                }
                 return false;
             }
             let is_dir = e.file_type().is_some_and(|t| t.is_dir());
@@ -205,8 +217,13 @@ pub fn expand_with(
         for entry in walker.build() {
             match entry {
                 Ok(e) => {
-                    if !e.file_type().is_some_and(|t| t.is_file()) {
-                        continue;
+                    match e.file_type() {
+                        Some(t) if t.is_file() => {}
+                        Some(t) if t.is_dir() => continue,
+                        t => {
+                            found.skipped.push((e.into_path(), special_kind(t)));
+                            continue;
+                        }
                     }
                     let rel = e
                         .path()
@@ -221,12 +238,49 @@ pub fn expand_with(
                 }
                 Err(err) => {
                     let p = error_path(&err).unwrap_or_else(|| root.clone());
-                    found.errors.push((p, err.to_string()));
+                    found.errors.push((p, without_path(&err)));
                 }
             }
         }
+        let temp_files = std::mem::take(&mut *temp_files.lock().unwrap_or_else(|e| e.into_inner()));
+        found.skipped.extend(
+            temp_files
+                .into_iter()
+                .map(|p| (p, "a temporary file of another or an interrupted run")),
+        );
     }
     found
+}
+
+/// What a walk entry that is neither a file nor a folder is.
+fn special_kind(t: Option<std::fs::FileType>) -> &'static str {
+    #[cfg(unix)]
+    use std::os::unix::fs::FileTypeExt;
+    match t {
+        Some(t) if t.is_symlink() => "a symbolic link, not followed",
+        #[cfg(unix)]
+        Some(t) if t.is_fifo() => "a FIFO",
+        #[cfg(unix)]
+        Some(t) if t.is_socket() => "a socket",
+        #[cfg(unix)]
+        Some(t) if t.is_block_device() || t.is_char_device() => "a device",
+        _ => "not a regular file",
+    }
+}
+
+/// The reason of a walk error without the path, which the report prints
+/// already: `ignore` puts it in front of the reason (`PATH: Permission
+/// denied`), and a report of it named the path twice.
+fn without_path(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } => {
+            without_path(err)
+        }
+        ignore::Error::WithLineNumber { line, err } => {
+            format!("line {line}: {}", without_path(err))
+        }
+        other => other.to_string(),
+    }
 }
 
 fn error_path(err: &ignore::Error) -> Option<PathBuf> {
@@ -236,5 +290,23 @@ fn error_path(err: &ignore::Error) -> Option<PathBuf> {
             error_path(err)
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_walk_error_names_its_path_once() {
+        let err = ignore::Error::WithPath {
+            path: PathBuf::from("corpus/locked"),
+            err: Box::new(ignore::Error::Io(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                "Permission denied",
+            ))),
+        };
+        assert_eq!(error_path(&err), Some(PathBuf::from("corpus/locked")));
+        assert_eq!(without_path(&err), "Permission denied");
     }
 }

@@ -1,0 +1,137 @@
+/*!
+`zhtidy convert` with PATH arguments (printed in turn, or written below
+`--out-dir`) and on a pipe: each line comes out as soon as it comes in,
+as `tail -f log | zhtidy convert -c s2t` needs.
+*/
+
+mod support;
+
+use std::fs;
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+struct Tree(PathBuf);
+
+impl Tree {
+    fn new(name: &str) -> Tree {
+        Tree(support::scratch(name))
+    }
+
+    fn file(&self, rel: &str, content: &str) -> &Self {
+        let p = self.0.join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, content).unwrap();
+        self
+    }
+
+    fn read(&self, rel: &str) -> String {
+        fs::read_to_string(self.0.join(rel)).unwrap()
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        support::run_with_input(
+            Command::new(support::bin()).args(args).current_dir(&self.0),
+            None,
+        )
+    }
+}
+
+impl Drop for Tree {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn err(o: &Output) -> String {
+    support::utf8(&o.stderr)
+}
+
+#[test]
+fn paths_are_converted_to_standard_output_in_turn() {
+    let t = Tree::new("convert-paths");
+    t.file("a.txt", "汉字\n").file("b.txt", "转换\n");
+    let o = t.run(&["convert", "a.txt", "b.txt"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(support::utf8(&o.stdout), "漢字\n轉換\n");
+    assert_eq!(t.read("a.txt"), "汉字\n");
+}
+
+#[test]
+fn out_dir_mirrors_files_and_folders() {
+    let t = Tree::new("convert-outdir");
+    t.file("a.txt", "汉字\n").file("d/sub/b.txt", "转换\n");
+    let o = t.run(&["convert", "-c", "s2tw", "--out-dir", "out", "a.txt", "d"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(o.stdout, b"");
+    assert_eq!(t.read("out/a.txt"), "漢字\n");
+    assert_eq!(t.read("out/sub/b.txt"), "轉換\n");
+    // Never over the input.
+    let o = t.run(&["convert", "--out-dir", ".", "a.txt"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("is the input itself"), "{}", err(&o));
+    assert_eq!(t.read("a.txt"), "汉字\n");
+}
+
+#[test]
+fn one_output_file_takes_one_input() {
+    let t = Tree::new("convert-one-output");
+    t.file("a.txt", "汉字\n").file("b.txt", "转换\n");
+    let o = t.run(&["convert", "-o", "x.txt", "a.txt", "b.txt"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("--out-dir"), "{}", err(&o));
+    assert!(!t.0.join("x.txt").exists());
+    let o = t.run(&["convert", "-o", "x.txt", "a.txt"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(t.read("x.txt"), "漢字\n");
+    let o = t.run(&["convert", "-i", "a.txt", "b.txt"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn a_missing_input_fails_alone() {
+    let t = Tree::new("convert-missing");
+    t.file("a.txt", "汉字\n");
+    let o = t.run(&["convert", "missing.txt", "a.txt"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(support::utf8(&o.stdout), "漢字\n");
+    assert!(err(&o).contains("missing.txt"), "{}", err(&o));
+}
+
+#[test]
+fn a_pipe_is_converted_line_by_line() {
+    let mut child = Command::new(support::bin())
+        .args(["convert", "-c", "s2t"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    // Each line must come out while the pipe is still open.
+    for (input, expected) in [("汉字", "漢字"), ("转换", "轉換")] {
+        writeln!(stdin, "{input}").unwrap();
+        stdin.flush().unwrap();
+        let got = rx.recv_timeout(Duration::from_secs(30));
+        assert_eq!(
+            got.as_deref(),
+            Ok(expected),
+            "line held back until end of input"
+        );
+    }
+    drop(stdin);
+    let status = child.wait().unwrap();
+    reader.join().unwrap();
+    assert!(status.success());
+}
