@@ -484,3 +484,45 @@ fn dedup_without_a_corpus_run_is_refused() {
     assert!(support::utf8(&out.stderr).contains("--jsonl"));
     assert_eq!(fs::read_to_string(&file).unwrap(), ARTICLE);
 }
+
+/// JSON Lines files are one corpus, judged in the order given: a line of
+/// the second file that copies one of the first is left out of its
+/// `--out-dir` copy and named with the file it copies; `--write` refuses
+/// `drop` and leaves the files as they were.
+#[test]
+fn jsonl_files_are_one_corpus_in_the_order_given() {
+    let dir = scratch("dedup-jsonl-files");
+    let line = |id: u32| serde_json::json!({ "id": id, "text": ARTICLE }).to_string() + "\n";
+    let (a, b) = (dir.join("a.jsonl"), dir.join("b.jsonl"));
+    fs::write(&a, line(1)).unwrap();
+    fs::write(&b, line(2) + "\n").unwrap();
+    let out_dir = dir.join("out");
+    let (a_arg, b_arg) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let out = zhtidy(
+        &[
+            "--jsonl",
+            "--dedup",
+            "drop",
+            "-o",
+            out_dir.to_str().unwrap(),
+            a_arg,
+            b_arg,
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", support::utf8(&out.stderr));
+    let err = support::utf8(&out.stderr);
+    assert!(
+        err.contains("b.jsonl:1: copies ") && err.contains("a.jsonl:1 (exact"),
+        "{err}"
+    );
+    let kept = fs::read_to_string(out_dir.join("a.jsonl")).unwrap();
+    assert_eq!(kept.lines().count(), 1);
+    // The blank line stays; the copy is gone.
+    assert_eq!(fs::read_to_string(out_dir.join("b.jsonl")).unwrap(), "\n");
+
+    let out = zhtidy(&["--jsonl", "-w", "--dedup", "drop", a_arg, b_arg], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(support::utf8(&out.stderr).contains("--dedup report"));
+    assert_eq!(fs::read_to_string(&b).unwrap(), line(2) + "\n");
+}
