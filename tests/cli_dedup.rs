@@ -208,3 +208,321 @@ fn several_batches_give_the_same_clusters_with_any_thread_count() {
     let expected = (1..700).filter(|i| i % 3 != 0).count() - 1;
     assert_eq!(article["members"].as_array().unwrap().len(), expected);
 }
+
+/// A text of its own for `seed`: 30 sentences of 12 characters drawn from
+/// [`ARTICLE`] and [`OTHER`] by a fixed generator, so that no two seeds
+/// share more than chance 5-character shingles.
+fn distinct_text(seed: u64) -> String {
+    let pool: Vec<char> = ARTICLE
+        .chars()
+        .chain(OTHER.chars())
+        .filter(|c| !c.is_whitespace() && !"，。、".contains(*c))
+        .collect();
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut text = String::new();
+    for _ in 0..30 {
+        for _ in 0..12 {
+            text.push(pool[next() as usize % pool.len()]);
+        }
+        text.push_str("。\n");
+    }
+    text
+}
+
+/// What a document of the corpus below is: the article (kept the first
+/// time), a repost or a Traditional copy of it (copies), or a text of its
+/// own.
+fn corpus_document(i: usize, converted: &str) -> (String, bool) {
+    match i % 10 {
+        _ if i == 4 => (ARTICLE.to_string(), true),
+        3 if i > 4 => (repost(), false),
+        7 if i > 4 => (converted.to_string(), false),
+        9 if i > 4 => (ARTICLE.to_string(), false),
+        _ => (distinct_text(i as u64), true),
+    }
+}
+
+/// Every file below `dir`, by relative path, with its bytes.
+fn tree(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                files.push((rel, fs::read(&p).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// `-o DIR --dedup drop` writes the first document of every group and no
+/// copy, and says why each copy was left out; the copies written, the
+/// reports and the notes are the same with one thread and two.
+#[test]
+fn bulk_drop_writes_only_the_first_of_each_group_whatever_the_threads() {
+    let dir = scratch("bulk-drop");
+    let src = dir.join("src");
+    fs::create_dir_all(&src).unwrap();
+    let converted = traditional();
+    let mut expected_kept = Vec::new();
+    // More files than a run reads ahead, so decisions span its window.
+    for i in 0..300 {
+        let (text, kept) = corpus_document(i, &converted);
+        let name = format!("d{i:03}.txt");
+        fs::write(src.join(&name), text).unwrap();
+        if kept {
+            expected_kept.push(name);
+        }
+    }
+    let mut runs = Vec::new();
+    for threads in ["1", "2"] {
+        let out_dir = dir.join(format!("out-{threads}"));
+        let out = zhtidy(
+            &[
+                "-o",
+                out_dir.to_str().unwrap(),
+                "--dedup",
+                "drop",
+                "--output-format",
+                "jsonl",
+                "-j",
+                threads,
+                src.to_str().unwrap(),
+            ],
+            None,
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let written = tree(&out_dir);
+        let names: Vec<&str> = written.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, expected_kept);
+        runs.push((written, out.stdout, out.stderr));
+    }
+    assert_eq!(
+        runs[0].0, runs[1].0,
+        "the copies differ between -j1 and -j2"
+    );
+    assert_eq!(
+        runs[0].1, runs[1].1,
+        "the reports differ between -j1 and -j2"
+    );
+    let reports: Vec<Value> = support::utf8(&runs[0].1)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(reports.len(), 300);
+    let dropped: Vec<&Value> = reports
+        .iter()
+        .filter(|r| r.get("duplicate").is_some())
+        .collect();
+    assert_eq!(dropped.len(), 300 - expected_kept.len());
+    for r in &dropped {
+        let d = &r["duplicate"];
+        assert_eq!(
+            name(&serde_json::json!({"path": d["of"]})),
+            "d004.txt",
+            "{r}"
+        );
+        assert_eq!(d["dropped"], true);
+        let file = name(r);
+        let why = match file[1..4].parse::<usize>().unwrap() % 10 {
+            3 => "near",
+            7 => "cross-script",
+            _ => "exact",
+        };
+        assert_eq!(d["why"], why, "{r}");
+    }
+    let notes = support::utf8(&runs[0].2);
+    assert!(
+        notes.contains("d013.txt: copies ") && notes.contains("; not written"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains(&format!(
+            "{} copied an earlier one (dropped)",
+            300 - expected_kept.len()
+        )),
+        "{notes}"
+    );
+}
+
+/// `--check --dedup report` names each copy in the reports and changes
+/// nothing else: the exit code still says whether a file would change.
+#[test]
+fn bulk_report_names_copies_in_the_reports() {
+    let dir = scratch("bulk-report");
+    fs::write(dir.join("a.txt"), ARTICLE).unwrap();
+    fs::write(dir.join("b.txt"), OTHER).unwrap();
+    fs::write(dir.join("c.txt"), traditional()).unwrap();
+    let dir_arg = dir.to_str().unwrap();
+    let out = zhtidy(
+        &[
+            "--check",
+            "--dedup",
+            "report",
+            "--output-format",
+            "json",
+            dir_arg,
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let reports: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let dups: Vec<(String, &Value)> = reports
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (name(r), &r["duplicate"]))
+        .collect();
+    assert_eq!(dups[0], ("a.txt".to_string(), &Value::Null));
+    assert_eq!(dups[1], ("b.txt".to_string(), &Value::Null));
+    assert_eq!(dups[2].1["why"], "cross-script");
+    assert_eq!(dups[2].1["dropped"], false);
+    // Text reports say it on standard error.
+    let out = zhtidy(&["-l", "--dedup", "report", dir_arg], None);
+    assert_eq!(out.status.code(), Some(0));
+    let err = support::utf8(&out.stderr);
+    assert!(
+        err.contains("c.txt: copies ") && err.contains("a.txt (cross-script, similarity 1.00)"),
+        "{err}"
+    );
+}
+
+/// JSON Lines: `drop` leaves the copies out and says so; `report` keeps
+/// every line and adds the copy to `--report-field`; both the same with
+/// one thread and two.
+#[test]
+fn jsonl_drop_and_report_whatever_the_threads() {
+    let converted = traditional();
+    let mut input = String::new();
+    let mut expected_kept = Vec::new();
+    for i in 0..600 {
+        let (text, kept) = corpus_document(i, &converted);
+        input += &(serde_json::json!({ "id": i, "text": text }).to_string() + "\n");
+        if kept {
+            expected_kept.push(i as u64);
+        }
+    }
+    let run = |args: &[&str]| {
+        let outs: Vec<Output> = ["1", "2"]
+            .iter()
+            .map(|j| {
+                let mut all = vec!["--jsonl", "-j", j];
+                all.extend_from_slice(args);
+                zhtidy(&all, Some(input.as_bytes()))
+            })
+            .collect();
+        assert_eq!(outs[0].status.code(), Some(0));
+        assert_eq!(outs[0].stdout, outs[1].stdout);
+        assert_eq!(outs[0].stderr.len(), outs[1].stderr.len());
+        outs.into_iter().next().unwrap()
+    };
+    let lines = |out: &Output| -> Vec<Value> {
+        support::utf8(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let dropped = run(&["--dedup", "drop"]);
+    let ids: Vec<u64> = lines(&dropped)
+        .iter()
+        .map(|l| l["id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ids, expected_kept);
+    let err = support::utf8(&dropped.stderr);
+    assert!(
+        err.contains("<stdin>:14: copies line 5 (near, similarity"),
+        "{err}"
+    );
+    assert!(err.contains("; dropped"), "{err}");
+
+    let reported = run(&["--dedup", "report", "--report-field", "zt"]);
+    let all = lines(&reported);
+    assert_eq!(all.len(), 600);
+    for (i, l) in all.iter().enumerate() {
+        let dup = &l["zt"]["duplicate"];
+        if expected_kept.contains(&(i as u64)) {
+            assert!(dup.is_null(), "{l}");
+        } else {
+            assert_eq!(
+                (dup["of"].as_u64(), &dup["dropped"]),
+                (Some(5), &Value::Bool(false))
+            );
+        }
+    }
+}
+
+/// Dropping with `--write` would delete files, and one article printed to
+/// standard output has nothing to compare with: both are refused.
+#[test]
+fn dedup_without_a_corpus_run_is_refused() {
+    let dir = scratch("dedup-refused");
+    fs::write(dir.join("a.txt"), ARTICLE).unwrap();
+    let dir_arg = dir.to_str().unwrap();
+    let out = zhtidy(&["-w", "--dedup", "drop", dir_arg], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(support::utf8(&out.stderr).contains("--dedup report"));
+    let file = dir.join("a.txt");
+    let out = zhtidy(&["--dedup", "report", file.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(support::utf8(&out.stderr).contains("--jsonl"));
+    assert_eq!(fs::read_to_string(&file).unwrap(), ARTICLE);
+}
+
+/// JSON Lines files are one corpus, judged in the order given: a line of
+/// the second file that copies one of the first is left out of its
+/// `--out-dir` copy and named with the file it copies; `--write` refuses
+/// `drop` and leaves the files as they were.
+#[test]
+fn jsonl_files_are_one_corpus_in_the_order_given() {
+    let dir = scratch("dedup-jsonl-files");
+    let line = |id: u32| serde_json::json!({ "id": id, "text": ARTICLE }).to_string() + "\n";
+    let (a, b) = (dir.join("a.jsonl"), dir.join("b.jsonl"));
+    fs::write(&a, line(1)).unwrap();
+    fs::write(&b, line(2) + "\n").unwrap();
+    let out_dir = dir.join("out");
+    let (a_arg, b_arg) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let out = zhtidy(
+        &[
+            "--jsonl",
+            "--dedup",
+            "drop",
+            "-o",
+            out_dir.to_str().unwrap(),
+            a_arg,
+            b_arg,
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", support::utf8(&out.stderr));
+    let err = support::utf8(&out.stderr);
+    assert!(
+        err.contains("b.jsonl:1: copies ") && err.contains("a.jsonl:1 (exact"),
+        "{err}"
+    );
+    let kept = fs::read_to_string(out_dir.join("a.jsonl")).unwrap();
+    assert_eq!(kept.lines().count(), 1);
+    // The blank line stays; the copy is gone.
+    assert_eq!(fs::read_to_string(out_dir.join("b.jsonl")).unwrap(), "\n");
+
+    let out = zhtidy(&["--jsonl", "-w", "--dedup", "drop", a_arg, b_arg], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(support::utf8(&out.stderr).contains("--dedup report"));
+    assert_eq!(fs::read_to_string(&b).unwrap(), line(2) + "\n");
+}

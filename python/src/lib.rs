@@ -8,6 +8,8 @@ registered here and adds the type stubs. Each piece lives in its own file:
 - [`results`]: the objects results come back as (`Result`, `Removal`,
   `FixChange`, `FixNote`, `StripRefusal`, `Detection`);
 - [`functions`]: `convert` and `detect`;
+- [`dedup`]: `MinHasher` and `minhash`, the signatures `zhtidy dedup`
+  compares;
 - [`errors`]: the exceptions, whose messages are the command line's;
 - [`text_out`]: cleaned texts made into `str` objects cheaply.
 
@@ -15,6 +17,7 @@ Every call that does work releases the GIL (`Python::detach`), and
 `clean_many` spreads a batch over rayon's threads.
 */
 
+mod dedup;
 mod errors;
 mod functions;
 mod pipeline;
@@ -43,5 +46,7 @@ fn _zhtidy(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<results::Detection>()?;
     m.add_function(wrap_pyfunction!(functions::convert, m)?)?;
     m.add_function(wrap_pyfunction!(functions::detect, m)?)?;
+    m.add_class::<dedup::MinHasher>()?;
+    m.add_function(wrap_pyfunction!(dedup::minhash, m)?)?;
     Ok(())
 }

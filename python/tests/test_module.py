@@ -222,3 +222,33 @@ def test_typing_files_ship():
     stub = files.joinpath("__init__.pyi").read_text(encoding="utf-8")
     for name in zhtidy.__all__:
         assert name in stub, name
+
+
+def test_minhash_folds_script_and_width_and_batches_agree():
+    text = "".join(SIMPLIFIED[:4]) + SIMPLIFIED[6]
+    sig = zhtidy.minhash(text)
+    assert len(sig) == 128 and all(0 <= m < 2**32 for m in sig)
+    h = zhtidy.MinHasher(threshold=0.8)
+    # The Traditional copy folds back to (nearly) the same characters.
+    converted = zhtidy.minhash(zhtidy.convert(text, "s2t"))
+    assert h.near(converted, sig) and h.similarity(converted, sig) >= 0.9
+    assert h.minhash(text) == sig
+    assert (h.bands, h.rows) == (16, 8)
+    texts = [text, text.replace("三亿", "五亿"), "", "完全不同的另一篇文章，讲的是城市地铁的新线路。"]
+    signed = h.sign_many(texts, threads=2)
+    assert [s for s, _ in signed] == [h.minhash(t) for t in texts]
+    assert [b for _, b in signed] == [h.band_hashes(t) for t in texts]
+    assert all(-(2**63) <= x < 2**63 for _, b in signed for x in b)
+    assert signed[2][1] == []  # no characters: never a duplicate
+    assert h.near(signed[0][0], signed[1][0]) and not h.near(signed[0][0], signed[3][0])
+    assert 0.8 <= h.similarity(signed[0][0], signed[1][0]) < 1.0
+
+
+def test_minhasher_pickles_and_refuses_bad_parameters():
+    h = zhtidy.MinHasher(threshold=0.7, shingle=4, permutations=64)
+    again = pickle.loads(pickle.dumps(h))
+    assert repr(again) == repr(h) == "MinHasher(threshold=0.7, shingle=4, permutations=64)"
+    assert again.minhash("一二三四五六七八九十") == h.minhash("一二三四五六七八九十")
+    for bad in ({"threshold": 0}, {"shingle": 0}, {"permutations": 1}):
+        with pytest.raises(zhtidy.ConfigError):
+            zhtidy.MinHasher(**bad)

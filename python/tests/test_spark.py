@@ -95,3 +95,73 @@ def test_pandas_udf_equals_a_single_process_run(spark, dataset):
         rec = inputs[row.id]
         assert row.source == rec["source"]
         assert row.clean == pipeline.clean(rec["text"]), row.id
+
+
+def test_band_hash_groupby_gives_the_cli_clusters(spark, cli, tmp_path):
+    """Deduplicating a DataFrame the usual way — band hashes exploded,
+    `groupBy` on (band, hash), candidate pairs checked with `near`, joined
+    transitively — gives `zhtidy dedup`'s clusters, since the signatures
+    and band hashes are the command line's."""
+    import pandas as pd
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    # Documents drawn from a few sentences (many near-duplicates by
+    # chance) and Traditional copies of some (cross-script duplicates).
+    records = [{"id": str(r["id"]), "text": r["text"]} for r in map(json.loads, jsonl_records(240))]
+    records += [
+        {"id": f"{r['id']}-s2t", "text": zhtidy.convert(r["text"], "s2t")}
+        for r in records[::7]
+    ]
+    path = tmp_path / "docs.jsonl"
+    path.write_text(
+        "".join(json.dumps({"id": r["id"], "text": r["text"]}, ensure_ascii=False) + "\n" for r in records),
+        encoding="utf-8",
+    )
+    out = subprocess.run([str(cli), "dedup", "-q", "--jsonl", "--id-field", "id", str(path)],
+                         capture_output=True, timeout=120)
+    assert out.returncode == 0, out.stderr.decode("utf-8", "replace")
+    want = set()
+    for line in out.stdout.decode("utf-8").splitlines():
+        c = json.loads(line)
+        want.add(frozenset([c["representative"]["id"]] + [m["id"] for m in c["members"]]))
+    assert len(want) >= 3 and any(any(i.endswith("-s2t") for i in c) for c in want)
+
+    hasher = zhtidy.MinHasher()
+    schema = T.StructType([
+        T.StructField("minhash", T.ArrayType(T.LongType())),
+        T.StructField("bands", T.ArrayType(T.LongType())),
+    ])
+
+    @F.pandas_udf(schema)
+    def sign(texts: pd.Series) -> pd.DataFrame:
+        signed = hasher.sign_many(texts.tolist(), threads=1)
+        return pd.DataFrame({"minhash": [s for s, _ in signed], "bands": [b for _, b in signed]})
+
+    df = spark.createDataFrame([(r["id"], r["text"]) for r in records], "id string, text string")
+    signed = df.withColumn("sig", sign("text")).select("id", "sig.minhash", "sig.bands").cache()
+    # One shuffle: the buckets. The few candidate pairs are checked on the
+    # driver (on a cluster: a join on the pairs, or a UDF over the bucket).
+    buckets = (signed.select("id", F.posexplode("bands").alias("band", "hash"))
+               .groupBy("band", "hash").agg(F.collect_set("id").alias("ids"))
+               .where(F.size("ids") > 1).select("ids").collect())
+    sigs = {r.id: r.minhash for r in signed.select("id", "minhash").collect()}
+    pairs = {(a, b) for r in buckets for a in r.ids for b in r.ids if a < b}
+    near = [(a, b) for a, b in pairs if hasher.near(sigs[a], sigs[b])]
+
+    parent = {}
+
+    def find(x):
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in near:
+        parent[find(a)] = find(b)
+    groups = {}
+    for x in list(parent):
+        groups.setdefault(find(x), set()).add(x)
+    got = {frozenset(g) for g in groups.values() if len(g) > 1}
+    assert got == want

@@ -90,14 +90,26 @@ impl Signature {
 }
 
 /// Makes [`Signature`]s; built once, shared by threads.
+///
+/// Each shingle is hashed once to 32 bits (`x`); hash function `i` is then
+/// the top 32 bits of `a[i]·x + b[i]` over 64-bit words, the
+/// multiply-add-shift family, which is 2-independent for 32-bit keys and
+/// costs one multiply-add per function: no division, no modulus, and a
+/// loop over functions that compiles to vector instructions.
 #[derive(Debug, Clone)]
 pub struct MinHasher {
     shingle: usize,
-    /// One (multiplier, addend) pair per hash function: the top 32 bits
-    /// of `a·x + b` over 64-bit words, a multiply-shift universal family
-    /// (`a` odd).
-    coeffs: Box<[(u64, u64)]>,
+    /// Multipliers, one per hash function, padded with copies of the last
+    /// to a whole number of [`LANES`] (the padding's minima are dropped).
+    a: Box<[u64]>,
+    /// Addends, padded like `a`.
+    b: Box<[u64]>,
+    permutations: usize,
 }
+
+/// Hash functions computed together, their minima kept in registers
+/// while every shingle goes by.
+const LANES: usize = 16;
 
 /// The seed of the hash functions. Changing it changes every signature,
 /// so signatures stored by an earlier version would no longer compare.
@@ -108,32 +120,32 @@ impl MinHasher {
     pub fn new(params: Params) -> Result<Self, ParamError> {
         params.validate()?;
         let mut state = SEED;
-        let coeffs = (0..params.permutations)
-            .map(|_| (splitmix64(&mut state) | 1, splitmix64(&mut state)))
-            .collect();
+        let (mut a, mut b): (Vec<u64>, Vec<u64>) = (0..params.permutations)
+            .map(|_| (splitmix64(&mut state), splitmix64(&mut state)))
+            .unzip();
+        let padded = params.permutations.div_ceil(LANES) * LANES;
+        a.resize(padded, a[a.len() - 1]);
+        b.resize(padded, b[b.len() - 1]);
         Ok(MinHasher {
             shingle: params.shingle,
-            coeffs,
+            a: a.into(),
+            b: b.into(),
+            permutations: params.permutations,
         })
     }
 
     /// Number of hash functions (the length of every signature).
     pub fn permutations(&self) -> usize {
-        self.coeffs.len()
+        self.permutations
     }
 
     /// The signature of `text`.
     pub fn sign(&self, text: &str) -> Signature {
         let (chars, script) = folded_chars(text);
-        let mut mins = vec![u32::MAX; self.coeffs.len()].into_boxed_slice();
-        for x in self.shingle_hashes(&chars) {
-            for (m, &(a, b)) in mins.iter_mut().zip(self.coeffs.iter()) {
-                let h = (a.wrapping_mul(x).wrapping_add(b) >> 32) as u32;
-                if h < *m {
-                    *m = h;
-                }
-            }
-        }
+        let mut mins = vec![u32::MAX; self.a.len()];
+        self.minima(&self.shingle_hashes(&chars), &mut mins);
+        mins.truncate(self.permutations);
+        let mins = mins.into_boxed_slice();
         Signature {
             exact: finish(chars.iter().fold(SEED, |h, &c| step(h, c)), chars.len()),
             script,
@@ -142,21 +154,67 @@ impl MinHasher {
         }
     }
 
-    /// The distinct hashes of the `shingle`-character windows of `chars`
-    /// (one window, the whole text, when it is shorter), sorted: a shingle
-    /// repeated in the text costs the hash functions nothing more.
-    fn shingle_hashes(&self, chars: &[u32]) -> Vec<u64> {
+    /// The 32-bit hashes of the `shingle`-character windows of `chars`
+    /// (one window, the whole text, when it is shorter). A shingle that
+    /// recurs is hashed again rather than removed: a minimum is the same
+    /// either way, and prose repeats few shingles, so sorting them out
+    /// would cost more than it saves.
+    fn shingle_hashes(&self, chars: &[u32]) -> Vec<u32> {
         if chars.is_empty() {
             return Vec::new();
         }
         let k = self.shingle.min(chars.len());
-        let mut hashes: Vec<u64> = chars
+        chars
             .windows(k)
-            .map(|w| finish(w.iter().fold(SEED, |h, &c| step(h, c)), k))
-            .collect();
-        hashes.sort_unstable();
-        hashes.dedup();
-        hashes
+            .map(|w| (finish(w.iter().fold(SEED, |h, &c| step(h, c)), k) >> 32) as u32)
+            .collect()
+    }
+
+    /// Lowers each of `mins` to its hash function's minimum over `xs`.
+    fn minima(&self, xs: &[u32], mins: &mut [u32]) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2, just checked.
+            return unsafe { self.minima_avx2(xs, mins) };
+        }
+        self.minima_in(xs, mins);
+    }
+
+    /// [`MinHasher::minima`] compiled for AVX2: four 64-bit products per
+    /// instruction instead of two.
+    ///
+    /// # Safety
+    ///
+    /// The CPU must support AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn minima_avx2(&self, xs: &[u32], mins: &mut [u32]) {
+        self.minima_in(xs, mins);
+    }
+
+    /// [`MinHasher::minima`], [`LANES`] hash functions at a time: their
+    /// multipliers, addends and minima stay in registers while the
+    /// shingles go by.
+    #[inline(always)]
+    fn minima_in(&self, xs: &[u32], mins: &mut [u32]) {
+        let lanes = mins
+            .chunks_exact_mut(LANES)
+            .zip(self.a.chunks_exact(LANES).zip(self.b.chunks_exact(LANES)));
+        for (m, (a, b)) in lanes {
+            let a: [u64; LANES] = a.try_into().expect("a whole chunk");
+            let b: [u64; LANES] = b.try_into().expect("a whole chunk");
+            let mut low = [u32::MAX; LANES];
+            for &x in xs {
+                let x = u64::from(x);
+                for j in 0..LANES {
+                    let h = (a[j].wrapping_mul(x).wrapping_add(b[j]) >> 32) as u32;
+                    low[j] = low[j].min(h);
+                }
+            }
+            for j in 0..LANES {
+                m[j] = m[j].min(low[j]);
+            }
+        }
     }
 }
 
@@ -203,4 +261,32 @@ fn finish(h: u64, len: usize) -> u64 {
 fn splitmix64(state: &mut u64) -> u64 {
     *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
     finish(*state, 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The vector build and the plain loop compute the same minima, for
+    /// counts of hash functions that do and do not fill whole lanes.
+    #[test]
+    fn every_build_of_the_loop_gives_the_same_minima() {
+        for permutations in [2, 16, 100, 128] {
+            let params = Params {
+                permutations,
+                ..Params::default()
+            };
+            let hasher = MinHasher::new(params).unwrap();
+            let xs = hasher
+                .shingle_hashes(&folded_chars("今年春天，江南多地的茶农比往年更早开始采摘。").0);
+            let mut plain = vec![u32::MAX; hasher.a.len()];
+            hasher.minima_in(&xs, &mut plain);
+            let mut dispatched = vec![u32::MAX; hasher.a.len()];
+            hasher.minima(&xs, &mut dispatched);
+            assert_eq!(plain, dispatched);
+            let sig = hasher.sign("今年春天，江南多地的茶农比往年更早开始采摘。");
+            assert_eq!(sig.mins.len(), permutations);
+            assert_eq!(&sig.mins[..], &plain[..permutations]);
+        }
+    }
 }

@@ -163,6 +163,17 @@ impl Index {
         self.find(doc as u32) as usize
     }
 
+    /// How `doc` relates to the first document of its cluster as known
+    /// so far: `None` when it is that document. A stream that keeps only
+    /// the documents for which this is `None`, right after adding each,
+    /// keeps exactly one per cluster: the first in input order, since a
+    /// cluster's root is its smallest document, which was its own root
+    /// when it was added.
+    pub fn copy_of(&mut self, doc: usize) -> Option<(usize, Member)> {
+        let root = self.find(doc as u32) as usize;
+        (root != doc).then(|| (root, self.member(root, doc)))
+    }
+
     /// The clusters of two documents or more, by representative.
     pub fn clusters(&mut self) -> Vec<Cluster> {
         let mut by_root: Vec<Option<usize>> = vec![None; self.len()];
@@ -230,23 +241,16 @@ impl Index {
 
     fn band_key(&self, doc: u32, band: usize) -> u32 {
         let rows = &self.doc_mins(doc as usize)[band * self.rows..(band + 1) * self.rows];
-        let mut h: u64 = 0xCBF2_9CE4_8422_2325;
-        for &m in rows {
-            h = (h ^ u64::from(m)).wrapping_mul(0x0000_0100_0000_01B3);
-        }
+        let h = band_hash(band, rows);
         (h ^ (h >> 32)) as u32
     }
 
     fn passes(&self, a: u32, b: u32) -> bool {
-        let equal = self
-            .doc_mins(a as usize)
-            .iter()
-            .zip(self.doc_mins(b as usize))
-            .filter(|(p, q)| p == q)
-            .count();
-        // Integer comparison: `equal / n >= threshold` without rounding
-        // surprises at the boundary.
-        equal as f64 >= (self.threshold * self.permutations as f64 - 1e-9).ceil()
+        is_near(
+            self.threshold,
+            self.doc_mins(a as usize),
+            self.doc_mins(b as usize),
+        )
     }
 
     fn find(&mut self, mut x: u32) -> u32 {
@@ -263,6 +267,41 @@ impl Index {
         let (low, high) = if ra < rb { (ra, rb) } else { (rb, ra) };
         self.parent[high as usize] = low;
     }
+}
+
+/// The hash of band number `band` of a signature, whose minima are
+/// `rows`: two documents are candidates when one of their band hashes is
+/// equal. The index keeps 32 bits of it; a grouping elsewhere (a
+/// DataFrame's `groupBy` on band hashes) can keep all 64 and find the
+/// same candidates, or fewer spurious ones.
+pub fn band_hash(band: usize, rows: &[u32]) -> u64 {
+    let mut h: u64 = 0xCBF2_9CE4_8422_2325 ^ band as u64;
+    for &m in rows {
+        h = (h ^ u64::from(m)).wrapping_mul(0x0000_0100_0000_01B3);
+    }
+    h
+}
+
+/// The band hashes of a signature's minima, `bands` × `rows` (see
+/// [`bands_for`]); none for a document without characters, which is
+/// never a near-duplicate.
+pub fn band_hashes(sig: &Signature, bands: usize, rows: usize) -> Vec<u64> {
+    if sig.is_empty() {
+        return Vec::new();
+    }
+    (0..bands)
+        .map(|band| band_hash(band, &sig.mins[band * rows..(band + 1) * rows]))
+        .collect()
+}
+
+/// Whether two signatures' minima agree in at least `threshold` of their
+/// places: the test every candidate pair goes through.
+pub fn is_near(threshold: f64, a: &[u32], b: &[u32]) -> bool {
+    let n = a.len().min(b.len());
+    let equal = a.iter().zip(b).filter(|(p, q)| p == q).count();
+    // Integer comparison: `equal / n >= threshold` without rounding
+    // surprises at the boundary.
+    n > 0 && equal as f64 >= (threshold * n as f64 - 1e-9).ceil()
 }
 
 /// Bands × rows for `threshold` with `permutations` hash functions: the

@@ -33,7 +33,7 @@ mod hash;
 pub mod index;
 
 pub use hash::{MinHasher, Script, Signature};
-pub use index::{Cluster, Index, Member, Why};
+pub use index::{band_hash, band_hashes, bands_for, is_near, Cluster, Index, Member, Why};
 
 use thiserror::Error;
 

@@ -141,6 +141,41 @@ fn representative_is_known_while_adding() {
     assert!(index.heap_bytes() >= 3 * 128 * 4);
 }
 
+/// Keeping, while adding, only the documents that copy nothing earlier
+/// keeps the representatives of the final clusters and nothing else.
+#[test]
+fn copies_are_known_while_adding_and_point_at_kept_documents() {
+    let hasher = MinHasher::new(params()).unwrap();
+    let mut index = Index::new(params()).unwrap();
+    let traditional = Converter::new("s2t").unwrap().convert(ARTICLE);
+    let reposted = repost(ARTICLE);
+    let texts = [OTHER, ARTICLE, SAME_TOPIC, &reposted, &traditional, OTHER];
+    let mut kept = Vec::new();
+    let mut copies = Vec::new();
+    for text in texts {
+        let doc = index.add(hasher.sign(text));
+        match index.copy_of(doc) {
+            None => kept.push(doc),
+            Some((of, m)) => {
+                assert!(kept.contains(&of), "{of} was dropped");
+                assert_eq!(m.doc, doc);
+                copies.push((doc, of, m.why));
+            }
+        }
+    }
+    assert_eq!(kept, [0, 1, 2]);
+    assert_eq!(
+        copies,
+        [
+            (3, 1, Why::Near),
+            (4, 1, Why::CrossScript),
+            (5, 0, Why::Exact)
+        ]
+    );
+    let reps: Vec<usize> = index.clusters().iter().map(|c| c.representative).collect();
+    assert_eq!(reps, [0, 1]);
+}
+
 #[test]
 fn empty_and_short_texts_are_never_clustered_by_accident() {
     let found = run(&["", " \n", "短", "短", "长"]);

@@ -11,6 +11,8 @@ boilerplate → fix stray glyphs → convert (OpenCC 1.4.2-exact)::
     r = p.clean_bytes(raw_bytes)     # detects the encoding; r.removals, r.fix_changes …
     zhtidy.convert("简体字", config="s2twp")
     zhtidy.detect(raw_bytes).encoding
+    zhtidy.minhash(text)             # the signature `zhtidy dedup` compares
+    zhtidy.MinHasher().sign_many(texts)  # [(minhash, band_hashes)], for groupBy
 
 Errors are ``zhtidy.ZhtidyError`` (a ``ValueError``) and its subclasses,
 with the command line's messages.
@@ -23,6 +25,7 @@ from ._zhtidy import (
     Detection,
     FixChange,
     FixNote,
+    MinHasher,
     Pipeline,
     Removal,
     Result,
@@ -31,6 +34,7 @@ from ._zhtidy import (
     __version__,
     convert,
     detect,
+    minhash,
 )
 
 __all__ = [
@@ -40,6 +44,7 @@ __all__ = [
     "Detection",
     "FixChange",
     "FixNote",
+    "MinHasher",
     "Pipeline",
     "Removal",
     "Result",
@@ -48,4 +53,5 @@ __all__ = [
     "__version__",
     "convert",
     "detect",
+    "minhash",
 ]

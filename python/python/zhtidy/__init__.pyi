@@ -134,3 +134,23 @@ def convert(text: str, config: str = "s2t") -> str:
 
 def detect(data: bytes) -> Detection:
     """The encoding of ``data``, as ``zhtidy detect`` reports it."""
+
+class MinHasher:
+    """MinHash signatures and LSH band hashes, exactly as `zhtidy dedup`
+    makes them (text folded to one script and punctuation width)."""
+
+    threshold: float
+    shingle: int
+    permutations: int
+    bands: int
+    rows: int
+    def __init__(self, threshold: float = 0.8, shingle: int = 5, permutations: int = 128) -> None: ...
+    def minhash(self, text: str) -> list[int]: ...
+    def band_hashes(self, text: str) -> list[int]: ...
+    def sign_many(
+        self, texts: Sequence[str], threads: Optional[int] = None
+    ) -> list[tuple[list[int], list[int]]]: ...
+    def similarity(self, a: Sequence[int], b: Sequence[int]) -> float: ...
+    def near(self, a: Sequence[int], b: Sequence[int]) -> bool: ...
+
+def minhash(text: str, shingle: int = 5, permutations: int = 128) -> list[int]: ...

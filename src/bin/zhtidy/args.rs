@@ -274,6 +274,10 @@ pub struct TidyArgs {
     #[command(flatten)]
     pub decode: DecodeArgs,
 
+    /// Near-duplicates across the documents of a run.
+    #[command(flatten)]
+    pub corpus: crate::corpus::CorpusArgs,
+
     /// Do not remove boilerplate.
     #[arg(long)]
     pub no_strip: bool,

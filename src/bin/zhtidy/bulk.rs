@@ -55,6 +55,11 @@ pub fn run(
 ) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     let keep_encoding = args.decode.output_encoding == OutputEncoding::Source;
+    if args.corpus.dedup == Some(crate::corpus::DedupMode::Drop) && mode == Mode::Write {
+        bail!("--dedup drop with --write would delete input files; use -o DIR to write the kept copies, or --dedup report");
+    }
+    let signer = args.corpus.signer()?;
+    let mut dedup = args.corpus.deduper::<String>()?;
     let items = plan(args, &mode, resolver)?;
     let pool = thread_pool(args.threads)?;
     let mut reporter = Reporter::new(
@@ -92,13 +97,23 @@ pub fn run(
         |_| 0,
         |item| {
             let o = match item {
-                Item::Job(job) => process(job, &mode, &decode_opts, keep_encoding, &dir_syncs),
+                Item::Job(job) => process(
+                    job,
+                    &mode,
+                    &decode_opts,
+                    keep_encoding,
+                    &dir_syncs,
+                    signer.as_ref(),
+                ),
                 Item::Fail(o) => o.clone(),
             };
             progress.tick();
             o
         },
-        |o| {
+        |mut o| {
+            if let Some(d) = &mut dedup {
+                crate::corpus::settle_file(d, &mut o, &dir_syncs);
+            }
             done.push(o);
             if done.len() == REPORT_EVERY {
                 report(&mut done)?;
@@ -112,6 +127,9 @@ pub fn run(
     report(&mut done)?;
     progress.finish();
     let counts = reporter.finish()?;
+    if let Some(d) = dedup.as_ref().filter(|_| !args.quiet) {
+        eprintln!("{}", d.summary());
+    }
     Ok(if counts.failed > 0 {
         ExitCode::from(2)
     } else if counts.changed > 0

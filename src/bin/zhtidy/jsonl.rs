@@ -23,7 +23,8 @@ dropped in the objects on a field's path). A field that is missing or
 one that no line has (a mistyped `--field`) is an error. A field that is
 not a string, or a path through something that is not an object, is an
 error, like a malformed line. Blank lines are passed through, so line N
-out is always line N in. A field whose text did not end with a line break
+out is always line N in, unless `--dedup drop` leaves out the lines that
+copy an earlier one (see `corpus`). A field whose text did not end with a line break
 does not gain one when its last line is removed.
 
 Lines are read on the main thread and cleaned in a local rayon pool, each
@@ -36,6 +37,14 @@ run there with exit 2 after writing the lines before it (a file being
 rewritten in place is left untouched), `skip` drops it, `keep` passes it
 through unchanged (both warn on standard error and go on). `skip` would
 delete lines from a file rewritten in place, so `--write` refuses it.
+
+`--dedup` compares the lines of all the inputs as one corpus, in the order
+the inputs are given (as a bulk run compares its files, whatever `-j`): a
+line that copies an earlier line, of its own input or of an earlier one,
+names it in a note and in `--report-field`; with `drop` it is left out of
+standard output and of the `--out-dir` copy (`--check` and `-l` say it
+would be, and count only changed lines as changes, as a bulk run does).
+`--write` refuses `drop`, which would delete lines from the inputs.
 */
 
 use std::fmt;
@@ -188,6 +197,9 @@ struct LineReport {
     present: Vec<usize>,
     /// The line is blank: no object.
     blank: bool,
+    /// With `--dedup`: the signature of the cleaned fields (joined by a
+    /// line break), when the object has one as a string.
+    signature: Option<zhtidy::dedup::Signature>,
 }
 
 /// The counts of a run (or of one input).
@@ -198,6 +210,8 @@ struct Tally {
     objects: usize,
     changed: usize,
     bad: usize,
+    /// Lines left out as copies of an earlier one (`--dedup drop`).
+    dropped: usize,
     bytes: u64,
     /// Per field, the objects holding it.
     present: Vec<usize>,
@@ -210,6 +224,7 @@ impl Tally {
         self.objects += other.objects;
         self.changed += other.changed;
         self.bad += other.bad;
+        self.dropped += other.dropped;
         self.bytes += other.bytes;
         if self.present.len() < other.present.len() {
             self.present.resize(other.present.len(), 0);
@@ -237,7 +252,20 @@ struct Ctx<'a> {
     pool: rayon::ThreadPool,
     /// Lines are written somewhere (not `--check` or `-l`).
     writes: bool,
+    /// Signs the cleaned fields, with `--dedup`.
+    signer: Option<crate::corpus::Signer>,
 }
+
+/// A line of the run, as `--dedup` names the line a copy copies.
+#[derive(Debug, Clone)]
+struct LineRef {
+    /// The input, as reports name it.
+    input: String,
+    line: usize,
+}
+
+/// The `--dedup` index of the run, across its inputs.
+type Deduper = crate::corpus::Deduper<LineRef>;
 
 pub fn run(args: &TidyArgs, resolver: &mut Resolver<'_>) -> Result<ExitCode> {
     let names: Vec<String> = if args.fields.is_empty() {
@@ -262,6 +290,9 @@ pub fn run(args: &TidyArgs, resolver: &mut Resolver<'_>) -> Result<ExitCode> {
     if matches!(sink, Sink::InPlace) && args.on_error == OnError::Skip {
         bail!("--on-error skip with --write would delete lines from the files; use --out-dir, or --on-error keep");
     }
+    if matches!(sink, Sink::InPlace) && args.corpus.dedup == Some(crate::corpus::DedupMode::Drop) {
+        bail!("--dedup drop with --write would delete lines from the files; use --out-dir DIR to write the kept lines, or --dedup report");
+    }
     let inputs = inputs(args, &sink)?;
     let ctx = Ctx {
         args,
@@ -269,7 +300,10 @@ pub fn run(args: &TidyArgs, resolver: &mut Resolver<'_>) -> Result<ExitCode> {
         fields,
         pool: crate::bulk::thread_pool(args.threads)?,
         writes: !matches!(sink, Sink::Nowhere),
+        signer: args.corpus.signer()?,
     };
+    // One index for all the inputs: copies are judged in the order given.
+    let mut dedup = args.corpus.deduper::<LineRef>()?;
     let started = Instant::now();
     let mut total = Tally::default();
     let mut changed_files = 0usize;
@@ -306,7 +340,15 @@ pub fn run(args: &TidyArgs, resolver: &mut Resolver<'_>) -> Result<ExitCode> {
         let mut tally = Tally::default();
         let result = match (&sink, input) {
             (Sink::Stdout, _) => with_reader(input.as_deref(), |r| {
-                clean_stream(&ctx, r, &mut stdout, &name, &resolved.pipeline, &mut tally)
+                clean_stream(
+                    &ctx,
+                    r,
+                    &mut stdout,
+                    &name,
+                    &resolved.pipeline,
+                    &mut tally,
+                    &mut dedup,
+                )
             }),
             (Sink::Nowhere, _) => with_reader(input.as_deref(), |r| {
                 clean_stream(
@@ -316,14 +358,26 @@ pub fn run(args: &TidyArgs, resolver: &mut Resolver<'_>) -> Result<ExitCode> {
                     &name,
                     &resolved.pipeline,
                     &mut tally,
+                    &mut dedup,
                 )
             }),
-            (Sink::InPlace, Some(path)) => {
-                rewrite_in_place(&ctx, path, &name, &resolved.pipeline, &mut tally)
-            }
-            (Sink::Copy(root), Some(path)) => {
-                write_copy(&ctx, root, path, &name, &resolved.pipeline, &mut tally)
-            }
+            (Sink::InPlace, Some(path)) => rewrite_in_place(
+                &ctx,
+                path,
+                &name,
+                &resolved.pipeline,
+                &mut tally,
+                &mut dedup,
+            ),
+            (Sink::Copy(root), Some(path)) => write_copy(
+                &ctx,
+                root,
+                path,
+                &name,
+                &resolved.pipeline,
+                &mut tally,
+                &mut dedup,
+            ),
             (_, None) => unreachable!("standard input is refused with --write and --out-dir"),
         };
         total.add(&tally);
@@ -341,8 +395,8 @@ pub fn run(args: &TidyArgs, resolver: &mut Resolver<'_>) -> Result<ExitCode> {
                 continue;
             }
         }
-        if tally.changed > 0 {
-            changed_files += 1;
+        if tally.changed > 0 || (ctx.writes && tally.dropped > 0) {
+            changed_files += usize::from(tally.changed > 0);
             report_file(args, &sink, &mode, &name, &tally);
         }
     }
@@ -353,6 +407,9 @@ pub fn run(args: &TidyArgs, resolver: &mut Resolver<'_>) -> Result<ExitCode> {
     check_fields_found(&ctx, &total)?;
     if !args.quiet {
         summary(&ctx, &total, inputs.len(), started);
+        if let Some(d) = &dedup {
+            eprintln!("{}", d.summary());
+        }
     }
     let fails_on_change = matches!(mode, Some(Mode::Check | Mode::List))
         || (args.exit_non_zero_on_fix && matches!(mode, Some(Mode::Write | Mode::OutDir(_))));
@@ -430,6 +487,7 @@ fn rewrite_in_place(
     name: &str,
     pipeline: &Pipeline,
     tally: &mut Tally,
+    dedup: &mut Option<Deduper>,
 ) -> Result<ControlFlow<()>> {
     let file = zhtidy::decode::open_file(path)?;
     let stamp = FileStamp::of(
@@ -446,7 +504,7 @@ fn rewrite_in_place(
     )?;
     let mut out = BufWriter::with_capacity(1 << 16, target);
     let mut reader = BufReader::with_capacity(1 << 16, file);
-    let flow = clean_stream(ctx, &mut reader, &mut out, name, pipeline, tally)?;
+    let flow = clean_stream(ctx, &mut reader, &mut out, name, pipeline, tally, dedup)?;
     if flow.is_break() || tally.changed == 0 {
         // Dropped unwritten: the temporary file is removed.
         return Ok(flow);
@@ -467,6 +525,7 @@ fn write_copy(
     name: &str,
     pipeline: &Pipeline,
     tally: &mut Tally,
+    dedup: &mut Option<Deduper>,
 ) -> Result<ControlFlow<()>> {
     let file = zhtidy::decode::open_file(path)?;
     let meta = file
@@ -490,7 +549,7 @@ fn write_copy(
     let target = AtomicFile::create_with_mode(&target_path, mode_of(&meta))?;
     let mut out = BufWriter::with_capacity(1 << 16, target);
     let mut reader = BufReader::with_capacity(1 << 16, file);
-    let flow = clean_stream(ctx, &mut reader, &mut out, name, pipeline, tally)?;
+    let flow = clean_stream(ctx, &mut reader, &mut out, name, pipeline, tally, dedup)?;
     if flow.is_break() {
         return Ok(flow);
     }
@@ -523,6 +582,7 @@ fn clean_stream(
     name: &str,
     pipeline: &Pipeline,
     tally: &mut Tally,
+    dedup: &mut Option<Deduper>,
 ) -> Result<ControlFlow<()>> {
     let args = ctx.args;
     tally.present.resize(ctx.names.len(), 0);
@@ -560,13 +620,14 @@ fn clean_stream(
                 &ctx.names,
                 args.report_field.as_deref(),
                 pipeline,
+                ctx.signer.as_ref(),
             );
             (no, line, result)
         },
         |(no, line, result)| {
             counted.lines += 1;
             match result {
-                Ok((text, report)) => {
+                Ok((mut text, mut report)) => {
                     if args.explain {
                         explain(name, no, &report);
                     }
@@ -574,6 +635,15 @@ fn clean_stream(
                     counted.changed += usize::from(report.changed);
                     for &i in &report.present {
                         counted.present[i] += 1;
+                    }
+                    if let Some(c) = settle_line(ctx, dedup, &mut report, name, no) {
+                        if c.dropped {
+                            counted.dropped += 1;
+                            return Ok(ControlFlow::Continue(()));
+                        }
+                        if args.report_field.is_some() {
+                            add_to_report(&mut text, &duplicate_json(&c, name));
+                        }
                     }
                     out.write_all(&text)?;
                     out.write_all(b"\n")?;
@@ -612,7 +682,11 @@ fn clean_stream(
 /// The line `--check`, `--write` and `--out-dir` print for a changed file
 /// (`-l`: the name alone, on standard output).
 fn report_file(args: &TidyArgs, sink: &Sink, mode: &Option<Mode>, name: &str, t: &Tally) {
-    let counts = format!("{} of {} object(s) changed", t.changed, t.objects);
+    let dropped = match t.dropped {
+        0 => String::new(),
+        n => format!(", {n} dropped as copies"),
+    };
+    let counts = format!("{} of {} object(s) changed{dropped}", t.changed, t.objects);
     match (sink, mode) {
         (Sink::Nowhere, Some(Mode::List)) => {
             let mut out = io::stdout().lock();
@@ -672,6 +746,11 @@ fn summary(ctx: &Ctx<'_>, t: &Tally, inputs: usize, started: Instant) {
         (n, OnError::Skip) => format!(", {n} bad (dropped)"),
         (n, _) => format!(", {n} bad (kept as they were)"),
     };
+    let bad = match (t.dropped, ctx.writes) {
+        (0, _) => bad,
+        (n, true) => format!("{bad}, {n} copies dropped"),
+        (n, false) => format!("{bad}, {n} copies would be dropped"),
+    };
     // --check and -l write no line.
     let written = if ctx.writes {
         format!(", {} written", t.written)
@@ -727,6 +806,7 @@ fn clean_line(
     names: &[String],
     report_field: Option<&str>,
     pipeline: &Pipeline,
+    signer: Option<&crate::corpus::Signer>,
 ) -> Result<(Vec<u8>, LineReport), String> {
     let line = trim_newline(line);
     if line.iter().all(u8::is_ascii_whitespace) {
@@ -753,7 +833,24 @@ fn clean_line(
         serde_json::to_writer(&mut tail, name).map_err(|e| e.to_string())?;
         tail.push(b':');
     }
-    clean_object(&record, fields, names, pipeline, &mut report, &mut out)?;
+    // The cleaned fields, for the signature: stays `None` without
+    // `--dedup`, or when the object has no field as a string.
+    let mut document = Document {
+        wanted: signer.is_some(),
+        text: None,
+    };
+    clean_object(
+        &record,
+        fields,
+        names,
+        pipeline,
+        &mut report,
+        &mut out,
+        &mut document,
+    )?;
+    if let (Some(signer), Some(doc)) = (signer, &document.text) {
+        report.signature = Some(signer.sign(doc));
+    }
     if report_field.is_some() {
         out.pop();
         if record.0.is_empty() {
@@ -777,6 +874,7 @@ fn clean_object(
     pipeline: &Pipeline,
     report: &mut LineReport,
     out: &mut Vec<u8>,
+    document: &mut Document,
 ) -> Result<(), String> {
     out.push(b'{');
     for (i, (key, raw)) in record.0.iter().enumerate() {
@@ -789,7 +887,7 @@ fn clean_object(
             None => out.extend_from_slice(raw.get().as_bytes()),
             Some(Node::Leaf(index)) => {
                 report.present.push(*index);
-                clean_field(raw, &names[*index], pipeline, report, out)?;
+                clean_field(raw, &names[*index], pipeline, report, out, document)?;
             }
             Some(Node::Object(sub)) => {
                 let value = raw.get();
@@ -797,7 +895,7 @@ fn clean_object(
                     out.extend_from_slice(value.as_bytes());
                 } else if value.starts_with('{') {
                     let inner: Record = serde_json::from_str(value).map_err(|e| e.to_string())?;
-                    clean_object(&inner, sub, names, pipeline, report, out)?;
+                    clean_object(&inner, sub, names, pipeline, report, out, document)?;
                 } else {
                     let v: serde_json::Value =
                         serde_json::from_str(value).map_err(|e| e.to_string())?;
@@ -820,6 +918,7 @@ fn clean_field(
     pipeline: &Pipeline,
     report: &mut LineReport,
     out: &mut Vec<u8>,
+    document: &mut Document,
 ) -> Result<(), String> {
     let value: serde_json::Value = serde_json::from_str(raw.get()).map_err(|e| e.to_string())?;
     let s = match value {
@@ -842,6 +941,7 @@ fn clean_field(
         .changes
         .extend(records.into_iter().map(|c| (name.to_string(), c)));
     let text = keep_unterminated(&s, &tidied.text);
+    document.add(text);
     if text != s.as_str() {
         report.changed = true;
         serde_json::to_writer(&mut *out, text).map_err(|e| e.to_string())?;
@@ -849,6 +949,95 @@ fn clean_field(
         out.extend_from_slice(raw.get().as_bytes());
     }
     Ok(())
+}
+
+/// The cleaned fields of one object, joined by a line break in the order
+/// they are written: what `--dedup` signs.
+struct Document {
+    /// `--dedup` is on.
+    wanted: bool,
+    text: Option<String>,
+}
+
+impl Document {
+    fn add(&mut self, field: &str) {
+        if !self.wanted {
+            return;
+        }
+        let text = self.text.get_or_insert_with(String::new);
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(field);
+    }
+}
+
+/// Adds `"duplicate": VALUE` to the report that ends the cleaned line
+/// (`clean_line` writes it last: the line ends with its closing brace and
+/// the object's).
+fn add_to_report(line: &mut Vec<u8>, value: &serde_json::Value) {
+    debug_assert!(line.ends_with(b"}}"));
+    line.truncate(line.len() - 2);
+    line.extend_from_slice(b",\"duplicate\":");
+    line.extend_from_slice(value.to_string().as_bytes());
+    line.extend_from_slice(b"}}");
+}
+
+/// With `--dedup`: adds the line's signature to the run's index (in input
+/// order) and notes what it copies, if anything.
+fn settle_line(
+    ctx: &Ctx<'_>,
+    dedup: &mut Option<Deduper>,
+    report: &mut LineReport,
+    name: &str,
+    no: usize,
+) -> Option<crate::corpus::Duplicate<LineRef>> {
+    let d = dedup.as_mut()?;
+    let sig = report.signature.take()?;
+    let here = LineRef {
+        input: name.to_string(),
+        line: no,
+    };
+    let copy = d.add(sig, here)?;
+    if !ctx.args.quiet {
+        let fate = match (copy.dropped, ctx.writes) {
+            (false, _) => "",
+            (true, true) => "; dropped",
+            (true, false) => "; would be dropped",
+        };
+        let of = if copy.of.input == name {
+            format!("line {}", copy.of.line)
+        } else {
+            format!("{}:{}", copy.of.input, copy.of.line)
+        };
+        let shown = crate::corpus::Duplicate {
+            of,
+            similarity: copy.similarity,
+            why: copy.why,
+            dropped: copy.dropped,
+        };
+        eprintln!(
+            "zhtidy: note: {name}:{no}: {}",
+            crate::corpus::describe(&shown, "", fate)
+        );
+    }
+    Some(copy)
+}
+
+/// The `duplicate` object of `--report-field`: `of` is the line copied,
+/// and `in` its input when that is another one.
+fn duplicate_json(c: &crate::corpus::Duplicate<LineRef>, name: &str) -> serde_json::Value {
+    let line = crate::corpus::Duplicate {
+        of: c.of.line,
+        similarity: c.similarity,
+        why: c.why,
+        dropped: c.dropped,
+    };
+    let mut v = crate::corpus::to_json(&line);
+    if c.of.input != name {
+        v["in"] = serde_json::json!(c.of.input);
+    }
+    v
 }
 
 /// A text that did not end with a line break ends without one after
@@ -906,7 +1095,7 @@ mod tests {
     ) -> Result<(String, LineReport), String> {
         let names = names(fields);
         let tree = Fields::parse(&names).unwrap();
-        clean_line(line, &tree, &names, report, &pipeline())
+        clean_line(line, &tree, &names, report, &pipeline(), None)
             .map(|(out, r)| (String::from_utf8(out).unwrap(), r))
     }
 

@@ -14,6 +14,7 @@ mod args;
 mod bulk;
 mod changes;
 mod convert_cmd;
+mod corpus;
 mod dedup_cmd;
 mod detect_cmd;
 mod ignored;

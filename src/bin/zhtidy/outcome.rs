@@ -69,6 +69,13 @@ pub struct FileOutcome {
     /// Characters already lost before the text reached us (U+FFFD,
     /// 锟斤拷, 烫烫烫, runs of `?`), counted by the decode stage.
     pub lost: usize,
+    /// The cleaned text's signature, with `--dedup`.
+    pub signature: Option<Box<zhtidy::dedup::Signature>>,
+    /// With `--dedup drop`: the `-o` copy, written once the calling
+    /// thread knows the file copies no earlier one.
+    pub copy: Option<Box<PendingCopy>>,
+    /// The earlier document this one copies, with `--dedup`.
+    pub duplicate: Option<Box<crate::corpus::Duplicate<String>>>,
 }
 
 impl FileOutcome {
@@ -93,6 +100,9 @@ impl FileOutcome {
             changes: Vec::new(),
             mojibake: false,
             lost: 0,
+            signature: None,
+            copy: None,
+            duplicate: None,
         }
     }
 }
@@ -134,10 +144,11 @@ pub fn process(
     opts: &DecodeOptions,
     keep_encoding: bool,
     dir_syncs: &DirSyncs,
+    signer: Option<&crate::corpus::Signer>,
 ) -> FileOutcome {
     let mut o = FileOutcome::failed(job.name.clone(), String::new());
     o.raw = job.path.clone();
-    o.status = match run(job, mode, opts, keep_encoding, dir_syncs, &mut o) {
+    o.status = match run(job, mode, opts, keep_encoding, dir_syncs, signer, &mut o) {
         Ok(s) => s,
         Err(reason) => Status::Failed(reason),
     };
@@ -152,6 +163,7 @@ fn run(
     opts: &DecodeOptions,
     keep_encoding: bool,
     dir_syncs: &DirSyncs,
+    signer: Option<&crate::corpus::Signer>,
     o: &mut FileOutcome,
 ) -> Result<Status, String> {
     let owned;
@@ -203,6 +215,7 @@ fn run(
     let tidied = job.pipeline.run(&decoded.text);
     o.removals = tidied.removals.len();
     o.fixes = tidied.fix_changes.len();
+    o.signature = signer.map(|s| Box::new(s.sign(&tidied.text)));
     if let Some(refusal) = &tidied.strip_refused {
         o.notes.push(format!("strip: {refusal}"));
     }
@@ -254,13 +267,18 @@ fn run(
         }
         Mode::OutDir(_) => {
             let out = job.out.as_ref().ok_or("no output path")?;
-            write_copy(
-                out,
-                new_bytes.as_deref().unwrap_or(bytes),
-                job.path.as_deref(),
-                read_meta.as_ref().map(mode_of),
-                dir_syncs,
-            )?;
+            let new = new_bytes.as_deref().unwrap_or(bytes);
+            let mode = read_meta.as_ref().map(mode_of);
+            if signer.is_some_and(|s| s.defers_copies()) {
+                o.copy = Some(Box::new(PendingCopy {
+                    out: out.clone(),
+                    bytes: new.to_vec(),
+                    source: job.path.clone(),
+                    mode,
+                }));
+            } else {
+                write_copy(out, new, job.path.as_deref(), mode, dir_syncs)?;
+            }
         }
         Mode::Diff if changed => {
             o.diff = Some(crate::paths::unified_diff(
@@ -339,6 +357,28 @@ fn refuse_unsure_guess(decoded: &Decoded, opts: &DecodeOptions) -> Result<(), St
 fn without_path(msg: String, path: &Path) -> String {
     let prefix = format!("{}: ", path.display());
     msg.strip_prefix(&prefix).map(str::to_string).unwrap_or(msg)
+}
+
+/// An `-o` copy not written yet.
+#[derive(Debug, Clone)]
+pub struct PendingCopy {
+    out: OutPath,
+    bytes: Vec<u8>,
+    source: Option<PathBuf>,
+    mode: Option<u32>,
+}
+
+impl PendingCopy {
+    /// Writes it (see [`write_copy`]).
+    pub fn write(&self, dir_syncs: &DirSyncs) -> Result<(), String> {
+        write_copy(
+            &self.out,
+            &self.bytes,
+            self.source.as_deref(),
+            self.mode,
+            dir_syncs,
+        )
+    }
 }
 
 /// Writes a cleaned copy (atomically) with the source's permission bits

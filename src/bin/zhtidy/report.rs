@@ -118,6 +118,13 @@ impl Reporter {
             for n in &o.notes {
                 eprintln!("zhtidy: warning: {}: {n}", o.path);
             }
+            if let Some(d) = &o.duplicate {
+                eprintln!(
+                    "zhtidy: note: {}: {}",
+                    o.path,
+                    crate::corpus::describe(d, "", crate::corpus::file_fate(d, &self.mode))
+                );
+            }
         }
         if let Some(stats) = &mut self.statistics {
             stats.add(&o.changes);
@@ -170,7 +177,9 @@ impl Reporter {
                 eprintln!("fixed: {} ({counts})", o.path);
                 Ok(())
             }
-            (Status::Changed | Status::Unchanged, Mode::OutDir(_)) if self.verbose > 0 => {
+            (Status::Changed | Status::Unchanged, Mode::OutDir(_))
+                if self.verbose > 0 && !o.duplicate.as_ref().is_some_and(|d| d.dropped) =>
+            {
                 eprintln!("wrote: {} ({counts})", o.path);
                 Ok(())
             }
@@ -307,6 +316,9 @@ fn to_json(o: &FileOutcome) -> serde_json::Value {
     }
     if let Some(d) = &o.diff {
         v["diff"] = json!(d);
+    }
+    if let Some(d) = &o.duplicate {
+        v["duplicate"] = crate::corpus::to_json(d);
     }
     v
 }

@@ -59,6 +59,9 @@ pub fn run(args: &TidyArgs) -> Result<ExitCode> {
     if let Some(mode) = args.mode() {
         return bulk::run(args, mode, &mut resolver, opts);
     }
+    if args.corpus.dedup.is_some() {
+        bail!("--dedup compares the documents of a run: give a mode (-o DIR, --check, -l, --diff) or --jsonl");
+    }
     let stdin = match &args.stdin_filename {
         Some(p) => Input::Named(p.clone()),
         None => Input::Stdin,
