@@ -216,7 +216,7 @@ impl PipelineBuilder {
     pub fn build(self) -> Result<Pipeline, PipelineError> {
         // Japanese output is no Chinese script: a second run would take
         // its Shinjitai (戯) for stray glyphs. So with `--to jp` fix leaves
-        // glyphs and variants to the conversion (issue 7: a second run
+        // glyphs and variants to the conversion (a second run
         // changes nothing).
         let to_japanese = matches!(self.convert, Some((Target::Jp, _)));
         let fix = self.fix.map(|o| {

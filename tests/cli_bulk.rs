@@ -302,7 +302,7 @@ fn legacy_encodings_are_written_as_utf8_or_in_their_own_encoding() {
     let (big5, _, _) = encoding_rs::BIG5.encode(&dirty);
     t.file("a.txt", &big5);
     t.file("b.txt", &big5);
-    // Default: UTF-8 without BOM (issue 3).
+    // Default: UTF-8 without BOM.
     let o = t.run(&["--write", "--output-format", "jsonl", "a.txt"]);
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     assert!(out(&o).contains(r#""encoding":"Big5""#), "{}", out(&o));
@@ -587,7 +587,7 @@ fn many_files(name: &str, n: usize) -> Tree {
     t
 }
 
-/// Issue 6: the progress bar is drawn on standard error only when it is a
+/// The progress bar is drawn on standard error only when it is a
 /// terminal: a pipe (a script, CI, `2>log`) gets the summary line and
 /// nothing else, however many files there are.
 #[test]

@@ -1,5 +1,5 @@
 /*!
-Faults (issue 7): unreadable, vanishing, special and huge inputs, read-only
+Faults: unreadable, vanishing, special and huge inputs, read-only
 files and folders, a full disk, interrupted writes, and broken rule and
 config files. Each must end in a clear error or skip that names the file
 (exit 2 for an error), never a hang, a panic, a half-written file or a

@@ -1,6 +1,6 @@
 /*!
-Invariants of the library, as property tests over real and generated text
-(issue 7): what must hold for *every* input, not just the fixtures.
+Invariants of the library, as property tests over real and generated text:
+what must hold for *every* input, not just the fixtures.
 
 - **Idempotence**: `strip`, `fix` and the whole pipeline (default, and with
   every `--to` target) give the same text when run again on their own

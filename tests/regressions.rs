@@ -1,6 +1,6 @@
 /*!
 Regression tests: the smallest inputs that broke an invariant of
-tests/invariants.rs or made a fuzz target fail (issue 7), inline, one test
+tests/invariants.rs or made a fuzz target fail, inline, one test
 each. docs/reliability.md ("Found and fixed") says how each was fixed.
 */
 

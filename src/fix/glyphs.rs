@@ -839,7 +839,7 @@ fn follow_variants(c: char, stray: char, scopes: [&CharCounts; 2], t: &Tables) -
 /// Which characters of `line` are inside a complete ideographic
 /// description sequence (⿰木木): they describe a glyph's parts, and
 /// conversion copies them unchanged as OpenCC does, so fixing them would
-/// make the next run's conversion see different text (issue 7).
+/// make the next run's conversion see different text.
 fn inside_ids(line: &str, chars: &[(usize, char)]) -> Vec<bool> {
     let mut inside = vec![false; chars.len()];
     if !crate::convert::engine::contains_ids_operator(line) {

@@ -3,7 +3,7 @@ What the line-by-line steps of fix planned for each line, kept so that a
 line seen again is not planned again.
 
 Idempotence makes fix see the same lines many times: after a round that
-changed anything every step runs again on the whole text (issue 7), the
+changed anything every step runs again on the whole text, the
 pipeline fixes the text once per strip pass and again in conversion's
 settling rounds, and each time nearly every line is one it has already
 planned. Planning a line for stray glyphs is a dictionary scan of it

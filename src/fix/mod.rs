@@ -547,7 +547,7 @@ impl Fixer {
         // script, removing a pinyin annotation puts a radical next to a
         // Han character. So after a round that changed anything, every
         // step runs again on the result, until a round changes nothing: a
-        // second run of the fixer must change nothing (issue 7). This
+        // second run of the fixer must change nothing. This
         // settles in a round or two; the bound is a guard.
         let mut schedule: Vec<usize> = (0..steps.len()).collect();
         let mut next = 0;

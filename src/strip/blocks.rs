@@ -332,7 +332,7 @@ struct LineFacts {
 }
 
 /// Per-line facts of one rule set over the passes of one document: a later
-/// pass (strip repeats until nothing more goes, issue 7) sees nearly the
+/// pass (strip repeats until nothing more goes) sees nearly the
 /// same lines, and folding a line and running the rules' patterns on it
 /// are pure functions of its trimmed content and the rules.
 #[derive(Default)]

@@ -1,6 +1,6 @@
 /*!
 Strip until nothing more goes, so that stripping twice gives what
-stripping once gave (issue 7: a formatter must be idempotent).
+stripping once gave (a formatter must be idempotent).
 
 One pass decides on the whole document: removing a line can move the
 header or footer boundary, bring a line into the footer window or change

@@ -1,5 +1,5 @@
 /*!
-Deciding on a repaired view of the text (issue 7).
+Deciding on a repaired view of the text.
 
 In the pipeline, fix runs after strip and repairs things strip looks at:
 `&amp;` reads as a sentence end (`;`), a zero-width space or an `&nbsp;`

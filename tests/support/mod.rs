@@ -32,7 +32,7 @@ pub fn repo_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The real sample of issue 5: a Traditional article with stray
+/// The real sample: a Traditional article with stray
 /// Simplified glyphs left by a poor conversion tool.
 pub fn sample() -> PathBuf {
     repo_root().join("examples/reposted-article.zh-Hant.txt")
