@@ -1108,6 +1108,9 @@ mod tests {
             "我揾咗好耐，佢喺度亂晒龍。",
             "佢唔係好人嚟，我响屋企等你。",
             "呢間舖頭嘅糯米糍好食，兩厘米咁長。",
+            // 係 "is" beside particles only Cantonese writes (嚟, 㗎).
+            "我其實係個好人嚟架，我都有同情心㗎",
+            "我哋香港呢，係好正㗎！",
         ];
         for text in cases {
             assert_eq!(fix(text), text);

@@ -60,7 +60,10 @@ const ST_PHRASES: &str = include_str!("../../dictionaries/opencc/STPhrases.txt")
 /// In such a document they are valid Traditional where they stand; in
 /// another, 个 and 吓 are what a converter leaves, and stay strays.
 const VERNACULAR_FORMS: [(&str, &str); 2] = [
-    ("晒吓恒厘糍响咸", "嘅啲佢喺咗冇嘢哋唔嚟嗰咩咁"),
+    (
+        "晒吓恒厘糍响咸",
+        "嘅啲佢喺咗冇嘢哋唔嚟嗰咩咁㗎囖噉睇啱攞喎啩嗱冚瞓諗",
+    ),
     ("个庄糍", "佇袂毋攏恁𪜶佮咱阮咧矣"),
 ];
 
