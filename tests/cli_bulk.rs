@@ -15,64 +15,24 @@ mod support;
 
 use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use support::{CLEAN, DIRTY, FIXED};
+use support::{Tree, CLEAN, DIRTY, FIXED};
 
-struct Tree(PathBuf);
-
-impl Tree {
-    fn new(name: &str) -> Tree {
-        Tree(support::scratch(name))
-    }
-
-    fn file(&self, rel: &str, content: impl AsRef<[u8]>) -> &Self {
-        let p = self.0.join(rel);
-        fs::create_dir_all(p.parent().unwrap()).unwrap();
-        fs::write(p, content).unwrap();
-        self
-    }
-
-    fn read(&self, rel: &str) -> String {
-        fs::read_to_string(self.0.join(rel)).unwrap()
-    }
-
-    /// The standard corpus under `c/`.
-    fn corpus(name: &str) -> Tree {
-        let t = Tree::new(name);
-        t.file("c/a-dirty.txt", DIRTY)
-            .file("c/sub/b-clean.md", CLEAN)
-            .file("c/sub/c-dirty.md", DIRTY)
-            .file("c/d.bin.txt", b"bin\0\0\x01data")
-            .file("c/ignored.txt", DIRTY)
-            .file("c/.gitignore", "ignored.txt\n")
-            .file("c/node_modules/x.txt", DIRTY)
-            .file("c/.hidden/y.txt", DIRTY)
-            .file("c/image.png", DIRTY);
-        t
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.run_stdin(args, None)
-    }
-
-    fn run_stdin(&self, args: &[&str], stdin: Option<&[u8]>) -> Output {
-        support::run_with_input(
-            Command::new(support::bin())
-                .args(args)
-                .current_dir(&self.0)
-                .env_remove("NO_COLOR")
-                .env_remove("CLICOLOR_FORCE"),
-            stdin,
-        )
-    }
-}
-
-impl Drop for Tree {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
+/// The standard corpus under `c/`.
+fn corpus(name: &str) -> Tree {
+    let t = Tree::new(name);
+    t.file("c/a-dirty.txt", DIRTY)
+        .file("c/sub/b-clean.md", CLEAN)
+        .file("c/sub/c-dirty.md", DIRTY)
+        .file("c/d.bin.txt", b"bin\0\0\x01data")
+        .file("c/ignored.txt", DIRTY)
+        .file("c/.gitignore", "ignored.txt\n")
+        .file("c/node_modules/x.txt", DIRTY)
+        .file("c/.hidden/y.txt", DIRTY)
+        .file("c/image.png", DIRTY);
+    t
 }
 
 fn out(o: &Output) -> String {
@@ -89,7 +49,7 @@ fn mtime(p: &Path) -> std::time::SystemTime {
 
 #[test]
 fn check_lists_what_would_change_and_writes_nothing() {
-    let t = Tree::corpus("check");
+    let t = corpus("check");
     let o = t.run(&["--check", "c"]);
     assert_eq!(o.status.code(), Some(1), "{}", err(&o));
     assert_eq!(
@@ -121,7 +81,7 @@ fn the_summary_counts_files_with_mojibake_and_lost_characters() {
 
 #[test]
 fn list_different_prints_paths_only() {
-    let t = Tree::corpus("list");
+    let t = corpus("list");
     let o = t.run(&["-l", "-q", "c"]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(out(&o), "c/a-dirty.txt\nc/sub/c-dirty.md\n");
@@ -130,7 +90,7 @@ fn list_different_prints_paths_only() {
 
 #[test]
 fn diff_is_unified_and_uncoloured_in_a_pipe() {
-    let t = Tree::corpus("diff");
+    let t = corpus("diff");
     let o = t.run(&["--diff", "c/sub"]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
@@ -143,7 +103,7 @@ fn diff_is_unified_and_uncoloured_in_a_pipe() {
 
 #[test]
 fn write_fixes_in_place_and_leaves_clean_and_excluded_files_alone() {
-    let t = Tree::corpus("write");
+    let t = corpus("write");
     let clean = t.0.join("c/sub/b-clean.md");
     let before = mtime(&clean);
     std::thread::sleep(std::time::Duration::from_millis(20));
@@ -166,7 +126,7 @@ fn write_fixes_in_place_and_leaves_clean_and_excluded_files_alone() {
 
 #[test]
 fn walk_switches_hidden_no_ignore_include_exclude() {
-    let t = Tree::corpus("walk");
+    let t = corpus("walk");
     let o = t.run(&["-l", "--hidden", "--no-ignore", "c"]);
     assert_eq!(
         out(&o),
@@ -184,7 +144,7 @@ fn walk_switches_hidden_no_ignore_include_exclude() {
 
 #[test]
 fn explicit_paths_are_cleaned_unless_force_exclude() {
-    let t = Tree::corpus("force");
+    let t = corpus("force");
     let o = t.run(&["-l", "c/node_modules/x.txt", "c/image.png"]);
     assert_eq!(out(&o), "c/node_modules/x.txt\nc/image.png\n");
     let o = t.run(&[
@@ -212,7 +172,7 @@ fn explicit_paths_are_cleaned_unless_force_exclude() {
 
 #[test]
 fn files_from_with_newlines_or_nuls() {
-    let t = Tree::corpus("filesfrom");
+    let t = corpus("filesfrom");
     t.file("list", "c/a-dirty.txt\nc/sub/b-clean.md\n");
     let o = t.run(&["-l", "--files-from", "list"]);
     assert_eq!(out(&o), "c/a-dirty.txt\n");
@@ -226,7 +186,7 @@ fn files_from_with_newlines_or_nuls() {
 
 #[test]
 fn out_dir_mirrors_the_tree_and_leaves_inputs_alone() {
-    let t = Tree::corpus("outdir");
+    let t = corpus("outdir");
     let o = t.run(&["--out-dir", "clean", "c"]);
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     assert_eq!(t.read("clean/a-dirty.txt"), FIXED);
@@ -241,7 +201,7 @@ fn out_dir_mirrors_the_tree_and_leaves_inputs_alone() {
 
 #[test]
 fn usage_errors_exit_2_and_write_nothing() {
-    let t = Tree::corpus("usage");
+    let t = corpus("usage");
     for args in [
         &["c"][..],
         &["c/a-dirty.txt", "c/sub/c-dirty.md"],
@@ -257,7 +217,7 @@ fn usage_errors_exit_2_and_write_nothing() {
 
 #[test]
 fn one_bad_file_is_reported_and_the_rest_processed_and_2_beats_1() {
-    let t = Tree::corpus("bad");
+    let t = corpus("bad");
     t.file("c/e-bad.txt", b"\xff\xfe\xfd abc");
     let o = t.run(&["--check", "c", "c/missing.txt"]);
     assert_eq!(o.status.code(), Some(2));
@@ -339,7 +299,7 @@ fn parallel_output_equals_sequential_output() {
 
 #[test]
 fn report_formats() {
-    let t = Tree::corpus("formats");
+    let t = corpus("formats");
     let json = t.run(&["--check", "--output-format", "json", "c"]);
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     let files = v.as_array().unwrap();
@@ -466,7 +426,7 @@ fn jsonl_parallel_batches_keep_order() {
 
 #[test]
 fn config_files_are_found_per_file_and_overridden_by_flags() {
-    let t = Tree::corpus("config");
+    let t = corpus("config");
     // No fixing anywhere under c/, but fixing again in c/sub (closest wins).
     t.file("c/zhtidy.toml", "fix = false\n");
     assert_eq!(out(&t.run(&["-l", "c"])), "");
@@ -510,7 +470,7 @@ fn config_files_are_found_per_file_and_overridden_by_flags() {
 
 #[test]
 fn config_errors_name_the_file_and_key() {
-    let t = Tree::corpus("configerr");
+    let t = corpus("configerr");
     t.file("c/zhtidy.toml", "fix = false\nstirp = true\n");
     let o = t.run(&["--check", "c"]);
     assert_eq!(o.status.code(), Some(2));
@@ -532,7 +492,7 @@ fn config_errors_name_the_file_and_key() {
 
 #[test]
 fn works_with_an_empty_environment() {
-    let t = Tree::corpus("envi");
+    let t = corpus("envi");
     let o = Command::new(env!("CARGO_BIN_EXE_zhtidy"))
         .args(["--check", "c"])
         .current_dir(&t.0)

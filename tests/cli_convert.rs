@@ -6,44 +6,12 @@ as `tail -f log | zhtidy convert -c s2t` needs.
 
 mod support;
 
-use std::fs;
 use std::io::{BufRead, BufReader, Write};
-use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-struct Tree(PathBuf);
-
-impl Tree {
-    fn new(name: &str) -> Tree {
-        Tree(support::scratch(name))
-    }
-
-    fn file(&self, rel: &str, content: &str) -> &Self {
-        let p = self.0.join(rel);
-        fs::create_dir_all(p.parent().unwrap()).unwrap();
-        fs::write(p, content).unwrap();
-        self
-    }
-
-    fn read(&self, rel: &str) -> String {
-        fs::read_to_string(self.0.join(rel)).unwrap()
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        support::run_with_input(
-            Command::new(support::bin()).args(args).current_dir(&self.0),
-            None,
-        )
-    }
-}
-
-impl Drop for Tree {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
+use support::Tree;
 
 fn err(o: &Output) -> String {
     support::utf8(&o.stderr)

@@ -14,54 +14,24 @@ on line 3) and one whose only change is its byte order mark.
 mod support;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-use support::{CLEAN, DIRTY, FIXED};
+use support::{Tree, CLEAN, DIRTY, FIXED};
 
 /// The byline strip removes (rule `header-byline`).
 const BYLINE: &str = "责任编辑：张三\n";
 
-struct Tree(PathBuf);
-
-impl Tree {
-    fn new(name: &str) -> Tree {
-        let t = Tree(support::scratch(name));
-        t.file("a.txt", DIRTY)
-            .file("b.txt", format!("{CLEAN}\n{BYLINE}"))
-            .file(
-                "bom.txt",
-                [b"\xef\xbb\xbf".as_slice(), CLEAN.as_bytes()].concat(),
-            );
-        t
-    }
-
-    fn file(&self, rel: &str, content: impl AsRef<[u8]>) -> &Self {
-        let p = self.0.join(rel);
-        fs::create_dir_all(p.parent().unwrap()).unwrap();
-        fs::write(p, content).unwrap();
-        self
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.run_stdin(args, None)
-    }
-
-    fn run_stdin(&self, args: &[&str], stdin: Option<&[u8]>) -> Output {
-        support::run_with_input(
-            Command::new(support::bin())
-                .args(args)
-                .current_dir(&self.0)
-                .env("NO_COLOR", "1"),
-            stdin,
-        )
-    }
-}
-
-impl Drop for Tree {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
+/// A tree with a file fix changes, one strip changes and one with a BOM.
+fn fixture(name: &str) -> Tree {
+    let t = Tree::new(name);
+    t.file("a.txt", DIRTY)
+        .file("b.txt", format!("{CLEAN}\n{BYLINE}"))
+        .file(
+            "bom.txt",
+            [b"\xef\xbb\xbf".as_slice(), CLEAN.as_bytes()].concat(),
+        );
+    t
 }
 
 fn stdout(o: &Output) -> String {
@@ -85,7 +55,7 @@ fn explain_works_in_every_bulk_mode() {
         &["--write"],
         &["-o", "out"],
     ] {
-        let t = Tree::new("modes");
+        let t = fixture("modes");
         let args = [mode, &["--explain", "."]].concat();
         let o = t.run(&args);
         let err = stderr(&o);
@@ -97,14 +67,14 @@ fn explain_works_in_every_bulk_mode() {
 
 #[test]
 fn explain_is_off_by_default() {
-    let t = Tree::new("quiet");
+    let t = fixture("quiet");
     let err = stderr(&t.run(&["--check", "."]));
     assert!(!err.contains("stray-glyph"), "{err}");
 }
 
 #[test]
 fn explain_in_jsonl_names_the_line_and_field() {
-    let t = Tree::new("jsonl");
+    let t = fixture("jsonl");
     let input = format!(
         "{{\"id\":1}}\n{}\n",
         serde_json::json!({ "text": DIRTY.trim_end() })
@@ -120,7 +90,7 @@ fn explain_in_jsonl_names_the_line_and_field() {
 
 #[test]
 fn json_reports_carry_per_change_records() {
-    let t = Tree::new("json");
+    let t = fixture("json");
     let o = t.run(&["--check", "--output-format", "json", "."]);
     let files: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let by_path = |p: &str| {
@@ -176,7 +146,7 @@ fn json_reports_carry_per_change_records() {
 
 #[test]
 fn github_annotations_carry_file_line_and_rule() {
-    let t = Tree::new("github");
+    let t = fixture("github");
     let s = stdout(&t.run(&["--check", "--output-format", "github", "."]));
     for want in [
         "::warning file=a.txt,line=1,col=4,title=zhtidy stray-glyph::would change: stray-glyph: 开 → 開\n",
@@ -189,7 +159,7 @@ fn github_annotations_carry_file_line_and_rule() {
 
 #[test]
 fn a_new_encoding_is_a_named_change() {
-    let t = Tree::new("gbk");
+    let t = fixture("gbk");
     let (gbk, _, _) = encoding_rs::GBK.encode(CLEAN);
     t.file("g.txt", &gbk);
     let check = t.run(&["--check", "--encoding", "gbk", "g.txt"]);
@@ -217,7 +187,7 @@ fn a_new_encoding_is_a_named_change() {
 
 #[test]
 fn a_conversion_is_a_named_change() {
-    let t = Tree::new("convert");
+    let t = fixture("convert");
     t.file("s.txt", CLEAN);
     let check = t.run(&["--check", "--to", "tw", "--explain", "s.txt"]);
     assert_eq!(
@@ -238,7 +208,7 @@ fn a_conversion_is_a_named_change() {
 
 #[test]
 fn paths_are_shown_without_a_leading_dot_slash() {
-    let t = Tree::new("dot");
+    let t = fixture("dot");
     let list = stdout(&t.run(&["-l", "."]));
     assert_eq!(list, "a.txt\nb.txt\nbom.txt\n");
     let list = stdout(&t.run(&["-l", "./a.txt", "./b.txt"]));
@@ -262,7 +232,7 @@ fn tool(dir: &Path, name: &str, args: &[&str], stdin: Option<&[u8]>) -> Option<O
 
 /// `--diff` output, applied by `tool`, gives what `--write` writes.
 fn diff_applies_with(tool_name: &str, apply: &[&str]) {
-    let t = Tree::new(&format!("apply-{tool_name}"));
+    let t = fixture(&format!("apply-{tool_name}"));
     // Only text changes: the byte order mark is not something a diff
     // carries.
     fs::remove_file(t.0.join("bom.txt")).unwrap();
@@ -309,7 +279,7 @@ fn diffs_apply_with_patch_p1() {
 
 #[test]
 fn statistics_count_changes_per_rule_and_family() {
-    let t = Tree::new("stats");
+    let t = fixture("stats");
     t.file("a2.txt", DIRTY);
     let o = t.run(&["--check", "--statistics", "."]);
     let err = stderr(&o);
@@ -328,19 +298,19 @@ fn statistics_count_changes_per_rule_and_family() {
 
 #[test]
 fn exit_non_zero_on_fix_fails_a_run_that_wrote() {
-    let t = Tree::new("exitfix");
+    let t = fixture("exitfix");
     let first = t.run(&["--write", "--exit-non-zero-on-fix", "."]);
     assert_eq!(first.status.code(), Some(1), "{}", stderr(&first));
     assert_eq!(fs::read_to_string(t.0.join("a.txt")).unwrap(), FIXED);
     let again = t.run(&["--write", "--exit-non-zero-on-fix", "."]);
     assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
-    let plain = Tree::new("exitfix-plain");
+    let plain = fixture("exitfix-plain");
     assert_eq!(plain.run(&["--write", "."]).status.code(), Some(0));
 }
 
 #[test]
 fn a_run_that_matches_nothing_says_why() {
-    let t = Tree::new("nomatch");
+    let t = fixture("nomatch");
     t.file("pages/x.html", DIRTY);
     let o = t.run(&["--check", "pages"]);
     assert_eq!(o.status.code(), Some(0));
@@ -355,7 +325,7 @@ fn a_run_that_matches_nothing_says_why() {
 
 #[test]
 fn a_jsonl_field_no_line_has_is_an_error() {
-    let t = Tree::new("jsonl-field");
+    let t = fixture("jsonl-field");
     let typo = t.run_stdin(
         &["--jsonl", "--field", "txt"],
         Some(b"{\"text\":\"a\"}\n\n"),
@@ -377,7 +347,7 @@ fn a_jsonl_field_no_line_has_is_an_error() {
 
 #[test]
 fn a_path_named_twice_is_processed_once() {
-    let t = Tree::new("twice");
+    let t = fixture("twice");
     let o = t.run(&["-l", "a.txt", "./a.txt", "a.txt"]);
     assert_eq!(stdout(&o), "a.txt\n");
     let o = t.run(&["-l", ".", "a.txt"]);

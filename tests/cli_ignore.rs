@@ -10,48 +10,25 @@ a named file is cleaned.
 mod support;
 
 use std::fs;
-use std::path::PathBuf;
-use std::process::{Command, Output};
 
-use support::{DIRTY, FIXED};
+use support::{Tree, DIRTY, FIXED};
 
-struct Tree(PathBuf);
-
-impl Tree {
-    fn new(name: &str) -> Tree {
-        let t = Tree(support::scratch(name));
-        for (rel, content) in [
-            (".zhtidyignore", "vendor/\n*.gen.txt\n"),
-            ("sub/.gitignore", "local.txt\n"),
-            ("a.txt", DIRTY),
-            ("vendor/third.txt", DIRTY),
-            ("vendor/deep/x.txt", DIRTY),
-            ("b.gen.txt", DIRTY),
-            ("sub/local.txt", DIRTY),
-        ] {
-            let p = t.0.join(rel);
-            fs::create_dir_all(p.parent().unwrap()).unwrap();
-            fs::write(p, content).unwrap();
-        }
-        t
+/// A tree with an ignore file, a nested `.gitignore` and the files they
+/// name, beside one file every walk sees.
+fn fixture(name: &str) -> Tree {
+    let t = Tree::new(name);
+    for (rel, content) in [
+        (".zhtidyignore", "vendor/\n*.gen.txt\n"),
+        ("sub/.gitignore", "local.txt\n"),
+        ("a.txt", DIRTY),
+        ("vendor/third.txt", DIRTY),
+        ("vendor/deep/x.txt", DIRTY),
+        ("b.gen.txt", DIRTY),
+        ("sub/local.txt", DIRTY),
+    ] {
+        t.file(rel, content);
     }
-
-    fn run(&self, args: &[&str], stdin: Option<&[u8]>) -> Output {
-        support::run_with_input(
-            Command::new(support::bin()).args(args).current_dir(&self.0),
-            stdin,
-        )
-    }
-
-    fn read(&self, rel: &str) -> String {
-        fs::read_to_string(self.0.join(rel)).unwrap()
-    }
-}
-
-impl Drop for Tree {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
+    t
 }
 
 const IGNORED: [&str; 4] = [
@@ -63,9 +40,9 @@ const IGNORED: [&str; 4] = [
 
 #[test]
 fn named_paths_honour_ignore_files_under_force_exclude() {
-    let t = Tree::new("force");
+    let t = fixture("force");
     let args = [&["--write", "--force-exclude", "a.txt"][..], &IGNORED].concat();
-    let o = t.run(&args, None);
+    let o = t.run_stdin(&args, None);
     assert!(o.status.success(), "{}", support::utf8(&o.stderr));
     assert_eq!(t.read("a.txt"), FIXED);
     for rel in IGNORED {
@@ -75,7 +52,7 @@ fn named_paths_honour_ignore_files_under_force_exclude() {
     // ignored.
     let list = format!("./a.txt\n{}\n", IGNORED.join("\n"));
     fs::write(t.0.join("a.txt"), DIRTY).unwrap();
-    let o = t.run(
+    let o = t.run_stdin(
         &["-l", "--force-exclude", "--files-from", "-"],
         Some(list.as_bytes()),
     );
@@ -84,15 +61,15 @@ fn named_paths_honour_ignore_files_under_force_exclude() {
 
 #[test]
 fn one_named_file_or_stdin_is_passed_through_when_ignored() {
-    let t = Tree::new("single");
-    let o = t.run(&["--force-exclude", "vendor/third.txt"], None);
+    let t = fixture("single");
+    let o = t.run_stdin(&["--force-exclude", "vendor/third.txt"], None);
     assert_eq!(support::utf8(&o.stdout), DIRTY);
-    let o = t.run(
+    let o = t.run_stdin(
         &["--force-exclude", "--stdin-filename", "vendor/new.txt", "-"],
         Some(DIRTY.as_bytes()),
     );
     assert_eq!(support::utf8(&o.stdout), DIRTY);
-    let o = t.run(
+    let o = t.run_stdin(
         &[
             "--check",
             "--force-exclude",
@@ -107,12 +84,12 @@ fn one_named_file_or_stdin_is_passed_through_when_ignored() {
 
 #[test]
 fn without_force_exclude_or_with_no_ignore_named_files_are_cleaned() {
-    let t = Tree::new("plain");
+    let t = fixture("plain");
     assert_eq!(
-        support::utf8(&t.run(&["vendor/third.txt"], None).stdout),
+        support::utf8(&t.run_stdin(&["vendor/third.txt"], None).stdout),
         FIXED
     );
-    let o = t.run(
+    let o = t.run_stdin(
         &["--force-exclude", "--no-ignore", "vendor/third.txt"],
         None,
     );

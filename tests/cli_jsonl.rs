@@ -8,40 +8,9 @@ ends with.
 mod support;
 
 use std::fs;
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
-use support::{CLEAN, DIRTY, FIXED};
-
-struct Tree(PathBuf);
-
-impl Tree {
-    fn new(name: &str) -> Tree {
-        Tree(support::scratch(name))
-    }
-
-    fn file(&self, rel: &str, content: impl AsRef<[u8]>) -> &Self {
-        fs::write(self.0.join(rel), content).unwrap();
-        self
-    }
-
-    fn read(&self, rel: &str) -> String {
-        fs::read_to_string(self.0.join(rel)).unwrap()
-    }
-
-    fn run(&self, args: &[&str], stdin: Option<&[u8]>) -> Output {
-        support::run_with_input(
-            Command::new(support::bin()).args(args).current_dir(&self.0),
-            stdin,
-        )
-    }
-}
-
-impl Drop for Tree {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
+use support::{Tree, CLEAN, DIRTY, FIXED};
 
 fn out(o: &Output) -> String {
     support::utf8(&o.stdout)
@@ -65,7 +34,7 @@ fn named_files_are_printed_in_order() {
     let t = Tree::new("jsonl-files");
     t.file("a.jsonl", line("text", DIRTY))
         .file("b.jsonl", line("text", CLEAN));
-    let o = t.run(&["--jsonl", "a.jsonl", "b.jsonl"], None);
+    let o = t.run_stdin(&["--jsonl", "a.jsonl", "b.jsonl"], None);
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     assert_eq!(out(&o), line("text", FIXED) + &line("text", CLEAN));
     assert!(
@@ -76,7 +45,7 @@ fn named_files_are_printed_in_order() {
     // The files are left alone without a mode.
     assert_eq!(t.read("a.jsonl"), line("text", DIRTY));
     // Standard input among them, as `-`.
-    let o = t.run(
+    let o = t.run_stdin(
         &["--jsonl", "b.jsonl", "-"],
         Some(line("text", DIRTY).as_bytes()),
     );
@@ -92,7 +61,7 @@ fn write_rewrites_only_changed_files() {
         .unwrap()
         .modified()
         .unwrap();
-    let o = t.run(&["--jsonl", "-w", "a.jsonl", "b.jsonl"], None);
+    let o = t.run_stdin(&["--jsonl", "-w", "a.jsonl", "b.jsonl"], None);
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     assert_eq!(out(&o), "");
     assert!(
@@ -108,7 +77,7 @@ fn write_rewrites_only_changed_files() {
         .unwrap();
     assert_eq!(before, after);
     // Twice equals once.
-    let again = t.run(
+    let again = t.run_stdin(
         &["--jsonl", "-w", "--exit-non-zero-on-fix", "a.jsonl"],
         None,
     );
@@ -121,7 +90,7 @@ fn a_bad_line_leaves_the_file_untouched_under_write() {
     let t = Tree::new("jsonl-write-bad");
     let content = line("text", DIRTY) + "{broken\n";
     t.file("a.jsonl", &content);
-    let o = t.run(&["--jsonl", "-w", "a.jsonl"], None);
+    let o = t.run_stdin(&["--jsonl", "-w", "a.jsonl"], None);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         err(&o).contains("a.jsonl:2: not a JSON object"),
@@ -130,7 +99,7 @@ fn a_bad_line_leaves_the_file_untouched_under_write() {
     );
     assert_eq!(t.read("a.jsonl"), content);
     // `skip` would delete the line from the file.
-    let o = t.run(&["--jsonl", "-w", "--on-error", "skip", "a.jsonl"], None);
+    let o = t.run_stdin(&["--jsonl", "-w", "--on-error", "skip", "a.jsonl"], None);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         err(&o).contains("--on-error skip with --write"),
@@ -139,7 +108,7 @@ fn a_bad_line_leaves_the_file_untouched_under_write() {
     );
     assert_eq!(t.read("a.jsonl"), content);
     // `keep` writes the fixed line and keeps the bad one as it was.
-    let o = t.run(&["--jsonl", "-w", "--on-error", "keep", "a.jsonl"], None);
+    let o = t.run_stdin(&["--jsonl", "-w", "--on-error", "keep", "a.jsonl"], None);
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     assert_eq!(t.read("a.jsonl"), line("text", FIXED) + "{broken\n");
 }
@@ -148,16 +117,16 @@ fn a_bad_line_leaves_the_file_untouched_under_write() {
 fn out_dir_gets_a_cleaned_copy_of_each_file() {
     let t = Tree::new("jsonl-outdir");
     t.file("a.jsonl", line("text", DIRTY));
-    let o = t.run(&["--jsonl", "-o", "out", "a.jsonl"], None);
+    let o = t.run_stdin(&["--jsonl", "-o", "out", "a.jsonl"], None);
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     assert_eq!(t.read("out/a.jsonl"), line("text", FIXED));
     assert_eq!(t.read("a.jsonl"), line("text", DIRTY));
     // The input itself is never the output.
-    let o = t.run(&["--jsonl", "-o", ".", "a.jsonl"], None);
+    let o = t.run_stdin(&["--jsonl", "-o", ".", "a.jsonl"], None);
     assert_eq!(o.status.code(), Some(2));
     assert!(err(&o).contains("is the input itself"), "{}", err(&o));
     assert_eq!(t.read("a.jsonl"), line("text", DIRTY));
-    let o = t.run(&["--jsonl", "-o", "out"], Some(b"{}\n"));
+    let o = t.run_stdin(&["--jsonl", "-o", "out"], Some(b"{}\n"));
     assert_eq!(o.status.code(), Some(2));
 }
 
@@ -166,20 +135,20 @@ fn check_and_list_name_the_files_that_would_change() {
     let t = Tree::new("jsonl-check");
     t.file("a.jsonl", line("text", DIRTY))
         .file("b.jsonl", line("text", CLEAN));
-    let o = t.run(&["--jsonl", "--check", "a.jsonl", "b.jsonl"], None);
+    let o = t.run_stdin(&["--jsonl", "--check", "a.jsonl", "b.jsonl"], None);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         out(&o),
         "would change: a.jsonl (1 of 1 object(s) changed)\n"
     );
-    let o = t.run(&["--jsonl", "-l", "a.jsonl", "b.jsonl"], None);
+    let o = t.run_stdin(&["--jsonl", "-l", "a.jsonl", "b.jsonl"], None);
     assert_eq!((o.status.code(), out(&o).as_str()), (Some(1), "a.jsonl\n"));
-    let o = t.run(&["--jsonl", "--check", "b.jsonl"], None);
+    let o = t.run_stdin(&["--jsonl", "--check", "b.jsonl"], None);
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(t.read("a.jsonl"), line("text", DIRTY));
     // No JSON Lines diff, and no folders.
     for args in [&["--jsonl", "--diff", "a.jsonl"][..], &["--jsonl", "."]] {
-        let o = t.run(args, None);
+        let o = t.run_stdin(args, None);
         assert_eq!(o.status.code(), Some(2), "{args:?}");
     }
 }
@@ -188,7 +157,7 @@ fn check_and_list_name_the_files_that_would_change() {
 fn dotted_fields_are_cleaned_inside_nested_objects() {
     let t = Tree::new("jsonl-dotted");
     let input = line("meta.text", DIRTY) + &line("meta.other", DIRTY);
-    let o = t.run(&["--jsonl", "--field", "meta.text"], Some(input.as_bytes()));
+    let o = t.run_stdin(&["--jsonl", "--field", "meta.text"], Some(input.as_bytes()));
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     assert_eq!(
         out(&o),
@@ -200,13 +169,13 @@ fn dotted_fields_are_cleaned_inside_nested_objects() {
         err(&o)
     );
     // A key that holds a dot, escaped.
-    let o = t.run(
+    let o = t.run_stdin(
         &["--jsonl", "--field", r"a\.b"],
         Some(line("a.b", DIRTY).as_bytes()),
     );
     assert_eq!(o.status.code(), Some(2), "`a.b` is nested here, not a key");
     let flat = format!("{{\"a.b\":{}}}\n", serde_json::to_string(DIRTY).unwrap());
-    let o = t.run(&["--jsonl", "--field", r"a\.b"], Some(flat.as_bytes()));
+    let o = t.run_stdin(&["--jsonl", "--field", r"a\.b"], Some(flat.as_bytes()));
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     assert!(out(&o).contains("離開"));
 }
@@ -215,7 +184,7 @@ fn dotted_fields_are_cleaned_inside_nested_objects() {
 fn a_field_no_line_has_is_an_error_naming_it() {
     let t = Tree::new("jsonl-missing");
     let input = line("text", DIRTY);
-    let o = t.run(
+    let o = t.run_stdin(
         &["--jsonl", "--field", "text", "--field", "titel"],
         Some(input.as_bytes()),
     );
@@ -234,7 +203,7 @@ fn a_removed_last_line_leaves_no_trailing_line_break() {
     let body = "这是一篇很长的新闻正文，讲述了今天发生的事情。";
     let input = line("text", &format!("{body}\n\n（责任编辑：张三）"))
         + &line("text", &format!("{body}\n（责任编辑：张三）\n"));
-    let o = t.run(&["--jsonl"], Some(input.as_bytes()));
+    let o = t.run_stdin(&["--jsonl"], Some(input.as_bytes()));
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     assert_eq!(
         out(&o),

@@ -1,8 +1,9 @@
 /*!
 Helpers shared by the test binaries under `tests/` (each one declares
 `mod support;`): finding the built `zhtidy` and the repository, running the
-binary with arguments and optional input, fresh scratch folders, and the
-fixture texts more than one binary uses. A helper used by one binary only
+binary with arguments and optional input, fresh scratch folders (and
+[`Tree`], one with files in it that runs zhtidy inside it), and the fixture
+texts more than one binary uses. A helper used by one binary only
 stays in that binary's file.
 */
 // Each test file is its own crate and compiles this whole module, but uses
@@ -88,4 +89,53 @@ pub fn run_with_input(cmd: &mut Command, stdin: Option<&[u8]>) -> Output {
 /// `bytes` as text; panics if they are not UTF-8 (zhtidy writes UTF-8).
 pub fn utf8(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+/// A scratch folder that tests fill with files and run zhtidy in; removed
+/// when dropped.
+pub struct Tree(pub PathBuf);
+
+impl Tree {
+    /// An empty tree (see [`scratch`] for the name).
+    pub fn new(name: &str) -> Tree {
+        Tree(scratch(name))
+    }
+
+    /// Writes `content` to `rel`, creating the folders above it.
+    pub fn file(&self, rel: &str, content: impl AsRef<[u8]>) -> &Self {
+        let p = self.0.join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, content).unwrap();
+        self
+    }
+
+    /// The text of `rel`.
+    pub fn read(&self, rel: &str) -> String {
+        fs::read_to_string(self.0.join(rel)).unwrap()
+    }
+
+    /// Runs zhtidy with `args` in the tree, standard input closed.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.run_stdin(args, None)
+    }
+
+    /// Runs zhtidy with `args` in the tree and `stdin` as its input. The
+    /// colour variables of the test's own environment are removed, so
+    /// that output is coloured only when a test asks for it.
+    pub fn run_stdin(&self, args: &[&str], stdin: Option<&[u8]>) -> Output {
+        run_with_input(
+            Command::new(bin())
+                .args(args)
+                .current_dir(&self.0)
+                .env_remove("NO_COLOR")
+                .env_remove("CLICOLOR_FORCE"),
+            stdin,
+        )
+    }
+}
+
+impl Drop for Tree {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
 }
