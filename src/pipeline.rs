@@ -85,6 +85,95 @@ pub enum Source {
     Jp,
 }
 
+impl Target {
+    /// Every target, in the order `--to` lists them.
+    pub const ALL: [Target; 7] = [
+        Target::S,
+        Target::T,
+        Target::Tw,
+        Target::Twp,
+        Target::Hk,
+        Target::Hkp,
+        Target::Jp,
+    ];
+
+    /// The name `--to` and the Python module take (`tw`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::S => "s",
+            Target::T => "t",
+            Target::Tw => "tw",
+            Target::Twp => "twp",
+            Target::Hk => "hk",
+            Target::Hkp => "hkp",
+            Target::Jp => "jp",
+        }
+    }
+}
+
+impl Source {
+    /// Every source, in the order `--from` lists them.
+    pub const ALL: [Source; 5] = [Source::S, Source::T, Source::Tw, Source::Hk, Source::Jp];
+
+    /// The name `--from` and the Python module take (`tw`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::S => "s",
+            Source::T => "t",
+            Source::Tw => "tw",
+            Source::Hk => "hk",
+            Source::Jp => "jp",
+        }
+    }
+}
+
+/// A name that is no [`Target`] or [`Source`]; its message lists the
+/// names there are.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} {name:?}: one of {known}")]
+pub struct UnknownName {
+    what: &'static str,
+    name: String,
+    known: String,
+}
+
+/// The item of `all` whose name is `name` (ASCII case ignored).
+fn by_name<T: Copy>(
+    all: &[T],
+    name_of: fn(T) -> &'static str,
+    what: &'static str,
+    name: &str,
+) -> Result<T, UnknownName> {
+    all.iter()
+        .copied()
+        .find(|&item| name_of(item).eq_ignore_ascii_case(name))
+        .ok_or_else(|| UnknownName {
+            what,
+            name: name.to_string(),
+            known: all
+                .iter()
+                .map(|&item| name_of(item))
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+}
+
+impl std::str::FromStr for Target {
+    type Err = UnknownName;
+
+    fn from_str(name: &str) -> Result<Self, UnknownName> {
+        by_name(&Target::ALL, Target::name, "target", name)
+    }
+}
+
+impl std::str::FromStr for Source {
+    type Err = UnknownName;
+
+    fn from_str(name: &str) -> Result<Self, UnknownName> {
+        by_name(&Source::ALL, Source::name, "source", name)
+    }
+}
+
 /// The OpenCC configs that take `source` text to `target`, applied in
 /// order (empty: nothing to do).
 pub fn chain(source: Source, target: Target) -> &'static [&'static str] {
@@ -644,6 +733,23 @@ fn to_input_position(lines: &LineStarts, offset: usize) -> (usize, usize, usize)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_target_and_source_parses_from_its_name() {
+        for target in Target::ALL {
+            assert_eq!(target.name().parse(), Ok(target));
+            assert_eq!(target.name().to_uppercase().parse(), Ok(target));
+        }
+        for source in Source::ALL {
+            assert_eq!(source.name().parse(), Ok(source));
+        }
+        let err = "tw2".parse::<Target>().unwrap_err().to_string();
+        assert_eq!(
+            err,
+            r#"unknown target "tw2": one of s, t, tw, twp, hk, hkp, jp"#
+        );
+        assert!("twp".parse::<Source>().is_err());
+    }
 
     #[test]
     fn pipeline_is_send_sync_clone() {

@@ -26,35 +26,13 @@ use crate::results::Result as PyResultObj;
 use crate::text_out::TextOut;
 
 fn target(name: &str) -> PyResult<Target> {
-    Ok(match name {
-        "s" => Target::S,
-        "t" => Target::T,
-        "tw" => Target::Tw,
-        "twp" => Target::Twp,
-        "hk" => Target::Hk,
-        "hkp" => Target::Hkp,
-        "jp" => Target::Jp,
-        _ => {
-            return Err(errors::ConfigError::new_err(format!(
-                "unknown target {name:?}: one of s, t, tw, twp, hk, hkp, jp"
-            )))
-        }
-    })
+    name.parse()
+        .map_err(|e: zhtidy::pipeline::UnknownName| errors::ConfigError::new_err(e.to_string()))
 }
 
 fn source(name: &str) -> PyResult<Source> {
-    Ok(match name {
-        "s" => Source::S,
-        "t" => Source::T,
-        "tw" => Source::Tw,
-        "hk" => Source::Hk,
-        "jp" => Source::Jp,
-        _ => {
-            return Err(errors::ConfigError::new_err(format!(
-                "unknown source {name:?}: one of s, t, tw, hk, jp"
-            )))
-        }
-    })
+    name.parse()
+        .map_err(|e: zhtidy::pipeline::UnknownName| errors::ConfigError::new_err(e.to_string()))
 }
 
 fn py_bool(b: bool) -> &'static str {
