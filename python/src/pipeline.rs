@@ -35,6 +35,57 @@ fn source(name: &str) -> PyResult<Source> {
         .map_err(|e: zhtidy::pipeline::UnknownName| errors::ConfigError::new_err(e.to_string()))
 }
 
+/// The strip stage's options (`None`: strip is off); the options that
+/// configure strip are an error when it is off.
+fn strip_options(
+    strip: bool,
+    disable: Vec<String>,
+    enable: Vec<String>,
+    rule_files: Vec<PathBuf>,
+    max_removed_share: f64,
+) -> PyResult<Option<StripOptions>> {
+    if strip {
+        return Ok(Some(StripOptions {
+            disable,
+            enable,
+            rule_files,
+            max_removed_share,
+            no_builtin_rules: false,
+        }));
+    }
+    if !disable.is_empty() || !enable.is_empty() || !rule_files.is_empty() {
+        return Err(errors::ConfigError::new_err(
+            "disable, enable and strip_rules configure strip, which strip=False turns off",
+        ));
+    }
+    Ok(None)
+}
+
+/// What to convert to and from (`None`: no conversion); `source` without
+/// `to` is an error.
+fn conversion(
+    to: Option<&str>,
+    source: Option<&str>,
+) -> PyResult<Option<(Target, Option<Source>)>> {
+    match (to, source) {
+        (Some(t), s) => Ok(Some((target(t)?, s.map(self::source).transpose()?))),
+        (None, Some(_)) => Err(errors::ConfigError::new_err(
+            "source says what to convert from; it needs `to`",
+        )),
+        (None, None) => Ok(None),
+    }
+}
+
+/// `Pipeline(to=None, strip=True, …)`: the constructor call that makes the
+/// same pipeline, as Python would write it.
+fn repr_of(kwargs: &[(&str, Arg)]) -> String {
+    let args: Vec<String> = kwargs
+        .iter()
+        .map(|(name, value)| format!("{name}={}", value.py_repr()))
+        .collect();
+    format!("Pipeline({})", args.join(", "))
+}
+
 fn py_bool(b: bool) -> &'static str {
     if b {
         "True"
@@ -62,6 +113,20 @@ enum Arg {
     List(Vec<String>),
     Paths(Vec<PathBuf>),
     Float(f64),
+}
+
+impl Arg {
+    /// The value as Python's `repr` writes it.
+    fn py_repr(&self) -> String {
+        match self {
+            Arg::Str(None) => "None".to_string(),
+            Arg::Str(Some(s)) => format!("{s:?}"),
+            Arg::Bool(b) => py_bool(*b).to_string(),
+            Arg::List(items) => format!("{items:?}"),
+            Arg::Paths(paths) => format!("{paths:?}"),
+            Arg::Float(f) => f.to_string(),
+        }
+    }
 }
 
 impl Pipeline {
@@ -98,17 +163,6 @@ impl Pipeline {
         lossy: bool,
         fix_mojibake: bool,
     ) -> PyResult<Self> {
-        let opt = |o: Option<&str>| o.map_or("None".to_string(), |s| format!("{s:?}"));
-        let repr = format!(
-            "Pipeline(to={}, source={}, strip={}, fix={}, disable={disable:?}, enable={enable:?}, strip_rules={strip_rules:?}, max_removed_share={max_removed_share}, encoding={}, lossy={}, fix_mojibake={})",
-            opt(to),
-            opt(source),
-            py_bool(strip),
-            py_bool(fix),
-            opt(encoding),
-            py_bool(lossy),
-            py_bool(fix_mojibake),
-        );
         let kwargs = vec![
             ("to", Arg::Str(to.map(str::to_string))),
             ("source", Arg::Str(source.map(str::to_string))),
@@ -123,32 +177,16 @@ impl Pipeline {
             ("fix_mojibake", Arg::Bool(fix_mojibake)),
         ];
         let mut builder = LibPipeline::builder();
-        if strip {
-            builder = builder.strip(StripOptions {
-                disable,
-                enable,
-                rule_files: strip_rules,
-                max_removed_share,
-                no_builtin_rules: false,
-            });
-        } else if !disable.is_empty() || !enable.is_empty() || !strip_rules.is_empty() {
-            return Err(errors::ConfigError::new_err(
-                "disable, enable and strip_rules configure strip, which strip=False turns off",
-            ));
+        if let Some(options) =
+            strip_options(strip, disable, enable, strip_rules, max_removed_share)?
+        {
+            builder = builder.strip(options);
         }
         if fix {
             builder = builder.fix(FixOptions::default());
         }
-        match (to, source) {
-            (Some(t), s) => {
-                builder = builder.convert(target(t)?, s.map(self::source).transpose()?);
-            }
-            (None, Some(_)) => {
-                return Err(errors::ConfigError::new_err(
-                    "source says what to convert from; it needs `to`",
-                ))
-            }
-            (None, None) => {}
+        if let Some((to, source)) = conversion(to, source)? {
+            builder = builder.convert(to, source);
         }
         let forced = encoding
             .map(|n| encoding_for_name(n).ok_or_else(|| errors::unknown_encoding(n)))
@@ -164,7 +202,7 @@ impl Pipeline {
                 lossy,
                 fix_mojibake,
             },
-            repr,
+            repr: repr_of(&kwargs),
             kwargs,
         })
     }
