@@ -673,10 +673,11 @@ impl DictData {
                     .ok_or("entry count overflows")?,
             )?,
         );
-        // SAFETY (unchecked): only `deserialize_trusted` reads unchecked,
-        // and its caller guarantees a blob that `serialize` wrote, from
+        // SAFETY: unchecked reads happen only in `deserialize_trusted`,
+        // whose caller guarantees a blob that `serialize` wrote, from
         // `str`s.
         let keys = unsafe { r.utf8(checked) }?;
+        // SAFETY: as for `keys`.
         let values = unsafe { r.utf8(checked) }?;
         let inside = |blob: &str, start: u32, len: u32| {
             let (start, end) = (start as usize, start as usize + len as usize);

@@ -315,12 +315,14 @@ impl DoubleArrayTrie {
         // through `self` would be loaded again on every step.
         let tables = self.tables();
         let skip_ascii = !self.ascii_starts;
-        // SAFETY (both closures): `bytes` is a `&str`'s; `pos` and `at`
-        // start at 0 and only ever move by whole decoded characters or to a
-        // match's end, so each is a character boundary, and each is checked
-        // to be below `n` before a decode. Slots looked up are codes or a
-        // node's base plus a code.
+        // SAFETY: `bytes` is a `&str`'s; `pos` and `at` start at 0 and
+        // only ever move by whole decoded characters or to a match's end,
+        // so each is a character boundary, and each is checked to be below
+        // `n` before a decode.
         let code_at = |at: usize| unsafe { tables.code_at(bytes, at) };
+        // SAFETY: the slots looked up are codes from `code_at`, or a
+        // node's base plus such a code, which `validate` checked are in
+        // bounds.
         let slot = |node: u32| unsafe { tables.slot(node) };
         if n == 0 {
             return;

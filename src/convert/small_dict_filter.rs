@@ -153,9 +153,8 @@ impl SmallDictFilter {
         if n == 0 {
             return None;
         }
-        // SAFETY (decodes): `pos` starts at 0 and moves by whole decoded
-        // characters of the `&str`, so it and `next` are character
-        // boundaries, each checked to be below `n` before a decode.
+        // `pos` starts at 0 and moves by whole decoded characters of the
+        // `&str`, so it is a character boundary wherever it is decoded.
         let mut pos = 0;
         if let Some(finder) = &self.finder {
             // The finder stops only at characters that begin some key; a
@@ -166,6 +165,8 @@ impl SmallDictFilter {
                 let at = finder
                     .find_in(bytes, aho_corasick::Span::from(pos..n))?
                     .start();
+                // SAFETY: a match starts at a character boundary (above),
+                // below `n`.
                 let (a, len) = unsafe { decode_at(bytes, at) };
                 if let Some(hit) = self.key_at(dict, text, at, a, at + len) {
                     return Some(hit);
@@ -174,6 +175,7 @@ impl SmallDictFilter {
             }
         }
         while pos < n {
+            // SAFETY: `pos` is a character boundary (above), below `n`.
             let (a, len) = unsafe { decode_at(bytes, pos) };
             if test(&self.starts, index_one(a)) {
                 if let Some(hit) = self.key_at(dict, text, pos, a, pos + len) {
@@ -198,9 +200,9 @@ impl SmallDictFilter {
         next: usize,
     ) -> Option<(usize, usize, &'d str)> {
         let bytes = text.as_bytes();
-        // SAFETY: `next` is the character boundary after `at`, checked to
-        // be below the length before the decode.
         let b = if next < bytes.len() {
+            // SAFETY: `next` is the character boundary after `at`, below
+            // the length.
             unsafe { decode_at(bytes, next) }.0
         } else {
             0
