@@ -10,9 +10,9 @@ Each function plans edits on the text it is given (see
 use std::sync::{Arc, LazyLock};
 
 use super::byte_search::{starts, COMPAT_START, RADICAL_START, ZERO_WIDTH};
+use super::chars::{is_han, HALFWIDTH_MARK, PUNCT};
 use super::memo::{placed, LineEdit, LineMemo};
 use super::radical_table::RADICALS;
-use super::script::is_han;
 use super::{Edit, FixOptions, PlannedNote, Rule};
 use crate::convert::{builtin_dict, DictData};
 
@@ -318,34 +318,6 @@ fn is_pinyin_syllable(s: &str) -> bool {
             .any(|c| "aeiouü".contains(c) || TONE_VOWELS.contains(c))
         && (digit && marked == 0 || !digit && marked == 1)
 }
-
-/// The halfwidth marks converted and their fullwidth forms.
-const PUNCT: [(char, char); 7] = [
-    (',', '，'),
-    (':', '：'),
-    (';', '；'),
-    ('?', '？'),
-    ('!', '！'),
-    ('(', '（'),
-    (')', '）'),
-];
-
-/// Whether `c` is a halfwidth mark of [`PUNCT`].
-pub(super) fn is_halfwidth_mark(c: char) -> bool {
-    c.is_ascii() && HALFWIDTH_MARK[c as usize]
-}
-
-/// The bytes of the halfwidth marks of [`PUNCT`], as a table: one read
-/// per byte of text to find lines that need a look.
-static HALFWIDTH_MARK: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut i = 0;
-    while i < PUNCT.len() {
-        table[PUNCT[i].0 as usize] = true;
-        i += 1;
-    }
-    table
-};
 
 /// The first byte of `b` at or after `from` that is a halfwidth mark of
 /// [`PUNCT`]. Eight bytes at a time: the marks are ASCII and Chinese text

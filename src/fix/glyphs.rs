@@ -59,9 +59,10 @@ use std::cell::{OnceCell, RefCell};
 use std::collections::HashSet;
 use std::sync::{Arc, LazyLock};
 
+use super::chars::is_han;
 use super::memo::{placed, LineEdit, LineMemo, StrayPlan};
 use super::pairs::PairFilter;
-use super::script::{is_han, Script, ScriptReport};
+use super::script::{Script, ScriptReport};
 use super::tables::{CharHash, Tables, OUTSIDE, TABLES};
 use super::{Edit, FixOptions, PlannedNote, Rule, VariantTarget};
 use crate::convert::{builtin_dict, DictData};

@@ -117,6 +117,7 @@ use std::sync::Arc;
 
 mod artifacts;
 mod byte_search;
+mod chars;
 mod glyphs;
 mod json;
 mod memo;

@@ -17,7 +17,7 @@ still is. The contexts:
 
 use std::ops::Range;
 
-use super::script::is_han;
+use super::chars::is_han;
 
 /// A quotation with more characters than this is prose, not a name.
 const SHORT_QUOTE: usize = 8;
