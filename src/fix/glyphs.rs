@@ -59,9 +59,10 @@ use std::cell::{OnceCell, RefCell};
 use std::collections::HashSet;
 use std::sync::{Arc, LazyLock};
 
+use super::chars::is_han;
 use super::memo::{placed, LineEdit, LineMemo, StrayPlan};
 use super::pairs::PairFilter;
-use super::script::{is_han, Script, ScriptReport};
+use super::script::{Script, ScriptReport};
 use super::tables::{CharHash, Tables, OUTSIDE, TABLES};
 use super::{Edit, FixOptions, PlannedNote, Rule, VariantTarget};
 use crate::convert::{builtin_dict, DictData};
@@ -174,7 +175,7 @@ pub(super) fn stray(
         Some(VariantTarget::Hk) => Some(true),
         Some(VariantTarget::Opencc) | None => None,
     };
-    let document = CharCounts::of(text);
+    let document = CharCounts::of(text).with_han(report.counts.han);
     let (damaged_traditional, damaged_simplified) = damage(text, report);
     let mut edits = Vec::new();
     for paragraph in &report.paragraphs {
@@ -221,7 +222,27 @@ pub(super) fn stray(
         };
         edits.extend(placed(line_edits, paragraph.range.start));
     }
+    keep_names(text, &mut edits);
     edits
+}
+
+/// Drops the edits made on ambiguous evidence (`stray-glyph-context`)
+/// inside a name-like context (see [`super::names`]): a brand or a
+/// person keeps the spelling chosen for it.
+fn keep_names(text: &str, edits: &mut Vec<Edit>) {
+    if !edits.iter().any(|e| e.rule == Rule::StrayGlyphContext) {
+        return;
+    }
+    let names = super::names::name_spans(text);
+    if names.is_empty() {
+        return;
+    }
+    edits.retain(|e| {
+        e.rule != Rule::StrayGlyphContext
+            || !names
+                .iter()
+                .any(|n| n.start < e.range.end && e.range.start < n.end)
+    });
 }
 
 /// The stray-glyph edits of one line fixed toward Traditional (or
@@ -372,9 +393,13 @@ fn plan_line(
         {
             continue;
         }
+        // A vernacular's word (係 "is") is held in a text that may be in
+        // that vernacular, damaged or not: the phrase around it may be a
+        // word the dictionary does not know (係個 "is a").
         let held = to_traditional
             && (vernacular_form(c, counts(), t) && !t.in_vernacular_residue(&chars, i)
-                || !damaged && (regional || (contextual || shared || sibling) && in_vernacular()));
+                || !damaged && (regional || (contextual || shared || sibling) && in_vernacular())
+                || vernacular_word(c, counts(), t));
         let (rule, to) = if held {
             // Valid Traditional in some region (群, 台, 晒, 了): it
             // changes only inside a phrase that still holds a certain
@@ -480,13 +505,43 @@ fn regional_standard(c: char, document: &CharCounts, t: &Tables) -> bool {
 }
 
 /// Whether `c` is a vernacular's character (晒, 个) in a document that
-/// writes that vernacular's markers (嘅, 佇).
+/// writes that vernacular's markers (嘅, 佇), or in one that may be in
+/// that vernacular ([`maybe_vernacular`]).
 fn vernacular_form(c: char, document: &CharCounts, t: &Tables) -> bool {
     t.vernacular_markers(c).any(|markers| {
         let written: usize = markers.chars().map(|m| document.get(m)).sum();
         written >= super::tables::VERNACULAR_MARKERS
-    })
+    }) || t
+        .uncertain_vernaculars(c, true)
+        .any(|(markers, mandarin)| maybe_vernacular(markers, mandarin, document))
 }
+
+/// Whether `c` is a word of its own of a vernacular (係 "is" in Cantonese)
+/// in a document that may be in that vernacular ([`maybe_vernacular`]).
+fn vernacular_word(c: char, document: &CharCounts, t: &Tables) -> bool {
+    t.uncertain_vernaculars(c, false)
+        .any(|(markers, mandarin)| maybe_vernacular(markers, mandarin, document))
+}
+
+/// Whether the document may be in the vernacular of `markers`, though it
+/// writes fewer of them than [`vernacular`] asks: it is short (at most
+/// [`SHORT_TEXT`] Han characters) and writes one, or none of the Mandarin
+/// characters (`mandarin`) the vernacular writes otherwise. A one-sentence
+/// document (我外太公係個滿人。) gives too little text to tell; a longer
+/// one in a vernacular writes its markers.
+fn maybe_vernacular(markers: &str, mandarin: &str, document: &CharCounts) -> bool {
+    let writes_any = |chars: &str| chars.chars().any(|m| document.get(m) > 0);
+    document.get(HAN_CHARACTERS) <= SHORT_TEXT && (writes_any(markers) || !writes_any(mandarin))
+}
+
+/// A text of at most this many Han characters (two or three sentences)
+/// is too short to tell a vernacular from Mandarin by its markers.
+const SHORT_TEXT: usize = 100;
+
+/// Stands, in [`CharCounts::get`], for the number of Han characters of the
+/// text (no text is counted for NUL): so a line plan that depended on the
+/// text's length is only reused for a text of that length.
+const HAN_CHARACTERS: char = '\0';
 
 /// Whether the document is written in a vernacular (Cantonese, Taiwanese):
 /// it writes [`super::tables::VERNACULAR_MARKERS`] of one's markers.
@@ -571,7 +626,7 @@ fn judge_phrase(
 /// strays to fix, see [`follow_variants`]).
 fn damage(text: &str, report: &ScriptReport) -> (bool, bool) {
     let t = &*TABLES;
-    let document = CharCounts::of(text);
+    let document = CharCounts::of(text).with_han(report.counts.han);
     let (mut traditional, mut simplified) = (false, false);
     for paragraph in &report.paragraphs {
         match report.target_for(paragraph) {
@@ -773,6 +828,8 @@ fn phrase_at<'d>(
 /// character does) instead of tallying every character of the text.
 struct CharCounts<'a> {
     text: &'a str,
+    /// What [`HAN_CHARACTERS`] reads.
+    han: usize,
     known: RefCell<Vec<(char, usize)>>,
     /// Every answer given, in order: what a line's plan depended on.
     reads: RefCell<Vec<(char, usize)>>,
@@ -782,6 +839,7 @@ impl<'a> CharCounts<'a> {
     fn of(text: &'a str) -> Self {
         Self {
             text,
+            han: 0,
             known: RefCell::new(Vec::new()),
             reads: RefCell::new(Vec::new()),
         }
@@ -793,7 +851,16 @@ impl<'a> CharCounts<'a> {
         n
     }
 
+    /// The counts of a text of `han` Han characters, which
+    /// [`HAN_CHARACTERS`] reads.
+    fn with_han(self, han: usize) -> Self {
+        Self { han, ..self }
+    }
+
     fn count(&self, c: char) -> usize {
+        if c == HAN_CHARACTERS {
+            return self.han;
+        }
         if let Some(&(_, n)) = self.known.borrow().iter().find(|(k, _)| *k == c) {
             return n;
         }
@@ -1117,6 +1184,42 @@ mod tests {
         }
     }
 
+    /// A one-sentence document gives too little text to tell Cantonese or
+    /// Taiwanese from Mandarin: a character the vernacular writes where
+    /// it stands stays; a phrase wrong in every standard still changes.
+    #[test]
+    fn one_sentence_documents_keep_what_a_vernacular_writes() {
+        let stay = [
+            "我外太公係個滿人。",
+            "而家係朝早七點幾喇",
+            "呢部火車係六十年代嘅產物。",
+            "有好多字根係要死背",
+            "八十幾歲仲咸咸濕濕",
+            "我真係好鍾意呢份禮物呀",
+            "佢不單只好小氣，仲好小家。",
+            "我敦請管理層盡快執行改革。",
+            "米飯同粉麵都一樣咁飽肚。",
+            "伊干焦好看爾爾，無啥物底蒂。",
+            "𪜶兩个兄弟仔為著拚生理。",
+            "伊無欲來，阮顛倒較歡喜。",
+        ];
+        for text in stay {
+            assert_eq!(fix(text), text);
+        }
+        let change = [
+            // Mandarin says so (這, 們): the residue and the stray go.
+            ("這個係統很好。", "這個系統很好。"),
+            ("他說這是一个問題。", "他說這是一個問題。"),
+            // Wrong in every standard, Cantonese too.
+            ("請先注冊帳號。", "請先註冊帳號。"),
+            // A phrase that still holds a certain stray (统).
+            ("呢個係统好用。", "呢個系統好用。"),
+        ];
+        for (input, expected) in change {
+            assert_eq!(fix(input), expected, "{input}");
+        }
+    }
+
     #[test]
     fn cantonese_keeps_its_own_spellings_beside_a_stray() {
         // 响 "at" stays; inside 影响 it is a converter's leftover.
@@ -1148,8 +1251,10 @@ mod tests {
     fn written_taiwanese_stays() {
         let text = "伊佇庄跤食一个餅，毋通講，伊干焦會曉。";
         assert_eq!(fix(text), text);
-        // Outside a Taiwanese text, 个 is a stray.
-        assert_eq!(fix("這是一个問題。"), "這是一個問題。");
+        // Outside a Taiwanese text, 个 is a stray: Mandarin's 他 and 說
+        // tell (written Taiwanese writes 這个 and 是 too).
+        assert_eq!(fix("他說這是一个問題。"), "他說這是一個問題。");
+        assert_eq!(fix("這个人真可惡！"), "這个人真可惡！");
     }
 
     #[test]
