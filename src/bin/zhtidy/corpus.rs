@@ -69,12 +69,10 @@ pub struct CorpusArgs {
     )]
     pub dedup_threshold: f64,
 
-    /// Learn the lines each site repeats around its articles, and remove
-    /// them (rule corpus-repeated-line): a first pass over the run's
-    /// documents counts the lines above each document's first prose line
-    /// and below its last; a line that stands there in at least
-    /// --boilerplate-min-docs documents (digits, dates and URLs aside) and
-    /// seldom inside one goes. Reads every input twice.
+    /// Learn the lines each site repeats above and below its articles from
+    /// the run's own documents, and remove them (rule corpus-repeated-line:
+    /// a line at the edge of at least --boilerplate-min-docs documents,
+    /// digits, dates and URLs aside); reads every input twice
     #[arg(long, help_heading = "Corpus")]
     pub learn_boilerplate: bool,
 
