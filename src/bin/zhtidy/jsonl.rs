@@ -281,6 +281,14 @@ struct Learnt {
     min_docs: u32,
 }
 
+/// How one input's fields are cleaned: its pipeline, and what to do
+/// about repeated edge lines.
+#[derive(Clone, Copy)]
+struct How<'a> {
+    pipeline: &'a Pipeline,
+    edge: EdgePass<'a>,
+}
+
 /// What cleaning a field does about repeated edge lines.
 #[derive(Debug, Clone, Copy)]
 enum EdgePass<'a> {
@@ -381,50 +389,23 @@ pub fn run(args: &TidyArgs, resolver: &mut Resolver<'_>) -> Result<ExitCode> {
             (Some(l), Some(min_docs)) => EdgePass::Remove(&l.verdicts, min_docs),
             _ => EdgePass::Off,
         };
+        let how = How {
+            pipeline: &resolved.pipeline,
+            edge,
+        };
         let result = match (&sink, input) {
             (Sink::Stdout, _) => with_reader(input.as_deref(), |r| {
-                clean_stream(
-                    &ctx,
-                    r,
-                    &mut stdout,
-                    &name,
-                    &resolved.pipeline,
-                    edge,
-                    &mut tally,
-                    &mut dedup,
-                )
+                clean_stream(&ctx, r, &mut stdout, &name, how, &mut tally, &mut dedup)
             }),
             (Sink::Nowhere, _) => with_reader(input.as_deref(), |r| {
-                clean_stream(
-                    &ctx,
-                    r,
-                    &mut io::sink(),
-                    &name,
-                    &resolved.pipeline,
-                    edge,
-                    &mut tally,
-                    &mut dedup,
-                )
+                clean_stream(&ctx, r, &mut io::sink(), &name, how, &mut tally, &mut dedup)
             }),
-            (Sink::InPlace, Some(path)) => rewrite_in_place(
-                &ctx,
-                path,
-                &name,
-                &resolved.pipeline,
-                edge,
-                &mut tally,
-                &mut dedup,
-            ),
-            (Sink::Copy(root), Some(path)) => write_copy(
-                &ctx,
-                root,
-                path,
-                &name,
-                &resolved.pipeline,
-                edge,
-                &mut tally,
-                &mut dedup,
-            ),
+            (Sink::InPlace, Some(path)) => {
+                rewrite_in_place(&ctx, path, &name, how, &mut tally, &mut dedup)
+            }
+            (Sink::Copy(root), Some(path)) => {
+                write_copy(&ctx, root, path, &name, how, &mut tally, &mut dedup)
+            }
             (_, None) => unreachable!("standard input is refused with --write and --out-dir"),
         };
         total.add(&tally);
@@ -637,8 +618,7 @@ fn rewrite_in_place(
     ctx: &Ctx<'_>,
     path: &Path,
     name: &str,
-    pipeline: &Pipeline,
-    edge: EdgePass<'_>,
+    how: How<'_>,
     tally: &mut Tally,
     dedup: &mut Option<Deduper>,
 ) -> Result<ControlFlow<()>> {
@@ -657,16 +637,7 @@ fn rewrite_in_place(
     )?;
     let mut out = BufWriter::with_capacity(1 << 16, target);
     let mut reader = BufReader::with_capacity(1 << 16, file);
-    let flow = clean_stream(
-        ctx,
-        &mut reader,
-        &mut out,
-        name,
-        pipeline,
-        edge,
-        tally,
-        dedup,
-    )?;
+    let flow = clean_stream(ctx, &mut reader, &mut out, name, how, tally, dedup)?;
     if flow.is_break() || tally.changed == 0 {
         // Dropped unwritten: the temporary file is removed.
         return Ok(flow);
@@ -685,8 +656,7 @@ fn write_copy(
     root: &Path,
     path: &Path,
     name: &str,
-    pipeline: &Pipeline,
-    edge: EdgePass<'_>,
+    how: How<'_>,
     tally: &mut Tally,
     dedup: &mut Option<Deduper>,
 ) -> Result<ControlFlow<()>> {
@@ -712,16 +682,7 @@ fn write_copy(
     let target = AtomicFile::create_with_mode(&target_path, mode_of(&meta))?;
     let mut out = BufWriter::with_capacity(1 << 16, target);
     let mut reader = BufReader::with_capacity(1 << 16, file);
-    let flow = clean_stream(
-        ctx,
-        &mut reader,
-        &mut out,
-        name,
-        pipeline,
-        edge,
-        tally,
-        dedup,
-    )?;
+    let flow = clean_stream(ctx, &mut reader, &mut out, name, how, tally, dedup)?;
     if flow.is_break() {
         return Ok(flow);
     }
@@ -752,8 +713,7 @@ fn clean_stream(
     input: &mut dyn BufRead,
     out: &mut dyn Write,
     name: &str,
-    pipeline: &Pipeline,
-    edge: EdgePass<'_>,
+    how: How<'_>,
     tally: &mut Tally,
     dedup: &mut Option<Deduper>,
 ) -> Result<ControlFlow<()>> {
@@ -792,9 +752,9 @@ fn clean_stream(
                 &ctx.fields,
                 &ctx.names,
                 args.report_field.as_deref(),
-                pipeline,
+                how.pipeline,
                 ctx.signer.as_ref(),
-                edge,
+                how.edge,
             );
             (no, line, result)
         },
