@@ -13,7 +13,8 @@ its own:
 5. [`write`]: write text back without ever losing any (atomic replacement).
 
 Beside the stages, [`dedup`] finds the same article reposted across a
-corpus (in either script) by MinHash over script-folded shingles.
+corpus (in either script) by MinHash over script-folded shingles, and
+[`edge_lines`] learns the lines a site repeats around its articles.
 
 [`pipeline::Pipeline`] runs strip → fix → convert in that order, built once
 and shared; it is what the `zhtidy` command runs by default.
@@ -32,6 +33,7 @@ pub mod config_file;
 pub mod convert;
 pub mod decode;
 pub mod dedup;
+pub mod edge_lines;
 pub mod fix;
 pub mod pipeline;
 pub mod strip;

@@ -81,6 +81,7 @@ use rule_set::RuleSet;
 pub(crate) use blocks::LineMemo;
 pub(crate) use passes::{Pass, Passes, Step};
 pub use rules::{Action, Rule, RuleError, Zone};
+pub(crate) use safety::is_prose;
 
 /// How a [`Stripper`] is configured.
 #[derive(Debug, Clone)]

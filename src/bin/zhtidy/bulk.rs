@@ -62,6 +62,8 @@ pub fn run(
     let mut dedup = args.corpus.deduper::<String>()?;
     let items = plan(args, &mode, resolver)?;
     let pool = thread_pool(args.threads)?;
+    let learnt = learn_edge_lines(&items, &pool, &decode_opts)?;
+    let edges = learnt.as_ref().map(|l| &l.verdicts);
     let mut reporter = Reporter::new(
         args.output_format,
         mode.clone(),
@@ -89,6 +91,7 @@ pub fn run(
         anyhow::Ok(())
     };
     let dir_syncs = DirSyncs::default();
+    let mut edge_removed = 0usize;
     // The sink never breaks: every file is reported.
     let run = for_each_ordered(
         &pool,
@@ -103,7 +106,10 @@ pub fn run(
                     &decode_opts,
                     keep_encoding,
                     &dir_syncs,
-                    signer.as_ref(),
+                    crate::outcome::Corpus {
+                        signer: signer.as_ref(),
+                        edges,
+                    },
                 ),
                 Item::Fail(o) => o.clone(),
             };
@@ -111,6 +117,11 @@ pub fn run(
             o
         },
         |mut o| {
+            edge_removed += o
+                .changes
+                .iter()
+                .filter(|c| c.rule == crate::corpus::EDGE_RULE)
+                .count();
             if let Some(d) = &mut dedup {
                 crate::corpus::settle_file(d, &mut o, &dir_syncs);
             }
@@ -127,6 +138,12 @@ pub fn run(
     report(&mut done)?;
     progress.finish();
     let counts = reporter.finish()?;
+    if let Some(l) = learnt.as_ref().filter(|_| !args.quiet) {
+        eprintln!(
+            "{}",
+            crate::corpus::edge_summary(l.documents, &l.verdicts, l.min_docs, edge_removed)
+        );
+    }
     if let Some(d) = dedup.as_ref().filter(|_| !args.quiet) {
         eprintln!("{}", d.summary());
     }
@@ -139,6 +156,57 @@ pub fn run(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// What the first pass of `--learn-boilerplate` learnt.
+struct Learnt {
+    verdicts: zhtidy::edge_lines::Verdicts,
+    /// Documents counted.
+    documents: usize,
+    /// The smallest edge count that removes a line in this run (for the
+    /// summary).
+    min_docs: u32,
+}
+
+/// The first pass of `--learn-boilerplate` (`None` when no file asks
+/// for it): every file it covers is read and cleaned, and its edge lines
+/// counted in input order on this thread, so the counts do not depend on
+/// `-j`.
+fn learn_edge_lines(
+    items: &[Item],
+    pool: &rayon::ThreadPool,
+    decode_opts: &DecodeOptions,
+) -> Result<Option<Learnt>> {
+    let jobs = items.iter().filter_map(|i| match i {
+        Item::Job(j) if j.edge_lines.is_some() => Some(j),
+        _ => None,
+    });
+    let Some(min_docs) = jobs.clone().filter_map(|j| j.edge_lines).min() else {
+        return Ok(None);
+    };
+    let mut counter = zhtidy::edge_lines::Counter::new(zhtidy::edge_lines::DEFAULT_MAX_KEYS);
+    let window = Window {
+        items: AHEAD.max(16 * pool.current_num_threads()),
+        bytes: usize::MAX,
+    };
+    let _: ControlFlow<()> = for_each_ordered(
+        pool,
+        jobs.map(anyhow::Ok),
+        window,
+        |_| 0,
+        |job| crate::outcome::learn(job, decode_opts),
+        |keys| {
+            if let Some(k) = keys {
+                counter.add(&k);
+            }
+            Ok(ControlFlow::Continue(()))
+        },
+    )?;
+    Ok(Some(Learnt {
+        verdicts: counter.verdicts(),
+        documents: counter.documents(),
+        min_docs,
+    }))
 }
 
 /// The files to clean, in order, each with its pipeline.
@@ -212,6 +280,7 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
                 stdin: Some(Arc::new(bytes)),
                 out: None,
                 pipeline: r.pipeline,
+                edge_lines: r.edge_lines,
             }));
             continue;
         }
@@ -267,6 +336,7 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
                 }
             }
             let pipeline = resolved.pipeline;
+            let edge_lines = resolved.edge_lines;
             let out = out_dir.as_ref().map(|d| OutPath {
                 root: d.clone(),
                 rel: c.rel.clone(),
@@ -289,6 +359,7 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
                 stdin: None,
                 out,
                 pipeline,
+                edge_lines,
             }));
         }
     }

@@ -15,9 +15,27 @@ on the thread count. Only signatures are kept, never texts.
 With `drop`, `-o` copies are written by the calling thread once it has
 decided (a worker cannot know yet), and `--jsonl` leaves the line out.
 `--write` refuses `drop`: dropping would mean deleting input files.
+
+`--learn-boilerplate` (or `learn-boilerplate = true` in a configuration
+file) adds a first pass: every document the setting covers is read,
+cleaned and its edge lines counted ([`zhtidy::edge_lines`]); the counts,
+taken on the calling thread in input order, are the same whatever `-j`.
+Then the cleaning pass removes the repeated edge lines of each document
+after the pipeline ([`remove_edge_lines`]), before the document is
+signed for `--dedup`, written or compared.
 */
 
+use std::borrow::Cow;
+
 use zhtidy::dedup::{Index, MinHasher, Params, Signature};
+use zhtidy::edge_lines::Verdicts;
+use zhtidy::pipeline::Tidied;
+use zhtidy::strip::{Removal, RemovalKind};
+
+use crate::changes::{ChangeRecord, Stage};
+
+/// The rule id of a repeated edge line's removal.
+pub const EDGE_RULE: &str = "corpus-repeated-line";
 
 /// What `--dedup` does with a duplicate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -50,6 +68,23 @@ pub struct CorpusArgs {
         hide_short_help = true
     )]
     pub dedup_threshold: f64,
+
+    /// Learn the lines each site repeats above and below its articles from
+    /// the run's own documents, and remove them (rule corpus-repeated-line:
+    /// a line at the edge of at least --boilerplate-min-docs documents,
+    /// digits, dates and URLs aside); reads every input twice
+    #[arg(long, help_heading = "Corpus")]
+    pub learn_boilerplate: bool,
+
+    /// With --learn-boilerplate: the documents a line must stand at the
+    /// edge of to go [default: 10].
+    #[arg(
+        long,
+        value_name = "N",
+        help_heading = "Corpus",
+        hide_short_help = true
+    )]
+    pub boilerplate_min_docs: Option<u32>,
 }
 
 impl CorpusArgs {
@@ -210,4 +245,94 @@ pub fn to_json<N: serde::Serialize>(d: &Duplicate<N>) -> serde_json::Value {
         "why": d.why,
         "dropped": d.dropped,
     })
+}
+
+/// Removes the repeated edge lines of a cleaned text (`tidied`, the
+/// pipeline's output for `input`): the lines whose keys stand at the edge
+/// of at least `min_docs` documents. Returns a record per line, located
+/// in `input`, with the count as its cue.
+pub fn remove_edge_lines(
+    verdicts: &Verdicts,
+    min_docs: u32,
+    input: &str,
+    tidied: &mut Tidied<'_>,
+) -> Vec<ChangeRecord> {
+    let Some((text, removed)) = verdicts.remove(&tidied.text, min_docs) else {
+        return Vec::new();
+    };
+    let lines = input_line_numbers(input, &tidied.removals);
+    tidied.text = Cow::Owned(text);
+    removed
+        .into_iter()
+        .map(|r| ChangeRecord {
+            stage: Stage::Strip,
+            rule: EDGE_RULE.to_string(),
+            family: "corpus".to_string(),
+            line: Some(lines.get(r.line).copied().unwrap_or(r.line + 1)),
+            column: Some(1),
+            before: r.text,
+            after: String::new(),
+            cues: vec![format!("seen at the edge of {} documents", r.documents)],
+        })
+        .collect()
+}
+
+/// The 1-based input line of each line of the pipeline's output: the
+/// input's lines but those strip removed whole (fix and convert keep
+/// lines as they are).
+fn input_line_numbers(input: &str, removals: &[Removal]) -> Vec<usize> {
+    let mut starts = vec![0];
+    starts.extend(memchr::memchr_iter(b'\n', input.as_bytes()).map(|i| i + 1));
+    if starts.last() == Some(&input.len()) && !input.is_empty() {
+        starts.pop();
+    }
+    let whole: Vec<(usize, usize)> = removals
+        .iter()
+        .filter(|r| r.kind == RemovalKind::Line)
+        .map(|r| (r.at, r.at + r.deleted.len()))
+        .collect();
+    let end_of = |i: usize| starts.get(i + 1).copied().unwrap_or(input.len());
+    (0..starts.len())
+        .filter(|&i| {
+            !whole
+                .iter()
+                .any(|&(from, to)| starts[i] >= from && end_of(i) <= to)
+        })
+        .map(|i| i + 1)
+        .collect()
+}
+
+/// The summary line of a run that learnt boilerplate.
+pub fn edge_summary(
+    documents: usize,
+    verdicts: &Verdicts,
+    min_docs: u32,
+    removed: usize,
+) -> String {
+    format!(
+        "zhtidy: learn-boilerplate: {documents} document(s) counted, {} line(s) at the edge of at least {min_docs}, {removed} removed",
+        verdicts.count(min_docs)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_lines_map_to_input_lines_past_strip_removals() {
+        let input = "a\n来源：x\n\nb\nc\n";
+        let removal = Removal {
+            rule: "r".into(),
+            family: "f".into(),
+            line: 2,
+            text: "来源：x".into(),
+            kind: RemovalKind::Line,
+            at: 2,
+            deleted: "来源：x\n\n".into(),
+            cues: Vec::new(),
+        };
+        assert_eq!(input_line_numbers(input, &[removal]), [1, 4, 5]);
+        assert_eq!(input_line_numbers("a\nb", &[]), [1, 2]);
+    }
 }

@@ -45,6 +45,13 @@ names it in a note and in `--report-field`; with `drop` it is left out of
 standard output and of the `--out-dir` copy (`--check` and `-l` say it
 would be, and count only changed lines as changes, as a bulk run does).
 `--write` refuses `drop`, which would delete lines from the inputs.
+
+`--learn-boilerplate` reads every input it covers twice: a first pass
+cleans each line's fields and counts their edge lines (each field is a
+document), the second cleans and removes the repeated ones (see
+`corpus`). Standard input can be read only once, so it is refused then,
+with a message saying to save the lines to a file: spilling it to a
+temporary file would hide a copy of an endless stream on disk.
 */
 
 use std::fmt;
@@ -200,6 +207,11 @@ struct LineReport {
     /// With `--dedup`: the signature of the cleaned fields (joined by a
     /// line break), when the object has one as a string.
     signature: Option<zhtidy::dedup::Signature>,
+    /// In the first pass of `--learn-boilerplate`: the edge and body keys
+    /// of each cleaned field (each field is a document).
+    edge_keys: Vec<zhtidy::edge_lines::DocKeys>,
+    /// Repeated edge lines removed.
+    edge_removed: usize,
 }
 
 /// The counts of a run (or of one input).
@@ -212,6 +224,8 @@ struct Tally {
     bad: usize,
     /// Lines left out as copies of an earlier one (`--dedup drop`).
     dropped: usize,
+    /// Repeated edge lines removed (`--learn-boilerplate`).
+    edge_removed: usize,
     bytes: u64,
     /// Per field, the objects holding it.
     present: Vec<usize>,
@@ -225,6 +239,7 @@ impl Tally {
         self.changed += other.changed;
         self.bad += other.bad;
         self.dropped += other.dropped;
+        self.edge_removed += other.edge_removed;
         self.bytes += other.bytes;
         if self.present.len() < other.present.len() {
             self.present.resize(other.present.len(), 0);
@@ -254,6 +269,36 @@ struct Ctx<'a> {
     writes: bool,
     /// Signs the cleaned fields, with `--dedup`.
     signer: Option<crate::corpus::Signer>,
+    /// The repeated edge lines learnt by the first pass, with
+    /// `--learn-boilerplate`.
+    edges: Option<Learnt>,
+}
+
+/// What the first pass of `--learn-boilerplate` learnt.
+struct Learnt {
+    verdicts: zhtidy::edge_lines::Verdicts,
+    documents: usize,
+    min_docs: u32,
+}
+
+/// How one input's fields are cleaned: its pipeline, and what to do
+/// about repeated edge lines.
+#[derive(Clone, Copy)]
+struct How<'a> {
+    pipeline: &'a Pipeline,
+    edge: EdgePass<'a>,
+}
+
+/// What cleaning a field does about repeated edge lines.
+#[derive(Debug, Clone, Copy)]
+enum EdgePass<'a> {
+    /// Nothing.
+    Off,
+    /// Collect the field's keys (the first pass).
+    Learn,
+    /// Remove the lines that stand at the edge of at least this many
+    /// documents.
+    Remove(&'a zhtidy::edge_lines::Verdicts, u32),
 }
 
 /// A line of the run, as `--dedup` names the line a copy copies.
@@ -294,14 +339,16 @@ pub fn run(args: &TidyArgs, resolver: &mut Resolver<'_>) -> Result<ExitCode> {
         bail!("--dedup drop with --write would delete lines from the files; use --out-dir DIR to write the kept lines, or --dedup report");
     }
     let inputs = inputs(args, &sink)?;
-    let ctx = Ctx {
+    let mut ctx = Ctx {
         args,
         names,
         fields,
         pool: crate::bulk::thread_pool(args.threads)?,
         writes: !matches!(sink, Sink::Nowhere),
         signer: args.corpus.signer()?,
+        edges: None,
     };
+    ctx.edges = learn_edge_lines(&ctx, &inputs, resolver)?;
     // One index for all the inputs: copies are judged in the order given.
     let mut dedup = args.corpus.deduper::<LineRef>()?;
     let started = Instant::now();
@@ -338,46 +385,27 @@ pub fn run(args: &TidyArgs, resolver: &mut Resolver<'_>) -> Result<ExitCode> {
                 .map_or("<stdin>".to_string(), |p| crate::paths::display_name(p)),
         };
         let mut tally = Tally::default();
+        let edge = match (&ctx.edges, resolved.edge_lines) {
+            (Some(l), Some(min_docs)) => EdgePass::Remove(&l.verdicts, min_docs),
+            _ => EdgePass::Off,
+        };
+        let how = How {
+            pipeline: &resolved.pipeline,
+            edge,
+        };
         let result = match (&sink, input) {
             (Sink::Stdout, _) => with_reader(input.as_deref(), |r| {
-                clean_stream(
-                    &ctx,
-                    r,
-                    &mut stdout,
-                    &name,
-                    &resolved.pipeline,
-                    &mut tally,
-                    &mut dedup,
-                )
+                clean_stream(&ctx, r, &mut stdout, &name, how, &mut tally, &mut dedup)
             }),
             (Sink::Nowhere, _) => with_reader(input.as_deref(), |r| {
-                clean_stream(
-                    &ctx,
-                    r,
-                    &mut io::sink(),
-                    &name,
-                    &resolved.pipeline,
-                    &mut tally,
-                    &mut dedup,
-                )
+                clean_stream(&ctx, r, &mut io::sink(), &name, how, &mut tally, &mut dedup)
             }),
-            (Sink::InPlace, Some(path)) => rewrite_in_place(
-                &ctx,
-                path,
-                &name,
-                &resolved.pipeline,
-                &mut tally,
-                &mut dedup,
-            ),
-            (Sink::Copy(root), Some(path)) => write_copy(
-                &ctx,
-                root,
-                path,
-                &name,
-                &resolved.pipeline,
-                &mut tally,
-                &mut dedup,
-            ),
+            (Sink::InPlace, Some(path)) => {
+                rewrite_in_place(&ctx, path, &name, how, &mut tally, &mut dedup)
+            }
+            (Sink::Copy(root), Some(path)) => {
+                write_copy(&ctx, root, path, &name, how, &mut tally, &mut dedup)
+            }
             (_, None) => unreachable!("standard input is refused with --write and --out-dir"),
         };
         total.add(&tally);
@@ -407,6 +435,17 @@ pub fn run(args: &TidyArgs, resolver: &mut Resolver<'_>) -> Result<ExitCode> {
     check_fields_found(&ctx, &total)?;
     if !args.quiet {
         summary(&ctx, &total, inputs.len(), started);
+        if let Some(l) = &ctx.edges {
+            eprintln!(
+                "{}",
+                crate::corpus::edge_summary(
+                    l.documents,
+                    &l.verdicts,
+                    l.min_docs,
+                    total.edge_removed
+                )
+            );
+        }
         if let Some(d) = &dedup {
             eprintln!("{}", d.summary());
         }
@@ -418,6 +457,100 @@ pub fn run(args: &TidyArgs, resolver: &mut Resolver<'_>) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The first pass of `--learn-boilerplate` (`None` when no input's
+/// settings ask for it): the inputs it covers are read and their fields
+/// cleaned, each field's edge lines counted in input order. Standard
+/// input can be read only once, so it is refused here.
+fn learn_edge_lines(
+    ctx: &Ctx<'_>,
+    inputs: &[Option<PathBuf>],
+    resolver: &mut Resolver<'_>,
+) -> Result<Option<Learnt>> {
+    let mut counter = zhtidy::edge_lines::Counter::new(zhtidy::edge_lines::DEFAULT_MAX_KEYS);
+    let mut min_docs: Option<u32> = None;
+    for input in inputs {
+        let as_path = input.clone().unwrap_or_else(|| {
+            ctx.args
+                .stdin_filename
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("."))
+        });
+        let resolved = resolver.resolve(&as_path)?;
+        let Some(n) = resolved.edge_lines else {
+            continue;
+        };
+        let Some(path) = input else {
+            bail!("--learn-boilerplate reads its inputs twice, and standard input can be read only once: save the lines to a file and name it");
+        };
+        min_docs = Some(min_docs.map_or(n, |m| m.min(n)));
+        with_reader(Some(path), |r| {
+            learn_stream(
+                ctx,
+                r,
+                &crate::report::shown(path),
+                &resolved.pipeline,
+                &mut counter,
+            )
+        })?;
+    }
+    Ok(min_docs.map(|min_docs| Learnt {
+        verdicts: counter.verdicts(),
+        documents: counter.documents(),
+        min_docs,
+    }))
+}
+
+/// Counts the edge lines of one input's fields. Lines that are not
+/// objects count nothing (the cleaning pass reports them).
+fn learn_stream(
+    ctx: &Ctx<'_>,
+    input: &mut dyn BufRead,
+    name: &str,
+    pipeline: &Pipeline,
+    counter: &mut zhtidy::edge_lines::Counter,
+) -> Result<()> {
+    let lines = std::iter::from_fn(|| {
+        let mut line = Vec::new();
+        match input.read_until(b'\n', &mut line) {
+            Ok(0) => None,
+            Ok(_) => Some(Ok(line)),
+            Err(e) => Some(Err(
+                anyhow::Error::new(e).context(format!("cannot read {name}"))
+            )),
+        }
+    });
+    let window = Window {
+        items: WINDOW_LINES,
+        bytes: WINDOW_BYTES,
+    };
+    let _: ControlFlow<()> = for_each_ordered(
+        &ctx.pool,
+        lines,
+        window,
+        Vec::len,
+        |line| {
+            clean_line(
+                &line,
+                &ctx.fields,
+                &ctx.names,
+                None,
+                pipeline,
+                None,
+                EdgePass::Learn,
+            )
+            .map(|(_, report)| report.edge_keys)
+            .unwrap_or_default()
+        },
+        |keys| {
+            for k in &keys {
+                counter.add(k);
+            }
+            Ok(ControlFlow::Continue(()))
+        },
+    )?;
+    Ok(())
 }
 
 /// The inputs: `None` for standard input. Folders are refused (they hold
@@ -485,7 +618,7 @@ fn rewrite_in_place(
     ctx: &Ctx<'_>,
     path: &Path,
     name: &str,
-    pipeline: &Pipeline,
+    how: How<'_>,
     tally: &mut Tally,
     dedup: &mut Option<Deduper>,
 ) -> Result<ControlFlow<()>> {
@@ -504,7 +637,7 @@ fn rewrite_in_place(
     )?;
     let mut out = BufWriter::with_capacity(1 << 16, target);
     let mut reader = BufReader::with_capacity(1 << 16, file);
-    let flow = clean_stream(ctx, &mut reader, &mut out, name, pipeline, tally, dedup)?;
+    let flow = clean_stream(ctx, &mut reader, &mut out, name, how, tally, dedup)?;
     if flow.is_break() || tally.changed == 0 {
         // Dropped unwritten: the temporary file is removed.
         return Ok(flow);
@@ -523,7 +656,7 @@ fn write_copy(
     root: &Path,
     path: &Path,
     name: &str,
-    pipeline: &Pipeline,
+    how: How<'_>,
     tally: &mut Tally,
     dedup: &mut Option<Deduper>,
 ) -> Result<ControlFlow<()>> {
@@ -549,7 +682,7 @@ fn write_copy(
     let target = AtomicFile::create_with_mode(&target_path, mode_of(&meta))?;
     let mut out = BufWriter::with_capacity(1 << 16, target);
     let mut reader = BufReader::with_capacity(1 << 16, file);
-    let flow = clean_stream(ctx, &mut reader, &mut out, name, pipeline, tally, dedup)?;
+    let flow = clean_stream(ctx, &mut reader, &mut out, name, how, tally, dedup)?;
     if flow.is_break() {
         return Ok(flow);
     }
@@ -580,7 +713,7 @@ fn clean_stream(
     input: &mut dyn BufRead,
     out: &mut dyn Write,
     name: &str,
-    pipeline: &Pipeline,
+    how: How<'_>,
     tally: &mut Tally,
     dedup: &mut Option<Deduper>,
 ) -> Result<ControlFlow<()>> {
@@ -619,8 +752,9 @@ fn clean_stream(
                 &ctx.fields,
                 &ctx.names,
                 args.report_field.as_deref(),
-                pipeline,
+                how.pipeline,
                 ctx.signer.as_ref(),
+                how.edge,
             );
             (no, line, result)
         },
@@ -633,6 +767,7 @@ fn clean_stream(
                     }
                     counted.objects += usize::from(!report.blank);
                     counted.changed += usize::from(report.changed);
+                    counted.edge_removed += report.edge_removed;
                     for &i in &report.present {
                         counted.present[i] += 1;
                     }
@@ -807,6 +942,7 @@ fn clean_line(
     report_field: Option<&str>,
     pipeline: &Pipeline,
     signer: Option<&crate::corpus::Signer>,
+    edge: EdgePass<'_>,
 ) -> Result<(Vec<u8>, LineReport), String> {
     let line = trim_newline(line);
     if line.iter().all(u8::is_ascii_whitespace) {
@@ -838,6 +974,7 @@ fn clean_line(
     let mut document = Document {
         wanted: signer.is_some(),
         text: None,
+        edge,
     };
     clean_object(
         &record,
@@ -874,7 +1011,7 @@ fn clean_object(
     pipeline: &Pipeline,
     report: &mut LineReport,
     out: &mut Vec<u8>,
-    document: &mut Document,
+    document: &mut Document<'_>,
 ) -> Result<(), String> {
     out.push(b'{');
     for (i, (key, raw)) in record.0.iter().enumerate() {
@@ -918,7 +1055,7 @@ fn clean_field(
     pipeline: &Pipeline,
     report: &mut LineReport,
     out: &mut Vec<u8>,
-    document: &mut Document,
+    document: &mut Document<'_>,
 ) -> Result<(), String> {
     let value: serde_json::Value = serde_json::from_str(raw.get()).map_err(|e| e.to_string())?;
     let s = match value {
@@ -929,17 +1066,33 @@ fn clean_field(
         serde_json::Value::String(s) => s,
         other => return Err(format!("field {name:?} is {}, not a string", kind(&other))),
     };
-    let tidied = pipeline.run(&s);
-    report.removals += tidied.removals.len();
+    let mut tidied = pipeline.run(&s);
+    let edge_records = match document.edge {
+        EdgePass::Off => Vec::new(),
+        EdgePass::Learn => {
+            report
+                .edge_keys
+                .push(zhtidy::edge_lines::DocKeys::of(&tidied.text));
+            Vec::new()
+        }
+        EdgePass::Remove(verdicts, min_docs) => {
+            crate::corpus::remove_edge_lines(verdicts, min_docs, &s, &mut tidied)
+        }
+    };
+    report.edge_removed += edge_records.len();
+    report.removals += tidied.removals.len() + edge_records.len();
     report.fixes += tidied.fix_changes.len();
     if tidied.converted {
         let c = crate::changes::ChangeRecord::convert(&tidied.converted_with);
         report.changes.push((name.to_string(), c));
     }
     let records = crate::changes::records_of(&s, &tidied);
-    report
-        .changes
-        .extend(records.into_iter().map(|c| (name.to_string(), c)));
+    report.changes.extend(
+        records
+            .into_iter()
+            .chain(edge_records)
+            .map(|c| (name.to_string(), c)),
+    );
     let text = keep_unterminated(&s, &tidied.text);
     document.add(text);
     if text != s.as_str() {
@@ -952,14 +1105,16 @@ fn clean_field(
 }
 
 /// The cleaned fields of one object, joined by a line break in the order
-/// they are written: what `--dedup` signs.
-struct Document {
+/// they are written: what `--dedup` signs; and what to do about
+/// repeated edge lines in each.
+struct Document<'e> {
     /// `--dedup` is on.
     wanted: bool,
     text: Option<String>,
+    edge: EdgePass<'e>,
 }
 
-impl Document {
+impl Document<'_> {
     fn add(&mut self, field: &str) {
         if !self.wanted {
             return;
@@ -1095,8 +1250,16 @@ mod tests {
     ) -> Result<(String, LineReport), String> {
         let names = names(fields);
         let tree = Fields::parse(&names).unwrap();
-        clean_line(line, &tree, &names, report, &pipeline(), None)
-            .map(|(out, r)| (String::from_utf8(out).unwrap(), r))
+        clean_line(
+            line,
+            &tree,
+            &names,
+            report,
+            &pipeline(),
+            None,
+            EdgePass::Off,
+        )
+        .map(|(out, r)| (String::from_utf8(out).unwrap(), r))
     }
 
     #[test]

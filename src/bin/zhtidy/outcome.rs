@@ -119,6 +119,9 @@ pub struct Job {
     /// Where --out-dir writes the copy.
     pub out: Option<OutPath>,
     pub pipeline: Arc<Pipeline>,
+    /// With `learn-boilerplate`: the documents a line must stand at the
+    /// edge of to go (see `corpus`).
+    pub edge_lines: Option<u32>,
 }
 
 /// Where `--out-dir` puts one file's copy: `rel` below `root`, no symbolic
@@ -136,6 +139,14 @@ impl OutPath {
     }
 }
 
+/// What the corpus options give each worker: the `--dedup` signer and
+/// the repeated edge lines learnt by the first pass.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Corpus<'a> {
+    pub signer: Option<&'a crate::corpus::Signer>,
+    pub edges: Option<&'a zhtidy::edge_lines::Verdicts>,
+}
+
 /// Runs one job. Folders of files written are noted in `dir_syncs`, for
 /// the caller to flush once at the end.
 pub fn process(
@@ -144,11 +155,11 @@ pub fn process(
     opts: &DecodeOptions,
     keep_encoding: bool,
     dir_syncs: &DirSyncs,
-    signer: Option<&crate::corpus::Signer>,
+    corpus: Corpus<'_>,
 ) -> FileOutcome {
     let mut o = FileOutcome::failed(job.name.clone(), String::new());
     o.raw = job.path.clone();
-    o.status = match run(job, mode, opts, keep_encoding, dir_syncs, signer, &mut o) {
+    o.status = match run(job, mode, opts, keep_encoding, dir_syncs, corpus, &mut o) {
         Ok(s) => s,
         Err(reason) => Status::Failed(reason),
     };
@@ -163,20 +174,16 @@ fn run(
     opts: &DecodeOptions,
     keep_encoding: bool,
     dir_syncs: &DirSyncs,
-    signer: Option<&crate::corpus::Signer>,
+    corpus: Corpus<'_>,
     o: &mut FileOutcome,
 ) -> Result<Status, String> {
+    let signer = corpus.signer;
     let owned;
     let mut read_meta = None;
     let bytes: &[u8] = match (&job.stdin, &job.path) {
         (Some(b), _) => b,
         (None, Some(p)) => {
-            let (b, meta) = zhtidy::decode::read_file_with_metadata(p).map_err(|e| match e {
-                zhtidy::decode::ReadError::NotAFile { kind, .. } => {
-                    format!("is {kind}, not a regular file")
-                }
-                zhtidy::decode::ReadError::Io { reason, .. } => format!("cannot read: {reason}"),
-            })?;
+            let (b, meta) = read_job_file(p)?;
             owned = b;
             read_meta = Some(meta);
             &owned
@@ -212,8 +219,14 @@ fn run(
         o.notes.push(note);
         o.lost = decoded.damage.total();
     }
-    let tidied = job.pipeline.run(&decoded.text);
-    o.removals = tidied.removals.len();
+    let mut tidied = job.pipeline.run(&decoded.text);
+    let edge_records = match (corpus.edges, job.edge_lines) {
+        (Some(v), Some(min_docs)) => {
+            crate::corpus::remove_edge_lines(v, min_docs, &decoded.text, &mut tidied)
+        }
+        _ => Vec::new(),
+    };
+    o.removals = tidied.removals.len() + edge_records.len();
     o.fixes = tidied.fix_changes.len();
     o.signature = signer.map(|s| Box::new(s.sign(&tidied.text)));
     if let Some(refusal) = &tidied.strip_refused {
@@ -249,6 +262,7 @@ fn run(
     if changed {
         o.changes = whole_file;
         o.changes.extend(records_of(&decoded.text, &tidied));
+        o.changes.extend(edge_records);
     }
     match mode {
         Mode::Write if changed => {
@@ -295,6 +309,38 @@ fn run(
     } else {
         Status::Unchanged
     })
+}
+
+/// Reads a job's file, with what the report says when it cannot.
+fn read_job_file(p: &Path) -> Result<(Vec<u8>, fs::Metadata), String> {
+    zhtidy::decode::read_file_with_metadata(p).map_err(|e| match e {
+        zhtidy::decode::ReadError::NotAFile { kind, .. } => {
+            format!("is {kind}, not a regular file")
+        }
+        zhtidy::decode::ReadError::Io { reason, .. } => format!("cannot read: {reason}"),
+    })
+}
+
+/// The first pass of `--learn-boilerplate` over one job: the edge and
+/// body keys of its cleaned text. A file that cannot be read or decoded
+/// without loss counts nothing (the cleaning pass reports it).
+pub fn learn(job: &Job, opts: &DecodeOptions) -> Option<zhtidy::edge_lines::DocKeys> {
+    job.edge_lines?;
+    let owned;
+    let bytes: &[u8] = match (&job.stdin, &job.path) {
+        (Some(b), _) => b,
+        (None, Some(p)) => {
+            owned = read_job_file(p).ok()?.0;
+            &owned
+        }
+        (None, None) => return None,
+    };
+    let decoded = match decode(bytes, opts).ok()? {
+        Outcome::Text(d) if d.replacements == 0 => d,
+        _ => return None,
+    };
+    let tidied = job.pipeline.run(&decoded.text);
+    Some(zhtidy::edge_lines::DocKeys::of(&tidied.text))
 }
 
 /// What to tell the user about mojibake found in a file.

@@ -130,6 +130,11 @@ stage_keys! {
     strip_rules: Vec<PathBuf>,
     /// The largest share of a document strip may remove.
     max_removed_share: f64,
+    /// Whether the run learns repeated edge lines from the files this
+    /// covers, and removes them.
+    learn_boilerplate: bool,
+    /// The documents a line must stand at the edge of to go.
+    boilerplate_min_docs: u32,
 }
 
 /// A configuration file read and checked.
@@ -156,6 +161,8 @@ pub struct Settings {
     pub protect: Vec<String>,
     pub strip_rules: Vec<PathBuf>,
     pub max_removed_share: f64,
+    pub learn_boilerplate: bool,
+    pub boilerplate_min_docs: u32,
     pub include: Vec<String>,
     pub exclude: Vec<String>,
 }
@@ -173,6 +180,8 @@ impl Default for Settings {
             protect: Vec::new(),
             strip_rules: Vec::new(),
             max_removed_share: 0.5,
+            learn_boilerplate: false,
+            boilerplate_min_docs: zhtidy::edge_lines::DEFAULT_MIN_DOCS,
             include: DEFAULT_INCLUDE.iter().map(|s| s.to_string()).collect(),
             exclude: DEFAULT_EXCLUDE.iter().map(|s| s.to_string()).collect(),
         }
@@ -211,6 +220,12 @@ impl Settings {
         if let Some(v) = k.max_removed_share {
             self.max_removed_share = v;
         }
+        if let Some(v) = k.learn_boilerplate {
+            self.learn_boilerplate = v;
+        }
+        if let Some(v) = k.boilerplate_min_docs {
+            self.boilerplate_min_docs = v;
+        }
     }
 
     /// The command line's flags, applied last.
@@ -236,6 +251,12 @@ impl Settings {
         self.strip_rules.extend(a.strip_rules.iter().cloned());
         if let Some(s) = a.max_removed_share {
             self.max_removed_share = s;
+        }
+        if a.corpus.learn_boilerplate {
+            self.learn_boilerplate = true;
+        }
+        if let Some(n) = a.corpus.boilerplate_min_docs {
+            self.boilerplate_min_docs = n;
         }
         if !a.include.is_empty() {
             self.include = a.include.clone();
@@ -414,6 +435,9 @@ pub struct Resolved {
     pub pipeline: Arc<Pipeline>,
     /// Include and exclude glob sets.
     pub selection: Arc<(GlobSet, GlobSet)>,
+    /// With `learn-boilerplate`: the documents a line must stand at the
+    /// edge of to go.
+    pub edge_lines: Option<u32>,
 }
 
 impl<'a> Resolver<'a> {
@@ -533,9 +557,18 @@ impl<'a> Resolver<'a> {
                 s
             }
         };
+        if settings.boilerplate_min_docs < 2 {
+            return Err(where_(anyhow!(
+                "boilerplate-min-docs must be at least 2, not {}: a line of one document repeats nothing",
+                settings.boilerplate_min_docs
+            )));
+        }
         Ok(Resolved {
             pipeline,
             selection,
+            edge_lines: settings
+                .learn_boilerplate
+                .then_some(settings.boilerplate_min_docs),
         })
     }
 }

@@ -62,6 +62,9 @@ pub fn run(args: &TidyArgs) -> Result<ExitCode> {
     if args.corpus.dedup.is_some() {
         bail!("--dedup compares the documents of a run: give a mode (-o DIR, --check, -l, --diff) or --jsonl");
     }
+    if args.corpus.learn_boilerplate {
+        bail!("--learn-boilerplate learns from the documents of a run: give a mode (-w, -o DIR, --check, -l, --diff) or --jsonl");
+    }
     let stdin = match &args.stdin_filename {
         Some(p) => Input::Named(p.clone()),
         None => Input::Stdin,
