@@ -160,6 +160,14 @@ pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
 }
 
 fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec<Item>> {
+    let budget = args.budget()?;
+    // Records of each removal and fix: for --explain, --statistics, the
+    // diff's preamble and the JSON and GitHub reports; the text reports
+    // of the other modes print counts.
+    let records = args.explain
+        || args.statistics
+        || *mode == Mode::Diff
+        || args.output_format != crate::args::TidyFormat::Text;
     let mut paths = named_paths(args)?;
     if paths.is_empty() {
         if io::stdin().is_terminal() {
@@ -212,6 +220,8 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
                 stdin: Some(Arc::new(bytes)),
                 out: None,
                 pipeline: r.pipeline,
+                budget,
+                records,
             }));
             continue;
         }
@@ -289,6 +299,8 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
                 stdin: None,
                 out,
                 pipeline,
+                budget,
+                records,
             }));
         }
     }

@@ -15,6 +15,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use zhtidy::budget::Budget;
 use zhtidy::decode::{
     decode, Damage, DecodeError, DecodeOptions, Decoded, Mojibake, Outcome, WRITE_CONFIDENCE,
 };
@@ -62,7 +63,8 @@ pub struct FileOutcome {
     /// Warnings worth showing (strip's safety limit, mojibake).
     pub notes: Vec<String>,
     /// Every change, whole-file ones (encoding, conversion) first (only
-    /// when the file changes).
+    /// when the file changes; removals and fixes only when [`Job::records`]
+    /// asks for them).
     pub changes: Vec<ChangeRecord>,
     /// The text held mojibake (reversed or not).
     pub mojibake: bool,
@@ -119,6 +121,13 @@ pub struct Job {
     /// Where --out-dir writes the copy.
     pub out: Option<OutPath>,
     pub pipeline: Arc<Pipeline>,
+    /// What cleaning it may take.
+    pub budget: Budget,
+    /// Whether the report needs a record per removal and fix (see
+    /// [`FileOutcome::changes`]); without it only the counts and the
+    /// whole-file changes are kept, since a file with a change every few
+    /// bytes would need many times its size for records nobody reads.
+    pub records: bool,
 }
 
 /// Where `--out-dir` puts one file's copy: `rel` below `root`, no symbolic
@@ -212,7 +221,10 @@ fn run(
         o.notes.push(note);
         o.lost = decoded.damage.total();
     }
-    let tidied = job.pipeline.run(&decoded.text);
+    let tidied = job
+        .pipeline
+        .run_within(&decoded.text, job.budget)
+        .map_err(over_budget)?;
     o.removals = tidied.removals.len();
     o.fixes = tidied.fix_changes.len();
     o.signature = signer.map(|s| Box::new(s.sign(&tidied.text)));
@@ -248,7 +260,9 @@ fn run(
     let changed = new_bytes.as_deref().is_some_and(|b| b != bytes);
     if changed {
         o.changes = whole_file;
-        o.changes.extend(records_of(&decoded.text, &tidied));
+        if job.records {
+            o.changes.extend(records_of(&decoded.text, &tidied));
+        }
     }
     match mode {
         Mode::Write if changed => {
@@ -295,6 +309,15 @@ fn run(
     } else {
         Status::Unchanged
     })
+}
+
+/// A file that went past its budget: left as it was, the run goes on.
+pub fn over_budget(e: zhtidy::budget::Exceeded) -> String {
+    let hint = match e {
+        zhtidy::budget::Exceeded::Time(_) => " (--file-timeout SECONDS changes the limit)",
+        zhtidy::budget::Exceeded::Ticks(_) => "",
+    };
+    format!("{e} to clean; not cleaned{hint}")
 }
 
 /// What to tell the user about mojibake found in a file.
