@@ -372,9 +372,13 @@ fn plan_line(
         {
             continue;
         }
+        // A vernacular's word (係 "is") is held in a text that may be in
+        // that vernacular, damaged or not: the phrase around it may be a
+        // word the dictionary does not know (係個 "is a").
         let held = to_traditional
             && (vernacular_form(c, counts(), t) && !t.in_vernacular_residue(&chars, i)
-                || !damaged && (regional || (contextual || shared || sibling) && in_vernacular()));
+                || !damaged && (regional || (contextual || shared || sibling) && in_vernacular())
+                || vernacular_word(c, counts(), t));
         let (rule, to) = if held {
             // Valid Traditional in some region (群, 台, 晒, 了): it
             // changes only inside a phrase that still holds a certain
@@ -480,12 +484,32 @@ fn regional_standard(c: char, document: &CharCounts, t: &Tables) -> bool {
 }
 
 /// Whether `c` is a vernacular's character (晒, 个) in a document that
-/// writes that vernacular's markers (嘅, 佇).
+/// writes that vernacular's markers (嘅, 佇), or in one that may be in
+/// that vernacular ([`maybe_vernacular`]).
 fn vernacular_form(c: char, document: &CharCounts, t: &Tables) -> bool {
     t.vernacular_markers(c).any(|markers| {
         let written: usize = markers.chars().map(|m| document.get(m)).sum();
         written >= super::tables::VERNACULAR_MARKERS
-    })
+    }) || t
+        .uncertain_vernaculars(c, true)
+        .any(|(markers, mandarin)| maybe_vernacular(markers, mandarin, document))
+}
+
+/// Whether `c` is a word of its own of a vernacular (係 "is" in Cantonese)
+/// in a document that may be in that vernacular ([`maybe_vernacular`]).
+fn vernacular_word(c: char, document: &CharCounts, t: &Tables) -> bool {
+    t.uncertain_vernaculars(c, false)
+        .any(|(markers, mandarin)| maybe_vernacular(markers, mandarin, document))
+}
+
+/// Whether the document may be in the vernacular of `markers`, though it
+/// writes fewer of them than [`vernacular`] asks: it writes one, or none
+/// of the Mandarin characters (`mandarin`) the vernacular writes otherwise.
+/// A one-sentence document (我外太公係個滿人。) gives too little text to
+/// tell; a Mandarin one of any length writes 們, 他 or 說.
+fn maybe_vernacular(markers: &str, mandarin: &str, document: &CharCounts) -> bool {
+    let writes_any = |chars: &str| chars.chars().any(|m| document.get(m) > 0);
+    writes_any(markers) || !writes_any(mandarin)
 }
 
 /// Whether the document is written in a vernacular (Cantonese, Taiwanese):
@@ -1117,6 +1141,42 @@ mod tests {
         }
     }
 
+    /// A one-sentence document gives too little text to tell Cantonese or
+    /// Taiwanese from Mandarin: a character the vernacular writes where
+    /// it stands stays; a phrase wrong in every standard still changes.
+    #[test]
+    fn one_sentence_documents_keep_what_a_vernacular_writes() {
+        let stay = [
+            "我外太公係個滿人。",
+            "而家係朝早七點幾喇",
+            "呢部火車係六十年代嘅產物。",
+            "有好多字根係要死背",
+            "八十幾歲仲咸咸濕濕",
+            "我真係好鍾意呢份禮物呀",
+            "佢不單只好小氣，仲好小家。",
+            "我敦請管理層盡快執行改革。",
+            "米飯同粉麵都一樣咁飽肚。",
+            "伊干焦好看爾爾，無啥物底蒂。",
+            "𪜶兩个兄弟仔為著拚生理。",
+            "伊無欲來，阮顛倒較歡喜。",
+        ];
+        for text in stay {
+            assert_eq!(fix(text), text);
+        }
+        let change = [
+            // Mandarin says so (這, 們): the residue and the stray go.
+            ("這個係統很好。", "這個系統很好。"),
+            ("他說這是一个問題。", "他說這是一個問題。"),
+            // Wrong in every standard, Cantonese too.
+            ("請先注冊帳號。", "請先註冊帳號。"),
+            // A phrase that still holds a certain stray (统).
+            ("呢個係统好用。", "呢個系統好用。"),
+        ];
+        for (input, expected) in change {
+            assert_eq!(fix(input), expected, "{input}");
+        }
+    }
+
     #[test]
     fn cantonese_keeps_its_own_spellings_beside_a_stray() {
         // 响 "at" stays; inside 影响 it is a converter's leftover.
@@ -1148,8 +1208,10 @@ mod tests {
     fn written_taiwanese_stays() {
         let text = "伊佇庄跤食一个餅，毋通講，伊干焦會曉。";
         assert_eq!(fix(text), text);
-        // Outside a Taiwanese text, 个 is a stray.
-        assert_eq!(fix("這是一个問題。"), "這是一個問題。");
+        // Outside a Taiwanese text, 个 is a stray: Mandarin's 他 and 說
+        // tell (written Taiwanese writes 這个 and 是 too).
+        assert_eq!(fix("他說這是一个問題。"), "他說這是一個問題。");
+        assert_eq!(fix("這个人真可惡！"), "這个人真可惡！");
     }
 
     #[test]

@@ -71,6 +71,28 @@ const VERNACULAR_FORMS: [(&str, &str); 2] = [
 /// single one may be a quotation.
 pub(crate) const VERNACULAR_MARKERS: usize = 2;
 
+/// Per vernacular of [`VERNACULAR_FORMS`], in its order: characters it
+/// writes as words of its own where OpenCC's phrases read another word
+/// around them, and the characters of Mandarin prose it writes otherwise.
+///
+/// Written Cantonese writes 係 "is" (係個 "is a", which STPhrases reads as
+/// 繫個 "tie one"; 而家係 "now is", read as 家系 "family line"), 只 (只係,
+/// 不單只), 鍾 (鍾意 "like"), 喂 ("hey", not 餵 "feed") and 僕 (僕街); and
+/// 嘅 呢 哋 係 冇 好 佢 講 for Mandarin's 的 這 們 是 沒 很 他 她 說. Written
+/// Taiwanese writes 干 (干焦 "only"), 欲 ("want", not 慾 "desire"), 擺
+/// ("times", not 襬 "hem") and 家 (家伙 "property"); and 𪜶 阮 無 真 伊 講
+/// for Mandarin's 們 沒 很 他 她 說 (it writes 的, 是 and 這 too).
+///
+/// A document that writes one of a vernacular's markers, or none of
+/// Mandarin's characters, may be in that vernacular: a one-sentence
+/// document (我外太公係個滿人。) gives too little text to tell. There the
+/// vernacular's own characters are no evidence of damage, and its words
+/// change only inside a phrase that still holds a certain stray.
+const VERNACULAR_WORDS: [(&str, &str); 2] = [
+    ("係只鍾喂僕", "的這們是沒很他她說"),
+    ("干欲擺家", "們沒很他她說"),
+];
+
 /// Shared characters that Taiwan and Hong Kong write in most of the words
 /// where OpenCC's Traditional writes another character (了解, 周末, 借口,
 /// 回歸, 占有, 出戲, 核實, 搜集, 鄰里, 台面, 發布, 局限): measured on native text, each
@@ -85,12 +107,25 @@ const REGIONAL_SHARED: &str = "了周借回占出搜里台布局";
 /// alternative: 游動 (a fish swimming; STPhrases reads 游动 as 遊動, "to
 /// roam"), 盡量 and 注定 (Taiwan's standard spellings; STPhrases writes
 /// 儘量, 註定).
+/// 盡快 is Hong Kong's standard spelling too (STPhrases writes 儘快), and
+/// 粉麵 "rice noodles and noodles" is a word of its own (STPhrases reads
+/// 粉面 "face powder").
 /// 這只 ("this only": 這只有一個, which STPhrases reads as 這隻, "this
 /// one [animal]"), 並發 (Taiwan's "concurrent"; STPhrases writes 併發,
 /// the complication of an illness) and 想象 (a standard spelling beside
 /// 想像 in both regions), 進位制 (a number base, which forward matching
 /// cuts before 制表, "to make a table").
-const WORDS_AS_WRITTEN: &[&str] = &["游動", "盡量", "注定", "這只", "並發", "想象", "進位制"];
+const WORDS_AS_WRITTEN: &[&str] = &[
+    "游動",
+    "盡量",
+    "盡快",
+    "注定",
+    "這只",
+    "並發",
+    "想象",
+    "進位制",
+    "粉麵",
+];
 
 /// Traditional characters that converters other than OpenCC pick for their
 /// Simplified character where OpenCC's default is another (系 → 係, 冲 →
@@ -821,6 +856,23 @@ impl Tables {
     /// matching found there (制表): the word as written decides.
     pub(crate) fn in_word_as_written(&self, chars: &[(usize, char)], i: usize) -> bool {
         stands_in_one_of(WORDS_AS_WRITTEN, chars, i)
+    }
+
+    /// The vernaculars (as their markers, and the Mandarin characters they
+    /// write otherwise; see [`VERNACULAR_WORDS`]) in which `c` may be valid
+    /// in a document that only may be in them: one of their
+    /// [`VERNACULAR_FORMS`] (晒, 个) when `forms`, else one of their words
+    /// (係, 干).
+    pub(crate) fn uncertain_vernaculars(
+        &self,
+        c: char,
+        forms: bool,
+    ) -> impl Iterator<Item = (&'static str, &'static str)> {
+        VERNACULAR_FORMS
+            .into_iter()
+            .zip(VERNACULAR_WORDS)
+            .filter(move |((own, _), (words, _))| if forms { own } else { words }.contains(c))
+            .map(|((_, markers), (_, mandarin))| (markers, mandarin))
     }
 
     /// The marker characters of each vernacular (see
