@@ -1084,3 +1084,45 @@ fn a_file_past_its_budget_is_an_error_and_the_run_goes_on() {
     assert!(stderr(&negative).contains("--file-timeout"));
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `--jsonl -w` refuses a read-only file only when a line would change:
+/// a clean read-only file is no error.
+#[test]
+fn jsonl_write_refuses_a_read_only_file_only_when_it_would_change() {
+    let dir = scratch("jsonl-readonly");
+    let line = |text: &str| format!("{}\n", serde_json::json!({ "text": text.trim_end() }));
+    let clean = dir.join("clean.jsonl");
+    let dirty = dir.join("dirty.jsonl");
+    fs::write(&clean, line(support::CLEAN)).unwrap();
+    fs::write(&dirty, line(support::DIRTY)).unwrap();
+    for f in [&clean, &dirty] {
+        let mut perms = fs::metadata(f).unwrap().permissions();
+        perms.set_readonly(true);
+        fs::set_permissions(f, perms).unwrap();
+    }
+    let ok = zhtidy(&[
+        std::ffi::OsStr::new("--jsonl"),
+        "--field".as_ref(),
+        "text".as_ref(),
+        "-w".as_ref(),
+        clean.as_os_str(),
+    ]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert_eq!(fs::read_to_string(&clean).unwrap(), line(support::CLEAN));
+    let refused = zhtidy(&[
+        std::ffi::OsStr::new("--jsonl"),
+        "--field".as_ref(),
+        "text".as_ref(),
+        "-w".as_ref(),
+        dirty.as_os_str(),
+    ]);
+    assert_error_naming(&refused, "dirty.jsonl");
+    assert!(
+        stderr(&refused).contains("read-only"),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(fs::read_to_string(&dirty).unwrap(), line(support::DIRTY));
+    assert_eq!(names_in(&dir), ["clean.jsonl", "dirty.jsonl"]);
+    fs::remove_dir_all(&dir).unwrap();
+}
