@@ -10,9 +10,9 @@ Each function plans edits on the text it is given (see
 use std::sync::{Arc, LazyLock};
 
 use super::byte_search::{starts, COMPAT_START, RADICAL_START, ZERO_WIDTH};
+use super::chars::{is_han, HALFWIDTH_MARK, PUNCT};
 use super::memo::{placed, LineEdit, LineMemo};
 use super::radical_table::RADICALS;
-use super::script::is_han;
 use super::{Edit, FixOptions, PlannedNote, Rule, Text};
 use crate::convert::{builtin_dict, DictData};
 
@@ -319,34 +319,6 @@ fn is_pinyin_syllable(s: &str) -> bool {
         && (digit && marked == 0 || !digit && marked == 1)
 }
 
-/// The halfwidth marks converted and their fullwidth forms.
-const PUNCT: [(char, char); 7] = [
-    (',', '，'),
-    (':', '：'),
-    (';', '；'),
-    ('?', '？'),
-    ('!', '！'),
-    ('(', '（'),
-    (')', '）'),
-];
-
-/// Whether `c` is a halfwidth mark of [`PUNCT`].
-pub(super) fn is_halfwidth_mark(c: char) -> bool {
-    c.is_ascii() && HALFWIDTH_MARK[c as usize]
-}
-
-/// The bytes of the halfwidth marks of [`PUNCT`], as a table: one read
-/// per byte of text to find lines that need a look.
-static HALFWIDTH_MARK: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut i = 0;
-    while i < PUNCT.len() {
-        table[PUNCT[i].0 as usize] = true;
-        i += 1;
-    }
-    table
-};
-
 /// The first byte of `b` at or after `from` that is a halfwidth mark of
 /// [`PUNCT`]. Eight bytes at a time: the marks are ASCII and Chinese text
 /// is mostly bytes of 0x80 and above, so a word without an ASCII byte is
@@ -416,7 +388,7 @@ pub(super) fn fullwidth_punct(
         notes.extend(line_notes.iter().map(|&at| PlannedNote {
             range: start + at..start + at + 1,
             id: "enumeration-comma",
-            message: "comma between short items: may be an enumeration comma 、; left as is",
+            message: "comma between short items: may be an enumeration comma 、 (left halfwidth, or made `，` where its sentence has one)",
         }));
     }
     edits
@@ -427,8 +399,15 @@ pub(super) fn fullwidth_punct(
 pub(super) fn plan_punct_line(line: &str) -> (Vec<LineEdit>, Vec<usize>) {
     let mut edits = Vec::new();
     let mut notes = Vec::new();
+    // In source code or a configuration line the marks are syntax.
+    if is_code_like(line) {
+        return (edits, notes);
+    }
     let chars: Vec<(usize, char)> = line.char_indices().collect();
-    let in_url = url_mask(&chars);
+    let mut in_url = url_mask(&chars);
+    for (masked, in_path) in in_url.iter_mut().zip(path_mask(&chars)) {
+        *masked |= in_path;
+    }
     let mut now: Vec<char> = chars.iter().map(|(_, c)| *c).collect();
     let mut reported = vec![false; now.len()];
     // Repeat until nothing more converts, so that a mark next to one
@@ -481,12 +460,105 @@ pub(super) fn plan_punct_line(line: &str) -> (Vec<LineEdit>, Vec<usize>) {
             break;
         }
     }
+    one_comma_per_sentence(&mut now, &reported);
     for (i, &(at, old)) in chars.iter().enumerate() {
         if now[i] != old {
             edits.push((at, old.len_utf8(), now[i], Rule::FullwidthPunct));
         }
     }
     (edits, notes)
+}
+
+/// Sentence ends: a sentence runs from after one to the next.
+const SENTENCE_ENDS: &str = "。！？!?…";
+
+/// Makes one choice of comma per sentence: where a sentence ends up with
+/// both `，` and a `,` between CJK characters that was left as a possible
+/// enumeration comma (紅,黃,藍 beside 買了，), that comma becomes `，` too
+/// (still reported: it may be a `、`), so no sentence mixes the two.
+fn one_comma_per_sentence(now: &mut [char], reported: &[bool]) {
+    let mut start = 0;
+    while start < now.len() {
+        let end = now[start..]
+            .iter()
+            .position(|c| SENTENCE_ENDS.contains(*c))
+            .map_or(now.len(), |k| start + k + 1);
+        if now[start..end].contains(&'，') {
+            for i in start..end {
+                if reported[i] && now[i] == ',' {
+                    now[i] = '，';
+                }
+            }
+        }
+        start = end;
+    }
+}
+
+/// Whether `line` reads as source code or configuration, where halfwidth
+/// marks are syntax: a comment (`//`, `/*`), a preprocessor line
+/// (`#include`), a statement end (`;`, `{` or `}` ending the line), an
+/// assignment (`a = b`, `a=1`) or a call (`printf("%d", n)`, `f(x,y)`:
+/// an ASCII name right before `(`, and ASCII letters inside, no Han).
+fn is_code_like(line: &str) -> bool {
+    let trimmed = line.trim();
+    let ascii_word_before = |i: usize| {
+        trimmed[..i]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    let call_at = |i: usize| {
+        let inside = trimmed[i + 1..].split(')').next().unwrap_or("");
+        ascii_word_before(i)
+            && trimmed[i + 1..].contains(')')
+            && (inside.is_empty() || inside.chars().any(|c| c.is_ascii_alphabetic()))
+            && !inside.chars().any(is_han)
+    };
+    trimmed.contains("//")
+        || trimmed.contains("/*")
+        || trimmed.ends_with([';', '{', '}'])
+        || trimmed.starts_with('}')
+        || ["#include", "#define", "#!"]
+            .iter()
+            .any(|p| trimmed.starts_with(p))
+        || trimmed
+            .match_indices('=')
+            .any(|(i, _)| ascii_word_before(i) || trimmed[..i].ends_with(' '))
+        || trimmed.match_indices('(').any(|(i, _)| call_at(i))
+}
+
+/// Marks the characters of a line that belong to a file path: a run
+/// without whitespace or CJK punctuation that holds two separators (`/`,
+/// `\\`), one of them beside an ASCII letter or digit (`/home/用戶/文件`,
+/// `C:\\Users\\me`). A single slash (我們/他們) is no path.
+fn path_mask(chars: &[(usize, char)]) -> Vec<bool> {
+    let text: Vec<char> = chars.iter().map(|(_, c)| *c).collect();
+    let mut mask = vec![false; text.len()];
+    let ends_run = |c: char| {
+        c.is_whitespace() || matches!(c as u32, 0x3000..=0x303F | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20)
+    };
+    let separator = |c: char| matches!(c, '/' | '\\');
+    let mut i = 0;
+    while i < text.len() {
+        let start = i;
+        while i < text.len() && !ends_run(text[i]) {
+            i += 1;
+        }
+        let run = &text[start..i];
+        let separators = run.iter().filter(|c| separator(**c)).count();
+        let beside_ascii = (0..run.len()).any(|k| {
+            separator(run[k])
+                && [k.checked_sub(1), Some(k + 1)]
+                    .into_iter()
+                    .flatten()
+                    .any(|j| run.get(j).is_some_and(char::is_ascii_alphanumeric))
+        });
+        if separators >= 2 && beside_ascii {
+            mask[start..i].fill(true);
+        }
+        i = i.max(start + 1);
+    }
+    mask
 }
 
 fn fullwidth(c: char) -> char {
@@ -751,6 +823,53 @@ mod tests {
         for (input, expected) in cases {
             assert_eq!(fix_with(Rule::FullwidthPunct, input), expected, "{input}");
         }
+    }
+
+    #[test]
+    fn code_urls_and_paths_keep_their_marks() {
+        let stay = [
+            "printf(\"結果,%d\", 數值);",
+            "int 長度=計算(a,b);",
+            "// 註解:這裡,那裡",
+            "/* 說明:開始 */",
+            "if (條件) {",
+            "變數 = 值,另一個",
+            "call(x,中文)",
+            "見https://例子.com/a,中文頁",
+            "放在/home/用戶,資料夾裡",
+            "路徑C:\\使用者\\文件,備份",
+        ];
+        for input in stay {
+            assert_eq!(fix_with(Rule::FullwidthPunct, input), input);
+        }
+        // Prose with an English name before a parenthesis, or one slash,
+        // is no code or path.
+        let change = [
+            (
+                "他們用ChatGPT(聊天機器人)寫了文章,大家很喜歡",
+                "他們用ChatGPT（聊天機器人）寫了文章，大家很喜歡",
+            ),
+            ("我們/他們都來了,然後走了", "我們/他們都來了，然後走了"),
+        ];
+        for (input, expected) in change {
+            assert_eq!(fix_with(Rule::FullwidthPunct, input), expected, "{input}");
+        }
+    }
+
+    /// A sentence never keeps both `，` and a halfwidth comma between CJK
+    /// characters: a possible enumeration comma beside a converted one
+    /// becomes `，` too (and is still reported).
+    #[test]
+    fn one_comma_per_sentence() {
+        let fixer = Fixer::new(FixOptions::default().only(&[Rule::FullwidthPunct]));
+        let fixed = fixer.fix("買了很多水果,大家都很喜歡,紅,黃,藍都有。紅,黃,藍都有");
+        assert_eq!(
+            fixed.text,
+            "買了很多水果，大家都很喜歡，紅，黃，藍都有。紅,黃,藍都有"
+        );
+        assert_eq!(fixed.notes.len(), 5);
+        let fixed = fixer.fix("他說：紅,黃,藍都有，好看。");
+        assert_eq!(fixed.text, "他說：紅，黃，藍都有，好看。");
     }
 
     #[test]

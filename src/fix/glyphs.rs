@@ -59,9 +59,10 @@ use std::cell::{OnceCell, RefCell};
 use std::collections::HashSet;
 use std::sync::{Arc, LazyLock};
 
+use super::chars::is_han;
 use super::memo::{placed, LineEdit, LineMemo, StrayPlan};
 use super::pairs::PairFilter;
-use super::script::{is_han, Script, ScriptReport};
+use super::script::{Script, ScriptReport};
 use super::tables::{CharHash, Tables, OUTSIDE, TABLES};
 use super::{Edit, FixOptions, PlannedNote, Rule, VariantTarget};
 use crate::convert::{builtin_dict, DictData};
@@ -174,7 +175,7 @@ pub(super) fn stray(
         Some(VariantTarget::Hk) => Some(true),
         Some(VariantTarget::Opencc) | None => None,
     };
-    let document = CharCounts::of(text);
+    let document = CharCounts::of(text).with_han(report.counts.han);
     let (damaged_traditional, damaged_simplified) = damage(text, report);
     let mut edits = Vec::new();
     for paragraph in &report.paragraphs {
@@ -221,7 +222,27 @@ pub(super) fn stray(
         };
         edits.extend(placed(line_edits, paragraph.range.start));
     }
+    keep_names(text, &mut edits);
     edits
+}
+
+/// Drops the edits made on ambiguous evidence (`stray-glyph-context`)
+/// inside a name-like context (see [`super::names`]): a brand or a
+/// person keeps the spelling chosen for it.
+fn keep_names(text: &str, edits: &mut Vec<Edit>) {
+    if !edits.iter().any(|e| e.rule == Rule::StrayGlyphContext) {
+        return;
+    }
+    let names = super::names::name_spans(text);
+    if names.is_empty() {
+        return;
+    }
+    edits.retain(|e| {
+        e.rule != Rule::StrayGlyphContext
+            || !names
+                .iter()
+                .any(|n| n.start < e.range.end && e.range.start < n.end)
+    });
 }
 
 /// The stray-glyph edits of one line fixed toward Traditional (or
@@ -503,14 +524,24 @@ fn vernacular_word(c: char, document: &CharCounts, t: &Tables) -> bool {
 }
 
 /// Whether the document may be in the vernacular of `markers`, though it
-/// writes fewer of them than [`vernacular`] asks: it writes one, or none
-/// of the Mandarin characters (`mandarin`) the vernacular writes otherwise.
-/// A one-sentence document (我外太公係個滿人。) gives too little text to
-/// tell; a Mandarin one of any length writes 們, 他 or 說.
+/// writes fewer of them than [`vernacular`] asks: it is short (at most
+/// [`SHORT_TEXT`] Han characters) and writes one, or none of the Mandarin
+/// characters (`mandarin`) the vernacular writes otherwise. A one-sentence
+/// document (我外太公係個滿人。) gives too little text to tell; a longer
+/// one in a vernacular writes its markers.
 fn maybe_vernacular(markers: &str, mandarin: &str, document: &CharCounts) -> bool {
     let writes_any = |chars: &str| chars.chars().any(|m| document.get(m) > 0);
-    writes_any(markers) || !writes_any(mandarin)
+    document.get(HAN_CHARACTERS) <= SHORT_TEXT && (writes_any(markers) || !writes_any(mandarin))
 }
+
+/// A text of at most this many Han characters (two or three sentences)
+/// is too short to tell a vernacular from Mandarin by its markers.
+const SHORT_TEXT: usize = 100;
+
+/// Stands, in [`CharCounts::get`], for the number of Han characters of the
+/// text (no text is counted for NUL): so a line plan that depended on the
+/// text's length is only reused for a text of that length.
+const HAN_CHARACTERS: char = '\0';
 
 /// Whether the document is written in a vernacular (Cantonese, Taiwanese):
 /// it writes [`super::tables::VERNACULAR_MARKERS`] of one's markers.
@@ -595,7 +626,7 @@ fn judge_phrase(
 /// strays to fix, see [`follow_variants`]).
 fn damage(text: &str, report: &ScriptReport) -> (bool, bool) {
     let t = &*TABLES;
-    let document = CharCounts::of(text);
+    let document = CharCounts::of(text).with_han(report.counts.han);
     let (mut traditional, mut simplified) = (false, false);
     for paragraph in &report.paragraphs {
         match report.target_for(paragraph) {
@@ -797,6 +828,8 @@ fn phrase_at<'d>(
 /// character does) instead of tallying every character of the text.
 struct CharCounts<'a> {
     text: &'a str,
+    /// What [`HAN_CHARACTERS`] reads.
+    han: usize,
     known: RefCell<Vec<(char, usize)>>,
     /// Every answer given, in order: what a line's plan depended on.
     reads: RefCell<Vec<(char, usize)>>,
@@ -806,6 +839,7 @@ impl<'a> CharCounts<'a> {
     fn of(text: &'a str) -> Self {
         Self {
             text,
+            han: 0,
             known: RefCell::new(Vec::new()),
             reads: RefCell::new(Vec::new()),
         }
@@ -817,7 +851,16 @@ impl<'a> CharCounts<'a> {
         n
     }
 
+    /// The counts of a text of `han` Han characters, which
+    /// [`HAN_CHARACTERS`] reads.
+    fn with_han(self, han: usize) -> Self {
+        Self { han, ..self }
+    }
+
     fn count(&self, c: char) -> usize {
+        if c == HAN_CHARACTERS {
+            return self.han;
+        }
         if let Some(&(_, n)) = self.known.borrow().iter().find(|(k, _)| *k == c) {
             return n;
         }

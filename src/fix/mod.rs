@@ -56,16 +56,22 @@ Each step is a rule with an id ([`Rule`]); every one can be turned off
    words (了, 周, 借) and, in a written Cantonese or Taiwanese text, that
    vernacular's own characters (晒, 吓, 个) are no evidence of damage and
    change only inside a phrase that holds a certain stray; a phrase that
-   is a word as written (不准, 游動) stays.
+   is a word as written (不准, 游動) stays. A text too short to tell (one
+   sentence without Mandarin's 們, 他, 說) may be in a vernacular: there
+   its words (係 "is", 干焦 "only") are held the same way, so
+   `我外太公係個滿人。` stays.
    Replacements follow the document's variant system: in a text that
    writes 裡, 这里 becomes 這裡, not 這裏. Accuracy: `docs/eval-fix.md`.
 7. `variant`: only with [`FixOptions::variants`] set: Traditional lines are
    normalized to Taiwan, Hong Kong or OpenCC standard forms (爲 → 為,
    啓 → 啟, 裏 → 裡, 着 → 著) with OpenCC's variant dictionaries.
 8. `fullwidth-punct`: halfwidth `, : ; ? ! ( )` between CJK characters →
-   `，：；？！（）` (never the reverse; never in URLs, numbers or Latin
-   text). A comma between short items that could be an enumeration comma
-   `、` is left alone and reported as a [`Note`] (rule `enumeration-comma`).
+   `，：；？！（）` (never the reverse; never in URLs, file paths, numbers
+   or Latin text, nor on a line that reads as code: `//` or a block comment, a `;`,
+   `{` or `}` at its end, an assignment, a call such as `f(x,y)`). A
+   comma between short items that could be an enumeration comma `、` is
+   reported as a [`Note`] (rule `enumeration-comma`) and left alone,
+   unless its sentence has a `，`: a sentence never mixes the two.
 
 Everything else stays byte for byte, and `fix(fix(x)) == fix(x)`.
 
@@ -111,9 +117,11 @@ use std::sync::Arc;
 
 mod artifacts;
 mod byte_search;
+mod chars;
 mod glyphs;
 mod json;
 mod memo;
+mod names;
 #[rustfmt::skip]
 mod radical_table;
 mod pairs;

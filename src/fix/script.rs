@@ -272,13 +272,6 @@ pub(crate) fn line_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_
     })
 }
 
-/// Whether `c` is a CJK unified (or compatibility) ideograph.
-pub(crate) fn is_han(c: char) -> bool {
-    matches!(c as u32,
-        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF
-        | 0x20000..=0x2A6DF | 0x2A700..=0x2EBEF | 0x2F800..=0x2FA1F | 0x30000..=0x323AF)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -206,7 +206,7 @@ const TRADITIONAL_ONLY: u16 = 1 << 1;
 const CONTEXTUAL_TO_TRADITIONAL: u16 = 1 << 2;
 const CONTEXTUAL_TO_SIMPLIFIED: u16 = 1 << 3;
 const SHARED_TO_TRADITIONAL: u16 = 1 << 4;
-/// A Han character ([`super::script::is_han`]).
+/// A Han character ([`super::chars::is_han`]).
 const HAN: u16 = 1 << 5;
 const SHARED_TO_SIMPLIFIED: u16 = 1 << 6;
 const MOSTLY_TO_TRADITIONAL: u16 = 1 << 7;
@@ -398,7 +398,7 @@ fn artifact_bits(cp: u32) -> u16 {
     if matches!(c, Some('(' | '（')) {
         bits |= PAREN;
     }
-    if c.is_some_and(super::artifacts::is_halfwidth_mark) {
+    if c.is_some_and(super::chars::is_halfwidth_mark) {
         bits |= HALFWIDTH_MARK;
     }
     bits
@@ -552,7 +552,7 @@ impl Tables {
             }
         }
         for (cp, bits) in class.iter_mut().enumerate() {
-            if char::from_u32(cp as u32).is_some_and(super::script::is_han) {
+            if char::from_u32(cp as u32).is_some_and(super::chars::is_han) {
                 *bits |= HAN;
             }
             *bits |= artifact_bits(cp as u32);
@@ -1016,7 +1016,7 @@ mod tests {
         assert_eq!(Tables::evidence_of(OUTSIDE), (0, 0, 0));
         for (cp, bits) in t.class.iter().enumerate() {
             let c = char::from_u32(cp as u32);
-            assert_eq!(bits & HAN != 0, c.is_some_and(crate::fix::script::is_han));
+            assert_eq!(bits & HAN != 0, c.is_some_and(crate::fix::chars::is_han));
             if let Some(c) = c {
                 let (han, traditional, simplified) = Tables::evidence_of(t.classes_of(c));
                 let only = if han == 1 { t.script_only(c) } else { None };
