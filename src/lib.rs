@@ -29,6 +29,7 @@ layer over it.
 */
 #![warn(missing_docs, clippy::print_stdout, clippy::print_stderr)]
 
+pub mod budget;
 pub mod config_file;
 pub mod convert;
 pub mod decode;

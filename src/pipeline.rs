@@ -42,6 +42,7 @@ assert_eq!(out.converted_with, ["s2tw"]);
 use std::borrow::Cow;
 use std::sync::Arc;
 
+use crate::budget::{self, Budget, Exceeded};
 use crate::convert::{self, Converter};
 use crate::fix::{self, Change, FixOptions, Fixer, Note};
 use crate::strip::{self, Refusal, Removal, Step, StripError, StripOptions, Stripper};
@@ -425,6 +426,14 @@ impl Pipeline {
         tidied
     }
 
+    /// [`Pipeline::run`] within `budget`: a document that goes past it is
+    /// an [`Exceeded`] error and its result, cut short, is dropped (see
+    /// [`crate::budget`]). A bulk run uses it so that one hostile file
+    /// becomes a per-file error instead of a stalled run.
+    pub fn run_within<'a>(&self, text: &'a str, budget: Budget) -> Result<Tidied<'a>, Exceeded> {
+        budget::within(budget, || self.run(text))
+    }
+
     /// Strips `text` pass by pass, each pass deciding on the reading of
     /// the text so far, until a pass removes nothing or the safety limit
     /// keeps the input. Fills in the text, removals and refusal of
@@ -447,6 +456,9 @@ impl Pipeline {
         let mut strip_memo = strip::LineMemo::default();
         let mut first = true;
         let reading = loop {
+            if budget::exhausted() {
+                break None;
+            }
             let reading = self.read(passes.current(), memo);
             let pass = stripper.pass(passes.current(), reading.view(), &mut strip_memo);
             if std::mem::take(&mut first) {
@@ -571,6 +583,9 @@ impl Pipeline {
             return;
         }
         for _ in 0..MAX_CONVERT_ROUNDS {
+            if budget::exhausted() {
+                break;
+            }
             let again = self.read(&tidied.text, memo);
             let Some(again_text) = again.view() else {
                 break;
@@ -712,6 +727,7 @@ impl<'a> LineStarts<'a> {
 /// for each, took time quadratic in a long line's changes or in the
 /// number of removals.
 fn to_input_position(lines: &LineStarts, offset: usize) -> (usize, usize, usize) {
+    budget::tick();
     let before = lines
         .removed
         .partition_point(|&(out_at, _)| out_at <= offset);

@@ -1034,3 +1034,95 @@ fn a_temporary_file_of_a_killed_run_is_reported_and_removed() {
     assert_eq!(fs::read_to_string(&file).unwrap(), support::FIXED);
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A file that goes past its budget (here a count of work steps, which
+/// does not depend on the machine's speed; `--file-timeout` is the same
+/// guard on the clock) is an error naming it, left as it was, and the run
+/// goes on with the other files, in every mode.
+#[test]
+fn a_file_past_its_budget_is_an_error_and_the_run_goes_on() {
+    let dir = scratch("budget");
+    let heavy = dir.join("heavy.txt");
+    let light = dir.join("light.txt");
+    // 2,000 entities to decode: thousands of steps; the light file a few.
+    let heavy_text = "这是正文&amp;测试内容。\n".repeat(2000);
+    let light_text = support::DIRTY;
+    fs::write(&heavy, &heavy_text).unwrap();
+    fs::write(&light, light_text).unwrap();
+    let limit = ["--file-work-limit", "1000"];
+    let d = dir.to_str().unwrap();
+
+    let check = zhtidy(&[limit[0], limit[1], "--check", d]);
+    assert_error_naming(&check, "heavy.txt");
+    let err = stderr(&check);
+    assert!(err.contains("took more than 1000 steps of work"), "{err}");
+    let out = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        out.contains("would change:") && out.contains("light.txt"),
+        "{out}"
+    );
+
+    let write = zhtidy(&[limit[0], limit[1], "-w", d]);
+    assert_error_naming(&write, "heavy.txt");
+    assert_eq!(fs::read_to_string(&heavy).unwrap(), heavy_text);
+    assert_eq!(fs::read_to_string(&light).unwrap(), support::FIXED);
+    assert_eq!(names_in(&dir), ["heavy.txt", "light.txt"]);
+
+    // The clock: a microsecond is over at the first check after it.
+    let timed = zhtidy(&["--file-timeout", "0.000001", "--check", d]);
+    assert_error_naming(&timed, "heavy.txt");
+    let err = stderr(&timed);
+    assert!(err.contains("took longer than 0.000001 s"), "{err}");
+    assert!(err.contains("--file-timeout"), "{err}");
+
+    // 0 is no limit; a negative number is refused before any file is read.
+    let unlimited = zhtidy(&["--file-timeout", "0", "-w", d]);
+    assert!(unlimited.status.success(), "{}", stderr(&unlimited));
+    assert!(!fs::read_to_string(&heavy).unwrap().contains("&amp;"));
+    let negative = zhtidy(&["--file-timeout=-1", "--check", d]);
+    assert_eq!(negative.status.code(), Some(2));
+    assert!(stderr(&negative).contains("--file-timeout"));
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `--jsonl -w` refuses a read-only file only when a line would change:
+/// a clean read-only file is no error.
+#[test]
+fn jsonl_write_refuses_a_read_only_file_only_when_it_would_change() {
+    let dir = scratch("jsonl-readonly");
+    let line = |text: &str| format!("{}\n", serde_json::json!({ "text": text.trim_end() }));
+    let clean = dir.join("clean.jsonl");
+    let dirty = dir.join("dirty.jsonl");
+    fs::write(&clean, line(support::CLEAN)).unwrap();
+    fs::write(&dirty, line(support::DIRTY)).unwrap();
+    for f in [&clean, &dirty] {
+        let mut perms = fs::metadata(f).unwrap().permissions();
+        perms.set_readonly(true);
+        fs::set_permissions(f, perms).unwrap();
+    }
+    let ok = zhtidy(&[
+        std::ffi::OsStr::new("--jsonl"),
+        "--field".as_ref(),
+        "text".as_ref(),
+        "-w".as_ref(),
+        clean.as_os_str(),
+    ]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert_eq!(fs::read_to_string(&clean).unwrap(), line(support::CLEAN));
+    let refused = zhtidy(&[
+        std::ffi::OsStr::new("--jsonl"),
+        "--field".as_ref(),
+        "text".as_ref(),
+        "-w".as_ref(),
+        dirty.as_os_str(),
+    ]);
+    assert_error_naming(&refused, "dirty.jsonl");
+    assert!(
+        stderr(&refused).contains("read-only"),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(fs::read_to_string(&dirty).unwrap(), line(support::DIRTY));
+    assert_eq!(names_in(&dir), ["clean.jsonl", "dirty.jsonl"]);
+    fs::remove_dir_all(&dir).unwrap();
+}

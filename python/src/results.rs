@@ -210,8 +210,8 @@ impl From<&Change> for FixChange {
             line: c.line,
             column: c.column,
             offset: c.offset,
-            from_: c.from.clone(),
-            to: c.to.clone(),
+            from_: c.from.to_string(),
+            to: c.to.to_string(),
         }
     }
 }
@@ -223,8 +223,8 @@ impl From<&Note> for FixNote {
             line: n.line,
             column: n.column,
             offset: n.offset,
-            text: n.text.clone(),
-            message: n.message.clone(),
+            text: n.text.to_string(),
+            message: n.message.to_string(),
         }
     }
 }

@@ -13,7 +13,7 @@ use super::byte_search::{starts, COMPAT_START, RADICAL_START, ZERO_WIDTH};
 use super::chars::{is_han, HALFWIDTH_MARK, PUNCT};
 use super::memo::{placed, LineEdit, LineMemo};
 use super::radical_table::RADICALS;
-use super::{Edit, FixOptions, PlannedNote, Rule};
+use super::{Edit, FixOptions, PlannedNote, Rule, Text};
 use crate::convert::{builtin_dict, DictData};
 
 /// Rule `html-entity`: decodes `&name;`, `&#NNN;` and `&#xHHH;`, unless the
@@ -39,7 +39,7 @@ pub(super) fn html_entities(
         }
         edits.push(Edit {
             range: at..at + len,
-            to: decoded.to_string(),
+            to: decoded.into(),
             rule: Rule::HtmlEntity,
         });
     }
@@ -131,7 +131,7 @@ pub(super) fn zero_width(
         if remove {
             edits.push(Edit {
                 range: at..at + c.len_utf8(),
-                to: String::new(),
+                to: Text::EMPTY,
                 rule: Rule::ZeroWidth,
             });
         }
@@ -177,7 +177,7 @@ pub(super) fn compat_ideographs(
             if len == c.len_utf8() && to != &text[at..end] {
                 edits.push(Edit {
                     range: at..end,
-                    to: to.to_string(),
+                    to: to.into(),
                     rule: Rule::CompatIdeograph,
                 });
             }
@@ -216,7 +216,7 @@ pub(super) fn radicals(
         {
             edits.push(Edit {
                 range: at..end,
-                to: to.to_string(),
+                to: to.into(),
                 rule: Rule::KangxiRadical,
             });
         }
@@ -285,7 +285,7 @@ pub(super) fn pinyin(
         }
         edits.push(Edit {
             range: at..inner_start + close + close_len,
-            to: String::new(),
+            to: Text::EMPTY,
             rule: Rule::PinyinAnnotation,
         });
     }
@@ -388,8 +388,7 @@ pub(super) fn fullwidth_punct(
         notes.extend(line_notes.iter().map(|&at| PlannedNote {
             range: start + at..start + at + 1,
             id: "enumeration-comma",
-            message:
-                "comma between short items: may be an enumeration comma 、 (left halfwidth, or made `，` where its sentence has one)".to_string(),
+            message: "comma between short items: may be an enumeration comma 、 (left halfwidth, or made `，` where its sentence has one)",
         }));
     }
     edits

@@ -47,7 +47,7 @@ pub(super) fn placed(
         .iter()
         .map(move |&(at, len, to, rule)| super::Edit {
             range: start + at..start + at + len,
-            to: to.to_string(),
+            to: to.into(),
             rule,
         })
 }

@@ -127,10 +127,12 @@ mod radical_table;
 mod pairs;
 mod script;
 mod tables;
+mod text;
 mod variants;
 
 pub(crate) use memo::LineMemo;
 pub use script::{detect_script, ParagraphScript, Script, ScriptCounts, ScriptReport};
+pub use text::Text;
 
 /// One fix rule, named by a stable id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -295,9 +297,9 @@ pub struct Change {
     /// Byte offset in the input.
     pub offset: usize,
     /// The text replaced (as the rule saw it).
-    pub from: String,
+    pub from: Text,
     /// The replacement (empty for a removal).
-    pub to: String,
+    pub to: Text,
 }
 
 /// Something worth a look that no rule changed (e.g. a comma that may be
@@ -313,9 +315,9 @@ pub struct Note {
     /// Byte offset in the input.
     pub offset: usize,
     /// The text the note is about.
-    pub text: String,
-    /// What to check.
-    pub message: String,
+    pub text: Text,
+    /// What to check (one fixed message per id).
+    pub message: &'static str,
 }
 
 /// The result of [`Fixer::fix`].
@@ -349,7 +351,7 @@ pub struct Fixer {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Edit {
     pub range: Range<usize>,
-    pub to: String,
+    pub to: Text,
     pub rule: Rule,
 }
 
@@ -358,7 +360,7 @@ pub(crate) struct Edit {
 pub(crate) struct PlannedNote {
     pub range: Range<usize>,
     pub id: &'static str,
-    pub message: String,
+    pub message: &'static str,
 }
 
 /// The edits applied so far, one list per step, to map positions back to
@@ -443,6 +445,7 @@ impl<'a> Lines<'a> {
 
     /// (1-based line, 1-based column in characters) of byte `offset`.
     fn position(&self, offset: usize) -> (usize, usize) {
+        crate::budget::tick();
         let starts = self.starts.get_or_init(|| {
             let mut starts = vec![0];
             starts.extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
@@ -564,6 +567,9 @@ impl Fixer {
         // Whether a step of this round planned any edit, kept or not.
         let mut round_planned = false;
         let settled = loop {
+            if crate::budget::exhausted() {
+                break false;
+            }
             if next == schedule.len() {
                 let round_changed = std::mem::take(&mut repeat);
                 if !round_changed || rounds == MAX_ROUNDS {
@@ -625,7 +631,7 @@ impl Fixer {
                     line,
                     column,
                     offset,
-                    text: current[n.range].to_string(),
+                    text: Text::from(&current[n.range]),
                     message: n.message,
                 });
             }
@@ -644,7 +650,7 @@ impl Fixer {
                     line,
                     column,
                     offset,
-                    from: current[e.range.clone()].to_string(),
+                    from: Text::from(&current[e.range.clone()]),
                     to: e.to.clone(),
                 });
                 out.push_str(&current[last..e.range.start]);
@@ -830,7 +836,7 @@ mod tests {
         let mut h = History::default();
         let edit = |range: Range<usize>, to: &str| Edit {
             range,
-            to: to.to_string(),
+            to: Text::from(to),
             rule: Rule::HtmlEntity,
         };
         h.push(&[edit(2..7, "&")]);

@@ -237,6 +237,23 @@ pub struct TidyArgs {
     #[arg(long, help_heading = "Configuration", hide_short_help = true)]
     pub print_config: bool,
 
+    /// Give up on a file that takes longer than this to clean: it becomes
+    /// an error naming it, is left as it was, and the run goes on (0: no
+    /// limit).
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 60.0,
+        help_heading = "Files",
+        hide_short_help = true
+    )]
+    pub file_timeout: f64,
+
+    /// Give up on a file after this many steps of work (a machine-independent
+    /// stand-in for --file-timeout, for tests).
+    #[arg(long, value_name = "N", hide = true)]
+    pub file_work_limit: Option<u64>,
+
     /// Worker threads (default: all cores).
     #[arg(
         short = 'j',
@@ -347,6 +364,18 @@ pub struct TidyArgs {
 }
 
 impl TidyArgs {
+    /// What one file may take (`--file-timeout`, `--file-work-limit`).
+    pub fn budget(&self) -> anyhow::Result<zhtidy::budget::Budget> {
+        let secs = self.file_timeout;
+        if !secs.is_finite() || secs < 0.0 {
+            anyhow::bail!("--file-timeout takes a number of seconds, 0 or more (0: no limit)");
+        }
+        Ok(zhtidy::budget::Budget {
+            time: (secs > 0.0).then(|| std::time::Duration::from_secs_f64(secs)),
+            ticks: self.file_work_limit,
+        })
+    }
+
     /// The mode chosen, if any.
     pub fn mode(&self) -> Option<Mode> {
         if self.write {

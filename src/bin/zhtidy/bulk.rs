@@ -117,11 +117,7 @@ pub fn run(
             o
         },
         |mut o| {
-            edge_removed += o
-                .changes
-                .iter()
-                .filter(|c| c.rule == crate::corpus::EDGE_RULE)
-                .count();
+            edge_removed += o.edge_removals;
             if let Some(d) = &mut dedup {
                 crate::corpus::settle_file(d, &mut o, &dir_syncs);
             }
@@ -228,6 +224,14 @@ pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
 }
 
 fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec<Item>> {
+    let budget = args.budget()?;
+    // Records of each removal and fix: for --explain, --statistics, the
+    // diff's preamble and the JSON and GitHub reports; the text reports
+    // of the other modes print counts.
+    let records = args.explain
+        || args.statistics
+        || *mode == Mode::Diff
+        || args.output_format != crate::args::TidyFormat::Text;
     let mut paths = named_paths(args)?;
     if paths.is_empty() {
         if io::stdin().is_terminal() {
@@ -281,6 +285,8 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
                 out: None,
                 pipeline: r.pipeline,
                 edge_lines: r.edge_lines,
+                budget,
+                records,
             }));
             continue;
         }
@@ -360,6 +366,8 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
                 out,
                 pipeline,
                 edge_lines,
+                budget,
+                records,
             }));
         }
     }

@@ -76,8 +76,8 @@ impl ChangeRecord {
             family: "fix".to_string(),
             line: Some(c.line),
             column: Some(c.column),
-            before: c.from.clone(),
-            after: c.to.clone(),
+            before: c.from.to_string(),
+            after: c.to.to_string(),
             cues: Vec::new(),
         }
     }

@@ -623,11 +623,20 @@ fn rewrite_in_place(
     dedup: &mut Option<Deduper>,
 ) -> Result<ControlFlow<()>> {
     let file = zhtidy::decode::open_file(path)?;
-    let stamp = FileStamp::of(
-        &file
-            .metadata()
-            .with_context(|| format!("cannot read {name}"))?,
-    );
+    let meta = file
+        .metadata()
+        .with_context(|| format!("cannot read {name}"))?;
+    if meta.permissions().readonly() {
+        // Refused only when a line would change: a read-only file that
+        // is already clean is not an error.
+        let mut reader = BufReader::with_capacity(1 << 16, file);
+        let flow = clean_stream(ctx, &mut reader, &mut io::sink(), name, how, tally, dedup)?;
+        if flow.is_break() || tally.changed == 0 {
+            return Ok(flow);
+        }
+        return Err(zhtidy::write::WriteError::ReadOnly(path.to_path_buf()).into());
+    }
+    let stamp = FileStamp::of(&meta);
     let target = AtomicFile::replace(
         path,
         ReplaceOptions {

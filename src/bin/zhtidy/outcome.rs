@@ -15,6 +15,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use zhtidy::budget::Budget;
 use zhtidy::decode::{
     decode, Damage, DecodeError, DecodeOptions, Decoded, Mojibake, Outcome, WRITE_CONFIDENCE,
 };
@@ -53,6 +54,8 @@ pub struct FileOutcome {
     pub status: Status,
     /// Lines strip removed.
     pub removals: usize,
+    /// Of those, lines `--learn-boilerplate` removed as repeated edge lines.
+    pub edge_removals: usize,
     /// Changes fix made.
     pub fixes: usize,
     /// Bytes read.
@@ -62,7 +65,8 @@ pub struct FileOutcome {
     /// Warnings worth showing (strip's safety limit, mojibake).
     pub notes: Vec<String>,
     /// Every change, whole-file ones (encoding, conversion) first (only
-    /// when the file changes).
+    /// when the file changes; removals and fixes only when [`Job::records`]
+    /// asks for them).
     pub changes: Vec<ChangeRecord>,
     /// The text held mojibake (reversed or not).
     pub mojibake: bool,
@@ -93,6 +97,7 @@ impl FileOutcome {
             encoding: None,
             status: Status::Failed(reason),
             removals: 0,
+            edge_removals: 0,
             fixes: 0,
             bytes: 0,
             diff: None,
@@ -122,6 +127,13 @@ pub struct Job {
     /// With `learn-boilerplate`: the documents a line must stand at the
     /// edge of to go (see `corpus`).
     pub edge_lines: Option<u32>,
+    /// What cleaning it may take.
+    pub budget: Budget,
+    /// Whether the report needs a record per removal and fix (see
+    /// [`FileOutcome::changes`]); without it only the counts and the
+    /// whole-file changes are kept, since a file with a change every few
+    /// bytes would need many times its size for records nobody reads.
+    pub records: bool,
 }
 
 /// Where `--out-dir` puts one file's copy: `rel` below `root`, no symbolic
@@ -219,13 +231,17 @@ fn run(
         o.notes.push(note);
         o.lost = decoded.damage.total();
     }
-    let mut tidied = job.pipeline.run(&decoded.text);
+    let mut tidied = job
+        .pipeline
+        .run_within(&decoded.text, job.budget)
+        .map_err(over_budget)?;
     let edge_records = match (corpus.edges, job.edge_lines) {
         (Some(v), Some(min_docs)) => {
             crate::corpus::remove_edge_lines(v, min_docs, &decoded.text, &mut tidied)
         }
         _ => Vec::new(),
     };
+    o.edge_removals = edge_records.len();
     o.removals = tidied.removals.len() + edge_records.len();
     o.fixes = tidied.fix_changes.len();
     o.signature = signer.map(|s| Box::new(s.sign(&tidied.text)));
@@ -261,8 +277,10 @@ fn run(
     let changed = new_bytes.as_deref().is_some_and(|b| b != bytes);
     if changed {
         o.changes = whole_file;
-        o.changes.extend(records_of(&decoded.text, &tidied));
-        o.changes.extend(edge_records);
+        if job.records {
+            o.changes.extend(records_of(&decoded.text, &tidied));
+            o.changes.extend(edge_records);
+        }
     }
     match mode {
         Mode::Write if changed => {
@@ -339,8 +357,17 @@ pub fn learn(job: &Job, opts: &DecodeOptions) -> Option<zhtidy::edge_lines::DocK
         Outcome::Text(d) if d.replacements == 0 => d,
         _ => return None,
     };
-    let tidied = job.pipeline.run(&decoded.text);
+    let tidied = job.pipeline.run_within(&decoded.text, job.budget).ok()?;
     Some(zhtidy::edge_lines::DocKeys::of(&tidied.text))
+}
+
+/// A file that went past its budget: left as it was, the run goes on.
+pub fn over_budget(e: zhtidy::budget::Exceeded) -> String {
+    let hint = match e {
+        zhtidy::budget::Exceeded::Time(_) => " (--file-timeout SECONDS changes the limit)",
+        zhtidy::budget::Exceeded::Ticks(_) => "",
+    };
+    format!("{e} to clean; not cleaned{hint}")
 }
 
 /// What to tell the user about mojibake found in a file.
