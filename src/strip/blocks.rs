@@ -133,37 +133,10 @@ fn following_text<'f>(
 /// Fewest menu items in a row that make a menu.
 pub const MENU_MIN: usize = 4;
 
-/// The word most items of a menu run share at their start (3 characters)
-/// or end (2 characters): `新闻` of `政治新闻 社会新闻 经济新闻`, `201` of
-/// `2017年(1) 2016年(2)`, `dus` of a template's `dushi_top_nav_01 …`.
-/// Returns it when at least [`MENU_MIN`] items and half the run have it.
-fn shared_affix(run: &[usize], text: &dyn Fn(usize) -> String) -> Option<(bool, String)> {
-    let mut counts: HashMap<(bool, String), usize> = HashMap::new();
-    for &i in run {
-        let chars: Vec<char> = text(i).chars().collect();
-        if chars.len() >= 4 {
-            *counts
-                .entry((true, chars[..3].iter().collect()))
-                .or_default() += 1;
-        }
-        if chars.len() >= 3 {
-            let end: String = chars[chars.len() - 2..].iter().collect();
-            *counts.entry((false, end)).or_default() += 1;
-        }
-    }
-    counts
-        .into_iter()
-        .filter(|&(_, n)| n >= MENU_MIN && n * 2 >= run.len())
-        .max_by_key(|(key, n)| (*n, key.clone()))
-        .map(|(key, _)| key)
-}
-
 /// Marks the runs of at least [`MENU_MIN`] consecutive unmarked non-blank
 /// lines in `range` that `item` finds a menu rule for, when one of them is
-/// a menu word (a rule that is not weak), half of them carry a list
-/// bullet (`bulleted`) or most share a word at their start or end (see
-/// [`shared_affix`]; `text` is a line's folded text, bullet left out).
-/// Returns the end of the last run marked.
+/// a menu word (a rule that is not weak) or half of them carry a list
+/// bullet (`bulleted`). Returns the end of the last run marked.
 fn menu_runs(
     nonblank: &[usize],
     hits: &mut [Option<usize>],
@@ -171,7 +144,6 @@ fn menu_runs(
     item: impl Fn(usize) -> Option<usize>,
     rules: &[Rule],
     bulleted: &dyn Fn(usize) -> bool,
-    text: &dyn Fn(usize) -> String,
 ) -> Option<usize> {
     let lines: Vec<usize> = nonblank
         .iter()
@@ -191,27 +163,14 @@ fn menu_runs(
             continue;
         }
         // A plain short line at the end of a run is more likely the
-        // title than a menu item: the run stops at its last menu word,
-        // bulleted item or item of the shared word.
-        let affix = shared_affix(run, text);
-        let alike = |i: usize| {
-            affix.as_ref().is_some_and(|(start, a)| {
-                let t = text(i);
-                if *start {
-                    t.starts_with(a.as_str())
-                } else {
-                    t.ends_with(a.as_str())
-                }
-            })
-        };
-        let strong = |i: usize| bulleted(i) || alike(i) || item(i).is_some_and(|k| !rules[k].weak);
+        // title than a menu item: the run stops at its last menu word or
+        // bulleted item.
+        let strong = |i: usize| bulleted(i) || item(i).is_some_and(|k| !rules[k].weak);
         let keep = run.iter().rposition(|&i| strong(i)).map_or(0, |q| q + 1);
         let run = &run[..keep];
         let word = run.iter().any(|&i| item(i).is_some_and(|k| !rules[k].weak));
         let bullets = run.iter().filter(|&&i| bulleted(i)).count();
-        let shared = run.iter().filter(|&&i| alike(i)).count();
-        let shaped = shared >= MENU_MIN && shared * 2 >= run.len();
-        if run.len() >= MENU_MIN && (word || bullets * 2 >= run.len() || shaped) {
+        if run.len() >= MENU_MIN && (word || bullets * 2 >= run.len()) {
             for &i in run {
                 hits[i] = item(i);
             }
@@ -610,7 +569,6 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
         .copied()
         .find(|&i| paragraph(i))
         .map_or(0, |i| i + 1);
-    let (body_start, body_end) = body_bounds(&nonblank, &paragraph);
     let item_text = |i: usize| {
         let folded = &facts(i).folded;
         folded[bullet_len(folded).0..].trim().to_string()
@@ -618,25 +576,18 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
     menu_runs(
         &nonblank,
         &mut hits,
-        0..top_scanned
-            .max(first_paragraph)
-            .max(body_start.unwrap_or(0)),
+        0..top_scanned.max(first_paragraph),
         |i| menu_item(i, Region::Header),
         rules,
         &|i| bullet_len(&facts(i).folded).0 > 0,
-        &item_text,
     );
     menu_runs(
         &nonblank,
         &mut hits,
-        bottom_scanned
-            .min(after_last_paragraph)
-            .min(body_end.unwrap_or(n))
-            .max(header_end)..n,
+        bottom_scanned.min(after_last_paragraph).max(header_end)..n,
         |i| menu_item(i, Region::Footer),
         rules,
         &|i| bullet_len(&facts(i).folded).0 > 0,
-        &item_text,
     );
 
     // A label alone on its line (索引号:) takes the value on the next.
@@ -772,33 +723,6 @@ fn repeated_title(
         }
     }
 }
-
-/// Where the page's text starts and ends: the first paragraph with
-/// another within the next [`BODY_NEAR`] non-blank lines, and the last
-/// with another within the [`BODY_NEAR`] before it. A long line alone
-/// among short ones (a promotion, a teaser) is not where the text starts,
-/// so menus are looked for past it.
-fn body_bounds(
-    nonblank: &[usize],
-    paragraph: &dyn Fn(usize) -> bool,
-) -> (Option<usize>, Option<usize>) {
-    let at: Vec<usize> = (0..nonblank.len())
-        .filter(|&p| paragraph(nonblank[p]))
-        .collect();
-    let start = at
-        .windows(2)
-        .find(|w| w[1] - w[0] <= BODY_NEAR)
-        .map(|w| nonblank[w[0]]);
-    let end = at
-        .windows(2)
-        .rev()
-        .find(|w| w[1] - w[0] <= BODY_NEAR)
-        .map(|w| nonblank[w[1]] + 1);
-    (start, end)
-}
-
-/// See [`body_bounds`].
-pub const BODY_NEAR: usize = 3;
 
 /// Turns a plan into removal records, blank lines attached.
 pub fn removals(rules: &[Rule], text: &str, plan: &Plan) -> Vec<Removal> {

@@ -72,8 +72,7 @@ pub enum Action {
     Absorb,
     /// A menu item (a short word, one a line): a run of at least four at
     /// the top or bottom edge goes when one of them is a known menu word
-    /// (a rule that is not `weak`), they carry list bullets, or most of
-    /// them share a word at their start or end (`政治新聞`, `社會新聞`).
+    /// (a rule that is not `weak`) or they carry list bullets.
     Menu,
     /// A line that repeats an earlier line above the page's text (the
     /// title again under the breadcrumb, a heading the template prints

@@ -361,12 +361,3 @@ fn a_repeat_far_from_the_title_or_of_a_list_item_stays() {
     let (text, _) = run(&input);
     assert!(text.contains("城市的冬天\n\n城市的夏天\n\n"), "{text}");
 }
-
-#[test]
-fn menu_items_sharing_a_word_go_as_a_menu() {
-    let input = format!(
-        "高温下的城市\n\n政治新聞\n社會新聞\n經濟新聞\n國際新聞\n兩岸新聞\n\n{P1}\n\n{P2}\n"
-    );
-    let (text, _) = run(&input);
-    assert_eq!(text, format!("高温下的城市\n\n{P1}\n\n{P2}\n"));
-}
