@@ -569,6 +569,10 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
         .copied()
         .find(|&i| paragraph(i))
         .map_or(0, |i| i + 1);
+    let item_text = |i: usize| {
+        let folded = &facts(i).folded;
+        folded[bullet_len(folded).0..].trim().to_string()
+    };
     menu_runs(
         &nonblank,
         &mut hits,
@@ -628,6 +632,30 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
         });
     }
 
+    // The title again, just under it, above the page's text.
+    if let Some(k) = rules.iter().position(|r| r.action == Action::Repeat) {
+        let top = top_scanned.max(first_paragraph).min(n);
+        let key = |i: usize| -> Option<String> {
+            let l = &lines[i];
+            if !l.is_folded(limit) || l.chars > rules[k].max_chars {
+                return None;
+            }
+            let t: String = item_text(i)
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            (t.chars().count() >= REPEAT_MIN_CHARS).then_some(t)
+        };
+        // The first line stays when the rule that matched it spares the
+        // title: it is the title then.
+        let kept = |i: usize, hits: &[Option<usize>]| {
+            hits[i].is_none_or(|r| {
+                nonblank.first() == Some(&i) && (rules[r].weak || rules[r].spares_title)
+            })
+        };
+        repeated_title(&nonblank, &mut hits, top, key, kept, k);
+    }
+
     spare_title(&mut hits);
 
     // Credits at the end of kept lines.
@@ -659,6 +687,40 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
         lines,
         line_removals,
         suffixes,
+    }
+}
+
+/// Fewest characters (spaces left out) of a line a repeat rule compares:
+/// shorter lines (`港聞`, `1`) repeat by chance.
+pub const REPEAT_MIN_CHARS: usize = 4;
+
+/// Most non-blank lines between the title and a copy of it that a repeat
+/// rule takes: further down, the same words start the document itself
+/// (a notice's own title under its metadata block) or a list of titles.
+pub const REPEAT_WINDOW: usize = 8;
+
+/// Marks with the repeat rule `k` each unmarked line before `top`, at
+/// most [`REPEAT_WINDOW`] non-blank lines under the title (the first
+/// non-blank line that stays, see `kept`), whose `key` (its folded text,
+/// spaces and a list bullet left out) is the title's: the title stays.
+fn repeated_title(
+    nonblank: &[usize],
+    hits: &mut [Option<usize>],
+    top: usize,
+    key: impl Fn(usize) -> Option<String>,
+    kept: impl Fn(usize, &[Option<usize>]) -> bool,
+    k: usize,
+) {
+    let Some(p) = nonblank.iter().position(|&i| kept(i, hits)) else {
+        return;
+    };
+    let Some(title) = key(nonblank[p]) else {
+        return;
+    };
+    for &i in nonblank[p + 1..].iter().take(REPEAT_WINDOW) {
+        if i < top && hits[i].is_none() && key(i).as_deref() == Some(title.as_str()) {
+            hits[i] = Some(k);
+        }
     }
 }
 

@@ -8,8 +8,8 @@ ways (`張三發表於2020-05-01`, `記者王小明／綜合報導`, `CSDN 2024-
 is also *shaped* like boilerplate. The shape cues, each read from the
 folded line:
 
-- `label`: the trigger is a label (`记者:`, `来源|`, `文/`);
-- `separator`: items separated by `|` `>` `»` `/` `•` `·` `›` or ` - `;
+- `label`: the trigger is a label (`记者:`, `来源|`, `文/`, `记者丨`);
+- `separator`: items separated by `|` `丨` `>` `»` `/` `•` `·` `›` or ` - `;
 - `date`, `time`: `2021.03.02`, `2021年3月2日`, `3月2日`, `10:20`;
 - `number`: digits outside a date or time (a count, a page);
 - `url`: `http`, `www.`;
@@ -31,7 +31,7 @@ decided.
 pub fn cues_of(folded: &str, at: usize, trigger: &str) -> Vec<&'static str> {
     let mut cues = Vec::new();
     let after = folded[at + trigger.len()..].trim_start();
-    if trigger_is_label(trigger) || after.starts_with([':', '|', '/']) {
+    if trigger_is_label(trigger) || after.starts_with([':', '|', '/', '丨']) {
         cues.push("label");
     }
     if has_separator(folded) {
@@ -69,7 +69,7 @@ fn trigger_is_label(trigger: &str) -> bool {
 
 /// Whether the line lists items with a separator.
 fn has_separator(folded: &str) -> bool {
-    if folded.contains(['|', '>', '»', '•', '·', '›']) || folded.contains(" - ") {
+    if folded.contains(['|', '>', '»', '•', '·', '›', '丨']) || folded.contains(" - ") {
         return true;
     }
     // A slash between words, not inside a date (2021/03/02) or a link.

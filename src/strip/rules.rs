@@ -12,7 +12,7 @@ zone = ["header", "footer"]        # header | footer | inline | caption-suffix |
 patterns = ['(?:文章)?来源\s*[:|]\s*\S.{0,30}']
 max_chars = 60                     # optional: longer lines never match
 weak = false                       # optional: needs a strong match in its block
-action = "remove"                  # remove | lead-duplicate | list-to-end
+action = "remove"                  # remove | lead-duplicate | list-to-end | absorb | menu | repeat
 enabled = true                     # optional; false = only with --enable
 match = ["来源：晨光日报"]          # must match (tested)
 no_match = ["收入来源主要是广告。"]  # must not match (tested)
@@ -74,6 +74,11 @@ pub enum Action {
     /// the top or bottom edge goes when one of them is a known menu word
     /// (a rule that is not `weak`) or they carry list bullets.
     Menu,
+    /// A line that repeats an earlier line above the page's text (the
+    /// title again under the breadcrumb, a heading the template prints
+    /// twice): the later copy goes, the first stays. Such a rule has no
+    /// patterns: what it matches is decided by the lines above.
+    Repeat,
 }
 
 #[derive(Debug, Deserialize)]
@@ -542,7 +547,11 @@ fn parse_rules_with(
         if !seen.insert(raw.id.clone()) {
             return Err(invalid("duplicate rule id"));
         }
-        if raw.patterns.is_empty() && raw.triggers.is_empty() {
+        if raw.action == Action::Repeat {
+            if !raw.patterns.is_empty() || !raw.triggers.is_empty() {
+                return Err(invalid("a repeat rule has no patterns and no triggers"));
+            }
+        } else if raw.patterns.is_empty() && raw.triggers.is_empty() {
             return Err(invalid("no patterns and no triggers"));
         }
         if !raw.triggers.is_empty() && (!raw.patterns.is_empty() || raw.action != Action::Remove) {
@@ -768,6 +777,11 @@ mod tests {
                 "rule {} has no no_match example",
                 rule.id
             );
+            // A repeat rule is judged by the lines above its line (its
+            // examples run through the engine in src/strip/tests.rs).
+            if rule.action == Action::Repeat {
+                continue;
+            }
             for ex in &rule.must_match {
                 examples += 1;
                 if !rule.matches_line(ex) {

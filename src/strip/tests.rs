@@ -337,3 +337,27 @@ fn a_menu_at_the_top_goes_but_the_title_stays() {
     let (text, rules) = run(&input);
     assert_eq!(text, format!("高温下的城市\n{P1}\n{P2}\n"), "{rules:?}");
 }
+
+#[test]
+fn the_title_printed_again_under_it_goes_once() {
+    let input = format!(
+        "首页 > 新闻 > 高温下的城市\n\n高温下的城市\n\n时间:2024-07-01 新闻 版权反馈\n\n高温下的城市\n\n{P1}\n\n{P2}\n"
+    );
+    let (text, rules) = run(&input);
+    assert_eq!(text, format!("高温下的城市\n\n{P1}\n\n{P2}\n"));
+    assert!(
+        rules.contains(&"header-repeated-line".to_string()),
+        "{rules:?}"
+    );
+}
+
+#[test]
+fn a_repeat_far_from_the_title_or_of_a_list_item_stays() {
+    // A list of other titles above the article, one of them the
+    // article's own heading: the heading is not the page's title.
+    let input = format!(
+        "今日新聞 社論 評論 回首頁\n\n城市的夏天\n城市的冬天\n\n城市的夏天\n\n{P1}\n\n{P2}\n"
+    );
+    let (text, _) = run(&input);
+    assert!(text.contains("城市的冬天\n\n城市的夏天\n\n"), "{text}");
+}
