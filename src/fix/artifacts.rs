@@ -501,19 +501,7 @@ fn one_comma_per_sentence(now: &mut [char], reported: &[bool]) {
 /// an ASCII name right before `(`, and ASCII letters inside, no Han).
 fn is_code_like(line: &str) -> bool {
     let trimmed = line.trim();
-    let ascii_word_before = |i: usize| {
-        trimmed[..i]
-            .chars()
-            .next_back()
-            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
-    };
-    let call_at = |i: usize| {
-        let inside = trimmed[i + 1..].split(')').next().unwrap_or("");
-        ascii_word_before(i)
-            && trimmed[i + 1..].contains(')')
-            && (inside.is_empty() || inside.chars().any(|c| c.is_ascii_alphabetic()))
-            && !inside.chars().any(is_han)
-    };
+    let ascii_word_before = |i: usize| trimmed[..i].chars().next_back().is_some_and(is_ascii_word);
     trimmed.contains("//")
         || trimmed.contains("/*")
         || trimmed.ends_with([';', '{', '}'])
@@ -524,7 +512,43 @@ fn is_code_like(line: &str) -> bool {
         || trimmed
             .match_indices('=')
             .any(|(i, _)| ascii_word_before(i) || trimmed[..i].ends_with(' '))
-        || trimmed.match_indices('(').any(|(i, _)| call_at(i))
+        || has_call(trimmed)
+}
+
+fn is_ascii_word(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// Whether some `(` in `line` opens a call: an ASCII name right before it,
+/// a `)` after it, and between the two nothing or ASCII letters, no Han.
+///
+/// One pass from the end, which knows at each `(` what lies between it
+/// and the next `)`: a line of many `(` and no `)` (scraped text can hold
+/// thousands) must not be scanned to its end once per `(`.
+fn has_call(line: &str) -> bool {
+    // What lies between the current position and the nearest `)` to its
+    // right (`closed`: there is one).
+    let (mut closed, mut empty, mut letter, mut han) = (false, true, false, false);
+    // The `(` just passed opens a call if the character before it (the
+    // next one in this backward walk) is a name's.
+    let mut pending = false;
+    for c in line.chars().rev() {
+        if pending && is_ascii_word(c) {
+            return true;
+        }
+        pending = false;
+        if c == ')' {
+            (closed, empty, letter, han) = (true, true, false, false);
+            continue;
+        }
+        if c == '(' {
+            pending = closed && !han && (empty || letter);
+        }
+        empty = false;
+        letter |= c.is_ascii_alphabetic();
+        han |= is_han(c);
+    }
+    false
 }
 
 /// Marks the characters of a line that belong to a file path: a run
@@ -637,7 +661,7 @@ mod tests {
     use std::ops::Range;
 
     use super::super::{FixOptions, Fixer, Rule};
-    use super::{is_han, is_pinyin_syllable, pinyin, LineMemo};
+    use super::{has_call, is_ascii_word, is_han, is_pinyin_syllable, pinyin, LineMemo};
 
     /// The byte-level prefilters of `zero-width` and `kangxi-radical` see
     /// every character those rules act on.
@@ -853,6 +877,34 @@ mod tests {
         ];
         for (input, expected) in change {
             assert_eq!(fix_with(Rule::FullwidthPunct, input), expected, "{input}");
+        }
+    }
+
+    /// The one-pass call test agrees with the plain definition (a scan
+    /// from each `(` to the next `)`) on every line of up to six
+    /// characters over a small alphabet.
+    #[test]
+    fn the_one_pass_call_test_agrees_with_a_scan_per_parenthesis() {
+        let scan = |t: &str| {
+            t.match_indices('(').any(|(i, _)| {
+                let inside = t[i + 1..].split(')').next().unwrap_or("");
+                t[..i].chars().next_back().is_some_and(is_ascii_word)
+                    && t[i + 1..].contains(')')
+                    && (inside.is_empty() || inside.chars().any(|c| c.is_ascii_alphabetic()))
+                    && !inside.chars().any(is_han)
+            })
+        };
+        let alphabet = ['a', '1', '中', '(', ')', ' '];
+        let mut lines = vec![String::new()];
+        for _ in 0..6 {
+            let longer: Vec<String> = lines
+                .iter()
+                .flat_map(|l| alphabet.iter().map(move |&c| format!("{l}{c}")))
+                .collect();
+            for line in &longer {
+                assert_eq!(has_call(line), scan(line), "{line:?}");
+            }
+            lines = longer;
         }
     }
 

@@ -694,15 +694,21 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
 /// shorter lines (`港聞`, `1`) repeat by chance.
 pub const REPEAT_MIN_CHARS: usize = 4;
 
-/// Most non-blank lines between the title and a copy of it that a repeat
+/// Most lines that stay between the title and a copy of it that a repeat
 /// rule takes: further down, the same words start the document itself
 /// (a notice's own title under its metadata block) or a list of titles.
 pub const REPEAT_WINDOW: usize = 8;
 
-/// Marks with the repeat rule `k` each unmarked line before `top`, at
-/// most [`REPEAT_WINDOW`] non-blank lines under the title (the first
-/// non-blank line that stays, see `kept`), whose `key` (its folded text,
-/// spaces and a list bullet left out) is the title's: the title stays.
+/// Marks with the repeat rule `k` each unmarked line before `top` whose
+/// `key` (its folded text, spaces and a list bullet left out) is the
+/// title's (the title is the first non-blank line that stays, see `kept`;
+/// it stays), until [`REPEAT_WINDOW`] other lines that stay lie under the
+/// title.
+///
+/// The window counts lines that stay, not lines: the next pass, and the
+/// next run, see only those, so they find the same copies and no more. A
+/// window of raw lines would take the next copies on every pass, and a
+/// page of one repeated line would need a pass per window of it.
 fn repeated_title(
     nonblank: &[usize],
     hits: &mut [Option<usize>],
@@ -717,9 +723,18 @@ fn repeated_title(
     let Some(title) = key(nonblank[p]) else {
         return;
     };
-    for &i in nonblank[p + 1..].iter().take(REPEAT_WINDOW) {
-        if i < top && hits[i].is_none() && key(i).as_deref() == Some(title.as_str()) {
+    let mut staying = 0;
+    for &i in &nonblank[p + 1..] {
+        if i >= top || staying == REPEAT_WINDOW {
+            break;
+        }
+        if hits[i].is_some() {
+            continue;
+        }
+        if key(i).as_deref() == Some(title.as_str()) {
             hits[i] = Some(k);
+        } else {
+            staying += 1;
         }
     }
 }
