@@ -6,7 +6,7 @@ The page texts come from the `search` tool (corpus `pages`); they are third-part
 text, so they live only under the system temp dir. A transcription file holds
 one block per page:
 
-    @@ <url> | <kind> | <hans|hant>
+    @@ <url> | <kind> | <hans|hant> [| tune]
     k <line>                  keep (title, prose, subheading, caption text)
     u <line>                  keep, but the labeller was unsure
     r:<family> <line>         remove, as boilerplate of that family
@@ -18,7 +18,10 @@ an empty line for each blank line of the page, and `b <spaces>` for a line of
 only whitespace. The text after the first
 space is the page line exactly; trailing blank lines of a block are dropped.
 Families are ids of boilerplate-families.json, `chrome-*` ids for site chrome,
-or one of the short aliases below.
+or one of the short aliases below. A fourth header field `tune` puts a page in
+the tuning half whatever its site's hash says: pages collected later to give
+the tuning half more data, from sites no page of either half came from before
+(checked here), so no site is in both halves.
 
 Usage: scripts/strip_real/build_labels.py TRANSCRIPTION... [--pages DIR]
 Writes DIR/<sha256 prefix>.txt for every page and scripts/strip_real/pages.jsonl.
@@ -117,8 +120,11 @@ def parse_blocks(path):
             if raw.startswith("@@ "):
                 if block:
                     yield block
-                url, kind, script = [p.strip() for p in raw[3:].split("|")]
-                block = {"url": url, "kind": kind, "script": script, "rows": [], "where": f"{path}:{n}"}
+                url, kind, script, *rest = [p.strip() for p in raw[3:].split("|")]
+                if rest not in ([], ["tune"]):
+                    sys.exit(f"{path}:{n}: the fourth field may only be 'tune'")
+                block = {"url": url, "kind": kind, "script": script, "tune": rest == ["tune"],
+                         "rows": [], "where": f"{path}:{n}"}
             elif block is not None:
                 block["rows"].append((n, raw))
     if block:
@@ -170,7 +176,7 @@ def build_page(block, families):
     rec = {
         "url": block["url"], "site": site, "kind": block["kind"], "script": block["script"],
         "sha256": hashlib.sha256(text.encode()).hexdigest(), "lines": len(lines),
-        "split": split_of(site), "labels": labels,
+        "split": "tune" if block["tune"] else split_of(site), "labels": labels,
     }
     return rec, text
 
@@ -182,16 +188,21 @@ def main():
     args = ap.parse_args()
     families = known_families()
     os.makedirs(args.pages, exist_ok=True)
-    records, seen = [], set()
-    for path in args.files:
-        for block in parse_blocks(path):
-            rec, text = build_page(block, families)
-            if rec["url"] in seen:
-                sys.exit(f"{block['where']}: {rec['url']} twice")
-            seen.add(rec["url"])
-            with open(os.path.join(args.pages, rec["sha256"][:16] + ".txt"), "w", encoding="utf-8") as f:
-                f.write(text)
-            records.append(rec)
+    records, seen, hashed_sites = [], set(), set()
+    blocks = [b for path in args.files for b in parse_blocks(path)]
+    for block in blocks:
+        if not block["tune"]:
+            hashed_sites.add(site_of(block["url"]))
+    for block in blocks:
+        rec, text = build_page(block, families)
+        if rec["url"] in seen:
+            sys.exit(f"{block['where']}: {rec['url']} twice")
+        if block["tune"] and rec["site"] in hashed_sites:
+            sys.exit(f"{block['where']}: site {rec['site']} already has pages split by its hash")
+        seen.add(rec["url"])
+        with open(os.path.join(args.pages, rec["sha256"][:16] + ".txt"), "w", encoding="utf-8") as f:
+            f.write(text)
+        records.append(rec)
     with open(OUT, "w", encoding="utf-8") as f:
         for rec in records:
             f.write(json.dumps(rec, ensure_ascii=False) + "\n")
