@@ -466,7 +466,7 @@ impl Pipeline {
                     passes.judge_on(view);
                 }
             }
-            match passes.apply(pass) {
+            match passes.apply(pass, &mut strip_memo) {
                 Step::Again => continue,
                 Step::Stable => break Some(reading),
                 Step::Refused => break None,

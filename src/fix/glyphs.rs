@@ -176,7 +176,7 @@ pub(super) fn stray(
         Some(VariantTarget::Opencc) | None => None,
     };
     let document = CharCounts::of(text).with_han(report.counts.han);
-    let (damaged_traditional, damaged_simplified) = damage(text, report);
+    let (damaged_traditional, damaged_simplified) = damage(text, report, &document);
     let mut edits = Vec::new();
     for paragraph in &report.paragraphs {
         let line = &text[paragraph.range.clone()];
@@ -195,18 +195,23 @@ pub(super) fn stray(
         if paragraph.classes & (Tables::line_look_mask(to_traditional, damaged) | OUTSIDE) == 0 {
             continue;
         }
-        let known = memo
-            .stray(line, to_traditional, damaged)
-            .filter(|plan| plan.reads.iter().all(|&(c, n)| document.count(c) == n));
+        let known = memo.stray(line, to_traditional, damaged).filter(|plan| {
+            plan.reads.iter().all(|&(c, n)| document.count(c) == n)
+                && plan.writes.iter().all(|&(m, w)| document.written(m) == w)
+        });
         let planned;
         let line_edits = match known {
             Some(plan) => &plan.edits,
             None => {
                 let first_read = document.reads.borrow().len();
+                let first_verdict = document.verdicts.borrow().len();
                 let line_edits = plan_line(line, to_traditional, damaged, standard, &document);
                 let mut reads = document.reads.borrow()[first_read..].to_vec();
                 reads.sort_unstable();
                 reads.dedup();
+                let mut writes = document.verdicts.borrow()[first_verdict..].to_vec();
+                writes.sort_unstable();
+                writes.dedup();
                 memo.keep_stray(
                     line,
                     to_traditional,
@@ -214,6 +219,7 @@ pub(super) fn stray(
                     StrayPlan {
                         edits: line_edits.clone(),
                         reads,
+                        writes,
                     },
                 );
                 planned = line_edits;
@@ -508,12 +514,10 @@ fn regional_standard(c: char, document: &CharCounts, t: &Tables) -> bool {
 /// writes that vernacular's markers (嘅, 佇), or in one that may be in
 /// that vernacular ([`maybe_vernacular`]).
 fn vernacular_form(c: char, document: &CharCounts, t: &Tables) -> bool {
-    t.vernacular_markers(c).any(|markers| {
-        let written: usize = markers.chars().map(|m| document.get(m)).sum();
-        written >= super::tables::VERNACULAR_MARKERS
-    }) || t
-        .uncertain_vernaculars(c, true)
-        .any(|(markers, mandarin)| maybe_vernacular(markers, mandarin, document))
+    t.vernacular_markers(c)
+        .any(|markers| document.writes(markers))
+        || t.uncertain_vernaculars(c, true)
+            .any(|(markers, mandarin)| maybe_vernacular(markers, mandarin, document))
 }
 
 /// Whether `c` is a word of its own of a vernacular (係 "is" in Cantonese)
@@ -546,10 +550,7 @@ const HAN_CHARACTERS: char = '\0';
 /// Whether the document is written in a vernacular (Cantonese, Taiwanese):
 /// it writes [`super::tables::VERNACULAR_MARKERS`] of one's markers.
 fn vernacular(document: &CharCounts, t: &Tables) -> bool {
-    t.vernaculars().any(|markers| {
-        let written: usize = markers.chars().map(|m| document.get(m)).sum();
-        written >= super::tables::VERNACULAR_MARKERS
-    })
+    t.vernaculars().any(|markers| document.writes(markers))
 }
 
 /// What a phrase of the dictionary says about the phrase as written at its
@@ -624,16 +625,18 @@ fn judge_phrase(
 /// forms without any damage. They are no evidence of it, so they alone do
 /// not open the damaged-document rules to the whole text (they are still
 /// strays to fix, see [`follow_variants`]).
-fn damage(text: &str, report: &ScriptReport) -> (bool, bool) {
+///
+/// `document` counts the characters of `text` (shared with the planning
+/// that follows, so that a count is searched for once).
+fn damage(text: &str, report: &ScriptReport, document: &CharCounts) -> (bool, bool) {
     let t = &*TABLES;
-    let document = CharCounts::of(text).with_han(report.counts.han);
     let (mut traditional, mut simplified) = (false, false);
     for paragraph in &report.paragraphs {
         match report.target_for(paragraph) {
             Some(Script::Traditional) if !traditional && paragraph.counts.simplified_only > 0 => {
                 traditional = text[paragraph.range.clone()]
                     .chars()
-                    .any(|c| t.is_simplified_only(c) && !regional_standard(c, &document, t));
+                    .any(|c| t.is_simplified_only(c) && !regional_standard(c, document, t));
             }
             Some(Script::Simplified) => simplified |= paragraph.counts.traditional_only > 0,
             _ => {}
@@ -833,6 +836,13 @@ struct CharCounts<'a> {
     known: RefCell<Vec<(char, usize)>>,
     /// Every answer given, in order: what a line's plan depended on.
     reads: RefCell<Vec<(char, usize)>>,
+    /// Whether the text writes a vernacular's markers, per marker list
+    /// asked about.
+    written: RefCell<Vec<(&'static str, bool)>>,
+    /// Every such verdict given, in order: a plan depends on the verdict,
+    /// not on each marker's count (a dozen counts that would each have to
+    /// be checked again before the plan is reused).
+    verdicts: RefCell<Vec<(&'static str, bool)>>,
 }
 
 impl<'a> CharCounts<'a> {
@@ -842,7 +852,29 @@ impl<'a> CharCounts<'a> {
             han: 0,
             known: RefCell::new(Vec::new()),
             reads: RefCell::new(Vec::new()),
+            written: RefCell::new(Vec::new()),
+            verdicts: RefCell::new(Vec::new()),
         }
+    }
+
+    /// Whether the text writes [`super::tables::VERNACULAR_MARKERS`] of
+    /// `markers` (a vernacular's marker characters); logged as what a plan
+    /// depends on.
+    fn writes(&self, markers: &'static str) -> bool {
+        let w = self.written(markers);
+        self.verdicts.borrow_mut().push((markers, w));
+        w
+    }
+
+    /// [`CharCounts::writes`] without the log.
+    fn written(&self, markers: &'static str) -> bool {
+        if let Some(&(_, w)) = self.written.borrow().iter().find(|(m, _)| *m == markers) {
+            return w;
+        }
+        let n: usize = markers.chars().map(|m| self.count(m)).sum();
+        let w = n >= super::tables::VERNACULAR_MARKERS;
+        self.written.borrow_mut().push((markers, w));
+        w
     }
 
     fn get(&self, c: char) -> usize {

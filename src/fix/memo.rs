@@ -14,8 +14,9 @@ planning again would give:
 
 - stray glyphs ([`super::glyphs`]): the line's text, the script it is
   fixed toward and whether the document is damaged (the key), plus every
-  count of a character in the *document* that planning read (checked
-  against the current document before the entry is used);
+  count of a character in the *document* that planning read and every
+  verdict on whether the document writes a vernacular (checked against
+  the current document before the entry is used);
 - variants ([`super::variants`]): the line's text (only Traditional lines
   are planned, and the target standard is an option of the fixer);
 - script evidence ([`super::ScriptCounts`]) and halfwidth marks
@@ -52,10 +53,13 @@ pub(super) fn placed(
         })
 }
 
-/// The stray-glyph plan of one line and the document counts it read.
+/// The stray-glyph plan of one line, the document counts it read and
+/// its verdicts on whether the document writes a vernacular (per marker
+/// list).
 pub(super) struct StrayPlan {
     pub edits: Vec<LineEdit>,
     pub reads: Vec<(char, usize)>,
+    pub writes: Vec<(&'static str, bool)>,
 }
 
 /// Per-line plans of one fixer over one document (see the module doc).

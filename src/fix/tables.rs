@@ -142,6 +142,14 @@ const VERNACULAR_RESIDUE: &[&str] = &[
     "影响", "音响", "反响", "回响", "交响", "作响", "打响", "声响", "聲响", "响应", "響应", "响亮",
 ];
 
+/// Whether the short list of characters `list` holds `c`. Walking a
+/// dozen characters is many times cheaper than `str::contains`, which
+/// sets up a substring search for a character beyond ASCII, and these
+/// lists are asked about most characters fix looks at.
+fn has_char(list: &str, c: char) -> bool {
+    list.chars().any(|x| x == c)
+}
+
 /// Whether the character at `i` of `chars` is part of an occurrence of one
 /// of `words` there.
 fn stands_in_one_of(words: &[&str], chars: &[(usize, char)], i: usize) -> bool {
@@ -789,7 +797,7 @@ impl Tables {
     pub(crate) fn vernacular_markers(&self, c: char) -> impl Iterator<Item = &'static str> {
         VERNACULAR_FORMS
             .into_iter()
-            .filter(move |(forms, _)| forms.contains(c))
+            .filter(move |(forms, _)| has_char(forms, c))
             .map(|(_, markers)| markers)
     }
 
@@ -822,7 +830,7 @@ impl Tables {
 
     /// Whether `c` is one of [`CONVERTER_PICKS`].
     pub(crate) fn is_converter_pick(&self, c: char) -> bool {
-        CONVERTER_PICKS.contains(c)
+        has_char(CONVERTER_PICKS, c)
     }
 
     /// Whether the character at `i` of `chars` forms, with the character
@@ -841,7 +849,7 @@ impl Tables {
 
     /// Whether `c` is one of [`REGIONAL_SHARED`] (了, 周, 里).
     pub(crate) fn is_regional_shared(&self, c: char) -> bool {
-        REGIONAL_SHARED.contains(c)
+        has_char(REGIONAL_SHARED, c)
     }
 
     /// Whether the vernacular character at `i` of `chars` stands inside one

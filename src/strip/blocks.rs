@@ -340,6 +340,8 @@ pub(crate) struct LineMemo {
     /// Where each line's facts are in `facts`.
     index: LineMap<usize>,
     facts: Vec<LineFacts>,
+    /// The safety limit's measure of the last text it judged.
+    pub(crate) measured: super::safety::Measured,
 }
 
 impl LineMemo {

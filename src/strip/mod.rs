@@ -297,7 +297,8 @@ impl Stripper {
     pub fn strip<'a>(&self, text: &'a str) -> StripOutcome<'a> {
         let mut passes = self.passes(text);
         let mut memo = LineMemo::default();
-        while passes.apply(self.pass(passes.current(), None, &mut memo)) == Step::Again {}
+        while passes.apply(self.pass(passes.current(), None, &mut memo), &mut memo) == Step::Again {
+        }
         let (text, removals, refused) = passes.finish();
         StripOutcome {
             text,
@@ -325,8 +326,10 @@ impl Stripper {
         };
         let removals = blocks::removals(&self.rules, text, &plan);
         let refused = match seen {
-            Some(v) => safety::judge_in_view(v, &removals, self.max_removed_share),
-            None => safety::judge(text, &removals, self.max_removed_share),
+            Some(v) => {
+                safety::judge_in_view(v, &removals, self.max_removed_share, &mut memo.measured)
+            }
+            None => safety::judge(text, &removals, self.max_removed_share, &mut memo.measured),
         };
         if let Some(refusal) = refused {
             return Pass {

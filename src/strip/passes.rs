@@ -81,7 +81,9 @@ impl<'a> Passes<'a> {
     }
 
     /// Takes the decision of a pass over [`Self::current`].
-    pub fn apply(&mut self, pass: Pass) -> Step {
+    /// `memo` is the one the pass was decided with (the safety limit's
+    /// measure of the text is shared).
+    pub fn apply(&mut self, pass: Pass, memo: &mut super::LineMemo) -> Step {
         if let Some(refusal) = pass.refused {
             if self.removals.is_empty() {
                 self.refused = Some(refusal);
@@ -101,8 +103,8 @@ impl<'a> Passes<'a> {
         let earlier = std::mem::take(&mut self.removals);
         let all = compose(self.input, &self.current, earlier, pass.removals);
         let refused = match &self.view {
-            Some(v) => super::safety::judge_in_view(v, &all, self.max_share),
-            None => super::safety::judge(self.input, &all, self.max_share),
+            Some(v) => super::safety::judge_in_view(v, &all, self.max_share, &mut memo.measured),
+            None => super::safety::judge(self.input, &all, self.max_share, &mut memo.measured),
         };
         if let Some(refusal) = refused {
             self.refused = Some(refusal);

@@ -49,9 +49,49 @@ pub fn is_letter(c: char) -> bool {
         c.is_ascii_alphanumeric()
     } else if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
         true
+    } else if let Some(bit) = punctuation_bit(c) {
+        PUNCTUATION_LETTERS[bit / 64] & (1 << (bit % 64)) != 0
     } else {
         c.is_alphanumeric()
     }
+}
+
+/// The blocks of punctuation a Chinese text is full of besides ASCII:
+/// General Punctuation (“ ” …), CJK Symbols and Punctuation (。、「」)
+/// and Halfwidth and Fullwidth Forms (，：！). Nearly every character of
+/// them is no letter, which the Unicode table answers slowly.
+const PUNCTUATION_BLOCKS: [(u32, u32); 3] = [(0x2000, 0x206F), (0x3000, 0x303F), (0xFF00, 0xFFEF)];
+
+/// Characters in [`PUNCTUATION_BLOCKS`], all blocks together.
+const PUNCTUATION_CHARS: usize = 0x70 + 0x40 + 0xF0;
+
+/// Bit `i` tells whether the `i`-th character of [`PUNCTUATION_BLOCKS`]
+/// is alphanumeric (々, 〇 and the fullwidth letters and digits are), as
+/// [`char::is_alphanumeric`] says: read once from it, so the answers agree
+/// by construction.
+static PUNCTUATION_LETTERS: std::sync::LazyLock<[u64; PUNCTUATION_CHARS.div_ceil(64)]> =
+    std::sync::LazyLock::new(|| {
+        let mut bits = [0u64; PUNCTUATION_CHARS.div_ceil(64)];
+        let all = PUNCTUATION_BLOCKS.iter().flat_map(|&(a, b)| a..=b);
+        for (i, cp) in all.enumerate() {
+            if char::from_u32(cp).is_some_and(char::is_alphanumeric) {
+                bits[i / 64] |= 1 << (i % 64);
+            }
+        }
+        bits
+    });
+
+/// Where `c` is in [`PUNCTUATION_BLOCKS`], counted over all of them.
+fn punctuation_bit(c: char) -> Option<usize> {
+    let cp = c as u32;
+    let mut before = 0;
+    for (a, b) in PUNCTUATION_BLOCKS {
+        if (a..=b).contains(&cp) {
+            return Some(before + (cp - a) as usize);
+        }
+        before += (b - a + 1) as usize;
+    }
+    None
 }
 
 /// What a document holds that the limit protects.
@@ -87,13 +127,40 @@ impl Measure {
     }
 }
 
+/// The measure of the last document judged, kept for the next verdict
+/// on the same text: in the pipeline the first pass and the run of passes
+/// are both judged on the first pass's view, and measuring a whole
+/// document is a walk over every character of it.
+#[derive(Default)]
+pub(crate) struct Measured(Option<(String, Measure)>);
+
+impl Measured {
+    /// The measure of `text`, from the last one when `text` is the same.
+    fn of(&mut self, text: &str) -> Measure {
+        match &self.0 {
+            Some((seen, m)) if seen == text => *m,
+            _ => {
+                let m = Measure::of(text);
+                self.0 = Some((text.to_owned(), m));
+                m
+            }
+        }
+    }
+}
+
 /// The refusal for removing `removals` (records against `input`) with
 /// `max_share`, or `None` when the removal may go ahead.
-pub fn judge(input: &str, removals: &[Removal], max_share: f64) -> Option<Refusal> {
+pub fn judge(
+    input: &str,
+    removals: &[Removal],
+    max_share: f64,
+    measured: &mut Measured,
+) -> Option<Refusal> {
     judge_lines(
         input,
         whole_lines(removals).map(|r| r.text.trim()),
         max_share,
+        measured,
     )
 }
 
@@ -103,7 +170,14 @@ pub fn judge(input: &str, removals: &[Removal], max_share: f64) -> Option<Refusa
 /// writes it. The next run reads the repaired text, so a limit measured
 /// on the view gives it the same verdict (an `&amp;` repaired to `&`
 /// counts three letters fewer).
-pub fn judge_in_view(view: &str, removals: &[Removal], max_share: f64) -> Option<Refusal> {
+pub fn judge_in_view(
+    view: &str,
+    removals: &[Removal],
+    max_share: f64,
+    measured: &mut Measured,
+) -> Option<Refusal> {
+    // Nothing to judge without a whole line removed.
+    whole_lines(removals).next()?;
     let lines: Vec<&str> = view.split('\n').collect();
     judge_lines(
         view,
@@ -114,6 +188,7 @@ pub fn judge_in_view(view: &str, removals: &[Removal], max_share: f64) -> Option
                 .map_or(r.text.trim(), |l| l.trim())
         }),
         max_share,
+        measured,
     )
 }
 
@@ -127,6 +202,7 @@ fn judge_lines<'a>(
     input: &str,
     gone: impl Iterator<Item = &'a str>,
     max_share: f64,
+    measured: &mut Measured,
 ) -> Option<Refusal> {
     let mut taken_lines = Measure::default();
     for line in gone {
@@ -135,7 +211,7 @@ fn judge_lines<'a>(
     if taken_lines.lines == 0 {
         return None;
     }
-    let doc = Measure::of(input);
+    let doc = measured.of(input);
     let gone = taken_lines;
     let (total, taken) = if doc.prose > 0 {
         (doc.prose, gone.prose)
@@ -188,20 +264,32 @@ mod tests {
             line("作者：李小满"),
             line("展开全文"),
         ];
-        assert!(judge(&input, &removals, 0.5).is_none());
+        assert!(judge(&input, &removals, 0.5, &mut Measured::default()).is_none());
     }
 
     #[test]
     fn most_of_the_prose_may_not_go() {
         let input = format!("{PARA}\n{PARA}\n短的一行\n");
-        let refusal = judge(&input, &[line(PARA), line(PARA)], 0.5).expect("refused");
+        let refusal = judge(
+            &input,
+            &[line(PARA), line(PARA)],
+            0.5,
+            &mut Measured::default(),
+        )
+        .expect("refused");
         assert_eq!(refusal.prose_chars, refusal.would_remove_chars);
         assert!(refusal.to_string().contains("prose"), "{refusal}");
     }
 
     #[test]
     fn nothing_may_be_left() {
-        let refusal = judge("展开全文\n", &[line("展开全文")], 0.5).expect("refused");
+        let refusal = judge(
+            "展开全文\n",
+            &[line("展开全文")],
+            0.5,
+            &mut Measured::default(),
+        )
+        .expect("refused");
         assert!(refusal.to_string().contains("all 1"), "{refusal}");
     }
 
@@ -209,8 +297,8 @@ mod tests {
     fn without_prose_all_letters_count() {
         let input = "【打印本页】\n图片来源于网络\n正文\n";
         let r = [line("【打印本页】"), line("图片来源于网络")];
-        assert!(judge(input, &r, 0.5).is_some());
-        assert!(judge(input, &r[..1], 0.5).is_none());
+        assert!(judge(input, &r, 0.5, &mut Measured::default()).is_some());
+        assert!(judge(input, &r[..1], 0.5, &mut Measured::default()).is_none());
     }
 
     #[test]
