@@ -646,7 +646,9 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
                 .chars()
                 .filter(|c| !c.is_whitespace())
                 .collect();
-            (t.chars().count() >= REPEAT_MIN_CHARS).then_some(t)
+            // A line with a full stop is a sentence, not a title: prose
+            // may say the same thing twice.
+            (t.chars().count() >= REPEAT_MIN_CHARS && !t.contains(['。', '．'])).then_some(t)
         };
         // The first line stays when the rule that matched it spares the
         // title: it is the title then.

@@ -352,6 +352,17 @@ fn the_title_printed_again_under_it_goes_once() {
 }
 
 #[test]
+fn a_sentence_said_twice_is_no_repeated_title() {
+    for input in [
+        "这是一段干净的中文。\n这是一段干净的中文。\n",
+        "他說：我們會回來。我們一定會回來\n他說：我們會回來。我們一定會回來\n",
+    ] {
+        let (text, rules) = run(input);
+        assert_eq!(text, input, "{rules:?}");
+    }
+}
+
+#[test]
 fn a_repeat_far_from_the_title_or_of_a_list_item_stays() {
     // A list of other titles above the article, one of them the
     // article's own heading: the heading is not the page's title.
