@@ -535,17 +535,19 @@ fn vernacular_word(c: char, document: &CharCounts, t: &Tables) -> bool {
 /// one in a vernacular writes its markers.
 fn maybe_vernacular(markers: &str, mandarin: &str, document: &CharCounts) -> bool {
     let writes_any = |chars: &str| chars.chars().any(|m| document.get(m) > 0);
-    document.get(HAN_CHARACTERS) <= SHORT_TEXT && (writes_any(markers) || !writes_any(mandarin))
+    document.get(IS_SHORT) == 1 && (writes_any(markers) || !writes_any(mandarin))
 }
 
 /// A text of at most this many Han characters (two or three sentences)
 /// is too short to tell a vernacular from Mandarin by its markers.
 const SHORT_TEXT: usize = 100;
 
-/// Stands, in [`CharCounts::get`], for the number of Han characters of the
-/// text (no text is counted for NUL): so a line plan that depended on the
-/// text's length is only reused for a text of that length.
-const HAN_CHARACTERS: char = '\0';
+/// Stands, in [`CharCounts::get`], for "the text has at most
+/// [`SHORT_TEXT`] Han characters" (1 or 0; no text is counted for NUL): a
+/// line plan that depended on it is reused for a text as short or as
+/// long. It is the answer, not the length, that a plan depends on: strip
+/// passes change a long text's length without changing the answer.
+const IS_SHORT: char = '\0';
 
 /// Whether the document is written in a vernacular (Cantonese, Taiwanese):
 /// it writes [`super::tables::VERNACULAR_MARKERS`] of one's markers.
@@ -831,7 +833,7 @@ fn phrase_at<'d>(
 /// character does) instead of tallying every character of the text.
 struct CharCounts<'a> {
     text: &'a str,
-    /// What [`HAN_CHARACTERS`] reads.
+    /// Han characters of the text, which [`IS_SHORT`] compares.
     han: usize,
     known: RefCell<Vec<(char, usize)>>,
     /// Every answer given, in order: what a line's plan depended on.
@@ -883,15 +885,14 @@ impl<'a> CharCounts<'a> {
         n
     }
 
-    /// The counts of a text of `han` Han characters, which
-    /// [`HAN_CHARACTERS`] reads.
+    /// The counts of a text of `han` Han characters (see [`IS_SHORT`]).
     fn with_han(self, han: usize) -> Self {
         Self { han, ..self }
     }
 
     fn count(&self, c: char) -> usize {
-        if c == HAN_CHARACTERS {
-            return self.han;
+        if c == IS_SHORT {
+            return usize::from(self.han <= SHORT_TEXT);
         }
         if let Some(&(_, n)) = self.known.borrow().iter().find(|(k, _)| *k == c) {
             return n;
