@@ -51,15 +51,7 @@ use zhtidy::fix::{Change, FixOptions, Fixer};
 use zhtidy::pipeline::{Pipeline, Target, Tidied};
 use zhtidy::strip::{reconstruct, Removal, StripOptions, Stripper};
 
-const TARGETS: [Target; 7] = [
-    Target::S,
-    Target::T,
-    Target::Tw,
-    Target::Twp,
-    Target::Hk,
-    Target::Hkp,
-    Target::Jp,
-];
+const TARGETS: [Target; 7] = Target::ALL;
 
 /// Every bundled OpenCC config.
 const CONFIGS: [&str; 16] = [
