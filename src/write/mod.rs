@@ -359,15 +359,16 @@ fn hard_links(_: &fs::Metadata) -> u64 {
     1
 }
 
-/// The permission bits (rwx for owner, group, others; no set-ID bits) a
-/// temporary file starts with.
+/// The permission bits of a file (rwx for owner, group, others; no set-ID
+/// bits): what a temporary file replacing it starts with, and what a copy
+/// of it (`--out-dir`) gets. Elsewhere than Unix, a new file's default.
 #[cfg(unix)]
-fn permission_bits(meta: &fs::Metadata) -> u32 {
+pub fn permission_bits(meta: &fs::Metadata) -> u32 {
     std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o777
 }
 
 #[cfg(not(unix))]
-fn permission_bits(_: &fs::Metadata) -> u32 {
+pub fn permission_bits(_: &fs::Metadata) -> u32 {
     NEW_FILE_MODE
 }
 

@@ -254,7 +254,7 @@ fn convert_one(
             let file = zhtidy::decode::open_file(path)?;
             let meta = file.metadata().ok();
             input_stamp = meta.as_ref().map(FileStamp::of);
-            mode = meta.as_ref().map(mode_of);
+            mode = meta.as_ref().map(zhtidy::write::permission_bits);
             Box::new(file)
         }
         None => Box::new(io::stdin().lock()),
@@ -449,16 +449,6 @@ impl Resolved {
             Resolved::Copy { path, mode } => Some(AtomicFile::create_with_mode(path, *mode)?),
         })
     }
-}
-
-#[cfg(unix)]
-fn mode_of(meta: &std::fs::Metadata) -> u32 {
-    std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o777
-}
-
-#[cfg(not(unix))]
-fn mode_of(_: &std::fs::Metadata) -> u32 {
-    0o666
 }
 
 /// The output file, replacing an existing one as `--write` would. When it

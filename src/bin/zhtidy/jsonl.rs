@@ -688,7 +688,7 @@ fn write_copy(
             );
         }
     }
-    let target = AtomicFile::create_with_mode(&target_path, mode_of(&meta))?;
+    let target = AtomicFile::create_with_mode(&target_path, zhtidy::write::permission_bits(&meta))?;
     let mut out = BufWriter::with_capacity(1 << 16, target);
     let mut reader = BufReader::with_capacity(1 << 16, file);
     let flow = clean_stream(ctx, &mut reader, &mut out, name, how, tally, dedup)?;
@@ -703,16 +703,6 @@ fn write_copy(
     })?;
     target.commit()?;
     Ok(flow)
-}
-
-#[cfg(unix)]
-fn mode_of(meta: &std::fs::Metadata) -> u32 {
-    std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o777
-}
-
-#[cfg(not(unix))]
-fn mode_of(_: &std::fs::Metadata) -> u32 {
-    0o666
 }
 
 /// Cleans the lines of one input into `out`, in order; `Break` when a bad

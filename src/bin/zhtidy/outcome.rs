@@ -300,7 +300,7 @@ fn run(
         Mode::OutDir(_) => {
             let out = job.out.as_ref().ok_or("no output path")?;
             let new = new_bytes.as_deref().unwrap_or(bytes);
-            let mode = read_meta.as_ref().map(mode_of);
+            let mode = read_meta.as_ref().map(zhtidy::write::permission_bits);
             if signer.is_some_and(|s| s.defers_copies()) {
                 o.copy = Some(Box::new(PendingCopy {
                     out: out.clone(),
@@ -479,15 +479,4 @@ fn write_copy(
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     f.commit_deferring_dir_sync(dir_syncs)
         .map_err(|e| format!("cannot write {e}"))
-}
-
-/// A source file's permission bits, for its copy.
-#[cfg(unix)]
-fn mode_of(meta: &fs::Metadata) -> u32 {
-    std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o777
-}
-
-#[cfg(not(unix))]
-fn mode_of(_: &fs::Metadata) -> u32 {
-    0o666
 }
