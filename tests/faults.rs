@@ -1085,6 +1085,49 @@ fn a_file_past_its_budget_is_an_error_and_the_run_goes_on() {
     fs::remove_dir_all(&dir).unwrap();
 }
 
+/// The budget holds for one article and for each JSON Lines record too: a
+/// pipe or a dataset is not stalled by one hostile document.
+#[test]
+fn one_article_or_record_past_its_budget_is_an_error() {
+    let heavy = "这是正文&amp;测试内容。\n".repeat(2000);
+    let limit = ["--file-work-limit", "1000"];
+
+    let single = zhtidy_stdin(&[limit[0], limit[1], "-"], heavy.as_bytes());
+    assert_eq!(single.status.code(), Some(2), "{}", stderr(&single));
+    assert!(single.stdout.is_empty(), "nothing half-cleaned is printed");
+    let err = stderr(&single);
+    assert!(
+        err.contains("<stdin>") && err.contains("took more than 1000 steps"),
+        "{err}"
+    );
+    let light = zhtidy_stdin(&[limit[0], limit[1], "-"], support::DIRTY.as_bytes());
+    assert!(light.status.success(), "{}", stderr(&light));
+    assert_eq!(String::from_utf8_lossy(&light.stdout), support::FIXED);
+
+    let record = |text: &str| format!("{}\n", serde_json::json!({ "text": text }));
+    let lines = record(&heavy) + &record(support::DIRTY.trim_end());
+    let kept = zhtidy_stdin(
+        &[limit[0], limit[1], "--jsonl", "--on-error", "keep"],
+        lines.as_bytes(),
+    );
+    let out = String::from_utf8_lossy(&kept.stdout);
+    let (first, second) = out.split_once('\n').expect("two lines out");
+    assert_eq!(
+        format!("{first}\n"),
+        record(&heavy),
+        "the heavy record is kept as it was"
+    );
+    assert_eq!(
+        second,
+        record(support::FIXED.trim_end()),
+        "the next record is cleaned"
+    );
+    assert!(stderr(&kept).contains("<stdin>:1: field \"text\": took more than"));
+
+    let failed = zhtidy_stdin(&[limit[0], limit[1], "--jsonl"], lines.as_bytes());
+    assert_eq!(failed.status.code(), Some(2), "{}", stderr(&failed));
+}
+
 /// `--jsonl -w` refuses a read-only file only when a line would change:
 /// a clean read-only file is no error.
 #[test]

@@ -237,9 +237,9 @@ pub struct TidyArgs {
     #[arg(long, help_heading = "Configuration", hide_short_help = true)]
     pub print_config: bool,
 
-    /// Give up on a file that takes longer than this to clean: it becomes
-    /// an error naming it, is left as it was, and the run goes on (0: no
-    /// limit).
+    /// Give up on a file (with --jsonl, a record) that takes longer than
+    /// this to clean: it becomes an error naming it, is left as it was, and
+    /// the run goes on (0: no limit).
     #[arg(
         long,
         value_name = "SECONDS",

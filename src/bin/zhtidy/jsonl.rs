@@ -65,6 +65,7 @@ use anyhow::{bail, Context, Result};
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
+use zhtidy::budget::Budget;
 use zhtidy::pipeline::Pipeline;
 use zhtidy::write::{output_below, AtomicFile, FileStamp, ReplaceOptions};
 
@@ -272,6 +273,8 @@ struct Ctx<'a> {
     /// The repeated edge lines learnt by the first pass, with
     /// `--learn-boilerplate`.
     edges: Option<Learnt>,
+    /// What cleaning one field may take.
+    budget: Budget,
 }
 
 /// What the first pass of `--learn-boilerplate` learnt.
@@ -281,11 +284,13 @@ struct Learnt {
     min_docs: u32,
 }
 
-/// How one input's fields are cleaned: its pipeline, and what to do
-/// about repeated edge lines.
+/// How one input's fields are cleaned: its pipeline, what one field may
+/// take (`--file-timeout` holds per field, so one hostile record is a
+/// per-line error), and what to do about repeated edge lines.
 #[derive(Clone, Copy)]
 struct How<'a> {
     pipeline: &'a Pipeline,
+    budget: Budget,
     edge: EdgePass<'a>,
 }
 
@@ -347,6 +352,7 @@ pub fn run(args: &TidyArgs, resolver: &mut Resolver<'_>) -> Result<ExitCode> {
         writes: !matches!(sink, Sink::Nowhere),
         signer: args.corpus.signer()?,
         edges: None,
+        budget: args.budget()?,
     };
     ctx.edges = learn_edge_lines(&ctx, &inputs, resolver)?;
     // One index for all the inputs: copies are judged in the order given.
@@ -391,6 +397,7 @@ pub fn run(args: &TidyArgs, resolver: &mut Resolver<'_>) -> Result<ExitCode> {
         };
         let how = How {
             pipeline: &resolved.pipeline,
+            budget: ctx.budget,
             edge,
         };
         let result = match (&sink, input) {
@@ -490,7 +497,11 @@ fn learn_edge_lines(
                 ctx,
                 r,
                 &crate::report::shown(path),
-                &resolved.pipeline,
+                How {
+                    pipeline: &resolved.pipeline,
+                    budget: ctx.budget,
+                    edge: EdgePass::Learn,
+                },
                 &mut counter,
             )
         })?;
@@ -508,7 +519,7 @@ fn learn_stream(
     ctx: &Ctx<'_>,
     input: &mut dyn BufRead,
     name: &str,
-    pipeline: &Pipeline,
+    how: How<'_>,
     counter: &mut zhtidy::edge_lines::Counter,
 ) -> Result<()> {
     let lines = std::iter::from_fn(|| {
@@ -531,17 +542,9 @@ fn learn_stream(
         window,
         Vec::len,
         |line| {
-            clean_line(
-                &line,
-                &ctx.fields,
-                &ctx.names,
-                None,
-                pipeline,
-                None,
-                EdgePass::Learn,
-            )
-            .map(|(_, report)| report.edge_keys)
-            .unwrap_or_default()
+            clean_line(&line, &ctx.fields, &ctx.names, None, how, None)
+                .map(|(_, report)| report.edge_keys)
+                .unwrap_or_default()
         },
         |keys| {
             for k in &keys {
@@ -751,9 +754,8 @@ fn clean_stream(
                 &ctx.fields,
                 &ctx.names,
                 args.report_field.as_deref(),
-                how.pipeline,
+                how,
                 ctx.signer.as_ref(),
-                how.edge,
             );
             (no, line, result)
         },
@@ -939,9 +941,8 @@ fn clean_line(
     fields: &Fields,
     names: &[String],
     report_field: Option<&str>,
-    pipeline: &Pipeline,
+    how: How<'_>,
     signer: Option<&crate::corpus::Signer>,
-    edge: EdgePass<'_>,
 ) -> Result<(Vec<u8>, LineReport), String> {
     let line = trim_newline(line);
     if line.iter().all(u8::is_ascii_whitespace) {
@@ -973,13 +974,13 @@ fn clean_line(
     let mut document = Document {
         wanted: signer.is_some(),
         text: None,
-        edge,
+        edge: how.edge,
     };
     clean_object(
         &record,
         fields,
         names,
-        pipeline,
+        how,
         &mut report,
         &mut out,
         &mut document,
@@ -1007,7 +1008,7 @@ fn clean_object(
     record: &Record,
     fields: &Fields,
     names: &[String],
-    pipeline: &Pipeline,
+    how: How<'_>,
     report: &mut LineReport,
     out: &mut Vec<u8>,
     document: &mut Document<'_>,
@@ -1023,7 +1024,7 @@ fn clean_object(
             None => out.extend_from_slice(raw.get().as_bytes()),
             Some(Node::Leaf(index)) => {
                 report.present.push(*index);
-                clean_field(raw, &names[*index], pipeline, report, out, document)?;
+                clean_field(raw, &names[*index], how, report, out, document)?;
             }
             Some(Node::Object(sub)) => {
                 let value = raw.get();
@@ -1031,7 +1032,7 @@ fn clean_object(
                     out.extend_from_slice(value.as_bytes());
                 } else if value.starts_with('{') {
                     let inner: Record = serde_json::from_str(value).map_err(|e| e.to_string())?;
-                    clean_object(&inner, sub, names, pipeline, report, out, document)?;
+                    clean_object(&inner, sub, names, how, report, out, document)?;
                 } else {
                     let v: serde_json::Value =
                         serde_json::from_str(value).map_err(|e| e.to_string())?;
@@ -1051,7 +1052,7 @@ fn clean_object(
 fn clean_field(
     raw: &RawValue,
     name: &str,
-    pipeline: &Pipeline,
+    how: How<'_>,
     report: &mut LineReport,
     out: &mut Vec<u8>,
     document: &mut Document<'_>,
@@ -1065,7 +1066,10 @@ fn clean_field(
         serde_json::Value::String(s) => s,
         other => return Err(format!("field {name:?} is {}, not a string", kind(&other))),
     };
-    let mut tidied = pipeline.run(&s);
+    let mut tidied = how
+        .pipeline
+        .run_within(&s, how.budget)
+        .map_err(|e| format!("field {name:?}: {}", crate::outcome::over_budget(e)))?;
     let edge_records = match document.edge {
         EdgePass::Off => Vec::new(),
         EdgePass::Learn => {
@@ -1249,16 +1253,14 @@ mod tests {
     ) -> Result<(String, LineReport), String> {
         let names = names(fields);
         let tree = Fields::parse(&names).unwrap();
-        clean_line(
-            line,
-            &tree,
-            &names,
-            report,
-            &pipeline(),
-            None,
-            EdgePass::Off,
-        )
-        .map(|(out, r)| (String::from_utf8(out).unwrap(), r))
+        let pipeline = pipeline();
+        let how = How {
+            pipeline: &pipeline,
+            budget: Budget::default(),
+            edge: EdgePass::Off,
+        };
+        clean_line(line, &tree, &names, report, how, None)
+            .map(|(out, r)| (String::from_utf8(out).unwrap(), r))
     }
 
     #[test]

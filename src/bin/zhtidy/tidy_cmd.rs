@@ -151,7 +151,9 @@ fn run_single(
     }
     let text = decoded.text.as_str();
 
-    let tidied = pipeline.run(text);
+    let tidied = pipeline
+        .run_within(text, args.budget()?)
+        .map_err(|e| anyhow!("{name}: {}", crate::outcome::over_budget(e)))?;
     if let Some(refusal) = &tidied.strip_refused {
         eprintln!("zhtidy: {name}: strip: {refusal}");
     }
