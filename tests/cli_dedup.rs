@@ -99,6 +99,22 @@ fn a_folder_of_reposts_gives_one_cluster() {
     }
 }
 
+/// A file named twice is one document, not a duplicate of itself.
+#[test]
+fn a_file_named_twice_is_one_document() {
+    let dir = scratch("twice");
+    fs::write(dir.join("a.txt"), ARTICLE).unwrap();
+    fs::write(dir.join("b.txt"), OTHER).unwrap();
+    let a = dir.join("a.txt");
+    let a = a.to_str().unwrap();
+    let dotted = format!("{}/./a.txt", dir.to_str().unwrap());
+    let out = zhtidy(&["dedup", a, &dotted, dir.to_str().unwrap()], None);
+    assert_eq!(clusters(&out), Vec::<Value>::new());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("2 documents"), "{err}");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn jsonl_lines_are_documents() {
     let line = |id: &str, text: &str| {

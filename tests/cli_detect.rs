@@ -95,6 +95,25 @@ fn detect_prints_one_line_per_file() {
     fs::remove_dir_all(&dir).unwrap();
 }
 
+/// A file named twice, or named and inside a folder given too, is one
+/// line.
+#[test]
+fn a_file_named_twice_is_reported_once() {
+    let dir = scratch("twice");
+    let a = put(&dir, "a.txt", SIMPLIFIED.as_bytes());
+    put(&dir, "b.txt", TRADITIONAL.as_bytes());
+    let dotted = format!("{}/./a.txt", dir.to_str().unwrap());
+    let out = zhtidy(&["detect", &a, &dotted, &a, dir.to_str().unwrap()], None);
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let names: Vec<&str> = stdout
+        .lines()
+        .map(|l| l.split('\t').next().unwrap().rsplit('/').next().unwrap())
+        .collect();
+    assert_eq!(names, ["a.txt", "b.txt"], "{stdout}");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn unreadable_files_exit_2_and_the_rest_are_still_reported() {
     let dir = scratch("missing");

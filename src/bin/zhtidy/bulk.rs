@@ -252,7 +252,7 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
     let mut ignore_files = crate::ignored::IgnoreFiles::default();
     // A file named twice (`zhtidy -w a.txt ./a.txt`, or named and inside a
     // folder given too) is cleaned once.
-    let mut seen = HashSet::new();
+    let mut seen = crate::walk::Seen::default();
     for path in &paths {
         if path.as_os_str() == "-" {
             if matches!(mode, Mode::Write | Mode::OutDir(_)) {
@@ -311,7 +311,7 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
             }
         }
         for c in found.candidates {
-            if !seen.insert(crate::paths::normalized(&c.path)) {
+            if !seen.first(&c.path) {
                 continue;
             }
             let resolved = resolver.resolve(&c.path)?;

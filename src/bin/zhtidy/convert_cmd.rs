@@ -184,7 +184,7 @@ fn inputs(args: &ConvertArgs) -> Result<Inputs> {
         items: Vec::new(),
         errors: Vec::new(),
     };
-    let mut seen = HashSet::new();
+    let mut seen = crate::walk::Seen::default();
     let skip = args.out_dir.as_deref().and_then(crate::walk::FolderId::of);
     for path in paths {
         if path.as_os_str() == "-" {
@@ -206,7 +206,7 @@ fn inputs(args: &ConvertArgs) -> Result<Inputs> {
         );
         found.errors.extend(walked.errors);
         for c in walked.candidates {
-            if seen.insert(crate::paths::normalized(&c.path)) {
+            if seen.first(&c.path) {
                 found.items.push(Input {
                     path: Some(c.path),
                     rel: c.rel,

@@ -211,7 +211,11 @@ fn read_files(
         eprintln!("zhtidy: error: {}: {err}", path.display());
     }
     let mut batch = Vec::with_capacity(BATCH);
+    let mut seen = crate::walk::Seen::default();
     for c in found.candidates {
+        if !seen.first(&c.path) {
+            continue;
+        }
         let name = c.rel.file_name().map(Path::new).unwrap_or(&c.rel);
         if !(c.explicit || matches(&include, &c.rel) || matches(&include, name)) {
             continue;

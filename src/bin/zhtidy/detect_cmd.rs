@@ -86,9 +86,12 @@ fn inputs(args: &DetectArgs) -> Vec<Input> {
         return vec![Input::Path(PathBuf::from("-"))];
     }
     let mut inputs = Vec::new();
+    let mut seen = crate::walk::Seen::default();
     for path in args.paths.iter().map(PathBuf::from) {
         if !path.is_dir() {
-            inputs.push(Input::Path(path));
+            if path.as_os_str() == "-" || seen.first(&path) {
+                inputs.push(Input::Path(path));
+            }
             continue;
         }
         let found = crate::walk::expand_with(
@@ -101,7 +104,13 @@ fn inputs(args: &DetectArgs) -> Vec<Input> {
         for (p, reason) in found.errors {
             inputs.push(Input::Unwalkable(crate::report::shown(&p), reason));
         }
-        inputs.extend(found.candidates.into_iter().map(|c| Input::Path(c.path)));
+        inputs.extend(
+            found
+                .candidates
+                .into_iter()
+                .filter(|c| seen.first(&c.path))
+                .map(|c| Input::Path(c.path)),
+        );
     }
     inputs
 }

@@ -145,6 +145,18 @@ pub fn expand(
     expand_with(paths, args.hidden, args.no_ignore, prune, skip)
 }
 
+/// The files taken so far, so that a file named twice (`a.txt ./a.txt`,
+/// or named and inside a folder given too) is processed once.
+#[derive(Default)]
+pub struct Seen(std::collections::HashSet<PathBuf>);
+
+impl Seen {
+    /// Whether `path` is new (and now taken).
+    pub fn first(&mut self, path: &Path) -> bool {
+        self.0.insert(crate::paths::normalized(path))
+    }
+}
+
 /// [`expand`] for commands other than the cleaning one: `hidden` and
 /// `no_ignore` as `--hidden` and `--no-ignore` say.
 pub fn expand_with(
