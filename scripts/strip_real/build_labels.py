@@ -23,7 +23,14 @@ the tuning half whatever its site's hash says: pages collected later to give
 the tuning half more data, from sites no page of either half came from before
 (checked here), so no site is in both halves.
 
-Usage: scripts/strip_real/build_labels.py TRANSCRIPTION... [--pages DIR]
+`--append` adds a later collection round to the records already in
+pages.jsonl instead of rewriting the file from the transcriptions: the existing
+records are kept as they are, a page whose URL or site already has a record is
+refused (a new round brings new sites only, so no site is in both halves), the
+new records carry `"round": ROUND` and their half comes from their site's hash
+(a `tune` header field is refused there).
+
+Usage: scripts/strip_real/build_labels.py TRANSCRIPTION... [--pages DIR] [--append [--round N]]
 Writes DIR/<sha256 prefix>.txt for every page and scripts/strip_real/pages.jsonl.
 """
 
@@ -181,13 +188,37 @@ def build_page(block, families):
     return rec, text
 
 
+def existing_records():
+    """The records already in pages.jsonl, for --append."""
+    if not os.path.exists(OUT):
+        return []
+    with open(OUT, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def check_new_site(block, rec, old_urls, old_sites):
+    """A page of a new round must come from a site no earlier record came from."""
+    if block["tune"]:
+        sys.exit(f"{block['where']}: 'tune' is refused with --append; the site's hash decides the half")
+    if rec["url"] in old_urls:
+        sys.exit(f"{block['where']}: {rec['url']} already has a record")
+    if rec["site"] in old_sites:
+        sys.exit(f"{block['where']}: site {rec['site']} already has a record")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("files", nargs="+")
     ap.add_argument("--pages", default=DEFAULT_PAGES)
+    ap.add_argument("--append", action="store_true",
+                    help="keep the records of pages.jsonl and add these pages, from new sites only")
+    ap.add_argument("--round", type=int, default=3, help="the round number of appended records")
     args = ap.parse_args()
     families = known_families()
     os.makedirs(args.pages, exist_ok=True)
+    old = existing_records() if args.append else []
+    old_urls = {r["url"] for r in old}
+    old_sites = {r["site"] for r in old}
     records, seen, hashed_sites = [], set(), set()
     blocks = [b for path in args.files for b in parse_blocks(path)]
     for block in blocks:
@@ -195,6 +226,9 @@ def main():
             hashed_sites.add(site_of(block["url"]))
     for block in blocks:
         rec, text = build_page(block, families)
+        if args.append:
+            check_new_site(block, rec, old_urls, old_sites)
+            rec["round"] = args.round
         if rec["url"] in seen:
             sys.exit(f"{block['where']}: {rec['url']} twice")
         if block["tune"] and rec["site"] in hashed_sites:
@@ -204,9 +238,10 @@ def main():
             f.write(text)
         records.append(rec)
     with open(OUT, "w", encoding="utf-8") as f:
-        for rec in records:
+        for rec in old + records:
             f.write(json.dumps(rec, ensure_ascii=False) + "\n")
-    print(f"{len(records)} pages written to {args.pages}; labels in {OUT}")
+    kept = f" after the {len(old)} kept records" if args.append else ""
+    print(f"{len(records)} pages written to {args.pages}; labels in {OUT}{kept}")
 
 
 if __name__ == "__main__":
