@@ -197,6 +197,55 @@ fn the_configuration_key_turns_it_on() {
     );
 }
 
+/// The rule is named like every other: listed by `zhtidy rules`, turned
+/// on by `--enable` and off by `--disable`, even where the configuration
+/// turns it on.
+#[test]
+fn the_rule_is_listed_enabled_and_disabled_by_name() {
+    let listed = zhtidy(&["rules"], None);
+    assert!(
+        text(&listed).contains("corpus-repeated-line (strip, off)"),
+        "{}",
+        text(&listed)
+    );
+    let dir = scratch("corpus-lines-names");
+    corpus(&dir);
+    let d = dir.to_str().unwrap();
+    let enabled = zhtidy(
+        &[
+            "--isolated",
+            "--check",
+            "--explain",
+            "--enable",
+            "corpus-repeated-line",
+            d,
+        ],
+        None,
+    );
+    assert!(
+        text(&enabled).contains("corpus-repeated-line"),
+        "{}",
+        text(&enabled)
+    );
+    fs::write(dir.join("zhtidy.toml"), "learn-boilerplate = true\n").unwrap();
+    let disabled = zhtidy(
+        &[
+            "--check",
+            "--explain",
+            "--disable",
+            "corpus-repeated-line",
+            d,
+        ],
+        None,
+    );
+    let said = text(&disabled);
+    assert!(
+        !said.contains("corpus-repeated-line") && !said.contains("counted"),
+        "{said}"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn json_lines_files_learn_across_lines_and_standard_input_is_refused() {
     let dir = scratch("corpus-lines-jsonl");

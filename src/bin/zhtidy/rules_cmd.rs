@@ -23,6 +23,7 @@ use zhtidy::fix::Rule as FixRule;
 use zhtidy::strip::Rule as StripRule;
 
 use crate::args::{OutputFormat, RulesArgs};
+use crate::corpus::EDGE_RULE;
 
 /// One rule as `zhtidy rules` shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -128,6 +129,19 @@ pub fn all_rules(extra: &[PathBuf]) -> Result<Vec<RuleInfo>> {
             description: r.description.clone(),
         })
         .collect();
+    out.push(RuleInfo {
+        id: EDGE_RULE.to_string(),
+        family: EDGE_RULE.to_string(),
+        stage: "strip",
+        zones: vec!["header".to_string(), "footer".to_string()],
+        default_on: false,
+        example: None,
+        description: Some(
+            "a line at the edge of many documents of one run, learnt by a first pass \
+             (--learn-boilerplate, or --enable corpus-repeated-line)"
+                .to_string(),
+        ),
+    });
     out.extend(FixRule::ALL.iter().map(|&r| RuleInfo {
         id: r.id().to_string(),
         family: "fix".to_string(),
@@ -217,7 +231,10 @@ pub fn resolve_names(names: &[String], extra: &[PathBuf]) -> Result<Vec<String>>
     let strip = strip_rules(extra)?;
     let mut out = Vec::with_capacity(names.len());
     for name in names {
-        if name.parse::<FixRule>().is_ok() || strip.iter().any(|r| r.id == *name) {
+        if name == EDGE_RULE
+            || name.parse::<FixRule>().is_ok()
+            || strip.iter().any(|r| r.id == *name)
+        {
             out.push(name.clone());
             continue;
         }

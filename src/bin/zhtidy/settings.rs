@@ -19,6 +19,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::corpus::EDGE_RULE;
 use anyhow::{anyhow, bail, Context, Result};
 use clap::ValueEnum;
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -267,6 +268,15 @@ impl Settings {
         self.exclude.extend(a.extend_exclude.iter().cloned());
     }
 
+    /// Whether a bulk or JSON Lines run learns and removes the lines
+    /// repeated at the edges of its documents: `--learn-boilerplate` (or
+    /// `--enable corpus-repeated-line`), unless `--disable` names that rule,
+    /// as it can for every other rule.
+    fn learns_edge_lines(&self) -> bool {
+        let named = |names: &[String]| names.iter().any(|n| n == EDGE_RULE);
+        (self.learn_boilerplate || named(&self.enable)) && !named(&self.disable)
+    }
+
     /// The part of the settings that decides the pipeline, as a map key.
     fn pipeline_key(&self) -> String {
         format!(
@@ -290,6 +300,10 @@ impl Settings {
     pub fn build_pipeline(&self) -> Result<Pipeline> {
         let disable = crate::rules_cmd::resolve_names(&self.disable, &self.strip_rules)?;
         let enable = crate::rules_cmd::resolve_names(&self.enable, &self.strip_rules)?;
+        // corpus-repeated-line is no rule of the pipeline: bulk and JSON
+        // Lines runs apply it around it (see `Settings::learns_edge_lines`).
+        let disable: Vec<String> = disable.into_iter().filter(|id| id != EDGE_RULE).collect();
+        let enable: Vec<String> = enable.into_iter().filter(|id| id != EDGE_RULE).collect();
         let (fix_off, strip_off): (Vec<&String>, Vec<&String>) =
             disable.iter().partition(|id| id.parse::<Rule>().is_ok());
         let mut builder = Pipeline::builder();
@@ -567,7 +581,7 @@ impl<'a> Resolver<'a> {
             pipeline,
             selection,
             edge_lines: settings
-                .learn_boilerplate
+                .learns_edge_lines()
                 .then_some(settings.boilerplate_min_docs),
         })
     }
