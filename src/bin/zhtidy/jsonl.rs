@@ -318,103 +318,51 @@ struct LineRef {
 type Deduper = crate::corpus::Deduper<LineRef>;
 
 pub fn run(args: &TidyArgs, resolver: &mut Resolver<'_>) -> Result<ExitCode> {
-    let names: Vec<String> = if args.fields.is_empty() {
-        vec!["text".to_string()]
-    } else {
-        args.fields.clone()
-    };
-    let fields = Fields::parse(&names)?;
-    if let Some(name) = args.report_field.as_deref() {
-        check_report_field(name, &fields)?;
-    }
     let mode = args.mode();
-    let sink = match &mode {
-        None => Sink::Stdout,
-        Some(Mode::Write) => Sink::InPlace,
-        Some(Mode::OutDir(d)) => Sink::Copy(d.clone()),
-        Some(Mode::Check | Mode::List) => Sink::Nowhere,
-        Some(Mode::Diff) => {
-            bail!("--diff has no JSON Lines form; --check names the files that would change, and --jsonl without a mode prints the cleaned lines")
-        }
-    };
-    if matches!(sink, Sink::InPlace) && args.on_error == OnError::Skip {
-        bail!("--on-error skip with --write would delete lines from the files; use --out-dir, or --on-error keep");
-    }
-    if matches!(sink, Sink::InPlace) && args.corpus.dedup == Some(crate::corpus::DedupMode::Drop) {
-        bail!("--dedup drop with --write would delete lines from the files; use --out-dir DIR to write the kept lines, or --dedup report");
-    }
+    let sink = sink_of(args, &mode)?;
     let inputs = inputs(args, &sink)?;
-    let mut ctx = Ctx {
-        args,
-        names,
-        fields,
-        pool: crate::bulk::thread_pool(args.threads)?,
-        writes: !matches!(sink, Sink::Nowhere),
-        signer: args.corpus.signer()?,
-        edges: None,
-        budget: args.budget()?,
-    };
+    let mut ctx = Ctx::new(args, &sink)?;
     ctx.edges = learn_edge_lines(&ctx, &inputs, resolver)?;
     // One index for all the inputs: copies are judged in the order given.
     let mut dedup = args.corpus.deduper::<LineRef>()?;
     let started = Instant::now();
     let mut total = Tally::default();
     let mut changed_files = 0usize;
-    let mut failed = false;
     let mut ignore_files = crate::ignored::IgnoreFiles::default();
     let mut stdout = BufWriter::new(io::stdout().lock());
+    let mut failed = false;
     for input in &inputs {
-        let as_path = match input {
-            Some(p) => p.clone(),
-            None => args
-                .stdin_filename
+        let as_path = input.clone().unwrap_or_else(|| {
+            args.stdin_filename
                 .clone()
-                .unwrap_or_else(|| PathBuf::from(".")),
-        };
+                .unwrap_or_else(|| PathBuf::from("."))
+        });
         let resolved = resolver.resolve(&as_path)?;
-        let named = input.is_some() || args.stdin_filename.is_some();
-        if args.force_exclude
-            && named
-            && (matches(&resolved.selection.1, &as_path)
-                || (!args.no_ignore && ignore_files.excludes(&as_path)))
-        {
-            if args.verbose > 1 {
-                eprintln!("excluded: {}", crate::report::shown(&as_path));
-            }
+        if force_excluded(
+            args,
+            input.is_some(),
+            &as_path,
+            &resolved,
+            &mut ignore_files,
+        ) {
             continue;
         }
-        let name = match input {
-            Some(p) => crate::report::shown(p),
-            None => args
-                .stdin_filename
-                .as_ref()
-                .map_or("<stdin>".to_string(), |p| crate::paths::display_name(p)),
-        };
-        let mut tally = Tally::default();
-        let edge = match (&ctx.edges, resolved.edge_lines) {
-            (Some(l), Some(min_docs)) => EdgePass::Remove(&l.verdicts, min_docs),
-            _ => EdgePass::Off,
-        };
+        let name = input_name(args, input.as_deref());
         let how = How {
             pipeline: &resolved.pipeline,
             budget: ctx.budget,
-            edge,
+            edge: match (&ctx.edges, resolved.edge_lines) {
+                (Some(l), Some(min_docs)) => EdgePass::Remove(&l.verdicts, min_docs),
+                _ => EdgePass::Off,
+            },
         };
-        let result = match (&sink, input) {
-            (Sink::Stdout, _) => with_reader(input.as_deref(), |r| {
-                clean_stream(&ctx, r, &mut stdout, &name, how, &mut tally, &mut dedup)
-            }),
-            (Sink::Nowhere, _) => with_reader(input.as_deref(), |r| {
-                clean_stream(&ctx, r, &mut io::sink(), &name, how, &mut tally, &mut dedup)
-            }),
-            (Sink::InPlace, Some(path)) => {
-                rewrite_in_place(&ctx, path, &name, how, &mut tally, &mut dedup)
-            }
-            (Sink::Copy(root), Some(path)) => {
-                write_copy(&ctx, root, path, &name, how, &mut tally, &mut dedup)
-            }
-            (_, None) => unreachable!("standard input is refused with --write and --out-dir"),
+        let mut tally = Tally::default();
+        let mut to = Output {
+            sink: &sink,
+            stdout: &mut stdout,
+            dedup: &mut dedup,
         };
+        let result = clean_input(&ctx, &mut to, input.as_deref(), &name, how, &mut tally);
         total.add(&tally);
         match result {
             Ok(ControlFlow::Continue(())) => {}
@@ -441,29 +389,151 @@ pub fn run(args: &TidyArgs, resolver: &mut Resolver<'_>) -> Result<ExitCode> {
     }
     check_fields_found(&ctx, &total)?;
     if !args.quiet {
-        summary(&ctx, &total, inputs.len(), started);
-        if let Some(l) = &ctx.edges {
-            eprintln!(
-                "{}",
-                crate::corpus::edge_summary(
-                    l.documents,
-                    &l.verdicts,
-                    l.min_docs,
-                    total.edge_removed
-                )
-            );
-        }
-        if let Some(d) = &dedup {
-            eprintln!("{}", d.summary());
-        }
+        summaries(&ctx, &total, inputs.len(), started, dedup.as_ref());
     }
+    Ok(exit_code(args, &mode, changed_files))
+}
+
+/// 1 when files changed (or would) and the mode or
+/// `--exit-non-zero-on-fix` makes that a failure; 0 otherwise.
+fn exit_code(args: &TidyArgs, mode: &Option<Mode>, changed_files: usize) -> ExitCode {
     let fails_on_change = matches!(mode, Some(Mode::Check | Mode::List))
         || (args.exit_non_zero_on_fix && matches!(mode, Some(Mode::Write | Mode::OutDir(_))));
-    Ok(if fails_on_change && changed_files > 0 {
+    if fails_on_change && changed_files > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    }
+}
+
+impl<'a> Ctx<'a> {
+    /// The run's fields (`text` unless `--field` names others), checked
+    /// with `--report-field`, and what cleaning them takes.
+    fn new(args: &'a TidyArgs, sink: &Sink) -> Result<Self> {
+        let names: Vec<String> = if args.fields.is_empty() {
+            vec!["text".to_string()]
+        } else {
+            args.fields.clone()
+        };
+        let fields = Fields::parse(&names)?;
+        if let Some(name) = args.report_field.as_deref() {
+            check_report_field(name, &fields)?;
+        }
+        Ok(Ctx {
+            args,
+            names,
+            fields,
+            pool: crate::bulk::thread_pool(args.threads)?,
+            writes: !matches!(sink, Sink::Nowhere),
+            signer: args.corpus.signer()?,
+            edges: None,
+            budget: args.budget()?,
+        })
+    }
+}
+
+/// How an input is named in messages: its path, or `<stdin>` unless
+/// `--stdin-filename` names it.
+fn input_name(args: &TidyArgs, input: Option<&Path>) -> String {
+    match input {
+        Some(p) => crate::report::shown(p),
+        None => args
+            .stdin_filename
+            .as_ref()
+            .map_or("<stdin>".to_string(), |p| crate::paths::display_name(p)),
+    }
+}
+
+/// Where the cleaned lines go in `mode`, refusing the combinations that
+/// would lose lines.
+fn sink_of(args: &TidyArgs, mode: &Option<Mode>) -> Result<Sink> {
+    let sink = match mode {
+        None => Sink::Stdout,
+        Some(Mode::Write) => Sink::InPlace,
+        Some(Mode::OutDir(d)) => Sink::Copy(d.clone()),
+        Some(Mode::Check | Mode::List) => Sink::Nowhere,
+        Some(Mode::Diff) => {
+            bail!("--diff has no JSON Lines form; --check names the files that would change, and --jsonl without a mode prints the cleaned lines")
+        }
+    };
+    if matches!(sink, Sink::InPlace) && args.on_error == OnError::Skip {
+        bail!("--on-error skip with --write would delete lines from the files; use --out-dir, or --on-error keep");
+    }
+    if matches!(sink, Sink::InPlace) && args.corpus.dedup == Some(crate::corpus::DedupMode::Drop) {
+        bail!("--dedup drop with --write would delete lines from the files; use --out-dir DIR to write the kept lines, or --dedup report");
+    }
+    Ok(sink)
+}
+
+/// Whether `--force-exclude` leaves out an input that was named (a file,
+/// or standard input given a name by `--stdin-filename`).
+fn force_excluded(
+    args: &TidyArgs,
+    is_file: bool,
+    as_path: &Path,
+    resolved: &crate::settings::Resolved,
+    ignore_files: &mut crate::ignored::IgnoreFiles,
+) -> bool {
+    let named = is_file || args.stdin_filename.is_some();
+    let excluded = args.force_exclude
+        && named
+        && (matches(&resolved.selection.1, as_path)
+            || (!args.no_ignore && ignore_files.excludes(as_path)));
+    if excluded && args.verbose > 1 {
+        eprintln!("excluded: {}", crate::report::shown(as_path));
+    }
+    excluded
+}
+
+/// Where one input's cleaned lines go, and the copies index they are
+/// judged against.
+struct Output<'a, 'w> {
+    sink: &'a Sink,
+    stdout: &'a mut BufWriter<io::StdoutLock<'w>>,
+    dedup: &'a mut Option<Deduper>,
+}
+
+/// Cleans one input (`None`: standard input) into its sink.
+fn clean_input(
+    ctx: &Ctx<'_>,
+    to: &mut Output<'_, '_>,
+    input: Option<&Path>,
+    name: &str,
+    how: How<'_>,
+    tally: &mut Tally,
+) -> Result<ControlFlow<()>> {
+    match (to.sink, input) {
+        (Sink::Stdout, _) => with_reader(input, |r| {
+            clean_stream(ctx, r, &mut *to.stdout, name, how, tally, to.dedup)
+        }),
+        (Sink::Nowhere, _) => with_reader(input, |r| {
+            clean_stream(ctx, r, &mut io::sink(), name, how, tally, to.dedup)
+        }),
+        (Sink::InPlace, Some(path)) => rewrite_in_place(ctx, path, name, how, tally, to.dedup),
+        (Sink::Copy(root), Some(path)) => write_copy(ctx, root, path, name, how, tally, to.dedup),
+        (_, None) => unreachable!("standard input is refused with --write and --out-dir"),
+    }
+}
+
+/// The run's summary lines on standard error: lines and objects, then
+/// what `--learn-boilerplate` and `--dedup` did.
+fn summaries(
+    ctx: &Ctx<'_>,
+    total: &Tally,
+    inputs: usize,
+    started: Instant,
+    dedup: Option<&Deduper>,
+) {
+    summary(ctx, total, inputs, started);
+    if let Some(l) = &ctx.edges {
+        eprintln!(
+            "{}",
+            crate::corpus::edge_summary(l.documents, &l.verdicts, l.min_docs, total.edge_removed)
+        );
+    }
+    if let Some(d) = dedup {
+        eprintln!("{}", d.summary());
+    }
 }
 
 /// The first pass of `--learn-boilerplate` (`None` when no input's
