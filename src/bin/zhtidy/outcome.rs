@@ -10,6 +10,7 @@ replacement characters, `--lossy`) is reported and never rewritten; a
 character the file's encoding cannot hold is an error, never an `&#…;`.
 */
 
+use std::borrow::Cow;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -189,48 +190,14 @@ fn run(
     corpus: Corpus<'_>,
     o: &mut FileOutcome,
 ) -> Result<Status, String> {
-    let signer = corpus.signer;
-    let owned;
-    let mut read_meta = None;
-    let bytes: &[u8] = match (&job.stdin, &job.path) {
-        (Some(b), _) => b,
-        (None, Some(p)) => {
-            let (b, meta) = read_job_file(p)?;
-            owned = b;
-            read_meta = Some(meta);
-            &owned
-        }
-        (None, None) => return Err("nothing to read".into()),
-    };
+    let (bytes, read_meta) = read_input(job)?;
+    let bytes: &[u8] = &bytes;
     o.bytes = bytes.len() as u64;
     let decoded = match decode(bytes, opts).map_err(|e| decode_error(&e))? {
         Outcome::Text(d) => d,
         Outcome::Binary(reason) => return Ok(Status::Skipped(format!("binary ({reason})"))),
     };
-    o.encoding = Some(decoded.encoding.name());
-    if decoded.replacements > 0 {
-        return Err(format!(
-            "{} malformed byte sequence(s): cannot be decoded without loss; not cleaned",
-            decoded.replacements
-        ));
-    }
-    if matches!(mode, Mode::Write | Mode::OutDir(_)) {
-        refuse_unsure_guess(&decoded, opts)?;
-    }
-    let mut text_changed = false;
-    let mut whole_file = Vec::new();
-    if let Some(m) = &decoded.mojibake {
-        text_changed |= m.fixed;
-        if m.fixed {
-            whole_file.push(ChangeRecord::mojibake(&m.kind(), m.source.name()));
-        }
-        o.notes.push(mojibake_note(m, opts.fix_mojibake));
-        o.mojibake = true;
-    }
-    if let Some(note) = damage_note(&decoded.damage) {
-        o.notes.push(note);
-        o.lost = decoded.damage.total();
-    }
+    check_decoded(&decoded, mode, opts, o)?;
     let mut tidied = job
         .pipeline
         .run_within(&decoded.text, job.budget)
@@ -244,17 +211,118 @@ fn run(
     o.edge_removals = edge_records.len();
     o.removals = tidied.removals.len() + edge_records.len();
     o.fixes = tidied.fix_changes.len();
-    o.signature = signer.map(|s| Box::new(s.sign(&tidied.text)));
+    o.signature = corpus.signer.map(|s| Box::new(s.sign(&tidied.text)));
     if let Some(refusal) = &tidied.strip_refused {
         o.notes.push(format!("strip: {refusal}"));
+    }
+    let (new_bytes, whole_file) = output_bytes(bytes, &decoded, &tidied, keep_encoding)?;
+    let changed = new_bytes.as_deref().is_some_and(|b| b != bytes);
+    if changed {
+        o.changes = whole_file;
+        if job.records {
+            o.changes.extend(records_of(&decoded.text, &tidied));
+            o.changes.extend(edge_records);
+        }
+    }
+    let new = new_bytes.as_deref().unwrap_or(bytes);
+    match mode {
+        Mode::Write if changed => {
+            let path = job
+                .path
+                .as_deref()
+                .ok_or("standard input cannot be written in place")?;
+            let opts = ReplaceOptions {
+                read_before: Some(bytes),
+                read_stamp: read_meta.as_ref().map(FileStamp::of),
+                dir_syncs: Some(dir_syncs),
+                ..ReplaceOptions::default()
+            };
+            replace_file(path, new, opts).map_err(|e| without_path(e.to_string(), path))?;
+        }
+        Mode::OutDir(_) => {
+            let mode = read_meta.as_ref().map(zhtidy::write::permission_bits);
+            copy_out(job, new, mode, corpus, dir_syncs, o)?;
+        }
+        Mode::Diff if changed => {
+            o.diff = Some(crate::paths::unified_diff(
+                &job.name,
+                &decoded.text,
+                &tidied.text,
+                &o.changes,
+            ));
+        }
+        _ => {}
+    }
+    Ok(if changed {
+        Status::Changed
+    } else {
+        Status::Unchanged
+    })
+}
+
+/// A job's bytes (borrowed for standard input), and the file's metadata
+/// as it was read.
+fn read_input(job: &Job) -> Result<(Cow<'_, [u8]>, Option<fs::Metadata>), String> {
+    match (&job.stdin, &job.path) {
+        (Some(b), _) => Ok((Cow::Borrowed(b.as_slice()), None)),
+        (None, Some(p)) => {
+            let (b, meta) = read_job_file(p)?;
+            Ok((Cow::Owned(b), Some(meta)))
+        }
+        (None, None) => Err("nothing to read".into()),
+    }
+}
+
+/// What decoding found that the report must say, and the refusals:
+/// bytes that could not be decoded without loss, and (for modes that
+/// write) an encoding that was only a guess.
+fn check_decoded(
+    decoded: &Decoded,
+    mode: &Mode,
+    opts: &DecodeOptions,
+    o: &mut FileOutcome,
+) -> Result<(), String> {
+    o.encoding = Some(decoded.encoding.name());
+    if decoded.replacements > 0 {
+        return Err(format!(
+            "{} malformed byte sequence(s): cannot be decoded without loss; not cleaned",
+            decoded.replacements
+        ));
+    }
+    if matches!(mode, Mode::Write | Mode::OutDir(_)) {
+        refuse_unsure_guess(decoded, opts)?;
+    }
+    if let Some(m) = &decoded.mojibake {
+        o.notes.push(mojibake_note(m, opts.fix_mojibake));
+        o.mojibake = true;
+    }
+    if let Some(note) = damage_note(&decoded.damage) {
+        o.notes.push(note);
+        o.lost = decoded.damage.total();
+    }
+    Ok(())
+}
+
+/// The bytes to write when anything changed (the text, the mojibake
+/// reversed at decoding, or the encoding: a GBK file comes out as UTF-8
+/// by default), with the whole-file change records that say so.
+fn output_bytes(
+    bytes: &[u8],
+    decoded: &Decoded,
+    tidied: &zhtidy::pipeline::Tidied<'_>,
+    keep_encoding: bool,
+) -> Result<(Option<Vec<u8>>, Vec<ChangeRecord>), String> {
+    let mut whole_file = Vec::new();
+    let mut text_changed = false;
+    if let Some(m) = decoded.mojibake.as_ref().filter(|m| m.fixed) {
+        text_changed = true;
+        whole_file.push(ChangeRecord::mojibake(&m.kind(), m.source.name()));
     }
     let (target, bom) = if keep_encoding {
         (decoded.encoding, decoded.bom)
     } else {
         (encoding_rs::UTF_8, false)
     };
-    // Text that changed, or an encoding that does: a GBK file comes out as
-    // UTF-8 by default, so it is a change to write (and to report).
     text_changed |= tidied.text != decoded.text.as_str();
     let recoded = target != decoded.encoding || bom != decoded.bom;
     text_changed |= recoded;
@@ -274,59 +342,31 @@ fn run(
     } else {
         None
     };
-    let changed = new_bytes.as_deref().is_some_and(|b| b != bytes);
-    if changed {
-        o.changes = whole_file;
-        if job.records {
-            o.changes.extend(records_of(&decoded.text, &tidied));
-            o.changes.extend(edge_records);
-        }
-    }
-    match mode {
-        Mode::Write if changed => {
-            let path = job
-                .path
-                .as_deref()
-                .ok_or("standard input cannot be written in place")?;
-            let new = new_bytes.as_deref().unwrap_or(bytes);
-            let opts = ReplaceOptions {
-                read_before: Some(bytes),
-                read_stamp: read_meta.as_ref().map(FileStamp::of),
-                dir_syncs: Some(dir_syncs),
-                ..ReplaceOptions::default()
-            };
-            replace_file(path, new, opts).map_err(|e| without_path(e.to_string(), path))?;
-        }
-        Mode::OutDir(_) => {
-            let out = job.out.as_ref().ok_or("no output path")?;
-            let new = new_bytes.as_deref().unwrap_or(bytes);
-            let mode = read_meta.as_ref().map(zhtidy::write::permission_bits);
-            if signer.is_some_and(|s| s.defers_copies()) {
-                o.copy = Some(Box::new(PendingCopy {
-                    out: out.clone(),
-                    bytes: new.to_vec(),
-                    source: job.path.clone(),
-                    mode,
-                }));
-            } else {
-                write_copy(out, new, job.path.as_deref(), mode, dir_syncs)?;
-            }
-        }
-        Mode::Diff if changed => {
-            o.diff = Some(crate::paths::unified_diff(
-                &job.name,
-                &decoded.text,
-                &tidied.text,
-                &o.changes,
-            ));
-        }
-        _ => {}
-    }
-    Ok(if changed {
-        Status::Changed
+    Ok((new_bytes, whole_file))
+}
+
+/// Writes the `--out-dir` copy, or with `--dedup drop` hands it to the
+/// calling thread, which writes only the first of each group.
+fn copy_out(
+    job: &Job,
+    new: &[u8],
+    mode: Option<u32>,
+    corpus: Corpus<'_>,
+    dir_syncs: &DirSyncs,
+    o: &mut FileOutcome,
+) -> Result<(), String> {
+    let out = job.out.as_ref().ok_or("no output path")?;
+    if corpus.signer.is_some_and(|s| s.defers_copies()) {
+        o.copy = Some(Box::new(PendingCopy {
+            out: out.clone(),
+            bytes: new.to_vec(),
+            source: job.path.clone(),
+            mode,
+        }));
+        Ok(())
     } else {
-        Status::Unchanged
-    })
+        write_copy(out, new, job.path.as_deref(), mode, dir_syncs)
+    }
 }
 
 /// Reads a job's file, with what the report says when it cannot.
