@@ -224,14 +224,6 @@ pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
 }
 
 fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec<Item>> {
-    let budget = args.budget()?;
-    // Records of each removal and fix: for --explain, --statistics, the
-    // diff's preamble and the JSON and GitHub reports; the text reports
-    // of the other modes print counts.
-    let records = args.explain
-        || args.statistics
-        || *mode == Mode::Diff
-        || args.output_format != crate::args::TidyFormat::Text;
     let mut paths = named_paths(args)?;
     if paths.is_empty() {
         if io::stdin().is_terminal() {
@@ -239,58 +231,108 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
         }
         paths.push(PathBuf::from("-"));
     }
-    let out_dir = match mode {
-        Mode::OutDir(d) => Some(std::path::absolute(d)?),
-        _ => None,
-    };
-    // The output folder however it is spelled (`..`, a symbolic link): a
-    // walk must not clean its own output, which would nest deeper on
-    // every run.
-    let out_id = out_dir.as_deref().and_then(FolderId::of);
-    let mut items = Vec::new();
-    let mut outputs = HashSet::new();
-    let mut ignore_files = crate::ignored::IgnoreFiles::default();
-    // A file named twice (`zhtidy -w a.txt ./a.txt`, or named and inside a
-    // folder given too) is cleaned once.
-    let mut seen = crate::walk::Seen::default();
+    let mut planner = Planner::new(args, mode)?;
     for path in &paths {
         if path.as_os_str() == "-" {
-            if matches!(mode, Mode::Write | Mode::OutDir(_)) {
-                bail!("standard input cannot be written in place or mirrored; drop --write/--out-dir to print the result");
-            }
-            let mut bytes = Vec::new();
-            io::stdin()
-                .lock()
-                .read_to_end(&mut bytes)
-                .context("cannot read <stdin>")?;
-            let as_path = args
-                .stdin_filename
-                .clone()
-                .unwrap_or_else(|| PathBuf::from("."));
-            let r = resolver.resolve(&as_path)?;
-            if args.stdin_filename.is_some()
-                && args.force_exclude
-                && (matches(&r.selection.1, &as_path)
-                    || (!args.no_ignore && ignore_files.excludes(&as_path)))
-            {
-                continue;
-            }
-            items.push(Item::Job(Job {
-                name: args
-                    .stdin_filename
-                    .as_ref()
-                    .map_or("<stdin>".to_string(), |p| p.display().to_string()),
-                path: None,
-                stdin: Some(Arc::new(bytes)),
-                out: None,
-                pipeline: r.pipeline,
-                edge_lines: r.edge_lines,
-                budget,
-                records,
-            }));
-            continue;
+            planner.stdin_job(resolver)?;
+        } else {
+            planner.walk(path, resolver)?;
         }
-        if out_id.as_ref().is_some_and(|id| id.is(path)) {
+    }
+    Ok(planner.items)
+}
+
+/// The jobs of a bulk run, gathered path by path.
+struct Planner<'a> {
+    args: &'a TidyArgs,
+    mode: &'a Mode,
+    budget: zhtidy::budget::Budget,
+    /// Whether jobs keep a record of each removal and fix.
+    records: bool,
+    /// `--out-dir`, absolute, and the folder it names however it is
+    /// spelled (`..`, a symbolic link): a walk must not clean its own
+    /// output, which would nest deeper on every run.
+    out_dir: Option<PathBuf>,
+    out_id: Option<FolderId>,
+    /// Copies planned, so that two inputs never go to one output.
+    outputs: HashSet<PathBuf>,
+    ignore_files: crate::ignored::IgnoreFiles,
+    /// A file named twice (`zhtidy -w a.txt ./a.txt`, or named and inside
+    /// a folder given too) is cleaned once.
+    seen: crate::walk::Seen,
+    items: Vec<Item>,
+}
+
+impl<'a> Planner<'a> {
+    fn new(args: &'a TidyArgs, mode: &'a Mode) -> Result<Self> {
+        let out_dir = match mode {
+            Mode::OutDir(d) => Some(std::path::absolute(d)?),
+            _ => None,
+        };
+        Ok(Planner {
+            args,
+            mode,
+            budget: args.budget()?,
+            // Records of each removal and fix: for --explain,
+            // --statistics, the diff's preamble and the JSON and GitHub
+            // reports; the text reports of the other modes print counts.
+            records: args.explain
+                || args.statistics
+                || *mode == Mode::Diff
+                || args.output_format != crate::args::TidyFormat::Text,
+            out_id: out_dir.as_deref().and_then(FolderId::of),
+            out_dir,
+            outputs: HashSet::new(),
+            ignore_files: crate::ignored::IgnoreFiles::default(),
+            seen: crate::walk::Seen::default(),
+            items: Vec::new(),
+        })
+    }
+
+    /// Standard input as one job (`-`), unless `--force-exclude` leaves
+    /// out the name `--stdin-filename` gives it.
+    fn stdin_job(&mut self, resolver: &mut Resolver<'_>) -> Result<()> {
+        let args = self.args;
+        if matches!(self.mode, Mode::Write | Mode::OutDir(_)) {
+            bail!("standard input cannot be written in place or mirrored; drop --write/--out-dir to print the result");
+        }
+        let mut bytes = Vec::new();
+        io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .context("cannot read <stdin>")?;
+        let as_path = args
+            .stdin_filename
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("."));
+        let r = resolver.resolve(&as_path)?;
+        if args.stdin_filename.is_some()
+            && args.force_exclude
+            && (matches(&r.selection.1, &as_path)
+                || (!args.no_ignore && self.ignore_files.excludes(&as_path)))
+        {
+            return Ok(());
+        }
+        self.items.push(Item::Job(Job {
+            name: args
+                .stdin_filename
+                .as_ref()
+                .map_or("<stdin>".to_string(), |p| p.display().to_string()),
+            path: None,
+            stdin: Some(Arc::new(bytes)),
+            out: None,
+            pipeline: r.pipeline,
+            edge_lines: r.edge_lines,
+            budget: self.budget,
+            records: self.records,
+        }));
+        Ok(())
+    }
+
+    /// The files of a named path (a folder walked), each a job or a
+    /// failure to report.
+    fn walk(&mut self, path: &Path, resolver: &mut Resolver<'_>) -> Result<()> {
+        if self.out_id.as_ref().is_some_and(|id| id.is(path)) {
             bail!(
                 "{} is the output folder itself: --out-dir must name another folder (or use --write to rewrite in place)",
                 path.display()
@@ -301,9 +343,11 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
         } else {
             globset::GlobSet::empty()
         };
-        let found = expand(std::slice::from_ref(path), args, &prune, out_id.as_ref());
+        let args = self.args;
+        let found = expand(&[path.to_path_buf()], args, &prune, self.out_id.as_ref());
         for (p, reason) in found.errors {
-            items.push(Item::Fail(FileOutcome::failed_at(&p, reason)));
+            self.items
+                .push(Item::Fail(FileOutcome::failed_at(&p, reason)));
         }
         if args.verbose > 0 && !args.quiet {
             for (p, what) in &found.skipped {
@@ -311,67 +355,68 @@ fn plan(args: &TidyArgs, mode: &Mode, resolver: &mut Resolver<'_>) -> Result<Vec
             }
         }
         for c in found.candidates {
-            if !seen.first(&c.path) {
-                continue;
+            if self.seen.first(&c.path) {
+                self.candidate(c, resolver)?;
             }
-            let resolved = resolver.resolve(&c.path)?;
-            if !c.explicit || args.force_exclude {
-                let (include, exclude) = &*resolved.selection;
-                let subject: &Path = if c.explicit { &c.path } else { &c.rel };
-                let ignored = c.explicit && !args.no_ignore && ignore_files.excludes(&c.path);
-                if ignored || matches(exclude, subject) || !matches(include, subject) {
-                    if args.verbose > 1 {
-                        eprintln!("excluded: {}", c.path.display());
-                    }
-                    continue;
-                }
-            }
-            if let Some(out) = &out_dir {
-                if std::path::absolute(&c.path).is_ok_and(|p| p.starts_with(out)) {
-                    continue;
-                }
-            }
-            let name = crate::report::shown(&c.path);
-            if c.explicit {
-                if let Err(reason) = std::fs::metadata(&c.path) {
-                    items.push(Item::Fail(FileOutcome::failed_at(
-                        &c.path,
-                        missing(&reason),
-                    )));
-                    continue;
-                }
-            }
-            let pipeline = resolved.pipeline;
-            let edge_lines = resolved.edge_lines;
-            let out = out_dir.as_ref().map(|d| OutPath {
-                root: d.clone(),
-                rel: c.rel.clone(),
-            });
-            if let Some(o) = &out {
-                if !outputs.insert(o.path()) {
-                    items.push(Item::Fail(FileOutcome::failed_at(
-                        &c.path,
-                        format!(
-                            "another input already goes to {}; not written",
-                            crate::report::shown(&o.path())
-                        ),
-                    )));
-                    continue;
-                }
-            }
-            items.push(Item::Job(Job {
-                name,
-                path: Some(c.path),
-                stdin: None,
-                out,
-                pipeline,
-                edge_lines,
-                budget,
-                records,
-            }));
         }
+        Ok(())
     }
-    Ok(items)
+
+    /// One file found: a job, unless excluded, inside the output folder,
+    /// missing, or going to an output another input already takes.
+    fn candidate(&mut self, c: crate::walk::Candidate, resolver: &mut Resolver<'_>) -> Result<()> {
+        let args = self.args;
+        let resolved = resolver.resolve(&c.path)?;
+        if !c.explicit || args.force_exclude {
+            let (include, exclude) = &*resolved.selection;
+            let subject: &Path = if c.explicit { &c.path } else { &c.rel };
+            let ignored = c.explicit && !args.no_ignore && self.ignore_files.excludes(&c.path);
+            if ignored || matches(exclude, subject) || !matches(include, subject) {
+                if args.verbose > 1 {
+                    eprintln!("excluded: {}", c.path.display());
+                }
+                return Ok(());
+            }
+        }
+        if let Some(out) = &self.out_dir {
+            if std::path::absolute(&c.path).is_ok_and(|p| p.starts_with(out)) {
+                return Ok(());
+            }
+        }
+        if c.explicit {
+            if let Err(reason) = std::fs::metadata(&c.path) {
+                let fail = FileOutcome::failed_at(&c.path, missing(&reason));
+                self.items.push(Item::Fail(fail));
+                return Ok(());
+            }
+        }
+        let out = self.out_dir.as_ref().map(|d| OutPath {
+            root: d.clone(),
+            rel: c.rel.clone(),
+        });
+        if let Some(o) = &out {
+            if !self.outputs.insert(o.path()) {
+                let reason = format!(
+                    "another input already goes to {}; not written",
+                    crate::report::shown(&o.path())
+                );
+                self.items
+                    .push(Item::Fail(FileOutcome::failed_at(&c.path, reason)));
+                return Ok(());
+            }
+        }
+        self.items.push(Item::Job(Job {
+            name: crate::report::shown(&c.path),
+            path: Some(c.path),
+            stdin: None,
+            out,
+            pipeline: resolved.pipeline,
+            edge_lines: resolved.edge_lines,
+            budget: self.budget,
+            records: self.records,
+        }));
+        Ok(())
+    }
 }
 
 /// Why a path given on the command line cannot be cleaned: "no such file
