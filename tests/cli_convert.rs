@@ -103,3 +103,51 @@ fn a_pipe_is_converted_line_by_line() {
     reader.join().unwrap();
     assert!(status.success());
 }
+
+/// Input streamed rather than read whole (a pipe, converted line by line;
+/// a file over a megabyte, converted block by block) is looked at for
+/// mojibake all the way, not only in its first read: garbled lines deep
+/// inside are warned about once, with a byte offset, and the output is
+/// still the whole input converted. Past the first 64 KB every 16th line
+/// is looked at, which a run of garbled lines cannot slip through.
+#[test]
+fn mojibake_deep_in_a_stream_is_warned_about() {
+    let clean = "这是一段干净的中文文字，用来填满前面的部分。\n".repeat(40_001);
+    let (garbled, _, _) =
+        encoding_rs::GBK.decode("中文的编码问题真是让人头疼，我们一起来看看怎么解决\n".as_bytes());
+    let input = format!("{clean}{}尾巴\n", garbled.repeat(20));
+    let t = Tree::new("convert-stream-mojibake");
+    t.file("big.txt", &input);
+
+    let piped = support::run_with_input(
+        Command::new(support::bin()).args(["convert", "-c", "s2t"]),
+        Some(input.as_bytes()),
+    );
+    let file = t.run(&["convert", "-c", "s2t", "-i", "big.txt", "-o", "out.txt"]);
+    let at = |o: &Output| -> usize {
+        let e = err(o);
+        assert_eq!(o.status.code(), Some(0), "{e}");
+        assert_eq!(e.matches("warning:").count(), 1, "one warning: {e}");
+        assert!(e.contains("looks like mojibake (mojibake:utf-8>gbk"), "{e}");
+        let tail = e.split("a line at byte offset ").nth(1).expect("an offset");
+        tail.split(' ').next().unwrap().parse().unwrap()
+    };
+    assert!(err(&piped).contains("<stdin>") && err(&file).contains("big.txt"));
+    for o in [&piped, &file] {
+        let in_block = at(o) - clean.len();
+        assert!(
+            in_block.is_multiple_of(garbled.len()) && in_block / garbled.len() < 16,
+            "{}",
+            err(o)
+        );
+    }
+    assert!(support::utf8(&piped.stdout).ends_with("尾巴\n"));
+    assert_eq!(t.read("out.txt"), support::utf8(&piped.stdout));
+
+    // Clean input gives no warning either way.
+    let o = support::run_with_input(
+        Command::new(support::bin()).args(["convert", "-c", "s2t"]),
+        Some(clean.as_bytes()),
+    );
+    assert_eq!(err(&o), "");
+}

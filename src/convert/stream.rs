@@ -44,8 +44,20 @@ pub enum StreamError {
 /// Converts everything `reader` yields, writing to `writer`.
 pub fn convert_stream(
     converter: &Converter,
+    reader: impl Read,
+    writer: impl Write,
+) -> Result<StreamStats, StreamError> {
+    convert_stream_inspecting(converter, reader, writer, |_| {})
+}
+
+/// [`convert_stream`], showing `inspect` each piece of input text before
+/// it is converted (in order, together the whole input): a caller can
+/// look for trouble, such as mojibake, in a stream it never holds whole.
+pub fn convert_stream_inspecting(
+    converter: &Converter,
     mut reader: impl Read,
     mut writer: impl Write,
+    mut inspect: impl FnMut(&str),
 ) -> Result<StreamStats, StreamError> {
     let mut stats = StreamStats::default();
     let mut pending: Vec<u8> = Vec::with_capacity(BLOCK * 2);
@@ -91,6 +103,7 @@ pub fn convert_stream(
                 None => continue,
             }
         };
+        inspect(&text[..cut]);
         out.clear();
         converter.convert_into(&text[..cut], &mut out);
         writer

@@ -26,7 +26,7 @@ use std::sync::LazyLock;
 
 use encoding_rs::{Encoding, BIG5, GB18030, GBK, UTF_8, WINDOWS_1252};
 
-use super::plausible::{rank, score, Rank, Score};
+use super::plausible::{score, Score};
 
 /// Mojibake found in a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,6 +138,26 @@ pub(crate) fn find(text: &str) -> Option<Found> {
     }
 }
 
+/// Mojibake in one line of text already decoded as UTF-8, judged alone
+/// with the stricter evidence a single line needs, reported but not
+/// repaired (`lines` is `Some(1)`): for input converted piece by piece as
+/// it streams, where nothing can be replaced once written. A clean line
+/// costs little more than the [`all_common`] test.
+pub fn in_line(line: &str) -> Option<Mojibake> {
+    let body = line.trim_end_matches(['\n', '\r']);
+    let found = if all_common(body) {
+        None
+    } else if body.contains('\u{FFFD}') {
+        find_lossy(body).map(|f| f.mojibake)
+    } else {
+        reverse(body, true).map(|r| r.mojibake(None))
+    };
+    found.map(|m| Mojibake {
+        lines: Some(1),
+        ..m
+    })
+}
+
 fn non_ascii_lines(text: &str) -> usize {
     text.lines().filter(|l| !l.is_ascii()).count()
 }
@@ -196,8 +216,7 @@ fn find_lines(text: &str) -> Option<Found> {
 /// rows), and a Latin reading yields Latin-1 symbols and letters, none of
 /// them common.
 fn all_common(line: &str) -> bool {
-    line.chars()
-        .all(|c| c.is_ascii() || rank(c) == Rank::Common)
+    super::plausible::all_common(line)
 }
 
 /// The best round-tripping, plausible reversal of `text`, if any.
@@ -611,6 +630,18 @@ mod tests {
             let found = find(&bad).unwrap_or_else(|| panic!("{} not found: {bad}", via.name()));
             assert_eq!(found.mojibake.from, via);
             assert_eq!(found.repaired.as_deref(), Some(original));
+        }
+    }
+
+    #[test]
+    fn in_line_finds_a_garbled_line_and_passes_clean_ones() {
+        let clean = "正文第一段，没有问题。\nCafé Müller in São Paulo: ½ © 2024 × 3\n";
+        assert!(clean.split_inclusive('\n').all(|l| in_line(l).is_none()));
+        for via in [WINDOWS_1252, GBK, BIG5] {
+            let (bad, _) = garble("這篇文章說明了編碼的問題，我們一起來看看怎麼解決。", via);
+            let m = in_line(&format!("{bad}\r\n"))
+                .unwrap_or_else(|| panic!("{} not found", via.name()));
+            assert_eq!((m.from, m.lines), (via, Some(1)));
         }
     }
 

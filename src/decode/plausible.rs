@@ -94,6 +94,44 @@ static IDEOGRAPHS: LazyLock<Vec<Rank>> = LazyLock::new(|| {
     table
 });
 
+/// Whether every character of `text` is ASCII (any, controls included) or
+/// ranks [`Rank::Common`]: [`rank`] for a whole line, cheap enough to run
+/// over every line of a stream. ASCII bytes are skipped one by one, and a
+/// character of the main ideograph block (three bytes led by 0xE4–0xE9)
+/// is decoded in place and looked up in the table fetched once; only the
+/// rest (punctuation, other scripts) goes through [`rank`].
+pub(crate) fn all_common(text: &str) -> bool {
+    let ideographs = &*IDEOGRAPHS;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(&lead) = bytes.get(i) {
+        if lead < 0x80 {
+            i += 1;
+        } else if (0xE4..=0xE9).contains(&lead) {
+            // U+4000..=U+9FFF; valid UTF-8 has both continuation bytes.
+            let cp = (u32::from(lead & 0x0F) << 12)
+                | (u32::from(bytes[i + 1] & 0x3F) << 6)
+                | u32::from(bytes[i + 2] & 0x3F);
+            debug_assert_eq!(text[i..].chars().next().map(u32::from), Some(cp));
+            let common = cp >= CJK_START && ideographs[(cp - CJK_START) as usize] == Rank::Common;
+            if !common {
+                return false;
+            }
+            i += 3;
+        } else {
+            let c = text[i..]
+                .chars()
+                .next()
+                .expect("i is on a character boundary");
+            if rank(c) != Rank::Common {
+                return false;
+            }
+            i += c.len_utf8();
+        }
+    }
+    true
+}
+
 /// Rank of one character.
 pub(crate) fn rank(c: char) -> Rank {
     let cp = c as u32;
@@ -180,6 +218,21 @@ pub(crate) fn score_single_byte(text: &str) -> Score {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte-level walk agrees with the plain definition on every
+    /// character, alone and between others.
+    #[test]
+    fn all_common_is_rank_character_by_character() {
+        let plain = |t: &str| t.chars().all(|c| c.is_ascii() || rank(c) == Rank::Common);
+        for cp in (0..0x11_0000u32).step_by(7).chain(0x3FF0..0xA010) {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            for t in [c.to_string(), format!("中a{c}。的")] {
+                assert_eq!(all_common(&t), plain(&t), "U+{cp:04X}");
+            }
+        }
+    }
 
     #[test]
     fn frequent_characters_of_both_scripts_are_common() {

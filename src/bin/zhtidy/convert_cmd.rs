@@ -25,9 +25,13 @@ Standard input that is a pipe or a terminal (`tail -f log | zhtidy
 convert`) is passed through as it comes, as `opencc` does: when what the
 first read returns is BOM-less UTF-8 (or `--encoding utf-8` says so),
 each complete line is converted and standard output flushed as soon as no
-more input is waiting, so a line shows up when it arrives (mojibake is
-then looked for in what that first read brought). Input that starts
-otherwise is read whole and detected as above.
+more input is waiting, so a line shows up when it arrives. Input that
+starts otherwise is read whole and detected as above.
+
+Streamed input (both ways above) cannot be repaired once written, but it
+is looked at for mojibake as it goes (every line at first, then a sample
+of lines: see [`MojibakeWatch`]), and the first garbled line found is
+warned about with its byte offset.
 
 An existing output file is replaced as `--write` replaces a file
 (`zhtidy::write::AtomicFile::create_or_replace`): it keeps its owner, mode
@@ -44,7 +48,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{anyhow, bail, Context, Result};
-use zhtidy::convert::stream::{convert_stream, StreamError};
+use zhtidy::convert::stream::{convert_stream_inspecting, StreamError};
 use zhtidy::convert::{Converter, ConverterBuilder};
 use zhtidy::decode::{decode, Outcome};
 use zhtidy::write::{output_below, AtomicFile, FileStamp, ReplaceOptions};
@@ -276,15 +280,6 @@ fn convert_one(
             None => looks_like_plain_utf8(head),
         };
         if utf8 {
-            // Mojibake is looked for in what the first read brought, and
-            // said as the whole-input path says it.
-            let valid = std::str::from_utf8(head).map_or_else(|e| e.valid_up_to(), str::len);
-            if let Ok(Outcome::Text(d)) = decode(&head[..valid], &opts) {
-                if let Some(m) = &d.mojibake {
-                    let note = crate::outcome::mojibake_note(m, false);
-                    eprintln!("zhtidy: warning: {input_name}: {note}");
-                }
-            }
             return convert_lines(converter, buffered, &input_name);
         }
         reader = Box::new(buffered);
@@ -348,6 +343,7 @@ fn convert_lines(converter: &Converter, mut input: impl BufRead, name: &str) -> 
     // Offset of pending[0] in the input, for error messages.
     let mut base = 0u64;
     let mut converted = String::new();
+    let mut watch = MojibakeWatch::new(name);
     loop {
         let chunk = input
             .fill_buf()
@@ -376,6 +372,7 @@ fn convert_lines(converter: &Converter, mut input: impl BufRead, name: &str) -> 
             converter.safe_cut(text)
         };
         if let Some(cut) = cut.filter(|&c| c > 0) {
+            watch.look(&text[..cut]);
             converted.clear();
             converter.convert_into(&text[..cut], &mut converted);
             out.write_all(converted.as_bytes())
@@ -486,6 +483,74 @@ fn write_output(target: &Resolved, bytes: &[u8]) -> Result<()> {
     }
 }
 
+/// Mojibake in input converted as it streams: pieces are looked at line
+/// by line before they are converted, and the first garbled line is warned
+/// about with its byte offset. One warning says what to do about the whole
+/// input (read it whole with --fix-mojibake), so nothing after it is
+/// looked at.
+///
+/// Every line of the first [`WATCH_ALL`] bytes is looked at, then every
+/// [`WATCH_STRIDE`]th line: looking at a line costs about half as much as
+/// converting it, and garbled text comes as a whole input or in runs of
+/// lines pasted from elsewhere, which a stride still finds. A single
+/// garbled line deep in a long stream can be missed.
+struct MojibakeWatch<'a> {
+    name: &'a str,
+    /// Where the next piece starts in the input, in bytes.
+    offset: u64,
+    /// Lines seen so far.
+    lines: u64,
+    warned: bool,
+}
+
+/// Bytes at the start of a stream whose every line is looked at for
+/// mojibake (see [`MojibakeWatch`]).
+const WATCH_ALL: u64 = 1 << 16;
+
+/// Past [`WATCH_ALL`], every this many lines are looked at.
+const WATCH_STRIDE: u64 = 16;
+
+impl<'a> MojibakeWatch<'a> {
+    fn new(name: &'a str) -> Self {
+        MojibakeWatch {
+            name,
+            offset: 0,
+            lines: 0,
+            warned: false,
+        }
+    }
+
+    fn look(&mut self, piece: &str) {
+        if self.warned {
+            return;
+        }
+        let mut start = 0;
+        let ends = memchr::memchr_iter(b'\n', piece.as_bytes()).map(|i| i + 1);
+        for end in ends.chain((!piece.is_empty()).then_some(piece.len())) {
+            if end <= start {
+                continue;
+            }
+            let line = &piece[start..end];
+            let due = self.offset < WATCH_ALL || self.lines.is_multiple_of(WATCH_STRIDE);
+            if let Some(m) = due
+                .then(|| zhtidy::decode::mojibake::in_line(line))
+                .flatten()
+            {
+                self.warned = true;
+                let note = crate::outcome::mojibake_note(&m, false);
+                eprintln!(
+                    "zhtidy: warning: {}: a line at byte offset {} {note}",
+                    self.name, self.offset
+                );
+                return;
+            }
+            self.offset += line.len() as u64;
+            self.lines += u64::from(line.ends_with('\n'));
+            start = end;
+        }
+    }
+}
+
 /// BOM-less UTF-8 without NULs (the last character may be cut off).
 fn looks_like_plain_utf8(head: &[u8]) -> bool {
     if encoding_rs::Encoding::for_bom(head).is_some() || head.contains(&0) {
@@ -506,16 +571,18 @@ fn convert_to_output(
     reader: impl Read,
     input_name: &str,
 ) -> Result<()> {
+    let mut watch = MojibakeWatch::new(input_name);
+    let look = |piece: &str| watch.look(piece);
     match target.open()? {
         None => {
             let stdout = io::stdout().lock();
-            let result =
-                convert_stream(converter, reader, BufWriter::with_capacity(1 << 16, stdout));
+            let out = BufWriter::with_capacity(1 << 16, stdout);
+            let result = convert_stream_inspecting(converter, reader, out, look);
             finish(result, input_name, "<stdout>")
         }
         Some(file) => {
             let mut writer = BufWriter::with_capacity(1 << 16, file);
-            let result = convert_stream(converter, reader, &mut writer);
+            let result = convert_stream_inspecting(converter, reader, &mut writer, look);
             finish(result, input_name, &target.name())?;
             let file = writer.into_inner().map_err(|e| e.into_error())?;
             Ok(file.commit()?)
