@@ -18,9 +18,18 @@ Reading the clock costs about as much as a few characters of work, so
 count those calls instead of time ([`Budget::ticks`]): the fault tests use
 it to make the guard fire on one file and not another, whatever the
 machine's speed.
+
+A budget can limit memory too ([`Budget::memory`]): the bytes the
+document's thread holds allocated beyond what it held when the document
+started, read with the clock. Only a program can count its allocations
+(with a counting global allocator; zhtidy's command line has one), so it
+hands its counter to [`count_memory_with`]; without one the limit is not
+checked. Like the clock, the count is read between steps, so a single
+step that allocates a great deal is stopped after it, not during it.
 */
 
 use std::cell::Cell;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// How much one document may take; the default is no limit.
@@ -31,6 +40,10 @@ pub struct Budget {
     /// Calls to [`exhausted`] for one document: a measure of work that does
     /// not depend on the machine (for tests; see the module doc).
     pub ticks: Option<u64>,
+    /// Bytes the document may hold allocated at once, beyond what its
+    /// thread held when it started (checked only once a counter is given
+    /// to [`count_memory_with`]).
+    pub memory: Option<u64>,
 }
 
 impl Budget {
@@ -39,12 +52,13 @@ impl Budget {
         Budget {
             time: Some(time),
             ticks: None,
+            memory: None,
         }
     }
 
     /// Whether it limits nothing.
     pub fn is_unlimited(&self) -> bool {
-        self.time.is_none() && self.ticks.is_none()
+        self.time.is_none() && self.ticks.is_none() && self.memory.is_none()
     }
 }
 
@@ -57,6 +71,27 @@ pub enum Exceeded {
     /// It took more than this many units of work.
     #[error("took more than {0} steps of work")]
     Ticks(u64),
+    /// It held more than this many bytes allocated at once.
+    #[error("needed more than {} MiB of memory", .0 / MIB)]
+    Memory(u64),
+}
+
+const MIB: u64 = 1 << 20;
+
+/// How to read the bytes this thread holds allocated (see the module doc).
+static MEMORY_COUNTER: OnceLock<fn() -> i64> = OnceLock::new();
+
+/// Gives budgets a way to read the bytes the calling thread holds
+/// allocated (the count may start anywhere and go below zero: only its
+/// growth during a document is used). Set once per program; a later call
+/// is ignored.
+pub fn count_memory_with(counter: fn() -> i64) {
+    let _ = MEMORY_COUNTER.set(counter);
+}
+
+/// The bytes this thread holds allocated, when a counter was given.
+fn memory_held() -> Option<i64> {
+    MEMORY_COUNTER.get().map(|counter| counter())
 }
 
 /// `1.5`, `60`: seconds without a needless fraction.
@@ -76,6 +111,8 @@ pub const CLOCK_EVERY: u64 = 64;
 #[derive(Clone, Copy)]
 struct Running {
     deadline: Option<Instant>,
+    /// What the thread held allocated when the document started.
+    memory_at_start: i64,
     budget: Budget,
     ticks: u64,
     exceeded: Option<Exceeded>,
@@ -100,16 +137,23 @@ pub fn exhausted() -> bool {
         if r.budget.ticks.is_some_and(|limit| r.ticks >= limit) {
             r.exceeded = r.budget.ticks.map(Exceeded::Ticks);
         } else if r.ticks % CLOCK_EVERY == 0 {
-            if let (Some(deadline), Some(limit)) = (r.deadline, r.budget.time) {
-                if Instant::now() >= deadline {
-                    r.exceeded = Some(Exceeded::Time(limit));
-                }
-            }
+            r.exceeded = over_time(&r).or_else(|| over_memory(&r));
         }
         r.ticks += 1;
         cell.set(Some(r));
         r.exceeded.is_some()
     })
+}
+
+fn over_time(r: &Running) -> Option<Exceeded> {
+    let (deadline, limit) = (r.deadline?, r.budget.time?);
+    (Instant::now() >= deadline).then_some(Exceeded::Time(limit))
+}
+
+fn over_memory(r: &Running) -> Option<Exceeded> {
+    let limit = r.budget.memory?;
+    let grown = memory_held()?.saturating_sub(r.memory_at_start);
+    (grown > i64::try_from(limit).unwrap_or(i64::MAX)).then_some(Exceeded::Memory(limit))
 }
 
 /// Counts one unit of work where a loop cannot stop early (placing one
@@ -134,6 +178,7 @@ pub fn within<T>(budget: Budget, f: impl FnOnce() -> T) -> Result<T, Exceeded> {
     }
     let running = Running {
         deadline: budget.time.map(|t| Instant::now() + t),
+        memory_at_start: memory_held().unwrap_or(0),
         budget,
         ticks: 0,
         exceeded: None,
@@ -183,6 +228,31 @@ mod tests {
         );
         let ample = Budget::time(Duration::from_secs(3600));
         assert_eq!(within(ample, || (0..1000).any(|_| exhausted())), Ok(false));
+    }
+
+    /// A counter that says what the test sets, on every thread.
+    static FAKE_HELD: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+    #[test]
+    fn a_memory_budget_counts_growth_from_the_start() {
+        use std::sync::atomic::Ordering::SeqCst;
+        count_memory_with(|| FAKE_HELD.load(SeqCst));
+        FAKE_HELD.store(5 * MIB as i64, SeqCst);
+        let budget = Budget {
+            memory: Some(MIB),
+            ..Budget::default()
+        };
+        // 5 MiB held before the document starts do not count.
+        assert_eq!(within(budget, || (0..1000).any(|_| exhausted())), Ok(false));
+        let grows = within(budget, || {
+            FAKE_HELD.store(7 * MIB as i64, SeqCst);
+            (0..1000).any(|_| exhausted())
+        });
+        assert_eq!(grows, Err(Exceeded::Memory(MIB)));
+        assert_eq!(
+            Exceeded::Memory(MIB).to_string(),
+            "needed more than 1 MiB of memory"
+        );
     }
 
     #[test]

@@ -1085,6 +1085,36 @@ fn a_file_past_its_budget_is_an_error_and_the_run_goes_on() {
     fs::remove_dir_all(&dir).unwrap();
 }
 
+/// A file whose cleaning holds more memory than `--file-memory-limit`
+/// allows is an error naming it, left as it was; the others are cleaned.
+#[test]
+fn a_file_past_its_memory_limit_is_an_error_and_the_run_goes_on() {
+    let dir = scratch("memory-budget");
+    let heavy = dir.join("heavy.txt");
+    let light = dir.join("light.txt");
+    // 1.3 MB with a fix on every line: the cleaning holds copies of it.
+    let heavy_text = "这是正文&amp;测试内容。\n".repeat(40_000);
+    fs::write(&heavy, &heavy_text).unwrap();
+    fs::write(&light, support::DIRTY).unwrap();
+    let d = dir.to_str().unwrap();
+
+    let write = zhtidy(&["--file-memory-limit", "1", "-w", d]);
+    assert_error_naming(&write, "heavy.txt");
+    let err = stderr(&write);
+    assert!(err.contains("needed more than 1 MiB of memory"), "{err}");
+    assert!(err.contains("--file-memory-limit"), "{err}");
+    assert_eq!(fs::read_to_string(&heavy).unwrap(), heavy_text);
+    assert_eq!(fs::read_to_string(&light).unwrap(), support::FIXED);
+
+    // The default is ample for it, and 0 is no limit.
+    for args in [&["-w", d][..], &["--file-memory-limit", "0", "--check", d]] {
+        let out = zhtidy(args);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    assert!(!fs::read_to_string(&heavy).unwrap().contains("&amp;"));
+    fs::remove_dir_all(&dir).unwrap();
+}
+
 /// The budget holds for one article and for each JSON Lines record too: a
 /// pipe or a dataset is not stalled by one hostile document.
 #[test]

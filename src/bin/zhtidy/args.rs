@@ -249,6 +249,18 @@ pub struct TidyArgs {
     )]
     pub file_timeout: f64,
 
+    /// Give up on a file (with --jsonl, a record) whose cleaning holds more
+    /// than this much memory at once, in MiB: it becomes an error naming
+    /// it, is left as it was, and the run goes on (0: no limit).
+    #[arg(
+        long,
+        value_name = "MIB",
+        default_value_t = 2048,
+        help_heading = "Files",
+        hide_short_help = true
+    )]
+    pub file_memory_limit: u64,
+
     /// Give up on a file after this many steps of work (a machine-independent
     /// stand-in for --file-timeout, for tests).
     #[arg(long, value_name = "N", hide = true)]
@@ -364,15 +376,18 @@ pub struct TidyArgs {
 }
 
 impl TidyArgs {
-    /// What one file may take (`--file-timeout`, `--file-work-limit`).
+    /// What one file may take (`--file-timeout`, `--file-memory-limit`,
+    /// `--file-work-limit`).
     pub fn budget(&self) -> anyhow::Result<zhtidy::budget::Budget> {
         let secs = self.file_timeout;
         if !secs.is_finite() || secs < 0.0 {
             anyhow::bail!("--file-timeout takes a number of seconds, 0 or more (0: no limit)");
         }
+        let mib = self.file_memory_limit;
         Ok(zhtidy::budget::Budget {
             time: (secs > 0.0).then(|| std::time::Duration::from_secs_f64(secs)),
             ticks: self.file_work_limit,
+            memory: (mib > 0).then(|| mib.saturating_mul(1 << 20)),
         })
     }
 

@@ -10,6 +10,7 @@ definitions, and the hidden `--generate-cli-reference` the Markdown
 reference of `docs/cli.md`.
 */
 
+mod alloc;
 mod args;
 mod bulk;
 mod changes;
@@ -37,7 +38,11 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 
+#[global_allocator]
+static ALLOCATOR: alloc::Counting = alloc::Counting;
+
 fn main() -> ExitCode {
+    zhtidy::budget::count_memory_with(alloc::held);
     let cli = match args::Cli::try_parse() {
         Ok(cli) => cli,
         // --help and --version print to standard output and exit 0.

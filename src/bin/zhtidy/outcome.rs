@@ -405,6 +405,7 @@ pub fn learn(job: &Job, opts: &DecodeOptions) -> Option<zhtidy::edge_lines::DocK
 pub fn over_budget(e: zhtidy::budget::Exceeded) -> String {
     let hint = match e {
         zhtidy::budget::Exceeded::Time(_) => " (--file-timeout SECONDS changes the limit)",
+        zhtidy::budget::Exceeded::Memory(_) => " (--file-memory-limit MIB changes the limit)",
         zhtidy::budget::Exceeded::Ticks(_) => "",
     };
     format!("{e} to clean; not cleaned{hint}")
