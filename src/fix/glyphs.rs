@@ -175,6 +175,16 @@ pub(super) fn stray(
         Some(VariantTarget::Hk) => Some(true),
         Some(VariantTarget::Opencc) | None => None,
     };
+    // In a short text, a line's regional forms (揾, 晒, 个) do not outvote
+    // the Traditional-only characters beside it: they are valid there.
+    let discounted;
+    let report = match short_text_evidence(text, report) {
+        Some(r) => {
+            discounted = r;
+            &discounted
+        }
+        None => report,
+    };
     let document = CharCounts::of(text).with_han(report.counts.han);
     let (damaged_traditional, damaged_simplified) = damage(text, report, &document);
     let mut edits = Vec::new();
@@ -230,6 +240,21 @@ pub(super) fn stray(
     }
     keep_names(text, &mut edits);
     edits
+}
+
+/// For a short text (at most [`SHORT_TEXT`] Han characters), its script
+/// report without the Simplified evidence of characters some Traditional
+/// standard writes (see [`Tables::is_simplified_in_opencc_only`]) in lines
+/// that write Traditional-only ones, if that changes it: a Taiwanese
+/// sentence writing 一个剃頭 or a Cantonese one writing 揾 beside 係 is
+/// Traditional, not Simplified with strays. A longer text's majority is
+/// evidence enough.
+fn short_text_evidence(text: &str, report: &ScriptReport) -> Option<ScriptReport> {
+    if report.counts.han > SHORT_TEXT {
+        return None;
+    }
+    let t = &*TABLES;
+    report.discounting(text, |c| t.is_simplified_in_opencc_only(c))
 }
 
 /// Drops the edits made on ambiguous evidence (`stray-glyph-context`)
@@ -485,6 +510,24 @@ fn plan_line(
             continue;
         };
         let Some(mut to) = to else { continue };
+        // A short text with no certain stray shows no sign of a converter.
+        // A character that s2t changes by default (后, 准, 游) still says
+        // so inside a phrase (之后, 精准, 旅游); one it keeps (系, 合, 注)
+        // or a Traditional character beside its sibling (隻, 幾, 沖) is
+        // what a writer writes too, and changes only inside phrase residue
+        // that no standard writes (關系, 隻需), not wherever OpenCC's
+        // phrases spell otherwise: 合眼, 注文, 娘親 are words as written,
+        // and 個中, 呢隻好 straddle two words (一個中國, 呢隻 | 好).
+        if to_traditional
+            && !damaged
+            && !unambiguous
+            && !contextual
+            && to != c
+            && counts().get(IS_SHORT) == 1
+            && !t.in_short_text_residue(&chars, i)
+        {
+            continue;
+        }
         if to_traditional {
             if let Some(hk) = standard {
                 if t.standard_form(to, hk) == Some(c) {
@@ -1251,6 +1294,59 @@ mod tests {
         for (input, expected) in change {
             assert_eq!(fix(input), expected, "{input}");
         }
+    }
+
+    /// A short text with no certain stray: a Traditional character that
+    /// s2t keeps by default, or one beside its sibling, is what a writer
+    /// writes, and changes only inside phrase residue; each pair both ways.
+    #[test]
+    fn short_texts_keep_what_a_writer_writes() {
+        let stay = [
+            "他閉上眼睛，合眼休息。",
+            "他們吃一碗伊面。",
+            "他寫的注文。",
+            "用音標注明讀音。",
+            "這些娘親們。",
+            "我隻狗好乖。",
+            "浪沖上岸。",
+            "他並為此道歉。",
+            "你講的準算。",
+            "海邊有大湧。",
+            "這份批復文件。",
+        ];
+        for text in stay {
+            assert_eq!(fix(text), text);
+        }
+        let change = [
+            ("他們的關系很好。", "他們的關係很好。"),
+            ("請先注冊帳號。", "請先註冊帳號。"),
+            ("這個影片的制作過程。", "這個影片的製作過程。"),
+            ("定義好參數後，隻需要調用。", "定義好參數後，只需要調用。"),
+            ("雙方發生沖突。", "雙方發生衝突。"),
+            ("他們複歸原位。", "他們復歸原位。"),
+            ("他們幹脆不來了。", "他們乾脆不來了。"),
+            // s2t changes 后 and 准 by default: inside a phrase they change.
+            ("我們之后再說。", "我們之後再說。"),
+            ("這是標准做法。", "這是標準做法。"),
+        ];
+        for (input, expected) in change {
+            assert_eq!(fix(input), expected, "{input}");
+        }
+    }
+
+    /// In a short text, a regional form or a vernacular's character (揾,
+    /// 晒, 个) does not outvote the Traditional-only characters beside it;
+    /// Simplified characters still do.
+    #[test]
+    fn regional_forms_do_not_make_a_short_line_simplified() {
+        for text in [
+            "我揾晒成間屋。",
+            "一个囡仔，一个頭家。",
+            "伊食一个糍，閣一个。",
+        ] {
+            assert_eq!(fix(text), text);
+        }
+        assert_eq!(fix("这些人们说一个時候"), "这些人们说一个时候");
     }
 
     #[test]
