@@ -164,7 +164,7 @@ pub(super) fn prepare() {
 pub(super) fn stray(
     text: &str,
     options: &FixOptions,
-    _notes: &mut Vec<PlannedNote>,
+    notes: &mut Vec<PlannedNote>,
     report: &ScriptReport,
     memo: &mut LineMemo,
 ) -> Vec<Edit> {
@@ -236,11 +236,31 @@ pub(super) fn stray(
                 &planned
             }
         };
-        edits.extend(placed(line_edits, paragraph.range.start));
+        // A planned edit to the character it replaces stands for an
+        // ambiguous one, reported rather than made (see `plan_line`).
+        for edit in placed(line_edits, paragraph.range.start) {
+            if text[edit.range.clone()] == *edit.to {
+                if options.enabled(edit.rule) {
+                    notes.push(PlannedNote {
+                        range: edit.range,
+                        id: AMBIGUOUS_GLYPH,
+                        message: AMBIGUOUS_GLYPH_MESSAGE,
+                    });
+                }
+            } else {
+                edits.push(edit);
+            }
+        }
     }
     keep_names(text, &mut edits);
     edits
 }
+
+/// The note for a character OpenCC's phrases write otherwise in a short
+/// text that shows no other sign of conversion: it may be residue, or the
+/// writer's word, and is left as written.
+const AMBIGUOUS_GLYPH: &str = "ambiguous-glyph";
+const AMBIGUOUS_GLYPH_MESSAGE: &str = "OpenCC's phrases write this character otherwise, but a short text with no other sign of conversion may mean it (left as written)";
 
 /// For a short text (at most [`SHORT_TEXT`] Han characters), its script
 /// report without the Simplified evidence of characters some Traditional
@@ -526,6 +546,8 @@ fn plan_line(
             && counts().get(IS_SHORT) == 1
             && !t.in_short_text_residue(&chars, i)
         {
+            // Reported, not made: an edit to the same character.
+            edits.push((at, c.len_utf8(), c, rule));
             continue;
         }
         if to_traditional {
@@ -1315,7 +1337,12 @@ mod tests {
             "這份批復文件。",
         ];
         for text in stay {
-            assert_eq!(fix(text), text);
+            let fixed = Fixer::new(FixOptions::default()).fix(text);
+            assert_eq!(fixed.text, text);
+            assert!(
+                fixed.notes.iter().any(|n| n.id == "ambiguous-glyph"),
+                "{text}: no note"
+            );
         }
         let change = [
             ("他們的關系很好。", "他們的關係很好。"),

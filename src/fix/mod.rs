@@ -59,7 +59,13 @@ Each step is a rule with an id ([`Rule`]); every one can be turned off
    is a word as written (不准, 游動) stays. A text too short to tell (one
    sentence without Mandarin's 們, 他, 說) may be in a vernacular: there
    its words (係 "is", 干焦 "only") are held the same way, so
-   `我外太公係個滿人。` stays.
+   `我外太公係個滿人。` stays. A short text (at most 100 Han characters)
+   without a certain stray shows no sign of a converter: there a
+   Traditional character s2t keeps (系, 合, 注) or one beside its sibling
+   (隻, 沖) changes only inside phrase residue no standard writes (關系,
+   隻需), and is otherwise reported as a [`Note`] (`ambiguous-glyph`) and
+   left as written (合眼, 我隻狗); its regional forms (揾, 晒, 个) do not
+   count as Simplified beside Traditional-only characters.
    Replacements follow the document's variant system: in a text that
    writes 裡, 这里 becomes 這裡, not 這裏. Accuracy: `docs/eval-fix.md`.
 7. `variant`: only with [`FixOptions::variants`] set: Traditional lines are
@@ -306,7 +312,7 @@ pub struct Change {
 /// an enumeration comma).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Note {
-    /// A rule-like id: `enumeration-comma`.
+    /// A rule-like id: `enumeration-comma`, `ambiguous-glyph`.
     pub id: &'static str,
     /// 1-based line in the input.
     pub line: usize,
