@@ -236,9 +236,32 @@ pub(super) fn stray(
                 &planned
             }
         };
+        let other_script = if to_traditional {
+            paragraph.counts.simplified_only
+        } else {
+            paragraph.counts.traditional_only
+        };
+        let noise = if other_script >= NOISE_BIGRAMS * 2 {
+            noise_bigrams(line, paragraph.range.start, to_traditional)
+        } else {
+            Vec::new()
+        };
+        if options.enabled(Rule::StrayGlyph) {
+            notes.extend(noise.iter().map(|range| PlannedNote {
+                range: range.clone(),
+                id: SCRIPT_NOISE,
+                message: SCRIPT_NOISE_MESSAGE,
+            }));
+        }
         // A planned edit to the character it replaces stands for an
         // ambiguous one, reported rather than made (see `plan_line`).
         for edit in placed(line_edits, paragraph.range.start) {
+            if noise
+                .iter()
+                .any(|n| n.start < edit.range.end && edit.range.start < n.end)
+            {
+                continue;
+            }
             if text[edit.range.clone()] == *edit.to {
                 if options.enabled(edit.rule) {
                     notes.push(PlannedNote {
@@ -254,6 +277,55 @@ pub(super) fn stray(
     }
     keep_names(text, &mut edits);
     edits
+}
+
+/// How many isolated other-script bigrams make a line's noise (see
+/// [`noise_bigrams`]): one or two may be a quoted word.
+const NOISE_BIGRAMS: usize = 3;
+
+/// The note for a bigram of [`noise_bigrams`].
+const SCRIPT_NOISE: &str = "script-noise";
+const SCRIPT_NOISE_MESSAGE: &str = "two characters of the other script standing alone among several such pairs: may be anti-scraping noise (left as written)";
+
+/// The byte ranges (in the text; the line starts at `start`) of the
+/// isolated other-script bigrams of a line, if it holds at least
+/// [`NOISE_BIGRAMS`] of them, else none. Such a bigram is a run of exactly
+/// two Han characters between non-Han characters, both never valid in the
+/// line's script (这们 in a Traditional line). A converter's strays sit
+/// inside words; pairs standing alone, several to a line, are what some
+/// sites insert against scraping. Fixing them would make the noise read as
+/// text, so they are reported and left.
+fn noise_bigrams(line: &str, start: usize, to_traditional: bool) -> Vec<std::ops::Range<usize>> {
+    let t = &*TABLES;
+    let other = |c: char| {
+        if to_traditional {
+            t.is_simplified_only(c)
+        } else {
+            t.is_traditional_only(c)
+        }
+    };
+    let mut found = Vec::new();
+    let mut run: Vec<(usize, char)> = Vec::new();
+    let close = |run: &mut Vec<(usize, char)>, found: &mut Vec<std::ops::Range<usize>>| {
+        if let [(a, x), (b, y)] = run[..] {
+            if other(x) && other(y) {
+                found.push(start + a..start + b + y.len_utf8());
+            }
+        }
+        run.clear();
+    };
+    for (at, c) in line.char_indices() {
+        if is_han(c) {
+            run.push((at, c));
+        } else {
+            close(&mut run, &mut found);
+        }
+    }
+    close(&mut run, &mut found);
+    if found.len() < NOISE_BIGRAMS {
+        found.clear();
+    }
+    found
 }
 
 /// The note for a character OpenCC's phrases write otherwise in a short
@@ -1359,6 +1431,30 @@ mod tests {
         for (input, expected) in change {
             assert_eq!(fix(input), expected, "{input}");
         }
+    }
+
+    /// Isolated other-script bigrams, several to a line, are reported and
+    /// left; a stray inside a word beside them is still fixed.
+    #[test]
+    fn isolated_other_script_bigrams_are_noise() {
+        let text = "他們說這個問題很重要 这们 我們再說一次 说对 今天開會 还进 結束了开会";
+        let fixed = Fixer::new(FixOptions::default()).fix(text);
+        assert_eq!(
+            fixed.text,
+            "他們說這個問題很重要 这们 我們再說一次 说对 今天開會 还进 結束了開會"
+        );
+        let noise: Vec<&str> = fixed
+            .notes
+            .iter()
+            .filter(|n| n.id == "script-noise")
+            .map(|n| &*n.text)
+            .collect();
+        assert_eq!(noise, ["这们", "说对", "还进"]);
+        // Two such pairs are no noise: they are fixed.
+        assert_eq!(
+            fix("他們說這個問題很重要 这个 我們再說一次 说话 今天開會"),
+            "他們說這個問題很重要 這個 我們再說一次 說話 今天開會"
+        );
     }
 
     /// In a short text, a regional form or a vernacular's character (揾,

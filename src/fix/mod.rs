@@ -65,7 +65,10 @@ Each step is a rule with an id ([`Rule`]); every one can be turned off
    (隻, 沖) changes only inside phrase residue no standard writes (關系,
    隻需), and is otherwise reported as a [`Note`] (`ambiguous-glyph`) and
    left as written (合眼, 我隻狗); its regional forms (揾, 晒, 个) do not
-   count as Simplified beside Traditional-only characters.
+   count as Simplified beside Traditional-only characters. Isolated
+   other-script bigrams, three or more to a line (` 这们 … 说对 … 还进 ` in
+   Traditional text: what some sites insert against scraping), are
+   reported (`script-noise`) and left.
    Replacements follow the document's variant system: in a text that
    writes 裡, 这里 becomes 這裡, not 這裏. Accuracy: `docs/eval-fix.md`.
 7. `variant`: only with [`FixOptions::variants`] set: Traditional lines are
@@ -312,7 +315,8 @@ pub struct Change {
 /// an enumeration comma).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Note {
-    /// A rule-like id: `enumeration-comma`, `ambiguous-glyph`.
+    /// A rule-like id: `enumeration-comma`, `ambiguous-glyph`,
+    /// `script-noise`.
     pub id: &'static str,
     /// 1-based line in the input.
     pub line: usize,
