@@ -335,12 +335,13 @@ const AMBIGUOUS_GLYPH: &str = "ambiguous-glyph";
 const AMBIGUOUS_GLYPH_MESSAGE: &str = "OpenCC's phrases write this character otherwise, but a short text with no other sign of conversion may mean it (left as written)";
 
 /// For a short text (at most [`SHORT_TEXT`] Han characters), its script
-/// report without the Simplified evidence of characters some Traditional
-/// standard writes (see [`Tables::is_simplified_in_opencc_only`]) in lines
-/// that write Traditional-only ones, if that changes it: a Taiwanese
-/// sentence writing 一个剃頭 or a Cantonese one writing 揾 beside 係 is
-/// Traditional, not Simplified with strays. A longer text's majority is
-/// evidence enough.
+/// report without the Simplified evidence of lines that write
+/// Traditional-only characters and no Simplified one but those some
+/// Traditional standard writes (see [`Tables::is_simplified_in_opencc_only`]),
+/// if there are such lines: a Taiwanese sentence writing 一个剃頭 or a
+/// Cantonese one writing 揾 beside 係 is Traditional, not Simplified with
+/// strays; 有个色点 beside a stray 邊 is Simplified. A longer text's
+/// majority is evidence enough.
 fn short_text_evidence(text: &str, report: &ScriptReport) -> Option<ScriptReport> {
     if report.counts.han > SHORT_TEXT {
         return None;
@@ -1470,6 +1471,12 @@ mod tests {
             assert_eq!(fix(text), text);
         }
         assert_eq!(fix("这些人们说一个時候"), "这些人们说一个时候");
+        // Beside a Simplified character no standard writes (点), 个 and 响
+        // are Simplified text's own: the line stays Simplified.
+        assert_eq!(
+            fix("屏幕上有个色点，在上方邊框，不影响使用"),
+            "屏幕上有个色点，在上方边框，不影响使用"
+        );
     }
 
     #[test]
