@@ -65,7 +65,8 @@ Each step is a rule with an id ([`Rule`]); every one can be turned off
    (隻, 沖) changes only inside phrase residue no standard writes (關系,
    隻需), and is otherwise reported as a [`Note`] (`ambiguous-glyph`) and
    left as written (合眼, 我隻狗); its regional forms (揾, 晒, 个) do not
-   count as Simplified beside Traditional-only characters. Isolated
+   count as Simplified in a line that writes Traditional-only characters
+   and no other Simplified one. Isolated
    other-script bigrams, three or more to a line (` 这们 … 说对 … 还进 ` in
    Traditional text: what some sites insert against scraping), are
    reported (`script-noise`) and left.
