@@ -164,7 +164,7 @@ pub(super) fn prepare() {
 pub(super) fn stray(
     text: &str,
     options: &FixOptions,
-    _notes: &mut Vec<PlannedNote>,
+    notes: &mut Vec<PlannedNote>,
     report: &ScriptReport,
     memo: &mut LineMemo,
 ) -> Vec<Edit> {
@@ -174,6 +174,16 @@ pub(super) fn stray(
         Some(VariantTarget::Tw) => Some(false),
         Some(VariantTarget::Hk) => Some(true),
         Some(VariantTarget::Opencc) | None => None,
+    };
+    // In a short text, a line's regional forms (揾, 晒, 个) do not outvote
+    // the Traditional-only characters beside it: they are valid there.
+    let discounted;
+    let report = match short_text_evidence(text, report) {
+        Some(r) => {
+            discounted = r;
+            &discounted
+        }
+        None => report,
     };
     let document = CharCounts::of(text).with_han(report.counts.han);
     let (damaged_traditional, damaged_simplified) = damage(text, report, &document);
@@ -226,10 +236,118 @@ pub(super) fn stray(
                 &planned
             }
         };
-        edits.extend(placed(line_edits, paragraph.range.start));
+        let other_script = if to_traditional {
+            paragraph.counts.simplified_only
+        } else {
+            paragraph.counts.traditional_only
+        };
+        let noise = if other_script >= NOISE_BIGRAMS * 2 {
+            noise_bigrams(line, paragraph.range.start, to_traditional)
+        } else {
+            Vec::new()
+        };
+        if options.enabled(Rule::StrayGlyph) {
+            notes.extend(noise.iter().map(|range| PlannedNote {
+                range: range.clone(),
+                id: SCRIPT_NOISE,
+                message: SCRIPT_NOISE_MESSAGE,
+            }));
+        }
+        // A planned edit to the character it replaces stands for an
+        // ambiguous one, reported rather than made (see `plan_line`).
+        for edit in placed(line_edits, paragraph.range.start) {
+            if noise
+                .iter()
+                .any(|n| n.start < edit.range.end && edit.range.start < n.end)
+            {
+                continue;
+            }
+            if text[edit.range.clone()] == *edit.to {
+                if options.enabled(edit.rule) {
+                    notes.push(PlannedNote {
+                        range: edit.range,
+                        id: AMBIGUOUS_GLYPH,
+                        message: AMBIGUOUS_GLYPH_MESSAGE,
+                    });
+                }
+            } else {
+                edits.push(edit);
+            }
+        }
     }
     keep_names(text, &mut edits);
     edits
+}
+
+/// How many isolated other-script bigrams make a line's noise (see
+/// [`noise_bigrams`]): one or two may be a quoted word.
+const NOISE_BIGRAMS: usize = 3;
+
+/// The note for a bigram of [`noise_bigrams`].
+const SCRIPT_NOISE: &str = "script-noise";
+const SCRIPT_NOISE_MESSAGE: &str = "two characters of the other script standing alone among several such pairs: may be anti-scraping noise (left as written)";
+
+/// The byte ranges (in the text; the line starts at `start`) of the
+/// isolated other-script bigrams of a line, if it holds at least
+/// [`NOISE_BIGRAMS`] of them, else none. Such a bigram is a run of exactly
+/// two Han characters between non-Han characters, both never valid in the
+/// line's script (这们 in a Traditional line). A converter's strays sit
+/// inside words; pairs standing alone, several to a line, are what some
+/// sites insert against scraping. Fixing them would make the noise read as
+/// text, so they are reported and left.
+fn noise_bigrams(line: &str, start: usize, to_traditional: bool) -> Vec<std::ops::Range<usize>> {
+    let t = &*TABLES;
+    let other = |c: char| {
+        if to_traditional {
+            t.is_simplified_only(c)
+        } else {
+            t.is_traditional_only(c)
+        }
+    };
+    let mut found = Vec::new();
+    let mut run: Vec<(usize, char)> = Vec::new();
+    let close = |run: &mut Vec<(usize, char)>, found: &mut Vec<std::ops::Range<usize>>| {
+        if let [(a, x), (b, y)] = run[..] {
+            if other(x) && other(y) {
+                found.push(start + a..start + b + y.len_utf8());
+            }
+        }
+        run.clear();
+    };
+    for (at, c) in line.char_indices() {
+        if is_han(c) {
+            run.push((at, c));
+        } else {
+            close(&mut run, &mut found);
+        }
+    }
+    close(&mut run, &mut found);
+    if found.len() < NOISE_BIGRAMS {
+        found.clear();
+    }
+    found
+}
+
+/// The note for a character OpenCC's phrases write otherwise in a short
+/// text that shows no other sign of conversion: it may be residue, or the
+/// writer's word, and is left as written.
+const AMBIGUOUS_GLYPH: &str = "ambiguous-glyph";
+const AMBIGUOUS_GLYPH_MESSAGE: &str = "OpenCC's phrases write this character otherwise, but a short text with no other sign of conversion may mean it (left as written)";
+
+/// For a short text (at most [`SHORT_TEXT`] Han characters), its script
+/// report without the Simplified evidence of lines that write
+/// Traditional-only characters and no Simplified one but those some
+/// Traditional standard writes (see [`Tables::is_simplified_in_opencc_only`]),
+/// if there are such lines: a Taiwanese sentence writing 一个剃頭 or a
+/// Cantonese one writing 揾 beside 係 is Traditional, not Simplified with
+/// strays; 有个色点 beside a stray 邊 is Simplified. A longer text's
+/// majority is evidence enough.
+fn short_text_evidence(text: &str, report: &ScriptReport) -> Option<ScriptReport> {
+    if report.counts.han > SHORT_TEXT {
+        return None;
+    }
+    let t = &*TABLES;
+    report.discounting(text, |c| t.is_simplified_in_opencc_only(c))
 }
 
 /// Drops the edits made on ambiguous evidence (`stray-glyph-context`)
@@ -485,6 +603,26 @@ fn plan_line(
             continue;
         };
         let Some(mut to) = to else { continue };
+        // A short text with no certain stray shows no sign of a converter.
+        // A character that s2t changes by default (后, 准, 游) still says
+        // so inside a phrase (之后, 精准, 旅游); one it keeps (系, 合, 注)
+        // or a Traditional character beside its sibling (隻, 幾, 沖) is
+        // what a writer writes too, and changes only inside phrase residue
+        // that no standard writes (關系, 隻需), not wherever OpenCC's
+        // phrases spell otherwise: 合眼, 注文, 娘親 are words as written,
+        // and 個中, 呢隻好 straddle two words (一個中國, 呢隻 | 好).
+        if to_traditional
+            && !damaged
+            && !unambiguous
+            && !contextual
+            && to != c
+            && counts().get(IS_SHORT) == 1
+            && !t.in_short_text_residue(&chars, i)
+        {
+            // Reported, not made: an edit to the same character.
+            edits.push((at, c.len_utf8(), c, rule));
+            continue;
+        }
         if to_traditional {
             if let Some(hk) = standard {
                 if t.standard_form(to, hk) == Some(c) {
@@ -1251,6 +1389,94 @@ mod tests {
         for (input, expected) in change {
             assert_eq!(fix(input), expected, "{input}");
         }
+    }
+
+    /// A short text with no certain stray: a Traditional character that
+    /// s2t keeps by default, or one beside its sibling, is what a writer
+    /// writes, and changes only inside phrase residue; each pair both ways.
+    #[test]
+    fn short_texts_keep_what_a_writer_writes() {
+        let stay = [
+            "他閉上眼睛，合眼休息。",
+            "他們吃一碗伊面。",
+            "他寫的注文。",
+            "用音標注明讀音。",
+            "這些娘親們。",
+            "我隻狗好乖。",
+            "浪沖上岸。",
+            "他並為此道歉。",
+            "你講的準算。",
+            "海邊有大湧。",
+            "這份批復文件。",
+        ];
+        for text in stay {
+            let fixed = Fixer::new(FixOptions::default()).fix(text);
+            assert_eq!(fixed.text, text);
+            assert!(
+                fixed.notes.iter().any(|n| n.id == "ambiguous-glyph"),
+                "{text}: no note"
+            );
+        }
+        let change = [
+            ("他們的關系很好。", "他們的關係很好。"),
+            ("請先注冊帳號。", "請先註冊帳號。"),
+            ("這個影片的制作過程。", "這個影片的製作過程。"),
+            ("定義好參數後，隻需要調用。", "定義好參數後，只需要調用。"),
+            ("雙方發生沖突。", "雙方發生衝突。"),
+            ("他們複歸原位。", "他們復歸原位。"),
+            ("他們幹脆不來了。", "他們乾脆不來了。"),
+            // s2t changes 后 and 准 by default: inside a phrase they change.
+            ("我們之后再說。", "我們之後再說。"),
+            ("這是標准做法。", "這是標準做法。"),
+        ];
+        for (input, expected) in change {
+            assert_eq!(fix(input), expected, "{input}");
+        }
+    }
+
+    /// Isolated other-script bigrams, several to a line, are reported and
+    /// left; a stray inside a word beside them is still fixed.
+    #[test]
+    fn isolated_other_script_bigrams_are_noise() {
+        let text = "他們說這個問題很重要 这们 我們再說一次 说对 今天開會 还进 結束了开会";
+        let fixed = Fixer::new(FixOptions::default()).fix(text);
+        assert_eq!(
+            fixed.text,
+            "他們說這個問題很重要 这们 我們再說一次 说对 今天開會 还进 結束了開會"
+        );
+        let noise: Vec<&str> = fixed
+            .notes
+            .iter()
+            .filter(|n| n.id == "script-noise")
+            .map(|n| &*n.text)
+            .collect();
+        assert_eq!(noise, ["这们", "说对", "还进"]);
+        // Two such pairs are no noise: they are fixed.
+        assert_eq!(
+            fix("他們說這個問題很重要 这个 我們再說一次 说话 今天開會"),
+            "他們說這個問題很重要 這個 我們再說一次 說話 今天開會"
+        );
+    }
+
+    /// In a short text, a regional form or a vernacular's character (揾,
+    /// 晒, 个) does not outvote the Traditional-only characters beside it;
+    /// Simplified characters still do.
+    #[test]
+    fn regional_forms_do_not_make_a_short_line_simplified() {
+        for text in [
+            "我揾晒成間屋。",
+            "一个囡仔，一个頭家。",
+            "伊食一个糍，閣一个。",
+        ] {
+            assert_eq!(fix(text), text);
+        }
+        assert_eq!(fix("这些人们说一个時候"), "这些人们说一个时候");
+        // Beside a Simplified character no standard writes (点), 个 and 响
+        // are Simplified text's own: the line stays Simplified.
+        assert_eq!(
+            fix("屏幕上有个色点，在上方邊框，不影响使用"),
+            "屏幕上有个色点，在上方边框，不影响使用"
+        );
     }
 
     #[test]

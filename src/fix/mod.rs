@@ -59,7 +59,17 @@ Each step is a rule with an id ([`Rule`]); every one can be turned off
    is a word as written (不准, 游動) stays. A text too short to tell (one
    sentence without Mandarin's 們, 他, 說) may be in a vernacular: there
    its words (係 "is", 干焦 "only") are held the same way, so
-   `我外太公係個滿人。` stays.
+   `我外太公係個滿人。` stays. A short text (at most 100 Han characters)
+   without a certain stray shows no sign of a converter: there a
+   Traditional character s2t keeps (系, 合, 注) or one beside its sibling
+   (隻, 沖) changes only inside phrase residue no standard writes (關系,
+   隻需), and is otherwise reported as a [`Note`] (`ambiguous-glyph`) and
+   left as written (合眼, 我隻狗); its regional forms (揾, 晒, 个) do not
+   count as Simplified in a line that writes Traditional-only characters
+   and no other Simplified one. Isolated
+   other-script bigrams, three or more to a line (` 这们 … 说对 … 还进 ` in
+   Traditional text: what some sites insert against scraping), are
+   reported (`script-noise`) and left.
    Replacements follow the document's variant system: in a text that
    writes 裡, 这里 becomes 這裡, not 這裏. Accuracy: `docs/eval-fix.md`.
 7. `variant`: only with [`FixOptions::variants`] set: Traditional lines are
@@ -306,7 +316,8 @@ pub struct Change {
 /// an enumeration comma).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Note {
-    /// A rule-like id: `enumeration-comma`.
+    /// A rule-like id: `enumeration-comma`, `ambiguous-glyph`,
+    /// `script-noise`.
     pub id: &'static str,
     /// 1-based line in the input.
     pub line: usize,
@@ -498,180 +509,282 @@ impl Fixer {
     /// text several times (once per strip pass, again when conversion
     /// settles), and only lines it has not planned before cost anything.
     pub(crate) fn fix_with<'a>(&self, text: &'a str, memo: &mut LineMemo) -> Fixed<'a> {
-        let options = &*self.inner;
         let script = script::detect_script_with(text, &mut |line| memo.counts(line));
-        let protected = protected_ranges(text, &options.protected);
-        let damaged = damaged_lines(text);
-        let lines = Lines::new(text);
-        let mut history = History::default();
-        let mut current: Cow<'a, str> = Cow::Borrowed(text);
-        let mut changes = Vec::new();
-        let mut notes = Vec::new();
+        let mut run = Run::new(text, &self.inner);
+        let settled = run.until_settled(&script, memo);
+        run.finish(script, settled)
+    }
+}
 
-        // The script report of `current` once it differs from the input
-        // (`script` is the input's): detecting it is a pass over the text,
-        // so the steps that need it share one while the text is unchanged.
-        let mut changed_report: Option<ScriptReport> = None;
-        let mut changed = false;
-        // Each step with the characters it acts on (class bits, see
-        // `tables::AMPERSAND`): a text without any gives it nothing to do.
-        let steps: [(&[Rule], Step, u16); 8] = [
-            (
-                &[Rule::HtmlEntity],
-                Step::Plain(artifacts::html_entities),
-                tables::AMPERSAND,
-            ),
-            (
-                &[Rule::ZeroWidth],
-                Step::Plain(artifacts::zero_width),
-                tables::ZERO_WIDTH,
-            ),
-            (
-                &[Rule::CompatIdeograph],
-                Step::Plain(artifacts::compat_ideographs),
-                tables::COMPAT,
-            ),
-            (
-                &[Rule::KangxiRadical],
-                Step::Plain(artifacts::radicals),
-                tables::RADICAL,
-            ),
-            (
-                &[Rule::PinyinAnnotation],
-                Step::Plain(artifacts::pinyin),
-                tables::PAREN,
-            ),
-            (
-                &[Rule::StrayGlyph, Rule::StrayGlyphContext],
-                Step::Scripted(glyphs::stray),
-                ANY,
-            ),
-            (&[Rule::Variant], Step::Scripted(variants::normalize), ANY),
-            (
-                &[Rule::FullwidthPunct],
-                Step::Plain(artifacts::fullwidth_punct),
-                tables::HALFWIDTH_MARK,
-            ),
-        ];
-        // A repair can make another one possible on the next run: glyph
-        // and variant repairs change the counts that choose each line's
-        // script, removing a pinyin annotation puts a radical next to a
-        // Han character. So after a round that changed anything, every
-        // step runs again on the result, until a round changes nothing: a
-        // second run of the fixer must change nothing. This
-        // settles in a round or two; the bound is a guard.
-        let mut schedule: Vec<usize> = (0..steps.len()).collect();
-        let mut next = 0;
+/// What a step may act on and how it is called: the rules it plans, the
+/// function, and the characters it acts on (class bits, see
+/// `tables::AMPERSAND`): a text without any gives it nothing to do.
+type StepEntry = (&'static [Rule], Step, u16);
+
+/// The steps in the order they run.
+const STEPS: [StepEntry; 8] = [
+    (
+        &[Rule::HtmlEntity],
+        Step::Plain(artifacts::html_entities),
+        tables::AMPERSAND,
+    ),
+    (
+        &[Rule::ZeroWidth],
+        Step::Plain(artifacts::zero_width),
+        tables::ZERO_WIDTH,
+    ),
+    (
+        &[Rule::CompatIdeograph],
+        Step::Plain(artifacts::compat_ideographs),
+        tables::COMPAT,
+    ),
+    (
+        &[Rule::KangxiRadical],
+        Step::Plain(artifacts::radicals),
+        tables::RADICAL,
+    ),
+    (
+        &[Rule::PinyinAnnotation],
+        Step::Plain(artifacts::pinyin),
+        tables::PAREN,
+    ),
+    (
+        &[Rule::StrayGlyph, Rule::StrayGlyphContext],
+        Step::Scripted(glyphs::stray),
+        ANY,
+    ),
+    (&[Rule::Variant], Step::Scripted(variants::normalize), ANY),
+    (
+        &[Rule::FullwidthPunct],
+        Step::Plain(artifacts::fullwidth_punct),
+        tables::HALFWIDTH_MARK,
+    ),
+];
+
+/// One fix of one text: the text as the steps have left it, and what
+/// they did, in the input's coordinates.
+struct Run<'a, 'o> {
+    input: &'a str,
+    options: &'o FixOptions,
+    /// Occurrences of protected terms in the input: no edit touches them.
+    protected: Vec<Range<usize>>,
+    /// Lines of the input with irreversible damage: no glyph edit there.
+    damaged: Vec<Range<usize>>,
+    lines: Lines<'a>,
+    history: History,
+    current: Cow<'a, str>,
+    changes: Vec<Change>,
+    notes: Vec<Note>,
+    /// Whether a step has changed the text.
+    changed: bool,
+    /// The script report of `current` once it differs from the input:
+    /// detecting it is a pass over the text, so the steps that need it
+    /// share one while the text is unchanged.
+    changed_report: Option<ScriptReport>,
+}
+
+impl<'a, 'o> Run<'a, 'o> {
+    fn new(input: &'a str, options: &'o FixOptions) -> Self {
+        Run {
+            input,
+            options,
+            protected: protected_ranges(input, &options.protected),
+            damaged: damaged_lines(input),
+            lines: Lines::new(input),
+            history: History::default(),
+            current: Cow::Borrowed(input),
+            changes: Vec::new(),
+            notes: Vec::new(),
+            changed: false,
+            changed_report: None,
+        }
+    }
+
+    /// Runs every step in rounds until a round changes nothing, and says
+    /// whether the text settled (see [`Fixed`]).
+    ///
+    /// A repair can make another one possible on the next run: glyph and
+    /// variant repairs change the counts that choose each line's script,
+    /// removing a pinyin annotation puts a radical next to a Han
+    /// character. So after a round that changed anything, every step runs
+    /// again on the result, until a round changes nothing: a second run of
+    /// the fixer must change nothing. This settles in a round or two; the
+    /// bound is a guard.
+    fn until_settled(&mut self, script: &ScriptReport, memo: &mut LineMemo) -> bool {
+        if crate::budget::exhausted() {
+            return false;
+        }
         let mut rounds = 1;
-        let mut repeat = false;
-        // Whether a step of this round planned any edit, kept or not.
-        let mut round_planned = false;
-        let settled = loop {
+        loop {
+            let Some((changed, planned)) = self.round(rounds, script, memo) else {
+                return false;
+            };
             if crate::budget::exhausted() {
-                break false;
+                return false;
             }
-            if next == schedule.len() {
-                let round_changed = std::mem::take(&mut repeat);
-                if !round_changed || rounds == MAX_ROUNDS {
-                    break !round_changed && !round_planned;
-                }
-                rounds += 1;
-                round_planned = false;
-                schedule.extend(0..steps.len());
+            if !changed || rounds == MAX_ROUNDS {
+                return !changed && !planned;
             }
-            let (rules, step, acts_on) = steps[schedule[next]];
-            next += 1;
-            if !rules.iter().any(|r| options.applies(*r)) {
-                continue;
+            rounds += 1;
+        }
+    }
+
+    /// Runs every step once (round number `round`): whether a step changed
+    /// the text and whether one planned any edit, kept or not; `None` when
+    /// the budget ran out between two steps (the caller looks before the
+    /// first and after the last).
+    fn round(
+        &mut self,
+        round: usize,
+        script: &ScriptReport,
+        memo: &mut LineMemo,
+    ) -> Option<(bool, bool)> {
+        let (mut changed, mut planned) = (false, false);
+        for (i, step) in STEPS.iter().enumerate() {
+            if i > 0 && crate::budget::exhausted() {
+                return None;
             }
-            let report = if changed {
-                changed_report.get_or_insert_with(|| {
-                    script::detect_script_with(&current, &mut |line| memo.counts(line))
-                })
-            } else {
-                &script
-            };
-            if acts_on != ANY && report.classes & (acts_on | tables::OUTSIDE) == 0 {
-                continue;
-            }
-            let mut planned_notes = Vec::new();
-            let planned = match step {
-                Step::Plain(f) => f(&current, options, &mut planned_notes, memo),
-                Step::Scripted(f) => f(&current, options, &mut planned_notes, report, memo),
-            };
-            round_planned |= !planned.is_empty();
-            let edits: Vec<Edit> = planned
-                .into_iter()
-                .filter(|e| options.enabled(e.rule))
-                .filter(|e| {
-                    let start = history.to_input(e.range.start, false);
-                    let end = history.to_input(e.range.end, true);
-                    let overlaps = |p: &Range<usize>| p.start < end && start < p.end;
-                    let held = protected.iter().any(overlaps)
-                        || (e.rule.is_glyph_edit() && damaged.iter().any(overlaps));
-                    !held
-                })
-                .collect();
-            for n in planned_notes {
-                let offset = history.to_input(n.range.start, false);
-                let end = history.to_input(n.range.end, true);
-                if protected.iter().any(|p| p.start < end && offset < p.end) {
-                    continue;
-                }
-                if rounds > 1
-                    && notes
-                        .iter()
-                        .any(|m: &Note| m.id == n.id && m.offset == offset)
-                {
-                    continue;
-                }
-                let (line, column) = lines.position(offset);
-                notes.push(Note {
-                    id: n.id,
-                    line,
-                    column,
-                    offset,
-                    text: Text::from(&current[n.range]),
-                    message: n.message,
-                });
-            }
-            if edits.is_empty() {
-                continue;
-            }
-            repeat = true;
-            let mut out = String::with_capacity(current.len());
-            let mut last = 0;
-            for e in &edits {
-                debug_assert!(e.range.start >= last, "overlapping edits from {}", e.rule);
-                let offset = history.to_input(e.range.start, false);
-                let (line, column) = lines.position(offset);
-                changes.push(Change {
-                    rule: e.rule,
-                    line,
-                    column,
-                    offset,
-                    from: Text::from(&current[e.range.clone()]),
-                    to: e.to.clone(),
-                });
-                out.push_str(&current[last..e.range.start]);
-                out.push_str(&e.to);
-                last = e.range.end;
-            }
-            out.push_str(&current[last..]);
-            history.push(&edits);
-            current = Cow::Owned(out);
-            changed = true;
-            changed_report = None;
-        };
-        if let Cow::Owned(s) = &current {
-            if s == text {
-                current = Cow::Borrowed(text);
+            if let Some((step_planned, step_changed)) = self.step(step, round, script, memo) {
+                planned |= step_planned;
+                changed |= step_changed;
             }
         }
+        Some((changed, planned))
+    }
+
+    /// Runs one step, unless none of its rules applies or the text has
+    /// none of the characters it acts on: whether it planned any edit and
+    /// whether it changed the text.
+    fn step(
+        &mut self,
+        &(rules, step, acts_on): &StepEntry,
+        round: usize,
+        script: &ScriptReport,
+        memo: &mut LineMemo,
+    ) -> Option<(bool, bool)> {
+        if !rules.iter().any(|r| self.options.applies(*r)) {
+            return None;
+        }
+        if self.changed && self.changed_report.is_none() {
+            let current = &self.current;
+            self.changed_report = Some(script::detect_script_with(current, &mut |line| {
+                memo.counts(line)
+            }));
+        }
+        let report = self.changed_report.as_ref().unwrap_or(script);
+        if acts_on != ANY && report.classes & (acts_on | tables::OUTSIDE) == 0 {
+            return None;
+        }
+        let mut planned_notes = Vec::new();
+        let planned = match step {
+            Step::Plain(f) => f(&self.current, self.options, &mut planned_notes, memo),
+            Step::Scripted(f) => f(
+                &self.current,
+                self.options,
+                &mut planned_notes,
+                report,
+                memo,
+            ),
+        };
+        let any_planned = !planned.is_empty();
+        let edits = self.kept(planned);
+        self.record_notes(planned_notes, round);
+        if edits.is_empty() {
+            return Some((any_planned, false));
+        }
+        self.apply(&edits);
+        Some((any_planned, true))
+    }
+
+    /// The planned edits that are made: of an enabled rule, and touching
+    /// no protected term (nor, for a glyph edit, a damaged line).
+    fn kept(&self, planned: Vec<Edit>) -> Vec<Edit> {
+        planned
+            .into_iter()
+            .filter(|e| self.options.enabled(e.rule))
+            .filter(|e| {
+                let start = self.history.to_input(e.range.start, false);
+                let end = self.history.to_input(e.range.end, true);
+                let overlaps = |p: &Range<usize>| p.start < end && start < p.end;
+                let held = self.protected.iter().any(overlaps)
+                    || (e.rule.is_glyph_edit() && self.damaged.iter().any(overlaps));
+                !held
+            })
+            .collect()
+    }
+
+    /// Places a step's notes in the input, but none on a protected term
+    /// and none a former round already made at the same place.
+    fn record_notes(&mut self, planned: Vec<PlannedNote>, round: usize) {
+        for n in planned {
+            let offset = self.history.to_input(n.range.start, false);
+            let end = self.history.to_input(n.range.end, true);
+            if self
+                .protected
+                .iter()
+                .any(|p| p.start < end && offset < p.end)
+            {
+                continue;
+            }
+            if round > 1
+                && self
+                    .notes
+                    .iter()
+                    .any(|m: &Note| m.id == n.id && m.offset == offset)
+            {
+                continue;
+            }
+            let (line, column) = self.lines.position(offset);
+            self.notes.push(Note {
+                id: n.id,
+                line,
+                column,
+                offset,
+                text: Text::from(&self.current[n.range]),
+                message: n.message,
+            });
+        }
+    }
+
+    /// Makes `edits` (sorted, not overlapping) on the current text and
+    /// records each as a change at its place in the input.
+    fn apply(&mut self, edits: &[Edit]) {
+        let current = &self.current;
+        let mut out = String::with_capacity(current.len());
+        let mut last = 0;
+        for e in edits {
+            debug_assert!(e.range.start >= last, "overlapping edits from {}", e.rule);
+            let offset = self.history.to_input(e.range.start, false);
+            let (line, column) = self.lines.position(offset);
+            self.changes.push(Change {
+                rule: e.rule,
+                line,
+                column,
+                offset,
+                from: Text::from(&current[e.range.clone()]),
+                to: e.to.clone(),
+            });
+            out.push_str(&current[last..e.range.start]);
+            out.push_str(&e.to);
+            last = e.range.end;
+        }
+        out.push_str(&current[last..]);
+        self.history.push(edits);
+        self.current = Cow::Owned(out);
+        self.changed = true;
+        self.changed_report = None;
+    }
+
+    /// The result: the input itself when the steps gave it back.
+    fn finish(self, script: ScriptReport, settled: bool) -> Fixed<'a> {
+        let text = match self.current {
+            Cow::Owned(s) if s == self.input => Cow::Borrowed(self.input),
+            current => current,
+        };
         Fixed {
-            text: current,
-            changes,
-            notes,
+            text,
+            changes: self.changes,
+            notes: self.notes,
             script,
             settled,
         }

@@ -198,6 +198,46 @@ impl ScriptReport {
     }
 }
 
+impl ScriptReport {
+    /// This report without the Simplified evidence of every line that
+    /// also writes Traditional-only characters and whose Simplified-only
+    /// characters are all ones for which `neutral` holds (and without it in
+    /// the whole text), or `None` when that changes no count. A character
+    /// valid in both scripts in some standard (Cantonese 晒, Hong Kong 揾)
+    /// says nothing against the Traditional characters beside it; beside a
+    /// Simplified character no Traditional standard writes (点), it is
+    /// Simplified text's own (个).
+    pub(crate) fn discounting(
+        &self,
+        text: &str,
+        neutral: impl Fn(char) -> bool,
+    ) -> Option<ScriptReport> {
+        if self.counts.traditional_only == 0 || self.counts.simplified_only == 0 {
+            return None;
+        }
+        let mut report = self.clone();
+        let mut changed = false;
+        for paragraph in &mut report.paragraphs {
+            let c = &mut paragraph.counts;
+            if c.traditional_only == 0 || c.simplified_only == 0 {
+                continue;
+            }
+            let n = text[paragraph.range.clone()]
+                .chars()
+                .filter(|&ch| neutral(ch))
+                .count();
+            if n == c.simplified_only {
+                c.simplified_only -= n;
+                report.counts.simplified_only -= n;
+                paragraph.script = c.script();
+                changed = true;
+            }
+        }
+        report.script = report.counts.script();
+        changed.then_some(report)
+    }
+}
+
 /// Fewer script-only characters than this and a line follows the document.
 const MIN_PARAGRAPH_EVIDENCE: usize = 3;
 
@@ -336,6 +376,21 @@ mod tests {
         assert_eq!(lines, [1, 4]);
         assert_eq!(report.paragraphs[0].range, 0..12);
         assert_eq!(report.script, Script::Mixed);
+    }
+
+    #[test]
+    fn discounted_characters_leave_the_simplified_evidence() {
+        let text = "揾晒間\n揾晒\n揾晒点間\n";
+        let report = detect_script(text);
+        assert_eq!(report.paragraphs[0].script, Script::Mixed);
+        let discounted = report.discounting(text, |c| "揾晒".contains(c)).unwrap();
+        assert_eq!(discounted.paragraphs[0].script, Script::Traditional);
+        // A line without Traditional-only characters keeps its evidence,
+        // and so does one with a Simplified character not discounted.
+        assert_eq!(discounted.paragraphs[1].counts.simplified_only, 2);
+        assert_eq!(discounted.paragraphs[2].counts.simplified_only, 3);
+        assert_eq!(discounted.counts.simplified_only, 5);
+        assert!(report.discounting(text, |c| c == '这').is_none());
     }
 
     #[test]

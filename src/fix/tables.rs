@@ -127,6 +127,29 @@ const WORDS_AS_WRITTEN: &[&str] = &[
     "粉麵",
 ];
 
+/// Phrase residue written in no Traditional standard, each a word whose
+/// characters a converter left one by one (關系 for 關係, 收獲 for 收穫):
+/// found on machine-converted pages, written in no native text. In a short
+/// text with no certain stray, only these change a character that is valid
+/// Traditional and that s2t keeps by default (系, 制) or a Traditional
+/// character beside its sibling (係, 隻; see
+/// [`Tables::in_short_text_residue`]); elsewhere OpenCC's phrases differ
+/// from the writer's spelling too often (合眼, 注文, 娘親 are words as
+/// written; 個中 and 隻好 straddle two words: 一個中國, 呢隻 | 好).
+const SHORT_TEXT_RESIDUE: &[&str] = &[
+    "關系",
+    "制作",
+    "注冊",
+    "日志",
+    "沖突",
+    "係統",
+    "幹脆",
+    "複歸",
+    "木制品",
+    "收獲",
+    "隻需",
+];
+
 /// Traditional characters that converters other than OpenCC pick for their
 /// Simplified character where OpenCC's default is another (系 → 係, 冲 →
 /// 沖, 复 → 複, 只 → 隻): found as phrase residue on converted pages (係統,
@@ -850,6 +873,24 @@ impl Tables {
     /// Whether `c` is one of [`REGIONAL_SHARED`] (了, 周, 里).
     pub(crate) fn is_regional_shared(&self, c: char) -> bool {
         has_char(REGIONAL_SHARED, c)
+    }
+
+    /// Whether the character at `i` of `chars` stands inside one of
+    /// [`SHORT_TEXT_RESIDUE`] (系 in 關系): phrase residue, which a short
+    /// text repairs without other evidence of damage.
+    pub(crate) fn in_short_text_residue(&self, chars: &[(usize, char)], i: usize) -> bool {
+        stands_in_one_of(SHORT_TEXT_RESIDUE, chars, i)
+    }
+
+    /// Whether `c` counts as Simplified in OpenCC's tables but some
+    /// Traditional standard writes it: a regional form (揾, 群, 床) or a
+    /// vernacular's character (晒 in Cantonese, 个 in Taiwanese). Such a
+    /// character is no evidence of either script in a line that also writes
+    /// Traditional-only characters.
+    pub(crate) fn is_simplified_in_opencc_only(&self, c: char) -> bool {
+        self.is_simplified_only(c)
+            && (self.is_regional_standard(c)
+                || VERNACULAR_FORMS.iter().any(|(forms, _)| has_char(forms, c)))
     }
 
     /// Whether the vernacular character at `i` of `chars` stands inside one
