@@ -708,6 +708,21 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
 
     spare_title(&mut hits);
 
+    // A cue rule weighs a trigger and the line's shape; when a credit
+    // rule finds the trigger's part at the line's end, after a heading
+    // (`世代不同 / 文.某某`), the credit goes and the heading stays.
+    for i in 0..n {
+        let Some(k) = hits[i] else { continue };
+        if !rules[k].is_cue_rule() || !lines[i].is_folded(limit) {
+            continue;
+        }
+        let folded = &facts(i).folded;
+        let head = facts(i).suffix.map(|(s, _)| folded[..s].trim());
+        if head.is_some_and(|h| h.chars().count() >= SUFFIX_HEAD_MIN_CHARS) {
+            hits[i] = None;
+        }
+    }
+
     // Credits at the end of kept lines.
     let mut suffixes = Vec::new();
     for i in 0..n {
@@ -743,6 +758,10 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
 /// Fewest characters (spaces left out) of a line a repeat rule compares:
 /// shorter lines (`港聞`, `1`) repeat by chance.
 pub const REPEAT_MIN_CHARS: usize = 4;
+
+/// Fewest characters before a credit for a cue rule's line to keep them
+/// (see the credit cut in [`plan`]).
+pub const SUFFIX_HEAD_MIN_CHARS: usize = 4;
 
 /// The family of the rules that take a page's dateline.
 const DATE_FAMILY: &str = "header_site_url_date_line";

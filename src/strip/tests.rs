@@ -476,3 +476,15 @@ fn a_row_of_short_items_above_the_text_is_a_menu() {
     let (text, _) = run(&input);
     assert_eq!(text, input);
 }
+
+#[test]
+fn a_byline_after_a_heading_is_cut_not_the_heading() {
+    let input = format!("高温下的城市\n\n{P1}\n\n世代不同 / 文.高某某 ( 編輯室手記 )\n\n{P2}\n");
+    let (text, rules) = run(&input);
+    assert_eq!(text, format!("高温下的城市\n\n{P1}\n\n世代不同\n\n{P2}\n"));
+    assert_eq!(rules, ["caption-byline-suffix"]);
+    // A byline alone under the title still goes whole.
+    let input = format!("高温下的城市\n\n記者王小明／綜合報導\n\n{P1}\n\n{P2}\n");
+    let (text, _) = run(&input);
+    assert_eq!(text, format!("高温下的城市\n\n{P1}\n\n{P2}\n"));
+}
