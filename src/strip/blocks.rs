@@ -533,7 +533,9 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
     }
 
     // Weak matches need a strong one in the same block, and never take
-    // the first line (the title).
+    // the first line (the title). Site chrome (a skip link, a menu) is
+    // the page's, not the article's header: it does not vouch for a
+    // bare date, which may be a value of the document's own.
     let spare_title = |hits: &mut [Option<usize>]| {
         if let Some(&first) = nonblank.first() {
             if hits[first].is_some_and(|k| rules[k].weak || rules[k].spares_title) {
@@ -545,7 +547,7 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
     for range in [0..header_end, footer_start..n] {
         let strong = range
             .clone()
-            .any(|i| hits[i].is_some_and(|k| !rules[k].weak));
+            .any(|i| hits[i].is_some_and(|k| !rules[k].weak && !rules[k].is_chrome()));
         if !strong {
             for i in range {
                 if hits[i].is_some_and(|k| rules[k].weak) {
@@ -634,8 +636,23 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
         });
     }
 
+    // A date under a kept label that names it (开会日期, 发布时间) is that
+    // label's value: it stays with it.
+    for w in nonblank.windows(2) {
+        let (j, i) = (w[0], w[1]);
+        let date = hits[i].is_some_and(|k| rules[k].family == DATE_FAMILY);
+        if date && hits[j].is_none() && names_a_date(&facts(j).folded, lines[j].chars) {
+            hits[i] = None;
+        }
+    }
+
     // The title again, just under it, above the page's text.
-    if let Some(k) = rules.iter().position(|r| r.action == Action::Repeat) {
+    let repeat_rule = |zone: Zone| {
+        rules
+            .iter()
+            .position(|r| r.action == Action::Repeat && r.zones.contains(&zone))
+    };
+    if let Some(k) = repeat_rule(Zone::Header) {
         let top = top_scanned.max(first_paragraph).min(n);
         let key = |i: usize| -> Option<String> {
             let l = &lines[i];
@@ -657,10 +674,54 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
                 nonblank.first() == Some(&i) && (rules[r].weak || rules[r].spares_title)
             })
         };
-        repeated_title(&nonblank, &mut hits, top, key, kept, k);
+        let site_key = |i: usize| -> Option<String> {
+            key(i)?;
+            let text = item_text(i);
+            let head = without_site_suffix(&text)?;
+            Some(head.chars().filter(|c| !c.is_whitespace()).collect())
+        };
+        repeated_title(&nonblank, &mut hits, top, &key, &site_key, kept, k);
+    }
+
+    // A caption printed twice in a row (the figure's caption and the
+    // image's alternative text): the copy goes.
+    if let Some(k) = repeat_rule(Zone::Inline) {
+        let mut previous: Option<usize> = None;
+        for &i in &nonblank {
+            if hits[i].is_some() {
+                continue;
+            }
+            let credited = |j: usize| lines[j].is_folded(limit) && facts(j).suffix.is_some();
+            if let Some(j) = previous {
+                let same = lines[i].chars >= CAPTION_REPEAT_MIN_CHARS
+                    && lines[i].chars <= rules[k].max_chars
+                    && (credited(i) || credited(j))
+                    && item_text(i) == item_text(j);
+                if same {
+                    hits[i] = Some(k);
+                    continue;
+                }
+            }
+            previous = Some(i);
+        }
     }
 
     spare_title(&mut hits);
+
+    // A cue rule weighs a trigger and the line's shape; when a credit
+    // rule finds the trigger's part at the line's end, after a heading
+    // (`世代不同 / 文.某某`), the credit goes and the heading stays.
+    for i in 0..n {
+        let Some(k) = hits[i] else { continue };
+        if !rules[k].is_cue_rule() || !lines[i].is_folded(limit) {
+            continue;
+        }
+        let folded = &facts(i).folded;
+        let head = facts(i).suffix.map(|(s, _)| folded[..s].trim());
+        if head.is_some_and(|h| h.chars().count() >= SUFFIX_HEAD_MIN_CHARS) {
+            hits[i] = None;
+        }
+    }
 
     // Credits at the end of kept lines.
     let mut suffixes = Vec::new();
@@ -698,16 +759,59 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
 /// shorter lines (`港聞`, `1`) repeat by chance.
 pub const REPEAT_MIN_CHARS: usize = 4;
 
+/// Fewest characters before a credit for a cue rule's line to keep them
+/// (see the credit cut in [`plan`]).
+pub const SUFFIX_HEAD_MIN_CHARS: usize = 4;
+
+/// The family of the rules that take a page's dateline.
+const DATE_FAMILY: &str = "header_site_url_date_line";
+
+/// A label that names a date or a time, alone on its line (`開會日期`,
+/// `发布时间:`): the date under it is its value.
+fn names_a_date(folded: &str, chars: usize) -> bool {
+    let label = folded.trim().trim_end_matches(':').trim_end();
+    chars <= 10 && !label.is_empty() && ["日期", "时间"].iter().any(|w| label.ends_with(w))
+}
+
+/// Fewest characters of a caption whose copy on the next line goes.
+pub const CAPTION_REPEAT_MIN_CHARS: usize = 8;
+
+/// Title lines whose copies a repeat rule looks for: the first two lines
+/// that stay (a site name or a kicker often stands above the title, a
+/// subtitle under it).
+pub const REPEAT_TITLES: usize = 2;
+
+/// Fewest characters (spaces left out) of the second title line a repeat
+/// rule compares: a short second line (an author, a refrain) may be said
+/// again by the text itself.
+pub const REPEAT_SECOND_MIN_CHARS: usize = 10;
+
+/// The title without the site name a page title ends with
+/// (`標題 - 某某網`, `標題 | SITE`, `標題_某某新聞`): the part before the
+/// last ` - `, ` | ` or `_` when what follows is one short word.
+fn without_site_suffix(title: &str) -> Option<&str> {
+    let cut = [" - ", " | ", " — ", "_"]
+        .iter()
+        .filter_map(|sep| title.rfind(sep).map(|at| (at, at + sep.len())))
+        .max()?;
+    let (head, tail) = (title[..cut.0].trim(), title[cut.1..].trim());
+    let short_word = !tail.is_empty() && tail.chars().count() <= 12 && !tail.contains(' ');
+    (short_word && head.chars().count() >= 2 * REPEAT_MIN_CHARS).then_some(head)
+}
+
 /// Most lines that stay between the title and a copy of it that a repeat
 /// rule takes: further down, the same words start the document itself
 /// (a notice's own title under its metadata block) or a list of titles.
 pub const REPEAT_WINDOW: usize = 8;
 
 /// Marks with the repeat rule `k` each unmarked line before `top` whose
-/// `key` (its folded text, spaces and a list bullet left out) is the
-/// title's (the title is the first non-blank line that stays, see `kept`;
-/// it stays), until [`REPEAT_WINDOW`] other lines that stay lie under the
-/// title.
+/// `key` (its folded text, spaces and a list bullet left out) is a
+/// title's, until [`REPEAT_WINDOW`] other lines that stay lie under that
+/// title. The titles are the first [`REPEAT_TITLES`] non-blank lines that
+/// stay (see `kept`; they stay); a later one counts only when it is long
+/// and has no comma, and its copies go only when the first title's did
+/// or when there are two or more. A copy may also be the title without
+/// its site name (`site_key`, see [`without_site_suffix`]).
 ///
 /// The window counts lines that stay, not lines: the next pass, and the
 /// next run, see only those, so they find the same copies and no more. A
@@ -717,28 +821,56 @@ fn repeated_title(
     nonblank: &[usize],
     hits: &mut [Option<usize>],
     top: usize,
-    key: impl Fn(usize) -> Option<String>,
+    key: &dyn Fn(usize) -> Option<String>,
+    site_key: &dyn Fn(usize) -> Option<String>,
     kept: impl Fn(usize, &[Option<usize>]) -> bool,
     k: usize,
 ) {
-    let Some(p) = nonblank.iter().position(|&i| kept(i, hits)) else {
-        return;
-    };
-    let Some(title) = key(nonblank[p]) else {
-        return;
-    };
-    let mut staying = 0;
-    for &i in &nonblank[p + 1..] {
-        if i >= top || staying == REPEAT_WINDOW {
-            break;
+    let mut from = 0;
+    let mut copied_first = false;
+    for nth in 0..REPEAT_TITLES {
+        let Some(p) = nonblank[from..]
+            .iter()
+            .position(|&i| kept(i, hits))
+            .map(|q| q + from)
+        else {
+            return;
+        };
+        if nonblank[p] >= top {
+            return;
         }
-        if hits[i].is_some() {
+        from = p + 1;
+        let Some(title) = key(nonblank[p]) else {
+            continue;
+        };
+        if nth > 0 && (title.chars().count() < REPEAT_SECOND_MIN_CHARS || title.contains(',')) {
             continue;
         }
-        if key(i).as_deref() == Some(title.as_str()) {
-            hits[i] = Some(k);
-        } else {
-            staying += 1;
+        let bare = site_key(nonblank[p]);
+        let mut staying = 0;
+        let mut copies = Vec::new();
+        for &i in &nonblank[p + 1..] {
+            if i >= top || staying == REPEAT_WINDOW {
+                break;
+            }
+            if hits[i].is_some() {
+                continue;
+            }
+            let copy = key(i);
+            if copy.is_some() && (copy == Some(title.clone()) || copy == bare) {
+                copies.push(i);
+            } else {
+                staying += 1;
+            }
+        }
+        // A later line said once more may be the text's own heading
+        // opening it; the template's copy comes with a copy of the first
+        // title line, or more than once.
+        if nth == 0 || copied_first || copies.len() > 1 {
+            copied_first |= nth == 0 && !copies.is_empty();
+            for i in copies {
+                hits[i] = Some(k);
+            }
         }
     }
 }

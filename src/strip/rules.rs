@@ -415,6 +415,12 @@ impl Rule {
         })
     }
 
+    /// Whether the rule removes site chrome (a `chrome-*` family) rather
+    /// than reposting boilerplate.
+    pub fn is_chrome(&self) -> bool {
+        self.family.starts_with("chrome-")
+    }
+
     /// Whether this is a cue rule (triggers and shape, no patterns).
     pub fn is_cue_rule(&self) -> bool {
         !self.triggers.is_empty()

@@ -372,3 +372,119 @@ fn a_repeat_far_from_the_title_or_of_a_list_item_stays() {
     let (text, _) = run(&input);
     assert!(text.contains("城市的冬天\n\n城市的夏天\n\n"), "{text}");
 }
+
+#[test]
+fn a_title_under_a_site_name_loses_its_copies() {
+    // Printed twice more under it: the copies go.
+    let input = format!("某某遊戲館\n\n高温下的城市生活指南\n\n高温下的城市生活指南\n\n高温下的城市生活指南\n\n{P1}\n\n{P2}\n");
+    let (text, rules) = run(&input);
+    assert_eq!(
+        text,
+        format!("某某遊戲館\n\n高温下的城市生活指南\n\n{P1}\n\n{P2}\n"),
+        "{rules:?}"
+    );
+    // Printed once more: it may be the text's own heading, it stays.
+    let input =
+        format!("某某遊戲館\n\n高温下的城市生活指南\n\n高温下的城市生活指南\n\n{P1}\n\n{P2}\n");
+    let (text, _) = run(&input);
+    assert_eq!(text, input);
+}
+
+#[test]
+fn a_title_and_subtitle_printed_again_go_as_a_pair() {
+    let input = format!(
+        "整合与回应:城市治理的路径选择\n——基于某某市治理创新实践的研究\n\n马某某\n\n整合与回应:城市治理的路径选择\n——基于某某市治理创新实践的研究\n\n马某某\n\n{P1}\n\n{P2}\n"
+    );
+    let (text, rules) = run(&input);
+    assert_eq!(
+        text,
+        format!("整合与回应:城市治理的路径选择\n——基于某某市治理创新实践的研究\n\n马某某\n\n马某某\n\n{P1}\n\n{P2}\n"),
+        "{rules:?}"
+    );
+}
+
+#[test]
+fn a_title_with_the_site_name_counts_its_bare_copy() {
+    let input = format!("警方加強巡邏 拘捕兩人 - RTHK\n\n警方加強巡邏 拘捕兩人\n\n{P1}\n\n{P2}\n");
+    let (text, rules) = run(&input);
+    assert_eq!(
+        text,
+        format!("警方加強巡邏 拘捕兩人 - RTHK\n\n{P1}\n\n{P2}\n")
+    );
+    assert_eq!(rules, ["header-repeated-line"]);
+    // A dash in the title itself is no site name.
+    let input = format!("专访 - 张三\n\n专访\n\n{P1}\n\n{P2}\n");
+    let (text, _) = run(&input);
+    assert_eq!(text, input);
+}
+
+#[test]
+fn a_caption_with_a_credit_printed_twice_loses_the_copy() {
+    let input = format!("高温下的城市\n\n{P1}\n\n• 市民在商场避暑。(港台圖片)\n\n市民在商场避暑。(港台圖片)\n\n{P2}\n");
+    let (text, rules) = run(&input);
+    assert_eq!(
+        text,
+        format!("高温下的城市\n\n{P1}\n\n• 市民在商场避暑。\n\n{P2}\n"),
+        "{rules:?}"
+    );
+    assert!(rules.contains(&"caption-repeated".to_string()), "{rules:?}");
+    // Without a credit a line said twice is the text's: it stays.
+    let input =
+        format!("高温下的城市\n\n{P1}\n\n我们回家吧我们回家吧\n\n我们回家吧我们回家吧\n\n{P2}\n");
+    let (text, _) = run(&input);
+    assert_eq!(text, input);
+}
+
+#[test]
+fn a_date_under_its_own_label_stays() {
+    let input = format!(
+        "跳到主要內容區塊\n\n某某市政會議\n\n開會日期\n\n2020-12-22 09:00:00\n\n{P1}\n\n{P2}\n"
+    );
+    let (text, rules) = run(&input);
+    assert!(
+        text.contains("開會日期\n\n2020-12-22 09:00:00\n"),
+        "{rules:?}"
+    );
+    // Under the title, the same line is the page's dateline.
+    let input = format!("某某市政會議\n\n2020-12-22 09:00:00\n\n{P1}\n\n{P2}\n");
+    let (text, _) = run(&input);
+    assert_eq!(text, format!("某某市政會議\n\n{P1}\n\n{P2}\n"));
+}
+
+#[test]
+fn chrome_does_not_vouch_for_a_bare_date() {
+    let input = format!("跳到主要內容\n\n某某市政會議\n\n2020年12月22日\n\n{P1}\n\n{P2}\n");
+    let (text, rules) = run(&input);
+    assert_eq!(
+        text,
+        format!("某某市政會議\n\n2020年12月22日\n\n{P1}\n\n{P2}\n"),
+        "{rules:?}"
+    );
+    let input = format!("某某市政會議\n\n来源：某某日报\n\n2020年12月22日\n\n{P1}\n\n{P2}\n");
+    let (text, _) = run(&input);
+    assert_eq!(text, format!("某某市政會議\n\n{P1}\n\n{P2}\n"));
+}
+
+#[test]
+fn a_row_of_short_items_above_the_text_is_a_menu() {
+    let input = format!("高温下的城市\n\n要闻 | 国际 | 财经 | 体育\n\n{P1}\n\n{P2}\n");
+    let (text, rules) = run(&input);
+    assert_eq!(text, format!("高温下的城市\n\n{P1}\n\n{P2}\n"));
+    assert_eq!(rules, ["chrome-separator-menu"]);
+    // In the body a row like that is the article's.
+    let input = format!("高温下的城市\n\n{P1}\n\n北京 | 上海 | 广州 | 深圳\n\n{P2}\n");
+    let (text, _) = run(&input);
+    assert_eq!(text, input);
+}
+
+#[test]
+fn a_byline_after_a_heading_is_cut_not_the_heading() {
+    let input = format!("高温下的城市\n\n{P1}\n\n世代不同 / 文.高某某 ( 編輯室手記 )\n\n{P2}\n");
+    let (text, rules) = run(&input);
+    assert_eq!(text, format!("高温下的城市\n\n{P1}\n\n世代不同\n\n{P2}\n"));
+    assert_eq!(rules, ["caption-byline-suffix"]);
+    // A byline alone under the title still goes whole.
+    let input = format!("高温下的城市\n\n記者王小明／綜合報導\n\n{P1}\n\n{P2}\n");
+    let (text, _) = run(&input);
+    assert_eq!(text, format!("高温下的城市\n\n{P1}\n\n{P2}\n"));
+}
