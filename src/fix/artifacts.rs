@@ -10,7 +10,7 @@ Each function plans edits on the text it is given (see
 use std::sync::{Arc, LazyLock};
 
 use super::byte_search::{starts, COMPAT_START, RADICAL_START, ZERO_WIDTH};
-use super::chars::{is_han, HALFWIDTH_MARK, PUNCT};
+use super::chars::{in_list, is_han, HALFWIDTH_MARK, PUNCT};
 use super::memo::{placed, LineEdit, LineMemo};
 use super::radical_table::RADICALS;
 use super::{Edit, FixOptions, PlannedNote, Rule, Text};
@@ -421,10 +421,10 @@ pub(super) fn plan_punct_line(line: &str) -> (Vec<LineEdit>, Vec<usize>) {
             let c = now[i];
             match c {
                 ',' | ':' | ';' | '?' | '!' => {
-                    let left = i > 0 && (is_han(now[i - 1]) || CJK_CLOSERS.contains(now[i - 1]));
+                    let left = i > 0 && (is_han(now[i - 1]) || in_list(CJK_CLOSERS, now[i - 1]));
                     let right = now
                         .get(i + 1)
-                        .is_some_and(|n| is_han(*n) || CJK_OPENERS.contains(*n));
+                        .is_some_and(|n| is_han(*n) || in_list(CJK_OPENERS, *n));
                     if !(left && right) {
                         continue;
                     }
@@ -481,7 +481,7 @@ fn one_comma_per_sentence(now: &mut [char], reported: &[bool]) {
     while start < now.len() {
         let end = now[start..]
             .iter()
-            .position(|c| SENTENCE_ENDS.contains(*c))
+            .position(|c| in_list(SENTENCE_ENDS, *c))
             .map_or(now.len(), |k| start + k + 1);
         if now[start..end].contains(&'，') {
             for i in start..end {
