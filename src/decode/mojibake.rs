@@ -26,7 +26,7 @@ use std::sync::LazyLock;
 
 use encoding_rs::{Encoding, BIG5, GB18030, GBK, UTF_8, WINDOWS_1252};
 
-use super::plausible::{rank, score, Rank, Score};
+use super::plausible::{score, Score};
 
 /// Mojibake found in a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -196,8 +196,7 @@ fn find_lines(text: &str) -> Option<Found> {
 /// rows), and a Latin reading yields Latin-1 symbols and letters, none of
 /// them common.
 fn all_common(line: &str) -> bool {
-    line.chars()
-        .all(|c| c.is_ascii() || rank(c) == Rank::Common)
+    super::plausible::all_ascii_or_common(line)
 }
 
 /// The best round-tripping, plausible reversal of `text`, if any.

@@ -94,6 +94,24 @@ static IDEOGRAPHS: LazyLock<Vec<Rank>> = LazyLock::new(|| {
     table
 });
 
+/// Whether every character of `line` is ASCII or [`Rank::Common`]:
+/// [`rank`] asked of every character of every line of a document, with
+/// the ideographs (nearly all of a Chinese line) answered by one read of
+/// their table.
+pub(crate) fn all_ascii_or_common(line: &str) -> bool {
+    let ideographs = &**IDEOGRAPHS;
+    line.chars().all(|c| {
+        let cp = c as u32;
+        if c.is_ascii() {
+            true
+        } else if (CJK_START..=CJK_END).contains(&cp) {
+            ideographs[(cp - CJK_START) as usize] == Rank::Common
+        } else {
+            rank(c) == Rank::Common
+        }
+    })
+}
+
 /// Rank of one character.
 pub(crate) fn rank(c: char) -> Rank {
     let cp = c as u32;
@@ -180,6 +198,23 @@ pub(crate) fn score_single_byte(text: &str) -> Score {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The line test answers as `rank` does, character by character.
+    #[test]
+    fn all_ascii_or_common_agrees_with_rank() {
+        for cp in (0..0x3_0000u32).step_by(7).chain(CJK_START..=CJK_END) {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            let mut buf = [0u8; 4];
+            let line = c.encode_utf8(&mut buf);
+            assert_eq!(
+                all_ascii_or_common(line),
+                c.is_ascii() || rank(c) == Rank::Common,
+                "U+{cp:04X}"
+            );
+        }
+    }
 
     #[test]
     fn frequent_characters_of_both_scripts_are_common() {
