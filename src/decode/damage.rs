@@ -43,19 +43,33 @@ impl Damage {
     /// Counts the damage in `text`.
     pub fn find(text: &str) -> Damage {
         let mut d = Damage::default();
-        // Most texts hold no mark at all: a few fast scans of the whole
-        // spare them the per-line counting.
-        if !["\u{FFFD}", "锟", "烫烫", "屯屯", "??"]
+        // A line without one of these marks holds no damage of any kind,
+        // and most texts hold none at all: a few fast scans of the whole
+        // find the lines to count, and spare the others.
+        let bytes = text.as_bytes();
+        let mut starts: Vec<usize> = ["\u{FFFD}", "锟", "烫烫", "屯屯", "??"]
             .iter()
-            .any(|mark| text.contains(mark))
-        {
-            return d;
-        }
-        for (i, line) in text.lines().enumerate() {
+            .flat_map(|mark| memchr::memmem::find_iter(bytes, mark.as_bytes()))
+            .map(|at| memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1))
+            .collect();
+        starts.sort_unstable();
+        starts.dedup();
+        // Line numbers as `str::lines` counts them, found going down.
+        let (mut number, mut counted_to) = (1, 0);
+        for start in starts {
+            number += memchr::memchr_iter(b'\n', &bytes[counted_to..start]).count();
+            counted_to = start;
+            let line = match memchr::memchr(b'\n', &bytes[start..]) {
+                Some(len) => {
+                    let line = &text[start..start + len];
+                    line.strip_suffix('\r').unwrap_or(line)
+                }
+                None => &text[start..],
+            };
             let before = d.total();
             d.add_line(line);
             if d.total() > before {
-                d.lines.push(i + 1);
+                d.lines.push(number);
             }
         }
         d
@@ -167,6 +181,24 @@ mod tests {
             d.kind().as_deref(),
             Some("damaged:fffd=2,kunkao=2,tang=4,tun=3,question=9")
         );
+    }
+
+    /// Counting only the lines that hold a mark gives what counting
+    /// every line gives, line numbers included.
+    #[test]
+    fn only_lines_with_a_mark_are_counted_as_every_line_would_be() {
+        let text = "前言\r\n好\u{FFFD}\u{FFFD}文\r\n\n烫烫的茶\n屯屯屯屯\n锟斤拷\n\
+                    ok?? fine\n???? ?? ???\n\n烫烫烫\r\n锟\n??\u{FFFD}???\r";
+        let mut every = Damage::default();
+        for (i, line) in text.lines().enumerate() {
+            let before = every.total();
+            every.add_line(line);
+            if every.total() > before {
+                every.lines.push(i + 1);
+            }
+        }
+        assert_eq!(Damage::find(text), every);
+        assert_eq!(every.lines, vec![2, 5, 6, 8, 10, 12]);
     }
 
     #[test]

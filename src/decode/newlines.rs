@@ -19,18 +19,20 @@ impl Newlines {
     pub fn count(text: &str) -> Self {
         let bytes = text.as_bytes();
         let mut n = Newlines::default();
-        let mut i = 0;
-        while i < bytes.len() {
+        // From one line-ending byte to the next (a vectorized search)
+        // rather than byte by byte.
+        let mut crlf_end = 0;
+        for i in memchr::memchr2_iter(b'\r', b'\n', bytes) {
             match bytes[i] {
                 b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
                     n.crlf += 1;
-                    i += 1;
+                    crlf_end = i + 1;
                 }
                 b'\r' => n.cr += 1,
-                b'\n' => n.lf += 1,
-                _ => {}
+                // The `\n` of a `\r\n` is counted with it.
+                _ if i == crlf_end && i > 0 => {}
+                _ => n.lf += 1,
             }
-            i += 1;
         }
         n
     }
@@ -55,5 +57,7 @@ mod tests {
         assert_eq!((n.lf, n.crlf, n.cr), (1, 2, 1));
         assert!(n.is_mixed());
         assert!(!Newlines::count("a\r\nb\r\n").is_mixed());
+        let n = Newlines::count("\n\r\r\n\n\r");
+        assert_eq!((n.lf, n.crlf, n.cr), (2, 1, 2));
     }
 }

@@ -71,7 +71,24 @@ fn memchr_nul(bytes: &[u8]) -> Option<usize> {
 /// Whether the bytes contain anything that makes plain UTF-8 or a legacy
 /// reading suspect: NULs or odd control characters.
 pub(crate) fn has_nul_or_controls(bytes: &[u8]) -> bool {
-    bytes.iter().any(|&b| b == 0 || is_odd_control(b))
+    // Eight bytes at a time: a word without a byte below 0x20 and
+    // without 0x7F holds none of them (text is mostly such words; a line
+    // feed sends its word to the byte test).
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let suspect = |b: &u8| *b == 0 || is_odd_control(*b);
+    let mut words = bytes.chunks_exact(8);
+    for chunk in &mut words {
+        let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        // Some byte below 0x20, or some byte 0x7F (the classic test for
+        // a byte below n, n at most 0x80, and for a zero byte).
+        let low = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+        let del = (w ^ (ONES * 0x7F)).wrapping_sub(ONES) & !(w ^ (ONES * 0x7F)) & HIGH;
+        if (low | del) != 0 && chunk.iter().any(suspect) {
+            return true;
+        }
+    }
+    words.remainder().iter().any(suspect)
 }
 
 /// A UTF-16 reading of BOM-less bytes and how plausible it is.
@@ -142,6 +159,31 @@ fn plausibility(bytes: &[u8], big_endian: bool) -> f32 {
         0.0
     } else {
         total / n as f32
+    }
+}
+
+#[cfg(test)]
+mod word_tests {
+    /// The word-at-a-time test answers as the byte test, for every byte
+    /// value at every position of words and tails.
+    #[test]
+    fn finds_what_the_byte_test_finds() {
+        let plain = |bytes: &[u8]| bytes.iter().any(|&b| b == 0 || super::is_odd_control(b));
+        let base = "中文,English\ttext\n\r\x1b[0m 一二三".as_bytes().to_vec();
+        assert!(!plain(&base));
+        for len in [0, 5, 8, 16, base.len()] {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut bytes = base[..len].to_vec();
+                    bytes[at] = b;
+                    assert_eq!(
+                        super::has_nul_or_controls(&bytes),
+                        plain(&bytes),
+                        "{b:#x} at {at} of {len}"
+                    );
+                }
+            }
+        }
     }
 }
 

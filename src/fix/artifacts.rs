@@ -342,9 +342,14 @@ fn next_mark(b: &[u8], from: usize) -> Option<usize> {
 }
 
 /// Closing CJK marks that may stand left of a converted mark.
-const CJK_CLOSERS: &str = "」』）》】〉”’";
+fn is_cjk_closer(c: char) -> bool {
+    matches!(c, '」' | '』' | '）' | '》' | '】' | '〉' | '”' | '’')
+}
+
 /// Opening CJK marks that may stand right of a converted mark.
-const CJK_OPENERS: &str = "「『（《【〈“‘";
+fn is_cjk_opener(c: char) -> bool {
+    matches!(c, '「' | '『' | '（' | '《' | '【' | '〈' | '“' | '‘')
+}
 
 /// Rule `fullwidth-punct`: halfwidth `, : ; ? !` with a Han character (or a
 /// CJK closing mark) right before and a Han character (or CJK opening mark)
@@ -421,10 +426,10 @@ pub(super) fn plan_punct_line(line: &str) -> (Vec<LineEdit>, Vec<usize>) {
             let c = now[i];
             match c {
                 ',' | ':' | ';' | '?' | '!' => {
-                    let left = i > 0 && (is_han(now[i - 1]) || CJK_CLOSERS.contains(now[i - 1]));
+                    let left = i > 0 && (is_han(now[i - 1]) || is_cjk_closer(now[i - 1]));
                     let right = now
                         .get(i + 1)
-                        .is_some_and(|n| is_han(*n) || CJK_OPENERS.contains(*n));
+                        .is_some_and(|n| is_han(*n) || is_cjk_opener(*n));
                     if !(left && right) {
                         continue;
                     }
@@ -470,7 +475,9 @@ pub(super) fn plan_punct_line(line: &str) -> (Vec<LineEdit>, Vec<usize>) {
 }
 
 /// Sentence ends: a sentence runs from after one to the next.
-const SENTENCE_ENDS: &str = "。！？!?…";
+fn is_sentence_end(c: char) -> bool {
+    matches!(c, '。' | '！' | '？' | '!' | '?' | '…')
+}
 
 /// Makes one choice of comma per sentence: where a sentence ends up with
 /// both `，` and a `,` between CJK characters that was left as a possible
@@ -481,7 +488,7 @@ fn one_comma_per_sentence(now: &mut [char], reported: &[bool]) {
     while start < now.len() {
         let end = now[start..]
             .iter()
-            .position(|c| SENTENCE_ENDS.contains(*c))
+            .position(|c| is_sentence_end(*c))
             .map_or(now.len(), |k| start + k + 1);
         if now[start..end].contains(&'，') {
             for i in start..end {
@@ -619,7 +626,11 @@ fn url_mask(chars: &[(usize, char)]) -> Vec<bool> {
     };
     let mut i = 0;
     while i < text.len() {
-        if starts_with(i, "http://") || starts_with(i, "https://") || starts_with(i, "www.") {
+        // Only an `h` or a `w` may start one: most characters ask nothing.
+        let may_start = matches!(text[i], 'h' | 'H' | 'w' | 'W');
+        if may_start
+            && (starts_with(i, "http://") || starts_with(i, "https://") || starts_with(i, "www."))
+        {
             let mut j = i;
             while j < text.len()
                 && !text[j].is_whitespace()

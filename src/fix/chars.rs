@@ -13,6 +13,14 @@ pub(crate) fn is_han(c: char) -> bool {
         | 0x20000..=0x2A6DF | 0x2A700..=0x2EBEF | 0x2F800..=0x2FA1F | 0x30000..=0x323AF)
 }
 
+/// Whether the short list of characters `list` holds `c`. Walking a
+/// dozen characters is many times cheaper than `str::contains`, which
+/// sets up a substring search for a character beyond ASCII: a line
+/// step that asks it of every character paid that setup per character.
+pub(super) fn in_list(list: &str, c: char) -> bool {
+    list.chars().any(|x| x == c)
+}
+
 /// The halfwidth marks converted and their fullwidth forms.
 pub(super) const PUNCT: [(char, char); 7] = [
     (',', '，'),

@@ -357,7 +357,8 @@ fn keep_names(text: &str, edits: &mut Vec<Edit>) {
     if !edits.iter().any(|e| e.rule == Rule::StrayGlyphContext) {
         return;
     }
-    let names = super::names::name_spans(text);
+    let context = edits.iter().filter(|e| e.rule == Rule::StrayGlyphContext);
+    let names = super::names::name_spans_at(text, context.map(|e| e.range.start));
     if names.is_empty() {
         return;
     }

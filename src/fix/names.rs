@@ -17,7 +17,7 @@ still is. The contexts:
 
 use std::ops::Range;
 
-use super::chars::is_han;
+use super::chars::{in_list, is_han};
 
 /// A quotation with more characters than this is prose, not a name.
 const SHORT_QUOTE: usize = 8;
@@ -34,6 +34,36 @@ const AFTER_NAMES: [&str; 26] = [
 
 /// Marks after which the Han characters before them are a brand.
 const BRAND_MARKS: [&str; 3] = ["VIP", "®", "™"];
+
+/// The name-like spans (see [`name_spans`]) of the lines of `text` that
+/// hold one of the byte offsets `at`, as byte ranges of `text`, sorted by
+/// start.
+///
+/// Every context lies within one line (a quotation closes before the
+/// line ends, a brand or a name is Han characters, never a line break),
+/// so a span of another line overlaps nothing on these: looking only at
+/// the lines that hold an edit gives what looking at the whole text
+/// gives, without scanning the text once per mark and word.
+pub(super) fn name_spans_at(text: &str, at: impl IntoIterator<Item = usize>) -> Vec<Range<usize>> {
+    let b = text.as_bytes();
+    let mut starts: Vec<usize> = at
+        .into_iter()
+        .map(|i| memchr::memrchr(b'\n', &b[..i]).map_or(0, |n| n + 1))
+        .collect();
+    starts.sort_unstable();
+    starts.dedup();
+    let mut spans = Vec::new();
+    for start in starts {
+        let end = memchr::memchr(b'\n', &b[start..]).map_or(b.len(), |n| start + n);
+        spans.extend(
+            name_spans(&text[start..end])
+                .into_iter()
+                .map(|r| start + r.start..start + r.end),
+        );
+    }
+    spans.sort_by_key(|r| r.start);
+    spans
+}
 
 /// The byte ranges of `text` in a name-like context, sorted by start
 /// (they may overlap).
@@ -73,7 +103,7 @@ pub(super) fn name_spans(text: &str) -> Vec<Range<usize>> {
             let name: Vec<(usize, char)> = text[..at].char_indices().rev().take(3).collect();
             let is_name = name.len() == 3
                 && name.iter().all(|&(_, c)| is_han(c))
-                && SURNAMES.contains(name[2].1);
+                && in_list(SURNAMES, name[2].1);
             if is_name {
                 spans.push(name[2].0..at);
             }
@@ -86,7 +116,7 @@ pub(super) fn name_spans(text: &str) -> Vec<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::super::{FixOptions, Fixer};
-    use super::name_spans;
+    use super::{name_spans, name_spans_at};
 
     fn fix(text: &str) -> String {
         Fixer::new(FixOptions::default())
@@ -100,6 +130,28 @@ mod tests {
         let text = "看了《日志》與「一段很長很長的引用文字呢」，書虫VIP卡，郭振乾表示";
         let spans: Vec<&str> = name_spans(text).into_iter().map(|r| &text[r]).collect();
         assert_eq!(spans, ["日志", "書虫", "郭振乾"]);
+    }
+
+    /// Looking at the lines of some offsets finds the spans the whole
+    /// text has on those lines, whatever lies on the lines around them.
+    #[test]
+    fn spans_of_lines_are_those_of_the_whole_text() {
+        let text =
+            "書虫\n VIP卡，郭振乾\n表示《日志》\n「書虫\n」 郭振乾說\r\n店名 書虫 ™ 與「香港」\n\n";
+        let whole = name_spans(text);
+        let offsets: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+        assert_eq!(name_spans_at(text, offsets.iter().copied()), whole);
+        assert_eq!(whole.len(), 4, "{whole:?}");
+        for &at in &offsets {
+            let line = text[..at].rfind('\n').map_or(0, |n| n + 1)
+                ..text[at..].find('\n').map_or(text.len(), |n| at + n);
+            let on_line: Vec<_> = whole
+                .iter()
+                .filter(|r| line.start <= r.start && r.end <= line.end)
+                .cloned()
+                .collect();
+            assert_eq!(name_spans_at(text, [at]), on_line, "offset {at}");
+        }
     }
 
     /// Names keep their spelling on ambiguous evidence; the same phrase

@@ -920,7 +920,7 @@ impl Tables {
         VERNACULAR_FORMS
             .into_iter()
             .zip(VERNACULAR_WORDS)
-            .filter(move |((own, _), (words, _))| if forms { own } else { words }.contains(c))
+            .filter(move |((own, _), (words, _))| has_char(if forms { own } else { words }, c))
             .map(|((_, markers), (_, mandarin))| (markers, mandarin))
     }
 

@@ -52,6 +52,10 @@ pub(crate) struct RuleSet {
     /// All cue rules' triggers, and for each the rules it belongs to.
     triggers: Option<AhoCorasick>,
     trigger_rules: Vec<Vec<usize>>,
+    /// The longest line any cue rule may judge: a line that
+    /// [`super::cues::may_judge`] refuses at this length is refused by
+    /// every cue rule, and its triggers are not searched for.
+    trigger_max_chars: usize,
 }
 
 impl RuleSet {
@@ -141,6 +145,12 @@ impl RuleSet {
                 }
             }
         }
+        let trigger_max_chars = trigger_rules
+            .iter()
+            .flatten()
+            .map(|&k| rules[k].max_chars)
+            .max()
+            .unwrap_or(0);
         let triggers = (!trigger_words.is_empty()).then(|| {
             AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
@@ -151,6 +161,7 @@ impl RuleSet {
         RuleSet {
             triggers,
             trigger_rules,
+            trigger_max_chars,
             suffix_rules,
             literals,
             ids,
@@ -206,7 +217,14 @@ impl RuleSet {
                 hits.push(k);
             }
         }
-        if let Some(ac) = &self.triggers {
+        // `may_judge` asks the same of every rule but the length limit: a
+        // line it refuses at the longest limit (a sentence, most prose) no
+        // cue rule judges.
+        let triggers = self
+            .triggers
+            .as_ref()
+            .filter(|_| super::cues::may_judge(folded, chars, self.trigger_max_chars));
+        if let Some(ac) = triggers {
             for m in ac.find_overlapping_iter(folded) {
                 let trigger = &folded[m.start()..m.end()];
                 for &k in &self.trigger_rules[m.pattern().as_usize()] {
