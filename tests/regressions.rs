@@ -247,3 +247,22 @@ mod hostile_fix {
         assert_eq!(strip_fix().run(&out.text).text, out.text);
     }
 }
+
+/// Found by the corpus invariant: `--to twp` writes 使用者 for 用户, so a
+/// caption and its view differ in length before the credit and in glyphs
+/// inside it; the credit was kept on the first run (the cut could not be
+/// placed on the raw line) and cut on the second. A credit whose
+/// characters read the same as the raw line's last ones is now cut there.
+#[test]
+fn a_caption_credit_is_cut_when_conversion_lengthens_the_caption() {
+    let input = "图为工作人员为用户挑选鲜花，用户很满意。（王小川摄）\n促进流通稳定粮食生产\n";
+    let p = Pipeline::builder()
+        .strip(StripOptions::default())
+        .fix(FixOptions::default())
+        .convert(Target::Twp, None)
+        .build()
+        .unwrap();
+    let once = p.run(input).text.into_owned();
+    assert!(once.contains("使用者") && !once.contains("攝"), "{once}");
+    assert_converted_twice_is_once(Target::Twp, input);
+}

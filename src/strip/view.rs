@@ -40,14 +40,19 @@ pub fn retarget(view_plan: Plan, view: &str, text: &str) -> Plan {
             let kept = &view[seen.trim_start..view_at];
             let credit = &view[view_at..seen.trim_end];
             // The part before the credit, or the credit itself, reads the
-            // same in both: cut there. When the two lines fold alike (fix
-            // only unified glyphs, one for one), cut at the same character.
+            // same in both: cut there. When the credit reads like the raw
+            // line's last characters (conversion wrote the credit in
+            // other glyphs and lengthened the caption: 用户 → 使用者), cut
+            // before those. When the two lines fold alike (fix only
+            // unified glyphs, one for one), cut at the same character.
             // Otherwise (repairs on both sides of the cut) the credit
             // stays.
             let at = if raw.starts_with(kept) && raw.len() > kept.len() {
                 line.trim_start + kept.len()
             } else if raw.ends_with(credit) && raw.len() > credit.len() {
                 line.trim_end - credit.len()
+            } else if let Some(at) = tail_reading_like(raw, credit) {
+                line.trim_start + at
             } else if reads_alike(raw, &view[seen.trim_start..seen.trim_end]) {
                 let n = kept.chars().count();
                 line.trim_start + raw.char_indices().nth(n).map_or(raw.len(), |(b, _)| b)
@@ -62,6 +67,14 @@ pub fn retarget(view_plan: Plan, view: &str, text: &str) -> Plan {
         line_removals: view_plan.line_removals,
         suffixes,
     }
+}
+
+/// Where the last characters of `raw` that read like `credit` (see
+/// [`reads_alike`]) begin, when they do and something stays before them.
+fn tail_reading_like(raw: &str, credit: &str) -> Option<usize> {
+    let n = credit.chars().count();
+    let at = raw.char_indices().rev().nth(n.checked_sub(1)?)?.0;
+    (at > 0 && reads_alike(&raw[at..], credit)).then_some(at)
 }
 
 /// Whether the raw line and its view are the same characters, one for
