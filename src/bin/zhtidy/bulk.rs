@@ -306,10 +306,10 @@ impl<'a> Planner<'a> {
             .clone()
             .unwrap_or_else(|| PathBuf::from("."));
         let r = resolver.resolve(&as_path)?;
-        if args.stdin_filename.is_some()
-            && args.force_exclude
-            && (matches(&r.selection.1, &as_path)
-                || (!args.no_ignore && self.ignore_files.excludes(&as_path)))
+        let named = args.stdin_filename.is_some();
+        if self
+            .ignore_files
+            .force_excludes(args, named, &as_path, &r.selection.1)
         {
             return Ok(());
         }

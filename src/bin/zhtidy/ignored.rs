@@ -32,6 +32,21 @@ pub struct IgnoreFiles {
 }
 
 impl IgnoreFiles {
+    /// Whether `--force-exclude` leaves out an input given by name (a
+    /// file, or standard input named by `--stdin-filename`): the
+    /// configuration's `exclude` globs, or an ignore file, cover its path.
+    pub fn force_excludes(
+        &mut self,
+        args: &crate::args::TidyArgs,
+        named: bool,
+        path: &Path,
+        exclude: &globset::GlobSet,
+    ) -> bool {
+        args.force_exclude
+            && named
+            && (crate::settings::matches(exclude, path) || (!args.no_ignore && self.excludes(path)))
+    }
+
     /// Whether the ignore files above `path` exclude it: it, or a folder
     /// a walk would have to enter to reach it, is ignored.
     pub fn excludes(&mut self, path: &Path) -> bool {

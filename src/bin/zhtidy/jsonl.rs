@@ -71,7 +71,7 @@ use zhtidy::write::{output_below, AtomicFile, FileStamp, ReplaceOptions};
 
 use crate::args::{Mode, OnError, TidyArgs};
 use crate::ordered::{for_each_ordered, Window};
-use crate::settings::{matches, Resolver};
+use crate::settings::Resolver;
 
 /// Lines read ahead of the last one written, at most: the memory bound on
 /// endless input.
@@ -466,7 +466,7 @@ fn sink_of(args: &TidyArgs, mode: &Option<Mode>) -> Result<Sink> {
 }
 
 /// Whether `--force-exclude` leaves out an input that was named (a file,
-/// or standard input given a name by `--stdin-filename`).
+/// or standard input given a name by `--stdin-filename`); said at `-vv`.
 fn force_excluded(
     args: &TidyArgs,
     is_file: bool,
@@ -475,10 +475,7 @@ fn force_excluded(
     ignore_files: &mut crate::ignored::IgnoreFiles,
 ) -> bool {
     let named = is_file || args.stdin_filename.is_some();
-    let excluded = args.force_exclude
-        && named
-        && (matches(&resolved.selection.1, as_path)
-            || (!args.no_ignore && ignore_files.excludes(as_path)));
+    let excluded = ignore_files.force_excludes(args, named, as_path, &resolved.selection.1);
     if excluded && args.verbose > 1 {
         eprintln!("excluded: {}", crate::report::shown(as_path));
     }
