@@ -31,7 +31,13 @@ decided.
 pub fn cues_of(folded: &str, at: usize, trigger: &str) -> Vec<&'static str> {
     let mut cues = Vec::new();
     let after = folded[at + trigger.len()..].trim_start();
-    if trigger_is_label(trigger) || after.starts_with([':', '|', '/', '丨']) {
+    // A label names a value: a label with nothing after it (`翻译:` over a
+    // poem's translation) heads what follows, as a heading does.
+    let no_value = after
+        .trim_start_matches([':', '|', '/', '丨'])
+        .trim()
+        .is_empty();
+    if (trigger_is_label(trigger) || after.starts_with([':', '|', '/', '丨'])) && !no_value {
         cues.push("label");
     }
     if has_separator(folded) {
@@ -85,14 +91,14 @@ fn has_separator(folded: &str) -> bool {
 
 /// The line's digit runs, by kind.
 #[derive(Default)]
-struct Digits {
-    date: bool,
-    time: bool,
+pub(super) struct Digits {
+    pub(super) date: bool,
+    pub(super) time: bool,
     other: bool,
 }
 
 impl Digits {
-    fn of(line: &str) -> Digits {
+    pub(super) fn of(line: &str) -> Digits {
         let mut d = Digits::default();
         let chars: Vec<char> = line.chars().collect();
         let mut i = 0;
@@ -193,6 +199,12 @@ mod tests {
         let folded = fold(line);
         let at = folded.find(trigger).expect("trigger in line");
         cues_of(&folded, at, trigger)
+    }
+
+    #[test]
+    fn a_label_without_a_value_is_a_heading() {
+        assert!(!cues("作者:", "作者").contains(&"label"));
+        assert!(cues("作者:张三", "作者").contains(&"label"));
     }
 
     #[test]
