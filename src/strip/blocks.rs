@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use super::fold::{fold, fold_view};
 use super::lead::is_lead_duplicate;
+use super::model;
 use super::rule_set::RuleSet;
 use super::rules::{Action, Rule, Zone};
 use super::{Removal, RemovalKind};
@@ -46,10 +47,25 @@ impl LineInfo {
 
 pub struct Plan {
     pub lines: Vec<LineInfo>,
+    /// The lines the line model judged: their cues, and whether a rule
+    /// had taken the line already (what `scripts/train-strip-model`
+    /// learns from).
+    pub judged: Vec<Judged>,
     /// (line index, rule index), in line order: whole lines to remove.
     pub line_removals: Vec<(usize, usize)>,
     /// (line index, rule index, byte offset where the credit starts).
     pub suffixes: Vec<(usize, usize, usize)>,
+}
+
+/// A line the line model looked at (see [`model`]).
+pub struct Judged {
+    /// Index of the line.
+    pub line: usize,
+    pub features: Vec<String>,
+    /// A rule took the line before the model looked.
+    pub ruled: bool,
+    /// The model's verdict, when it judged a line no rule took.
+    pub verdict: Option<model::Verdict>,
 }
 
 /// Splits `text` into lines (their characters not counted yet).
@@ -387,6 +403,13 @@ impl LineMemo {
 }
 
 pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
+    plan_judging(rules, text, memo, false)
+}
+
+/// [`plan`], recording the line model's cues of every line it looks at
+/// when `record` is set; otherwise the model looks only when its rule is
+/// enabled.
+pub fn plan_judging(rules: &RuleSet, text: &str, memo: &mut LineMemo, record: bool) -> Plan {
     // No rule matches a line longer than this: such lines are not folded
     // and no pattern runs on them.
     let limit = rules.iter().map(|r| r.max_chars).max().unwrap_or(0);
@@ -544,6 +567,9 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
         }
     };
     spare_title(&mut hits);
+    // Lines a rule matched and the engine then kept on purpose: the line
+    // model leaves them as they are.
+    let mut spared = vec![false; n];
     for range in [0..header_end, footer_start..n] {
         let strong = range
             .clone()
@@ -552,6 +578,7 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
             for i in range {
                 if hits[i].is_some_and(|k| rules[k].weak) {
                     hits[i] = None;
+                    spared[i] = true;
                 }
             }
         }
@@ -643,6 +670,8 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
         let date = hits[i].is_some_and(|k| rules[k].family == DATE_FAMILY);
         if date && hits[j].is_none() && names_a_date(&facts(j).folded, lines[j].chars) {
             hits[i] = None;
+            spared[i] = true;
+            spared[j] = true;
         }
     }
 
@@ -723,6 +752,15 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
         }
     }
 
+    let modelled = record || rules.iter().any(|r| r.action == Action::Model);
+    let judged = if modelled {
+        judge_lines(rules, &lines, text, &nonblank, &mut hits, &spared, |i| {
+            facts(i)
+        })
+    } else {
+        Vec::new()
+    };
+
     // Credits at the end of kept lines.
     let mut suffixes = Vec::new();
     for i in 0..n {
@@ -750,9 +788,139 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
     let line_removals = (0..n).filter_map(|i| hits[i].map(|k| (i, k))).collect();
     Plan {
         lines,
+        judged,
         line_removals,
         suffixes,
     }
+}
+
+/// For each item, the length of the run of `true` items it is in
+/// (0 for a `false` one).
+fn run_lengths(flags: &[bool]) -> Vec<usize> {
+    let mut out = vec![0; flags.len()];
+    let mut start = 0;
+    for end in 0..=flags.len() {
+        if end == flags.len() || !flags[end] {
+            for slot in &mut out[start..end] {
+                *slot = end - start;
+            }
+            start = end + 1;
+        }
+    }
+    out
+}
+
+/// For each item, how far the nearest `true` item is (0 when there is
+/// none).
+fn distances_to(flags: &[bool]) -> Vec<usize> {
+    let mut out = vec![usize::MAX; flags.len()];
+    let mut last = None;
+    for (q, &f) in flags.iter().enumerate() {
+        if f {
+            last = Some(q);
+        }
+        if let Some(l) = last {
+            out[q] = q - l;
+        }
+    }
+    last = None;
+    for (q, &f) in flags.iter().enumerate().rev() {
+        if f {
+            last = Some(q);
+        }
+        if let Some(l) = last {
+            out[q] = out[q].min(l - q);
+        }
+    }
+    out.iter()
+        .map(|&d| if d == usize::MAX { 0 } else { d })
+        .collect()
+}
+
+/// The line model's verdicts on the short, non-prose lines below the
+/// title (see [`model`]): every such line's cues are recorded, and a line
+/// no rule took goes when the model says so and its rule is enabled.
+fn judge_lines<'a>(
+    rules: &RuleSet,
+    lines: &[LineInfo],
+    text: &str,
+    nonblank: &[usize],
+    hits: &mut [Option<usize>],
+    spared: &[bool],
+    facts: impl Fn(usize) -> &'a LineFacts,
+) -> Vec<Judged> {
+    let limit = rules.iter().map(|r| r.max_chars).max().unwrap_or(0);
+    let model_rule = rules.iter().position(|r| r.action == Action::Model);
+    let prose: Vec<bool> = nonblank
+        .iter()
+        .map(|&i| is_prose_line(&lines[i], text))
+        .collect();
+    let first_prose = prose.iter().position(|&p| p);
+    let last_prose = prose.iter().rposition(|&p| p);
+    let ruled = |q: usize| {
+        let j = nonblank[q];
+        lines[j].is_folded(limit) && !facts(j).matches.is_empty()
+    };
+    let near = |q: Option<usize>| match q.filter(|&q| q < nonblank.len()) {
+        None => model::neighbour(false, false, false, 0),
+        Some(q) => model::neighbour(true, prose[q], ruled(q), lines[nonblank[q]].chars),
+    };
+    let short: Vec<bool> = (0..nonblank.len())
+        .map(|q| !prose[q] && lines[nonblank[q]].chars <= 20)
+        .collect();
+    let runs = run_lengths(&short);
+    let prose_distance = distances_to(&prose);
+    let mut judged = Vec::new();
+    for (p, &i) in nonblank.iter().enumerate().skip(1) {
+        let l = &lines[i];
+        if prose[p]
+            || spared[i]
+            || l.chars > model::MAX_CHARS
+            || !l.is_folded(limit)
+            || facts(i).suffix.is_some()
+        {
+            continue;
+        }
+        let zone = match (first_prose, last_prose) {
+            (Some(f), _) if p < f => "header",
+            (_, Some(e)) if p > e => "footer",
+            (Some(_), Some(_)) => "body",
+            _ => "noprose",
+        };
+        let window = p.saturating_sub(3)..(p + 4).min(nonblank.len());
+        let ruled_near = window.filter(|&q| q != p && ruled(q)).count();
+        let place = model::Place {
+            zone,
+            above: p,
+            below: nonblank.len() - 1 - p,
+            prev: near(p.checked_sub(1)),
+            next: near(Some(p + 1)),
+            ruled_near,
+            run: runs[p],
+            prose_distance: prose_distance[p],
+        };
+        let f = facts(i);
+        let families = f.matches.iter().map(|&k| rules[k].family.as_str());
+        let features = model::features(&f.folded, l.chars, families, &place);
+        let ruled = hits[i].is_some();
+        let verdict = match model_rule {
+            Some(k) if !ruled => {
+                let v = model::LineModel::shipped().judge(&features);
+                if v.remove {
+                    hits[i] = Some(k);
+                }
+                Some(v)
+            }
+            _ => None,
+        };
+        judged.push(Judged {
+            line: i,
+            features,
+            ruled,
+            verdict,
+        });
+    }
+    judged
 }
 
 /// Fewest characters (spaces left out) of a line a repeat rule compares:
@@ -944,7 +1112,15 @@ pub fn removals(rules: &[Rule], text: &str, plan: &Plan) -> Vec<Removal> {
         }
         let k = removed[o].expect("owner is a removed line");
         let content = &text[lines[o].trim_start..lines[o].trim_end];
-        let cues = if rules[k].is_cue_rule() {
+        let model_cues = || {
+            plan.judged
+                .iter()
+                .find(|j| j.line == o)
+                .and_then(|j| Some(j.verdict.as_ref()?.cues.clone()))
+        };
+        let cues = if rules[k].action == Action::Model {
+            model_cues().unwrap_or_default()
+        } else if rules[k].is_cue_rule() {
             let folded = fold(content);
             let chars = folded.chars().count();
             let view = fold_view(content);
@@ -992,6 +1168,14 @@ mod tests {
         let n = folded.chars().count();
         let sentence = folded.contains(['。', '!', '?', ';', '…']);
         n >= 50 || (n >= 15 && sentence)
+    }
+
+    #[test]
+    fn runs_and_distances_count_in_one_pass() {
+        let flags = [true, true, false, true, false, false];
+        assert_eq!(run_lengths(&flags), [2, 2, 0, 1, 0, 0]);
+        assert_eq!(distances_to(&flags), [0, 0, 1, 0, 1, 2]);
+        assert_eq!(distances_to(&[false, false]), [0, 0]);
     }
 
     #[test]

@@ -63,6 +63,7 @@ mod blocks;
 mod cues;
 pub mod fold;
 pub mod lead;
+mod model;
 mod passes;
 mod rule_set;
 pub mod rules;
@@ -175,6 +176,16 @@ pub struct Removal {
     /// `src/strip/cues.rs`); empty for a pattern rule.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub cues: Vec<String>,
+}
+
+/// A line the line model looks at: its 1-based number, its cues, and
+/// whether a rule took it first.
+#[doc(hidden)]
+#[derive(Debug, Serialize)]
+pub struct ModelRow {
+    pub line: usize,
+    pub features: Vec<String>,
+    pub ruled: bool,
 }
 
 /// Why strip left a document unchanged although rules matched (see
@@ -305,6 +316,22 @@ impl Stripper {
             removals,
             refused,
         }
+    }
+
+    /// The cues the line model reads on each line of `text` it looks at,
+    /// on the first pass: what `scripts/train-strip-model` learns from
+    /// (see `src/strip/model.rs`).
+    #[doc(hidden)]
+    pub fn model_rows(&self, text: &str) -> Vec<ModelRow> {
+        let plan = blocks::plan_judging(&self.rules, text, &mut LineMemo::default(), true);
+        plan.judged
+            .into_iter()
+            .map(|j| ModelRow {
+                line: j.line + 1,
+                features: j.features,
+                ruled: j.ruled,
+            })
+            .collect()
     }
 
     /// A run of passes over `input` (the pipeline drives it, deciding each

@@ -79,6 +79,10 @@ pub enum Action {
     /// twice): the later copy goes, the first stays. Such a rule has no
     /// patterns: what it matches is decided by the lines above.
     Repeat,
+    /// A line the line model (`src/strip/model.rs`) scores as boilerplate:
+    /// a short line no other rule took. Such a rule has no patterns: its
+    /// weights are data of their own.
+    Model,
 }
 
 #[derive(Debug, Deserialize)]
@@ -553,9 +557,11 @@ fn parse_rules_with(
         if !seen.insert(raw.id.clone()) {
             return Err(invalid("duplicate rule id"));
         }
-        if raw.action == Action::Repeat {
+        if matches!(raw.action, Action::Repeat | Action::Model) {
             if !raw.patterns.is_empty() || !raw.triggers.is_empty() {
-                return Err(invalid("a repeat rule has no patterns and no triggers"));
+                return Err(invalid(
+                    "a repeat or model rule has no patterns and no triggers",
+                ));
             }
         } else if raw.patterns.is_empty() && raw.triggers.is_empty() {
             return Err(invalid("no patterns and no triggers"));
@@ -785,7 +791,7 @@ mod tests {
             );
             // A repeat rule is judged by the lines above its line (its
             // examples run through the engine in src/strip/tests.rs).
-            if rule.action == Action::Repeat {
+            if matches!(rule.action, Action::Repeat | Action::Model) {
                 continue;
             }
             for ex in &rule.must_match {

@@ -488,3 +488,37 @@ fn a_byline_after_a_heading_is_cut_not_the_heading() {
     let (text, _) = run(&input);
     assert_eq!(text, format!("高温下的城市\n\n{P1}\n\n{P2}\n"));
 }
+
+/// The line model (off by default) acts on its rule's examples as they
+/// would sit between the article's paragraphs, and explains itself.
+#[test]
+fn the_line_model_takes_its_examples_and_names_its_cues() {
+    let s = Stripper::new(&StripOptions {
+        enable: vec!["line-model".into()],
+        ..StripOptions::default()
+    })
+    .expect("shipped rules build");
+    let rule = s
+        .rules()
+        .iter()
+        .find(|r| r.id == "line-model")
+        .expect("enabled");
+    for (examples, removed) in [(&rule.must_match, true), (&rule.no_match, false)] {
+        for ex in examples {
+            let input = format!("高温下的城市\n\n{P1}\n\n{ex}\n\n{P2}\n\n{P3}\n");
+            let out = s.strip(&input);
+            let took = out.removals.iter().find(|r| r.rule == "line-model");
+            assert_eq!(took.is_some(), removed, "{ex}: {:?}", out.removals);
+            if let Some(r) = took {
+                assert!(r.cues[0].starts_with("score "), "{:?}", r.cues);
+                assert!(r.cues.len() > 1, "{:?}", r.cues);
+            }
+            assert!(
+                s.strip(&out.text).removals.is_empty(),
+                "{ex}: not idempotent"
+            );
+        }
+    }
+    // Off by default.
+    assert!(stripper().rules().iter().all(|r| r.id != "line-model"));
+}

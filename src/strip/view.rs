@@ -64,6 +64,7 @@ pub fn retarget(view_plan: Plan, view: &str, text: &str) -> Plan {
         .collect();
     Plan {
         lines,
+        judged: view_plan.judged,
         line_removals: view_plan.line_removals,
         suffixes,
     }
