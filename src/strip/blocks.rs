@@ -410,285 +410,454 @@ pub fn plan(rules: &RuleSet, text: &str, memo: &mut LineMemo) -> Plan {
 /// when `record` is set; otherwise the model looks only when its rule is
 /// enabled.
 pub fn plan_judging(rules: &RuleSet, text: &str, memo: &mut LineMemo, record: bool) -> Plan {
-    // No rule matches a line longer than this: such lines are not folded
-    // and no pattern runs on them.
-    let limit = rules.iter().map(|r| r.max_chars).max().unwrap_or(0);
-    let mut lines = split_lines(text);
-    let mut at = Vec::with_capacity(lines.len());
-    for l in &mut lines {
-        let i = memo.find(rules, limit, &text[l.trim_start..l.trim_end]);
-        l.chars = memo.facts[i].chars;
-        at.push(i);
+    let mut page = Page::new(rules, text, memo);
+    let mut zones = page.scan_header();
+    page.scan_footer(&mut zones);
+    page.take_list_tails(&zones);
+    page.spare_title();
+    page.keep_lone_weak_matches(&zones);
+    page.find_menus(&zones);
+    page.take_label_values(&zones);
+    page.absorb_chrome(&zones);
+    page.apply_whole_line_rules(&zones);
+    page.keep_dates_under_labels();
+    page.remove_repeated_titles(&zones);
+    page.remove_repeated_captions();
+    page.spare_title();
+    page.keep_cue_headings();
+    let modelled = record || rules.iter().any(|r| r.action == Action::Model);
+    let judged = if modelled { page.judge() } else { Vec::new() };
+    let suffixes = page.credits();
+    let line_removals = (0..page.lines.len())
+        .filter_map(|i| page.hits[i].map(|k| (i, k)))
+        .collect();
+    Plan {
+        lines: page.lines,
+        judged,
+        line_removals,
+        suffixes,
     }
-    let facts = |i: usize| &memo.facts[at[i]];
-    let matches = |i: usize| &facts(i).matches[..];
-    // Lines longer than any rule may match were not folded up front.
-    let folded = |j: usize| -> Cow<'_, str> {
-        let l = &lines[j];
-        if l.is_folded(limit) {
-            Cow::Borrowed(&facts(j).folded)
-        } else {
-            Cow::Owned(fold(&text[l.trim_start..l.trim_end]))
+}
+
+/// One document as [`plan`] sees it: its lines, what the memo learnt
+/// about each, and the verdicts so far (`hits[i]`: the rule that removes
+/// line `i`). Each step of the plan is a method, in the order `plan`
+/// calls them.
+struct Page<'a> {
+    rules: &'a RuleSet,
+    text: &'a str,
+    lines: Vec<LineInfo>,
+    facts: Vec<&'a LineFacts>,
+    /// No rule matches a line longer than this: such lines are not folded
+    /// and no pattern runs on them.
+    limit: usize,
+    nonblank: Vec<usize>,
+    hits: Vec<Option<usize>>,
+    /// Lines a rule matched and the engine then kept on purpose: the line
+    /// model leaves them as they are.
+    spared: Vec<bool>,
+}
+
+/// Where the edge scans stopped and where the paragraphs are.
+struct Zones {
+    /// Lines `[0, header_end)` are the header, `[footer_start, n)` the
+    /// footer.
+    header_end: usize,
+    footer_start: usize,
+    /// The scans passed over `[0, top_scanned)` and `[bottom_scanned, n)`.
+    top_scanned: usize,
+    bottom_scanned: usize,
+    /// The first paragraph no rule matches (`n` when none), and the line
+    /// after the last one (0 when none).
+    first_paragraph: usize,
+    after_last_paragraph: usize,
+}
+
+impl<'a> Page<'a> {
+    fn new(rules: &'a RuleSet, text: &'a str, memo: &'a mut LineMemo) -> Page<'a> {
+        let limit = rules.iter().map(|r| r.max_chars).max().unwrap_or(0);
+        let mut lines = split_lines(text);
+        let mut at = Vec::with_capacity(lines.len());
+        for l in &mut lines {
+            let i = memo.find(rules, limit, &text[l.trim_start..l.trim_end]);
+            l.chars = memo.facts[i].chars;
+            at.push(i);
         }
-    };
-    let n = lines.len();
-    // A rule's verdict on a line in a block region: Some(k) if it hits
-    // (excerpts are judged after the scan, chrome shapes by
-    // `absorb_runs`).
-    let block_hit = |i: usize, region: Region| -> Option<usize> {
-        matches(i).iter().copied().find(|&k| {
+        let memo: &'a LineMemo = memo;
+        let n = lines.len();
+        Page {
+            rules,
+            text,
+            facts: at.iter().map(|&i| &memo.facts[i]).collect(),
+            limit,
+            nonblank: (0..n).filter(|&i| !lines[i].blank).collect(),
+            lines,
+            hits: vec![None; n],
+            spared: vec![false; n],
+        }
+    }
+
+    fn matches(&self, i: usize) -> &'a [usize] {
+        &self.facts[i].matches
+    }
+
+    fn content(&self, i: usize) -> &'a str {
+        &self.text[self.lines[i].trim_start..self.lines[i].trim_end]
+    }
+
+    /// Line `i` folded (lines longer than any rule may match were not
+    /// folded up front).
+    fn folded(&self, i: usize) -> Cow<'a, str> {
+        if self.lines[i].is_folded(self.limit) {
+            Cow::Borrowed(&self.facts[i].folded)
+        } else {
+            Cow::Owned(fold(self.content(i)))
+        }
+    }
+
+    /// The folded line without its list bullet.
+    fn item_text(&self, i: usize) -> String {
+        let folded = &self.facts[i].folded;
+        folded[bullet_len(folded).0..].trim().to_string()
+    }
+
+    fn is_title(&self, i: usize) -> bool {
+        self.nonblank.first() == Some(&i)
+    }
+
+    /// The first line is the title however long it is, unless it holds a
+    /// full stop: it does not end the header.
+    fn is_long_title(&self, i: usize) -> bool {
+        self.is_title(i) && !self.content(i).contains('。')
+    }
+
+    fn is_prose(&self, i: usize) -> bool {
+        is_prose_line(&self.lines[i], self.text)
+    }
+
+    /// A rule's verdict on a line in a block region: `Some(k)` if it hits
+    /// (excerpts are judged after the scan, chrome shapes by
+    /// `absorb_runs`).
+    fn block_hit(&self, i: usize, region: Region) -> Option<usize> {
+        let rules = self.rules;
+        self.matches(i).iter().copied().find(|&k| {
             defines(&rules[k], region)
                 && !matches!(
                     rules[k].action,
                     Action::LeadDuplicate | Action::Absorb | Action::Menu
                 )
         })
-    };
-    let mut hits: Vec<Option<usize>> = vec![None; n];
-    // A line an absorb rule matches (chrome-shaped: a separator list, a
-    // lone short word): free in the zone scans, and removed when it sits
-    // in a run of other boilerplate (see `absorb_runs`).
-    let absorber = |i: usize, region: Region| -> Option<usize> {
-        matches(i)
-            .iter()
-            .copied()
-            .find(|&k| rules[k].action == Action::Absorb && defines(&rules[k], region))
-    };
-    // A menu item: free in the scans like a chrome shape (see
-    // `menu_runs`).
-    let menu_item = |i: usize, region: Region| -> Option<usize> {
-        matches(i)
-            .iter()
-            .copied()
-            .find(|&k| rules[k].action == Action::Menu && defines(&rules[k], region))
-    };
-    let menu_word = |i: usize, region: Region| menu_item(i, region).is_some_and(|k| !rules[k].weak);
-    let is_prose = |i: usize| is_prose_line(&lines[i], text);
-    let nonblank: Vec<usize> = (0..n).filter(|&i| !lines[i].blank).collect();
-    // The first line is the title however long it is, unless it holds a
-    // full stop: it does not end the header.
-    let is_long_title = |i: usize| {
-        nonblank.first() == Some(&i) && !text[lines[i].trim_start..lines[i].trim_end].contains('。')
-    };
-
-    // Header: scan down. Known boilerplate and chrome-shaped lines are
-    // free; only other lines (a title, a subheading) count against the
-    // window, so a long run of boilerplate is one header however long,
-    // and removing part of it leaves the scan where it was.
-    let mut header_end = 0; // lines [0, header_end) are the header
-    let mut top_scanned = 0; // the scan passed over lines [0, top_scanned)
-    let mut unknown = 0;
-    let mut excerpts = Vec::new();
-    for &i in &nonblank {
-        top_scanned = i + 1;
-        if let Some(k) = block_hit(i, Region::Header) {
-            if !matches!(rules[k].action, Action::ListToEnd | Action::LeadDuplicate) {
-                hits[i] = Some(k);
-                header_end = i + 1;
-                continue;
-            }
-        }
-        if let Some(&k) = matches(i)
-            .iter()
-            .find(|&&k| rules[k].action == Action::LeadDuplicate)
-        {
-            excerpts.push((i, k));
-            continue;
-        }
-        if is_paragraph(&lines[i], text) && !is_long_title(i) {
-            break;
-        }
-        if absorber(i, Region::Header).is_some() || menu_word(i, Region::Header) {
-            continue;
-        }
-        unknown += 1;
-        if unknown > HEADER_WINDOW {
-            break;
-        }
-    }
-    // An excerpt goes when it repeats the lead (the text after it, a
-    // byline the excerpt folded in included).
-    for (i, k) in excerpts {
-        let following = following_text(&lines, i, folded);
-        let dup = rules[k]
-            .excerpt(&facts(i).folded)
-            .is_some_and(|ex| is_lead_duplicate(ex, &following));
-        if dup {
-            hits[i] = Some(k);
-            header_end = header_end.max(i + 1);
-        }
     }
 
-    // Footer: scan up, never into the header, the same way.
-    let mut footer_start = n; // lines [footer_start, n) are the footer
-    let mut bottom_scanned = n; // the scan passed over [bottom_scanned, n)
-    let mut unknown = 0;
-    for &i in nonblank.iter().rev().take_while(|&&i| i >= header_end) {
-        bottom_scanned = i;
-        if let Some(k) = block_hit(i, Region::Footer) {
-            if rules[k].action != Action::LeadDuplicate {
-                hits[i] = Some(k);
-                footer_start = i;
+    /// The first rule of `action` that defines `region` and matches line
+    /// `i`: an absorb rule (a chrome shape: a separator list, a lone short
+    /// word, free in the zone scans and removed inside a run of other
+    /// boilerplate) or a menu item (free in the scans too, see
+    /// `menu_runs`).
+    fn shaped(&self, i: usize, region: Region, action: Action) -> Option<usize> {
+        let rules = self.rules;
+        self.matches(i)
+            .iter()
+            .copied()
+            .find(|&k| rules[k].action == action && defines(&rules[k], region))
+    }
+
+    /// Whether the zone scans pass over line `i` freely: a chrome shape or
+    /// a known menu word.
+    fn passes_freely(&self, i: usize, region: Region) -> bool {
+        self.shaped(i, region, Action::Absorb).is_some()
+            || self
+                .shaped(i, region, Action::Menu)
+                .is_some_and(|k| !self.rules[k].weak)
+    }
+
+    /// Header: scan down. Known boilerplate and chrome-shaped lines are
+    /// free; only other lines (a title, a subheading) count against the
+    /// window, so a long run of boilerplate is one header however long,
+    /// and removing part of it leaves the scan where it was. An excerpt
+    /// goes when it repeats the lead (the text after it, a byline the
+    /// excerpt folded in included).
+    fn scan_header(&mut self) -> Zones {
+        let rules = self.rules;
+        let n = self.lines.len();
+        let mut header_end = 0;
+        let mut top_scanned = 0;
+        let mut unknown = 0;
+        let mut excerpts = Vec::new();
+        for p in 0..self.nonblank.len() {
+            let i = self.nonblank[p];
+            top_scanned = i + 1;
+            if let Some(k) = self.block_hit(i, Region::Header) {
+                if !matches!(rules[k].action, Action::ListToEnd | Action::LeadDuplicate) {
+                    self.hits[i] = Some(k);
+                    header_end = i + 1;
+                    continue;
+                }
+            }
+            if let Some(&k) = self
+                .matches(i)
+                .iter()
+                .find(|&&k| rules[k].action == Action::LeadDuplicate)
+            {
+                excerpts.push((i, k));
                 continue;
             }
+            if is_paragraph(&self.lines[i], self.text) && !self.is_long_title(i) {
+                break;
+            }
+            if self.passes_freely(i, Region::Header) {
+                continue;
+            }
+            unknown += 1;
+            if unknown > HEADER_WINDOW {
+                break;
+            }
         }
-        if is_prose(i) && !is_teaser(&lines[i], text) {
-            break;
+        for (i, k) in excerpts {
+            let following = following_text(&self.lines, i, |j| self.folded(j));
+            let dup = rules[k]
+                .excerpt(&self.facts[i].folded)
+                .is_some_and(|ex| is_lead_duplicate(ex, &following));
+            if dup {
+                self.hits[i] = Some(k);
+                header_end = header_end.max(i + 1);
+            }
         }
-        if absorber(i, Region::Footer).is_some() || menu_word(i, Region::Footer) {
-            continue;
-        }
-        unknown += 1;
-        if unknown > FOOTER_WINDOW {
-            break;
+        // Menus and repeated titles are looked for up to the first
+        // paragraph, and from the last one.
+        let paragraph = |i: usize| {
+            is_paragraph(&self.lines[i], self.text)
+                && !self.is_long_title(i)
+                && self.matches(i).is_empty()
+        };
+        let first_paragraph = self.nonblank.iter().copied().find(|&i| paragraph(i));
+        let last_paragraph = self.nonblank.iter().rev().copied().find(|&i| paragraph(i));
+        Zones {
+            header_end,
+            footer_start: n,
+            top_scanned,
+            bottom_scanned: n,
+            first_paragraph: first_paragraph.unwrap_or(n),
+            after_last_paragraph: last_paragraph.map_or(0, |i| i + 1),
         }
     }
-    // A list heading takes the short unmatched lines after it.
-    if let Some(h) =
-        (footer_start..n).find(|&i| hits[i].is_some_and(|k| rules[k].action == Action::ListToEnd))
-    {
-        let k = hits[h].unwrap();
+
+    /// Footer: scan up, never into the header, the same way (a teaser cut
+    /// off with `…` does not end it).
+    fn scan_footer(&mut self, zones: &mut Zones) {
+        let mut unknown = 0;
+        for p in (0..self.nonblank.len()).rev() {
+            let i = self.nonblank[p];
+            if i < zones.header_end {
+                break;
+            }
+            zones.bottom_scanned = i;
+            if let Some(k) = self.block_hit(i, Region::Footer) {
+                if self.rules[k].action != Action::LeadDuplicate {
+                    self.hits[i] = Some(k);
+                    zones.footer_start = i;
+                    continue;
+                }
+            }
+            if self.is_prose(i) && !is_teaser(&self.lines[i], self.text) {
+                break;
+            }
+            if self.passes_freely(i, Region::Footer) {
+                continue;
+            }
+            unknown += 1;
+            if unknown > FOOTER_WINDOW {
+                break;
+            }
+        }
+    }
+
+    /// A list heading in the footer takes the short unmatched lines after
+    /// it.
+    fn take_list_tails(&mut self, zones: &Zones) {
+        let n = self.lines.len();
+        let rules = self.rules;
+        let heading = (zones.footer_start..n)
+            .find(|&i| self.hits[i].is_some_and(|k| rules[k].action == Action::ListToEnd));
+        let Some(h) = heading else { return };
+        let k = self.hits[h];
         for i in h + 1..n {
-            if !lines[i].blank && hits[i].is_none() {
-                hits[i] = Some(k);
+            if !self.lines[i].blank && self.hits[i].is_none() {
+                self.hits[i] = k;
             }
         }
     }
 
-    // Weak matches need a strong one in the same block, and never take
-    // the first line (the title). Site chrome (a skip link, a menu) is
-    // the page's, not the article's header: it does not vouch for a
-    // bare date, which may be a value of the document's own.
-    let spare_title = |hits: &mut [Option<usize>]| {
-        if let Some(&first) = nonblank.first() {
-            if hits[first].is_some_and(|k| rules[k].weak || rules[k].spares_title) {
-                hits[first] = None;
-            }
+    /// The first line (the title) stays when the rule that took it is weak
+    /// or spares the title.
+    fn spare_title(&mut self) {
+        let Some(&first) = self.nonblank.first() else {
+            return;
+        };
+        let rules = self.rules;
+        if self.hits[first].is_some_and(|k| rules[k].weak || rules[k].spares_title) {
+            self.hits[first] = None;
         }
-    };
-    spare_title(&mut hits);
-    // Lines a rule matched and the engine then kept on purpose: the line
-    // model leaves them as they are.
-    let mut spared = vec![false; n];
-    for range in [0..header_end, footer_start..n] {
-        let strong = range
-            .clone()
-            .any(|i| hits[i].is_some_and(|k| !rules[k].weak && !rules[k].is_chrome()));
-        if !strong {
+    }
+
+    /// Weak matches need a strong one in the same block. Site chrome (a
+    /// skip link, a menu) is the page's, not the article's header: it does
+    /// not vouch for a bare date, which may be a value of the document's
+    /// own.
+    fn keep_lone_weak_matches(&mut self, zones: &Zones) {
+        let rules = self.rules;
+        let n = self.lines.len();
+        for range in [0..zones.header_end, zones.footer_start..n] {
+            let strong = range
+                .clone()
+                .any(|i| self.hits[i].is_some_and(|k| !rules[k].weak && !rules[k].is_chrome()));
+            if strong {
+                continue;
+            }
             for i in range {
-                if hits[i].is_some_and(|k| rules[k].weak) {
-                    hits[i] = None;
-                    spared[i] = true;
+                if self.hits[i].is_some_and(|k| rules[k].weak) {
+                    self.hits[i] = None;
+                    self.spared[i] = true;
                 }
             }
         }
     }
 
-    // Menus: runs of menu items at the edges, before the first and after
-    // the last paragraph (a menu item is weak, but a menu is a block of
-    // its own).
-    let paragraph =
-        |i: usize| is_paragraph(&lines[i], text) && !is_long_title(i) && matches(i).is_empty();
-    let first_paragraph = nonblank
-        .iter()
-        .copied()
-        .find(|&i| paragraph(i))
-        .unwrap_or(n);
-    let after_last_paragraph = nonblank
-        .iter()
-        .rev()
-        .copied()
-        .find(|&i| paragraph(i))
-        .map_or(0, |i| i + 1);
-    let item_text = |i: usize| {
-        let folded = &facts(i).folded;
-        folded[bullet_len(folded).0..].trim().to_string()
-    };
-    menu_runs(
-        &nonblank,
-        &mut hits,
-        0..top_scanned.max(first_paragraph),
-        |i| menu_item(i, Region::Header),
-        rules,
-        &|i| bullet_len(&facts(i).folded).0 > 0,
-    );
-    menu_runs(
-        &nonblank,
-        &mut hits,
-        bottom_scanned.min(after_last_paragraph).max(header_end)..n,
-        |i| menu_item(i, Region::Footer),
-        rules,
-        &|i| bullet_len(&facts(i).folded).0 > 0,
-    );
+    /// Menus: runs of menu items at the edges, before the first and after
+    /// the last paragraph (a menu item is weak, but a menu is a block of
+    /// its own).
+    fn find_menus(&mut self, zones: &Zones) {
+        let n = self.lines.len();
+        let edges = [
+            (
+                0..zones.top_scanned.max(zones.first_paragraph),
+                Region::Header,
+            ),
+            (
+                zones
+                    .bottom_scanned
+                    .min(zones.after_last_paragraph)
+                    .max(zones.header_end)..n,
+                Region::Footer,
+            ),
+        ];
+        let mut hits = std::mem::take(&mut self.hits);
+        for (range, region) in edges {
+            menu_runs(
+                &self.nonblank,
+                &mut hits,
+                range,
+                |i| self.shaped(i, region, Action::Menu),
+                self.rules,
+                &|i| bullet_len(&self.facts[i].folded).0 > 0,
+            );
+        }
+        self.hits = hits;
+    }
 
-    // A label alone on its line (索引号:) takes the value on the next.
-    for w in nonblank.windows(2) {
-        let (i, j) = (w[0], w[1]);
-        let edge = i < header_end || i >= footer_start;
-        if let (true, Some(k), None) = (edge, hits[i], hits[j]) {
-            let label = facts(i).folded.trim_end().ends_with(':');
+    /// A label alone on its line at an edge (`索引号:`) takes the value on
+    /// the next.
+    fn take_label_values(&mut self, zones: &Zones) {
+        for p in 1..self.nonblank.len() {
+            let (i, j) = (self.nonblank[p - 1], self.nonblank[p]);
+            let edge = i < zones.header_end || i >= zones.footer_start;
+            let (true, Some(k), None) = (edge, self.hits[i], self.hits[j]) else {
+                continue;
+            };
+            let label = self.facts[i].folded.trim_end().ends_with(':');
             // A value: short, or with digits (a number, a date, a code).
-            let value = &facts(j).folded;
-            let value_like = lines[j].chars <= 10
-                || (lines[j].chars <= 40 && value.contains(|c: char| c.is_ascii_digit()));
-            if label && value_like && !is_prose(j) {
-                hits[j] = Some(k);
+            let value = &self.facts[j].folded;
+            let chars = self.lines[j].chars;
+            let value_like =
+                chars <= 10 || (chars <= 40 && value.contains(|c: char| c.is_ascii_digit()));
+            if label && value_like && !self.is_prose(j) {
+                self.hits[j] = Some(k);
             }
         }
     }
 
-    // Chrome-shaped lines inside runs of boilerplate at the edges.
-    absorb_runs(&nonblank, &mut hits, header_end, footer_start, absorber);
-
-    // Whole-line rules everywhere else.
-    for i in 0..n {
-        if lines[i].blank || hits[i].is_some() {
-            continue;
-        }
-        let region = if i < header_end {
-            Region::Header
-        } else if i >= footer_start {
-            Region::Footer
-        } else {
-            Region::Body
-        };
-        hits[i] = matches(i).iter().copied().find(|&k| {
-            let r = &rules[k];
-            !r.weak
-                && may_act(r, region)
-                && r.action == Action::Remove
-                && (region != Region::Body
-                    || r.zones.contains(&Zone::Inline)
-                    || r.zones.contains(&Zone::Anywhere))
-        });
+    /// Chrome-shaped lines inside runs of boilerplate at the edges.
+    fn absorb_chrome(&mut self, zones: &Zones) {
+        let mut hits = std::mem::take(&mut self.hits);
+        absorb_runs(
+            &self.nonblank,
+            &mut hits,
+            zones.header_end,
+            zones.footer_start,
+            |i, region| self.shaped(i, region, Action::Absorb),
+        );
+        self.hits = hits;
     }
 
-    // A date under a kept label that names it (开会日期, 发布时间) is that
-    // label's value: it stays with it.
-    for w in nonblank.windows(2) {
-        let (j, i) = (w[0], w[1]);
-        let date = hits[i].is_some_and(|k| rules[k].family == DATE_FAMILY);
-        if date && hits[j].is_none() && names_a_date(&facts(j).folded, lines[j].chars) {
-            hits[i] = None;
-            spared[i] = true;
-            spared[j] = true;
+    /// Whole-line rules on every line not taken yet, each where its zones
+    /// let it act.
+    fn apply_whole_line_rules(&mut self, zones: &Zones) {
+        let rules = self.rules;
+        for i in 0..self.lines.len() {
+            if self.lines[i].blank || self.hits[i].is_some() {
+                continue;
+            }
+            let region = if i < zones.header_end {
+                Region::Header
+            } else if i >= zones.footer_start {
+                Region::Footer
+            } else {
+                Region::Body
+            };
+            self.hits[i] = self.matches(i).iter().copied().find(|&k| {
+                let r = &rules[k];
+                !r.weak
+                    && may_act(r, region)
+                    && r.action == Action::Remove
+                    && (region != Region::Body
+                        || r.zones.contains(&Zone::Inline)
+                        || r.zones.contains(&Zone::Anywhere))
+            });
         }
     }
 
-    // The title again, just under it, above the page's text.
-    let repeat_rule = |zone: Zone| {
-        rules
+    /// A date under a kept label that names it (开会日期, 发布时间) is that
+    /// label's value: it stays with it.
+    fn keep_dates_under_labels(&mut self) {
+        for p in 1..self.nonblank.len() {
+            let (j, i) = (self.nonblank[p - 1], self.nonblank[p]);
+            let date = self.hits[i].is_some_and(|k| self.rules[k].family == DATE_FAMILY);
+            if date
+                && self.hits[j].is_none()
+                && names_a_date(&self.facts[j].folded, self.lines[j].chars)
+            {
+                self.hits[i] = None;
+                self.spared[i] = true;
+                self.spared[j] = true;
+            }
+        }
+    }
+
+    /// The enabled repeat rule of `zone`, if any.
+    fn repeat_rule(&self, zone: Zone) -> Option<usize> {
+        self.rules
             .iter()
             .position(|r| r.action == Action::Repeat && r.zones.contains(&zone))
-    };
-    if let Some(k) = repeat_rule(Zone::Header) {
-        let top = top_scanned.max(first_paragraph).min(n);
+    }
+
+    /// The title again, just under it, above the page's text.
+    fn remove_repeated_titles(&mut self, zones: &Zones) {
+        let Some(k) = self.repeat_rule(Zone::Header) else {
+            return;
+        };
+        let rules = self.rules;
+        let mut hits = std::mem::take(&mut self.hits);
+        let top = zones
+            .top_scanned
+            .max(zones.first_paragraph)
+            .min(self.lines.len());
         let key = |i: usize| -> Option<String> {
-            let l = &lines[i];
-            if !l.is_folded(limit) || l.chars > rules[k].max_chars {
+            let l = &self.lines[i];
+            if !l.is_folded(self.limit) || l.chars > rules[k].max_chars {
                 return None;
             }
-            let t: String = item_text(i)
+            let t: String = self
+                .item_text(i)
                 .chars()
                 .filter(|c| !c.is_whitespace())
                 .collect();
@@ -699,98 +868,109 @@ pub fn plan_judging(rules: &RuleSet, text: &str, memo: &mut LineMemo, record: bo
         // The first line stays when the rule that matched it spares the
         // title: it is the title then.
         let kept = |i: usize, hits: &[Option<usize>]| {
-            hits[i].is_none_or(|r| {
-                nonblank.first() == Some(&i) && (rules[r].weak || rules[r].spares_title)
-            })
+            hits[i].is_none_or(|r| self.is_title(i) && (rules[r].weak || rules[r].spares_title))
         };
         let site_key = |i: usize| -> Option<String> {
             key(i)?;
-            let text = item_text(i);
+            let text = self.item_text(i);
             let head = without_site_suffix(&text)?;
             Some(head.chars().filter(|c| !c.is_whitespace()).collect())
         };
-        repeated_title(&nonblank, &mut hits, top, &key, &site_key, kept, k);
+        repeated_title(&self.nonblank, &mut hits, top, &key, &site_key, kept, k);
+        self.hits = hits;
     }
 
-    // A caption printed twice in a row (the figure's caption and the
-    // image's alternative text): the copy goes.
-    if let Some(k) = repeat_rule(Zone::Inline) {
+    /// A caption printed twice in a row (the figure's caption and the
+    /// image's alternative text): the copy goes.
+    fn remove_repeated_captions(&mut self) {
+        let Some(k) = self.repeat_rule(Zone::Inline) else {
+            return;
+        };
+        let credited =
+            |j: usize| self.lines[j].is_folded(self.limit) && self.facts[j].suffix.is_some();
+        let mut copies = Vec::new();
         let mut previous: Option<usize> = None;
-        for &i in &nonblank {
-            if hits[i].is_some() {
+        for &i in &self.nonblank {
+            if self.hits[i].is_some() {
                 continue;
             }
-            let credited = |j: usize| lines[j].is_folded(limit) && facts(j).suffix.is_some();
             if let Some(j) = previous {
-                let same = lines[i].chars >= CAPTION_REPEAT_MIN_CHARS
-                    && lines[i].chars <= rules[k].max_chars
+                let chars = self.lines[i].chars;
+                let same = chars >= CAPTION_REPEAT_MIN_CHARS
+                    && chars <= self.rules[k].max_chars
                     && (credited(i) || credited(j))
-                    && item_text(i) == item_text(j);
+                    && self.item_text(i) == self.item_text(j);
                 if same {
-                    hits[i] = Some(k);
+                    copies.push(i);
                     continue;
                 }
             }
             previous = Some(i);
         }
-    }
-
-    spare_title(&mut hits);
-
-    // A cue rule weighs a trigger and the line's shape; when a credit
-    // rule finds the trigger's part at the line's end, after a heading
-    // (`世代不同 / 文.某某`), the credit goes and the heading stays.
-    for i in 0..n {
-        let Some(k) = hits[i] else { continue };
-        if !rules[k].is_cue_rule() || !lines[i].is_folded(limit) {
-            continue;
-        }
-        let folded = &facts(i).folded;
-        let head = facts(i).suffix.map(|(s, _)| folded[..s].trim());
-        if head.is_some_and(|h| h.chars().count() >= SUFFIX_HEAD_MIN_CHARS) {
-            hits[i] = None;
+        for i in copies {
+            self.hits[i] = Some(k);
         }
     }
 
-    let modelled = record || rules.iter().any(|r| r.action == Action::Model);
-    let judged = if modelled {
-        judge_lines(rules, &lines, text, &nonblank, &mut hits, &spared, |i| {
-            facts(i)
-        })
-    } else {
-        Vec::new()
-    };
-
-    // Credits at the end of kept lines.
-    let mut suffixes = Vec::new();
-    for i in 0..n {
-        if lines[i].blank || hits[i].is_some() || !lines[i].is_folded(limit) {
-            continue;
+    /// A cue rule weighs a trigger and the line's shape; when a credit
+    /// rule finds the trigger's part at the line's end, after a heading
+    /// (`世代不同 / 文.某某`), the credit goes and the heading stays.
+    fn keep_cue_headings(&mut self) {
+        for i in 0..self.lines.len() {
+            let Some(k) = self.hits[i] else { continue };
+            if !self.rules[k].is_cue_rule() || !self.lines[i].is_folded(self.limit) {
+                continue;
+            }
+            let folded = &self.facts[i].folded;
+            let head = self.facts[i].suffix.map(|(s, _)| folded[..s].trim());
+            if head.is_some_and(|h| h.chars().count() >= SUFFIX_HEAD_MIN_CHARS) {
+                self.hits[i] = None;
+            }
         }
-        let folded = &facts(i).folded;
-        let found = facts(i).suffix;
-        let Some((s, k)) = found else { continue };
-        if folded[..s].trim().is_empty() {
-            hits[i] = Some(k);
-            continue;
-        }
-        // Same characters in the folded and the original line.
-        let chars_before = folded[..s].chars().count();
-        let original = &text[lines[i].trim_start..lines[i].trim_end];
-        let mut at = original
-            .char_indices()
-            .nth(chars_before)
-            .map_or(original.len(), |(b, _)| b);
-        at = original[..at].trim_end().len();
-        suffixes.push((i, k, lines[i].trim_start + at));
     }
 
-    let line_removals = (0..n).filter_map(|i| hits[i].map(|k| (i, k))).collect();
-    Plan {
-        lines,
-        judged,
-        line_removals,
-        suffixes,
+    /// The line model's verdicts (see [`judge_lines`]).
+    fn judge(&mut self) -> Vec<Judged> {
+        let facts = &self.facts;
+        judge_lines(
+            self.rules,
+            &self.lines,
+            self.text,
+            &self.nonblank,
+            &mut self.hits,
+            &self.spared,
+            |i| facts[i],
+        )
+    }
+
+    /// Credits at the end of kept lines: `(line, rule, byte offset where
+    /// the credit starts)`; a line that is all credit goes whole.
+    fn credits(&mut self) -> Vec<(usize, usize, usize)> {
+        let mut suffixes = Vec::new();
+        for i in 0..self.lines.len() {
+            let l = &self.lines[i];
+            if l.blank || self.hits[i].is_some() || !l.is_folded(self.limit) {
+                continue;
+            }
+            let folded = &self.facts[i].folded;
+            let Some((s, k)) = self.facts[i].suffix else {
+                continue;
+            };
+            if folded[..s].trim().is_empty() {
+                self.hits[i] = Some(k);
+                continue;
+            }
+            // Same characters in the folded and the original line.
+            let chars_before = folded[..s].chars().count();
+            let original = self.content(i);
+            let mut at = original
+                .char_indices()
+                .nth(chars_before)
+                .map_or(original.len(), |(b, _)| b);
+            at = original[..at].trim_end().len();
+            suffixes.push((i, k, l.trim_start + at));
+        }
+        suffixes
     }
 }
 
