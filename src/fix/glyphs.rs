@@ -380,28 +380,102 @@ fn plan_line(
     standard: Option<bool>,
     document: &CharCounts,
 ) -> Vec<LineEdit> {
-    let t = &*TABLES;
-    let counts = || document;
-    let line_counts: OnceCell<CharCounts> = OnceCell::new();
-    // Asked once per line at most: it reads a dozen counts.
-    let vernacular_text: OnceCell<bool> = OnceCell::new();
-    let in_vernacular = || *vernacular_text.get_or_init(|| vernacular(counts(), t));
-    let mut edits = Vec::new();
-    // The characters that can change (see the loop below): strays always,
-    // shared characters that a phrase may change, and in a damaged
-    // document any shared character.
-    let mask = Tables::look_mask(to_traditional, damaged);
-    let needs_look = |c: char| {
+    let plan = LinePlan {
+        line,
+        to_traditional,
+        damaged,
+        standard,
+        document,
+        t: &TABLES,
+        mask: Tables::look_mask(to_traditional, damaged),
+        line_counts: OnceCell::new(),
+        vernacular_text: OnceCell::new(),
+    };
+    // Only characters that need a look can change, and only their phrase
+    // candidates are read: the forward maximum matching runs from the line
+    // start (its segmentation depends on that) up to the last of them, not
+    // over the rest of the line.
+    let Some(from_end) = line.chars().rev().position(|c| plan.needs_look(c)) else {
+        return Vec::new();
+    };
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let look: Vec<bool> = (0..chars.len()).map(|i| plan.looks_at(&chars, i)).collect();
+    let Some(last) = look.iter().rposition(|&l| l) else {
+        return Vec::new();
+    };
+    debug_assert!(last < chars.len() - from_end);
+    let phrase = phrase_candidates(&chars, last + 1, &look, to_traditional, plan.t);
+    let in_ids = inside_ids(line, &chars);
+    // A character that needs no look takes none of the branches of
+    // `edit_at` (a shared one only changes in a damaged document).
+    (0..chars.len())
+        .filter(|&i| look[i] && !in_ids[i])
+        .filter_map(|i| plan.edit_at(&chars, &phrase, i))
+        .collect()
+}
+
+/// One line's stray-glyph planning (see [`plan_line`]): the line, the
+/// direction and the document's evidence, with what is worked out once
+/// per line at most.
+struct LinePlan<'l, 'd> {
+    line: &'l str,
+    to_traditional: bool,
+    damaged: bool,
+    standard: Option<bool>,
+    /// Counts of the whole text (each read is logged).
+    document: &'l CharCounts<'d>,
+    t: &'static Tables,
+    /// The classes of character that need a look (see
+    /// [`Tables::look_mask`]).
+    mask: u16,
+    line_counts: OnceCell<CharCounts<'l>>,
+    /// Whether the text is in a vernacular: asked once per line at most,
+    /// it reads a dozen counts.
+    vernacular_text: OnceCell<bool>,
+}
+
+/// What [`LinePlan::edit_at`] learnt about one character before choosing
+/// its rule.
+struct Glyph {
+    c: char,
+    unambiguous: bool,
+    shared: bool,
+    contextual: bool,
+    mostly: bool,
+    /// The phrase's character here and its verdict, when a phrase covers
+    /// the character.
+    verdict: Option<(char, Verdict)>,
+    /// The phrase's character where the verdict lets it stand.
+    candidate: Option<char>,
+    /// The conversion's character for it alone.
+    default: Option<char>,
+    /// A regional form (valid Traditional in some region), or the regional
+    /// form of its own target.
+    regional: bool,
+}
+
+impl LinePlan<'_, '_> {
+    fn in_vernacular(&self) -> bool {
+        *self
+            .vernacular_text
+            .get_or_init(|| vernacular(self.document, self.t))
+    }
+
+    /// The characters that can change: strays always, shared characters
+    /// that a phrase may change, and in a damaged document any shared
+    /// character.
+    fn needs_look(&self, c: char) -> bool {
+        let t = self.t;
         // In an undamaged document, a regional character changes only in
         // a phrase with a certain stray, which it has none of.
-        if to_traditional && !damaged && t.is_regional_shared(c) {
+        if self.to_traditional && !self.damaged && t.is_regional_shared(c) {
             return false;
         }
         // One table read; the sets answer above the table.
         if let Some(bits) = t.class_of(c) {
-            return bits & mask != 0 || to_traditional && t.is_sibling(c);
+            return bits & self.mask != 0 || self.to_traditional && t.is_sibling(c);
         }
-        if to_traditional {
+        if self.to_traditional {
             t.is_simplified_only(c)
                 || t.is_contextual_to_traditional(c)
                 || t.is_shared_to_traditional(c)
@@ -409,50 +483,30 @@ fn plan_line(
         } else {
             t.is_traditional_only(c)
                 || t.is_contextual_to_simplified(c)
-                || damaged && t.is_shared_to_simplified(c)
+                || self.damaged && t.is_shared_to_simplified(c)
         }
-    };
-    // Only characters that need a look can change, and only their phrase
-    // candidates are read: the forward maximum matching runs from the line
-    // start (its segmentation depends on that) up to the last of them, not
-    // over the rest of the line.
-    //
-    // In an undamaged document toward Traditional, a shared character that
-    // s2t keeps by default (系, 面, 只) and a sibling (係, 乾) change only
-    // where a phrase gives them another character, and every such phrase
-    // holds the character beside a neighbour in one of the bigrams of
-    // `PHRASES.changing_bigrams`: elsewhere they need no look, which
-    // spares most lines of native text the phrase matching.
-    let phrase_only = |c: char| {
-        to_traditional
-            && !damaged
+    }
+
+    /// Whether character `i` needs a look. In an undamaged document toward
+    /// Traditional, a shared character that s2t keeps by default (系, 面,
+    /// 只) and a sibling (係, 乾) change only where a phrase gives them
+    /// another character, and every such phrase holds the character beside
+    /// a neighbour in one of the bigrams of `PHRASES.changing_bigrams`:
+    /// elsewhere they need no look, which spares most lines of native text
+    /// the phrase matching.
+    fn looks_at(&self, chars: &[(usize, char)], i: usize) -> bool {
+        let (t, c) = (self.t, chars[i].1);
+        let phrase_only = self.to_traditional
+            && !self.damaged
             && (t.is_shared_to_traditional(c) && !t.is_contextual_to_traditional(c)
-                || t.is_sibling(c))
-    };
-    let Some(from_end) = line.chars().rev().position(needs_look) else {
-        return edits;
-    };
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
-    let look: Vec<bool> = (0..chars.len())
-        .map(|i| {
-            let c = chars[i].1;
-            needs_look(c) && (!phrase_only(c) || in_changing_bigram(&chars, i, t))
-        })
-        .collect();
-    let Some(last) = look.iter().rposition(|&l| l) else {
-        return edits;
-    };
-    debug_assert!(last < chars.len() - from_end);
-    let limit = last + 1;
-    let phrase = phrase_candidates(&chars, limit, &look, to_traditional, t);
-    let in_ids = inside_ids(line, &chars);
-    for (i, &(at, c)) in chars.iter().enumerate() {
-        // A character that needs no look takes none of the branches below
-        // (a shared one only changes in a damaged document).
-        if in_ids[i] || !look[i] {
-            continue;
-        }
-        let (unambiguous, shared, contextual, mostly, default) = if to_traditional {
+                || t.is_sibling(c));
+        self.needs_look(c) && (!phrase_only || in_changing_bigram(chars, i, t))
+    }
+
+    /// What the tables and the phrase covering it say of character `i`.
+    fn glyph(&self, chars: &[(usize, char)], phrase: &[Option<Candidate>], i: usize) -> Glyph {
+        let (t, c) = (self.t, chars[i].1);
+        let (unambiguous, shared, contextual, mostly, default) = if self.to_traditional {
             (
                 t.is_simplified_only(c),
                 t.is_shared_to_traditional(c),
@@ -470,10 +524,10 @@ fn plan_line(
             )
         };
         let verdict = phrase[i].map(|p| {
-            let verdict = judge_phrase(&chars, &phrase, i, p, to_traditional, counts(), t);
-            let within_word = to_traditional
+            let verdict = judge_phrase(chars, phrase, i, p, self.to_traditional, self.document, t);
+            let within_word = self.to_traditional
                 && matches!(verdict, Verdict::Converted { .. })
-                && t.in_word_as_written(&chars, i);
+                && t.in_word_as_written(chars, i);
             (
                 p.to,
                 if within_word {
@@ -485,125 +539,44 @@ fn plan_line(
         });
         // A phrase that is a word as written keeps the character; one in a
         // regional spelling too, but in a damaged document, whose own
-        // spelling decides (see the shared case below).
+        // spelling decides (see the shared case of `edit_at`).
         let candidate = verdict.map(|(to, v)| match v {
             Verdict::AsWritten => c,
-            Verdict::Regional if !damaged => c,
+            Verdict::Regional if !self.damaged => c,
             Verdict::Regional | Verdict::Converted { .. } => to,
         });
-        // In a vernacular's text (written Cantonese or Taiwanese) the
-        // dictionary does not know the words (干焦 "only", 家伙 "property"):
-        // a shared character there is held to the regional rule.
-        let sibling = to_traditional && t.is_sibling(c);
-        // A document damaged by conversion (a certain stray) is held to
-        // the rules of converted text, bar the vernacular's own characters.
-        // A regional form counts as such toward its own standard
-        // character only (群 of 羣; 么 is Taiwan's 幺, not 麼).
-        let target = candidate.or(default);
-        let own_form = target.is_some_and(|p| t.regional_forms(p).contains(&c));
-        let regional = t.is_regional_shared(c) || own_form;
-        // In a vernacular's text damaged by conversion, a regional form
-        // valid in Simplified too (台, 里) changes only inside a phrase
-        // written in no standard (占全 → 佔全), and never into the
-        // character it is the regional form of (台 of 臺, even in 上台演讲):
-        // such texts write 上台 and place names in 里 their own way, which
-        // the dictionary's regional spellings and the document's counts do
-        // not know.
-        let converted = matches!(verdict, Some((_, Verdict::Converted { .. })));
-        if to_traditional
-            && damaged
-            && shared
-            && (own_form || regional && !converted)
-            && in_vernacular()
-        {
-            continue;
+        // A regional form counts as such toward its own standard character
+        // only (群 of 羣; 么 is Taiwan's 幺, not 麼).
+        let own_form = candidate
+            .or(default)
+            .is_some_and(|p| t.regional_forms(p).contains(&c));
+        Glyph {
+            c,
+            unambiguous,
+            shared,
+            contextual,
+            mostly,
+            verdict,
+            candidate,
+            default,
+            regional: t.is_regional_shared(c) || own_form,
         }
-        // A vernacular's word (係 "is") is held in a text that may be in
-        // that vernacular, damaged or not: the phrase around it may be a
-        // word the dictionary does not know (係個 "is a").
-        let held = to_traditional
-            && (vernacular_form(c, counts(), t) && !t.in_vernacular_residue(&chars, i)
-                || !damaged && (regional || (contextual || shared || sibling) && in_vernacular())
-                || vernacular_word(c, counts(), t));
-        let (rule, to) = if held {
-            // Valid Traditional in some region (群, 台, 晒, 了): it
-            // changes only inside a phrase that still holds a certain
-            // stray, which shows a converter passed the phrase by (里 in
-            // 这里 becomes 裡 or 裏 with 这 → 這), never on its own.
-            let rule = if unambiguous {
-                Rule::StrayGlyph
-            } else {
-                Rule::StrayGlyphContext
-            };
-            let visible = verdict
-                .filter(|(_, v)| *v == Verdict::Converted { visible: true })
-                .map(|(to, _)| to)
-                .filter(|to| !t.regional_forms(*to).contains(&c));
-            (rule, visible)
-        } else if unambiguous {
-            // A phrase that keeps the character (倒霉 in STPhrases) says
-            // it is right here: conversion writes it so.
-            (Rule::StrayGlyph, candidate.or(default))
-        } else if contextual {
-            let to = match candidate {
-                Some(p) => Some(p),
-                None if mostly => default,
-                // The dictionary is silent: in a damaged document, the
-                // document's own spelling decides (推荐 → 推薦 where the
-                // text writes 薦 more often than 荐).
-                None if damaged => default.filter(|d| counts().get(*d) > counts().get(c)),
-                None => None,
-            };
-            (Rule::StrayGlyphContext, to)
-        } else if shared {
-            // A phrase that exists in no Traditional standard as written
-            // (關系, 制作) is repaired wherever it stands, so in a damaged
-            // document too (fixing the fixed text again, with its strays
-            // gone, must change nothing more), but not in a vernacular's
-            // text, whose words the dictionary does not know (唔制得過 is
-            // no 製); in a damaged
-            // document, a phrase also changes to agree with the document's
-            // own spelling elsewhere (後台 → 後臺 where it writes 臺).
-            let residue = verdict
-                .filter(|(p, v)| *p != c && matches!(v, Verdict::Converted { .. }))
-                .filter(|_| to_traditional && !regional && !in_vernacular())
-                .map(|(p, _)| p);
-            // A vernacular's text mixes its own spellings (系 and 係,
-            // 伙 and 夥): there the document must write the phrase's
-            // character at least as often as this one.
-            let consistent = candidate
-                .filter(|p| damaged && *p != c)
-                .filter(|p| counts().get(*p) > 0)
-                .filter(|p| !in_vernacular() || counts().get(*p) >= counts().get(c));
-            (Rule::StrayGlyphContext, residue.or(consistent))
-        } else if sibling {
-            // A Traditional character where the phrase needs another one
-            // of the same Simplified character (幹脆 for 乾脆, 係統 for
-            // 系統, 沖突 for 衝突, 複歸 for 復歸): the pick of a converter
-            // that maps each character to its default (干 → 幹) or to
-            // another converter's (see [`Tables::is_converter_pick`]),
-            // repaired when the phrase as written exists in no standard
-            // and the character is not part of a word OpenCC writes so
-            // beside it (複查 in 來複查, which forward matching reads as
-            // 來復). Not another pick (併用 is a word in Taiwan), nor toward
-            // a regional form (控制檯 → 控制台 is a preference, not a
-            // repair), nor in a vernacular's text (Cantonese 係好 is no
-            // 繫好).
-            let pick = !t.is_alternative_candidate(c) || t.is_converter_pick(c);
-            let residue = verdict
-                .filter(|(p, v)| *p != c && matches!(v, Verdict::Converted { .. }))
-                .map(|(p, _)| p)
-                .filter(|_| pick && !t.in_traditional_word(&chars, i))
-                .filter(|p| !(t.is_shared_to_traditional(*p) && t.is_regional_standard(*p)))
-                // Nor from a regional form to its OpenCC character (裡 of
-                // 裏), whatever else the phrase holds.
-                .filter(|p| !t.regional_forms(*p).contains(&c))
-                .filter(|_| !in_vernacular());
-            (Rule::StrayGlyphContext, residue)
-        } else {
-            continue;
-        };
-        let Some(mut to) = to else { continue };
+    }
+
+    /// The edit of character `i`, if it is a stray here.
+    fn edit_at(
+        &self,
+        chars: &[(usize, char)],
+        phrase: &[Option<Candidate>],
+        i: usize,
+    ) -> Option<LineEdit> {
+        let (t, (at, c)) = (self.t, chars[i]);
+        let g = self.glyph(chars, phrase, i);
+        if self.vernacular_keeps(&g) {
+            return None;
+        }
+        let (rule, to) = self.rule_and_target(chars, i, &g)?;
+        let mut to = to?;
         // A short text with no certain stray shows no sign of a converter.
         // A character that s2t changes by default (后, 准, 游) still says
         // so inside a phrase (之后, 精准, 旅游); one it keeps (系, 合, 注)
@@ -612,33 +585,172 @@ fn plan_line(
         // that no standard writes (關系, 隻需), not wherever OpenCC's
         // phrases spell otherwise: 合眼, 注文, 娘親 are words as written,
         // and 個中, 呢隻好 straddle two words (一個中國, 呢隻 | 好).
-        if to_traditional
-            && !damaged
-            && !unambiguous
-            && !contextual
+        if self.to_traditional
+            && !self.damaged
+            && !g.unambiguous
+            && !g.contextual
             && to != c
-            && counts().get(IS_SHORT) == 1
-            && !t.in_short_text_residue(&chars, i)
+            && self.document.get(IS_SHORT) == 1
+            && !t.in_short_text_residue(chars, i)
         {
             // Reported, not made: an edit to the same character.
-            edits.push((at, c.len_utf8(), c, rule));
-            continue;
+            return Some((at, c.len_utf8(), c, rule));
         }
-        if to_traditional {
-            if let Some(hk) = standard {
+        if self.to_traditional {
+            if let Some(hk) = self.standard {
                 if t.standard_form(to, hk) == Some(c) {
-                    continue;
+                    return None;
                 }
             }
-            let scopes = [line_counts.get_or_init(|| CharCounts::of(line)), counts()];
-            to = follow_variants(to, c, scopes, t);
+            let line_counts = self.line_counts.get_or_init(|| CharCounts::of(self.line));
+            to = follow_variants(to, c, [line_counts, self.document], t);
         }
-        if to == c {
-            continue;
-        }
-        edits.push((at, c.len_utf8(), to, rule));
+        (to != c).then_some((at, c.len_utf8(), to, rule))
     }
-    edits
+
+    /// In a vernacular's text damaged by conversion, a regional form
+    /// valid in Simplified too (台, 里) changes only inside a phrase
+    /// written in no standard (占全 → 佔全), and never into the character
+    /// it is the regional form of (台 of 臺, even in 上台演讲): such texts
+    /// write 上台 and place names in 里 their own way, which the
+    /// dictionary's regional spellings and the document's counts do not
+    /// know.
+    fn vernacular_keeps(&self, g: &Glyph) -> bool {
+        let own_form = g
+            .candidate
+            .or(g.default)
+            .is_some_and(|p| self.t.regional_forms(p).contains(&g.c));
+        let converted = matches!(g.verdict, Some((_, Verdict::Converted { .. })));
+        self.to_traditional
+            && self.damaged
+            && g.shared
+            && (own_form || g.regional && !converted)
+            && self.in_vernacular()
+    }
+
+    /// The rule an edit of the character would be made under, and the
+    /// character it would become (`None` when it stays); `None` when no
+    /// rule applies to it.
+    fn rule_and_target(
+        &self,
+        chars: &[(usize, char)],
+        i: usize,
+        g: &Glyph,
+    ) -> Option<(Rule, Option<char>)> {
+        let t = self.t;
+        let c = g.c;
+        // In a vernacular's text (written Cantonese or Taiwanese) the
+        // dictionary does not know the words (干焦 "only", 家伙 "property"):
+        // a shared character there is held to the regional rule.
+        let sibling = self.to_traditional && t.is_sibling(c);
+        // A vernacular's word (係 "is") is held in a text that may be in
+        // that vernacular, damaged or not: the phrase around it may be a
+        // word the dictionary does not know (係個 "is a").
+        let held = self.to_traditional
+            && (vernacular_form(c, self.document, t) && !t.in_vernacular_residue(chars, i)
+                || !self.damaged
+                    && (g.regional
+                        || (g.contextual || g.shared || sibling) && self.in_vernacular())
+                || vernacular_word(c, self.document, t));
+        Some(if held {
+            self.held_target(g)
+        } else if g.unambiguous {
+            // A phrase that keeps the character (倒霉 in STPhrases) says
+            // it is right here: conversion writes it so.
+            (Rule::StrayGlyph, g.candidate.or(g.default))
+        } else if g.contextual {
+            (Rule::StrayGlyphContext, self.contextual_target(g))
+        } else if g.shared {
+            (Rule::StrayGlyphContext, self.shared_target(g))
+        } else if sibling {
+            (Rule::StrayGlyphContext, self.sibling_target(chars, i, g))
+        } else {
+            return None;
+        })
+    }
+
+    /// Valid Traditional in some region (群, 台, 晒, 了): it changes only
+    /// inside a phrase that still holds a certain stray, which shows a
+    /// converter passed the phrase by (里 in 这里 becomes 裡 or 裏 with 这
+    /// → 這), never on its own.
+    fn held_target(&self, g: &Glyph) -> (Rule, Option<char>) {
+        let rule = if g.unambiguous {
+            Rule::StrayGlyph
+        } else {
+            Rule::StrayGlyphContext
+        };
+        let visible = g
+            .verdict
+            .filter(|(_, v)| *v == Verdict::Converted { visible: true })
+            .map(|(to, _)| to)
+            .filter(|to| !self.t.regional_forms(*to).contains(&g.c));
+        (rule, visible)
+    }
+
+    /// A character converted one way or another by context: the phrase's
+    /// pick, else the usual one when conversion mostly makes it; when the
+    /// dictionary is silent, in a damaged document, the document's own
+    /// spelling decides (推荐 → 推薦 where the text writes 薦 more often
+    /// than 荐).
+    fn contextual_target(&self, g: &Glyph) -> Option<char> {
+        match g.candidate {
+            Some(p) => Some(p),
+            None if g.mostly => g.default,
+            None if self.damaged => g
+                .default
+                .filter(|d| self.document.get(*d) > self.document.get(g.c)),
+            None => None,
+        }
+    }
+
+    /// A character both scripts write. A phrase that exists in no
+    /// Traditional standard as written (關系, 制作) is repaired wherever
+    /// it stands, so in a damaged document too (fixing the fixed text
+    /// again, with its strays gone, must change nothing more), but not in
+    /// a vernacular's text, whose words the dictionary does not know (唔制
+    /// 得過 is no 製); in a damaged document, a phrase also changes to
+    /// agree with the document's own spelling elsewhere (後台 → 後臺 where
+    /// it writes 臺). A vernacular's text mixes its own spellings (系 and
+    /// 係, 伙 and 夥): there the document must write the phrase's
+    /// character at least as often as this one.
+    fn shared_target(&self, g: &Glyph) -> Option<char> {
+        let counts = self.document;
+        let residue = g
+            .verdict
+            .filter(|(p, v)| *p != g.c && matches!(v, Verdict::Converted { .. }))
+            .filter(|_| self.to_traditional && !g.regional && !self.in_vernacular())
+            .map(|(p, _)| p);
+        let consistent = g
+            .candidate
+            .filter(|p| self.damaged && *p != g.c)
+            .filter(|p| counts.get(*p) > 0)
+            .filter(|p| !self.in_vernacular() || counts.get(*p) >= counts.get(g.c));
+        residue.or(consistent)
+    }
+
+    /// A Traditional character where the phrase needs another one of the
+    /// same Simplified character (幹脆 for 乾脆, 係統 for 系統, 沖突 for
+    /// 衝突, 複歸 for 復歸): the pick of a converter that maps each
+    /// character to its default (干 → 幹) or to another converter's (see
+    /// [`Tables::is_converter_pick`]), repaired when the phrase as written
+    /// exists in no standard and the character is not part of a word
+    /// OpenCC writes so beside it (複查 in 來複查, which forward matching
+    /// reads as 來復). Not another pick (併用 is a word in Taiwan), nor
+    /// toward a regional form (控制檯 → 控制台 is a preference, not a
+    /// repair), nor from a regional form to its OpenCC character (裡 of
+    /// 裏), whatever else the phrase holds, nor in a vernacular's text
+    /// (Cantonese 係好 is no 繫好).
+    fn sibling_target(&self, chars: &[(usize, char)], i: usize, g: &Glyph) -> Option<char> {
+        let t = self.t;
+        let pick = !t.is_alternative_candidate(g.c) || t.is_converter_pick(g.c);
+        g.verdict
+            .filter(|(p, v)| *p != g.c && matches!(v, Verdict::Converted { .. }))
+            .map(|(p, _)| p)
+            .filter(|_| pick && !t.in_traditional_word(chars, i))
+            .filter(|p| !(t.is_shared_to_traditional(*p) && t.is_regional_standard(*p)))
+            .filter(|p| !t.regional_forms(*p).contains(&g.c))
+            .filter(|_| !self.in_vernacular())
+    }
 }
 
 /// Whether `c` is valid Traditional in some region where it stands (see
