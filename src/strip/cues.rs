@@ -44,10 +44,13 @@ pub fn cues_of(folded: &str, at: usize, trigger: &str) -> Vec<&'static str> {
         cues.push("separator");
     }
     let digits = Digits::of(folded);
-    if digits.date {
+    // A span of dates or times (`7/16-19`, `14:00 – 15:00`) is a
+    // schedule, the text's own; a stamp is one moment.
+    let span = is_span(folded);
+    if digits.date && !span {
         cues.push("date");
     }
-    if digits.time {
+    if digits.time && !span {
         cues.push("time");
     }
     if digits.other {
@@ -66,6 +69,46 @@ pub fn cues_of(folded: &str, at: usize, trigger: &str) -> Vec<&'static str> {
         cues.push("alone");
     }
     cues
+}
+
+/// Whether the line gives a span of dates or times: digits joined by a
+/// dash, a tilde or 至/到 (`14:00 – 15:00`, `3月2日至5日`, `10:00~12:00`),
+/// or by a hyphen after a date or time written with `/` or `:`
+/// (`2014/7/16-19`, `14:00-15:00`; a hyphen inside `2021-03-02` is not).
+fn is_span(folded: &str) -> bool {
+    let chars: Vec<char> = folded.chars().collect();
+    let digit_before = |i: usize| {
+        chars[..i]
+            .iter()
+            .rev()
+            .find(|c| **c != ' ')
+            .is_some_and(|c| c.is_ascii_digit() || matches!(c, '日' | '号' | '时' | '点' | ')'))
+    };
+    let digit_after = |i: usize| {
+        chars[i + 1..]
+            .iter()
+            .find(|c| **c != ' ')
+            .is_some_and(|c| c.is_ascii_digit())
+    };
+    (0..chars.len()).any(|i| match chars[i] {
+        '–' | '—' | '~' | '～' | '至' | '到' => digit_before(i) && digit_after(i),
+        '-' => {
+            let token_start = chars[..i]
+                .iter()
+                .rposition(|c| !(c.is_ascii_digit() || matches!(c, '/' | ':' | '.')))
+                .map_or(0, |p| p + 1);
+            let token = &chars[token_start..i];
+            let token = match token.iter().position(char::is_ascii_digit) {
+                Some(d) => &token[d..],
+                None => token,
+            };
+            let spaced = i > 0 && chars[i - 1] == ' ' && chars.get(i + 1) == Some(&' ');
+            (spaced || token.iter().any(|c| matches!(c, '/' | ':')))
+                && digit_before(i)
+                && digit_after(i)
+        }
+        _ => false,
+    })
 }
 
 /// Whether a trigger ends in its own label mark (`文/`, `来源:`).
@@ -199,6 +242,29 @@ mod tests {
         let folded = fold(line);
         let at = folded.find(trigger).expect("trigger in line");
         cues_of(&folded, at, trigger)
+    }
+
+    #[test]
+    fn a_span_of_dates_or_times_is_a_schedule() {
+        for span in [
+            "时间:2014/7/16-19",
+            "时间:2025年6月6日(五) 14:00 – 15:00",
+            "日期:3月2日至5日",
+            "10:00~12:00",
+            "14:00-15:00",
+            "2021-03-02 - 2021-03-05",
+        ] {
+            assert!(is_span(&fold(span)), "{span}");
+        }
+        for stamp in [
+            "2021-03-02 10:20",
+            "时间:2021.03.02",
+            "2020-12-22 18:48:03",
+            "第1-2页",
+        ] {
+            assert!(!is_span(&fold(stamp)), "{stamp}");
+        }
+        assert!(!cues("时间:2014/7/16-19", "时间").contains(&"date"));
     }
 
     #[test]
