@@ -223,7 +223,28 @@ fn is_tagged_clause(folded: &str) -> bool {
 /// followed by the attributive 的 (`审核的标准`, `记者的自白`), which a
 /// label or a byline never is.
 pub fn trigger_in_prose(folded: &str, at: usize, trigger: &str) -> bool {
-    folded[at + trigger.len()..].starts_with('的')
+    let after = &folded[at + trigger.len()..];
+    if after.starts_with('的') {
+        return true;
+    }
+    // Deep inside a run of Han characters with no break (a transcript's
+    // unpunctuated sentence: `…佢哋嘅圖像同文字之間呢`), the trigger is a
+    // word of the sentence; a label sits at the line's head, after a name
+    // or a short tag, or before a mark.
+    let run_before = folded[..at]
+        .chars()
+        .rev()
+        .take_while(|&c| is_han(c))
+        .count();
+    run_before > PROSE_RUN && after.chars().next().is_some_and(is_han)
+}
+
+/// Most Han characters in an unbroken run before a cue trigger that can
+/// still be a label's head (`特派記者`, `微软学术合作来源`).
+const PROSE_RUN: usize = 8;
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{9fff}' | '\u{f900}'..='\u{faff}')
 }
 
 /// Whether `cues` decide for a rule that asks for `min_cues` of them:
@@ -265,6 +286,16 @@ mod tests {
             assert!(!is_span(&fold(stamp)), "{stamp}");
         }
         assert!(!cues("时间:2014/7/16-19", "时间").contains(&"date"));
+    }
+
+    #[test]
+    fn a_trigger_deep_in_an_unbroken_sentence_is_prose() {
+        let line = fold("係嘞然之後落到去唔落到去佢哋嘅誒圖像同文字之間呢.127599_138261");
+        let at = line.find("文字").unwrap();
+        assert!(trigger_in_prose(&line, at, "文字"));
+        let byline = fold("特派記者賴錦宏/北京報導");
+        let at = byline.find("记者").unwrap();
+        assert!(!trigger_in_prose(&byline, at, "记者"));
     }
 
     #[test]
