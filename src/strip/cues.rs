@@ -227,6 +227,16 @@ pub fn trigger_in_prose(folded: &str, at: usize, trigger: &str) -> bool {
     if after.starts_with('的') {
         return true;
     }
+    // A number, the trigger and more words straight after it are a
+    // quantity in a clause (`大约5分钟后会寄出确认信`); a figure of the
+    // page's stats ends its item (`42 分钟`, `全文约8000字`).
+    let digit_before = folded[..at]
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_ascii_digit());
+    if digit_before && after.chars().next().is_some_and(is_han) {
+        return true;
+    }
     // Deep inside a run of Han characters with no break (a transcript's
     // unpunctuated sentence: `…佢哋嘅圖像同文字之間呢`), the trigger is a
     // word of the sentence; a label sits at the line's head, after a name
@@ -286,6 +296,16 @@ mod tests {
             assert!(!is_span(&fold(stamp)), "{stamp}");
         }
         assert!(!cues("时间:2014/7/16-19", "时间").contains(&"date"));
+    }
+
+    #[test]
+    fn a_quantity_in_a_clause_is_prose() {
+        let line = fold("大約5分鐘後會寄發確認信至您的電子信箱");
+        let at = line.find("分钟").unwrap();
+        assert!(trigger_in_prose(&line, at, "分钟"));
+        let stats = fold("3 评论 12310 浏览 49 收藏 42 分钟");
+        let at = stats.find("分钟").unwrap();
+        assert!(!trigger_in_prose(&stats, at, "分钟"));
     }
 
     #[test]
