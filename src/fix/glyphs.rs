@@ -449,12 +449,15 @@ struct Glyph {
     candidate: Option<char>,
     /// The conversion's character for it alone.
     default: Option<char>,
+    /// The regional form of its own target (群 of 羣).
+    own_form: bool,
     /// A regional form (valid Traditional in some region), or the regional
     /// form of its own target.
     regional: bool,
 }
 
 impl LinePlan<'_, '_> {
+    #[inline]
     fn in_vernacular(&self) -> bool {
         *self
             .vernacular_text
@@ -464,6 +467,7 @@ impl LinePlan<'_, '_> {
     /// The characters that can change: strays always, shared characters
     /// that a phrase may change, and in a damaged document any shared
     /// character.
+    #[inline(always)]
     fn needs_look(&self, c: char) -> bool {
         let t = self.t;
         // In an undamaged document, a regional character changes only in
@@ -494,13 +498,16 @@ impl LinePlan<'_, '_> {
     /// a neighbour in one of the bigrams of `PHRASES.changing_bigrams`:
     /// elsewhere they need no look, which spares most lines of native text
     /// the phrase matching.
+    #[inline(always)]
     fn looks_at(&self, chars: &[(usize, char)], i: usize) -> bool {
         let (t, c) = (self.t, chars[i].1);
-        let phrase_only = self.to_traditional
-            && !self.damaged
-            && (t.is_shared_to_traditional(c) && !t.is_contextual_to_traditional(c)
-                || t.is_sibling(c));
-        self.needs_look(c) && (!phrase_only || in_changing_bigram(chars, i, t))
+        let phrase_only = || {
+            self.to_traditional
+                && !self.damaged
+                && (t.is_shared_to_traditional(c) && !t.is_contextual_to_traditional(c)
+                    || t.is_sibling(c))
+        };
+        self.needs_look(c) && (!phrase_only() || in_changing_bigram(chars, i, t))
     }
 
     /// What the tables and the phrase covering it say of character `i`.
@@ -559,6 +566,7 @@ impl LinePlan<'_, '_> {
             verdict,
             candidate,
             default,
+            own_form,
             regional: t.is_regional_shared(c) || own_form,
         }
     }
@@ -616,15 +624,11 @@ impl LinePlan<'_, '_> {
     /// dictionary's regional spellings and the document's counts do not
     /// know.
     fn vernacular_keeps(&self, g: &Glyph) -> bool {
-        let own_form = g
-            .candidate
-            .or(g.default)
-            .is_some_and(|p| self.t.regional_forms(p).contains(&g.c));
         let converted = matches!(g.verdict, Some((_, Verdict::Converted { .. })));
         self.to_traditional
             && self.damaged
             && g.shared
-            && (own_form || g.regional && !converted)
+            && (g.own_form || g.regional && !converted)
             && self.in_vernacular()
     }
 
