@@ -15,8 +15,8 @@ under the system temp dir (`<tmp>/zhtidy-data/audit-pages/<sha256
 prefix>.txt`), like the labelled pages (see fetch_pages.md).
 
 - `record DIR...` reads an audit's working folder (`urls.tsv`: number and
-  URL; `NNN.txt`: the page text; `judgments.tsv`: number, URL, line, rule,
-  RIGHT|WRONG, what --explain printed), copies the texts under the temp
+  URL; `NNN.txt`: the page text; `judgments.tsv`: number, optionally the
+  URL, line, rule, RIGHT|WRONG, optionally what --explain printed), copies the texts under the temp
   dir and appends the pages to audit.jsonl (a URL already there is
   skipped).
 - `check [--bin PATH]` runs the stage on every present audited page and
@@ -62,7 +62,9 @@ def record(dirs, pages):
         for d in dirs:
             urls = {n: u for n, u in read_tsv(os.path.join(d, "urls.tsv"))}
             judged = {}
-            for n, _url, line, rule, verdict, *_ in read_tsv(os.path.join(d, "judgments.tsv")):
+            for row in read_tsv(os.path.join(d, "judgments.tsv")):
+                # number, [URL,] line, rule, verdict[, what --explain printed]
+                n, line, rule, verdict = row[:4] if len(row) == 4 else (row[0], *row[2:5])
                 judged.setdefault(n, []).append((int(line), rule, verdict))
             for n, url in sorted(urls.items()):
                 path = os.path.join(d, f"{n}.txt")
