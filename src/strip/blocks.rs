@@ -187,7 +187,10 @@ fn menu_runs(
         let word = run.iter().any(|&i| item(i).is_some_and(|k| !rules[k].weak));
         let bullets = run.iter().filter(|&&i| bulleted(i)).count();
         if run.len() >= MENU_MIN && (word || bullets * 2 >= run.len()) {
-            for &i in run {
+            // A list known by its bullets alone takes its bulleted lines:
+            // a plain line among them (a headline between a column's
+            // bookmarks) is not one of its items.
+            for &i in run.iter().filter(|&&i| word || bulleted(i)) {
                 hits[i] = item(i);
             }
             last_end = run.last().map(|&i| i + 1);
@@ -764,7 +767,14 @@ impl<'a> Page<'a> {
             let (true, Some(k), None) = (edge, self.hits[i], self.hits[j]) else {
                 continue;
             };
-            let label = self.facts[i].folded.trim_end().ends_with(':');
+            // A label is a word and a colon (`索引号:`); a row of colons
+            // (`:::`, a skip anchor) names nothing.
+            let head = self.facts[i].folded.trim_end();
+            let label = head.ends_with(':')
+                && head
+                    .trim_end_matches(':')
+                    .chars()
+                    .any(char::is_alphanumeric);
             // A value: short, or with digits (a number, a date, a code).
             let value = &self.facts[j].folded;
             let chars = self.lines[j].chars;

@@ -44,9 +44,10 @@ pub fn cues_of(folded: &str, at: usize, trigger: &str) -> Vec<&'static str> {
         cues.push("separator");
     }
     let digits = Digits::of(folded);
-    // A span of dates or times (`7/16-19`, `14:00 – 15:00`) is a
-    // schedule, the text's own; a stamp is one moment.
-    let span = is_span(folded);
+    // A span of dates or times (`7/16-19`, `14:00 – 15:00`) or a bound
+    // (`15:00以后`, `6月1日起`) is a schedule, the text's own; a stamp is
+    // one moment.
+    let span = is_span(folded) || is_bound(folded);
     if digits.date && !span {
         cues.push("date");
     }
@@ -108,6 +109,21 @@ fn is_span(folded: &str) -> bool {
                 && digit_after(i)
         }
         _ => false,
+    })
+}
+
+/// Whether a date or time in the line is a schedule's bound: a digit or
+/// a date's last character followed by 以后, 以前, 之前, 之后, 起, 开始,
+/// 前, 后 or 止 (`当日下午15:00以后`, `6月1日起`).
+fn is_bound(folded: &str) -> bool {
+    const BOUNDS: [&str; 9] = [
+        "以后", "以前", "之前", "之后", "开始", "起", "前", "后", "止",
+    ];
+    folded.char_indices().any(|(b, c)| {
+        (c.is_ascii_digit() || matches!(c, '日' | '号'))
+            && BOUNDS
+                .iter()
+                .any(|w| folded[b + c.len_utf8()..].trim_start().starts_with(w))
     })
 }
 
@@ -198,6 +214,29 @@ pub fn may_judge(folded: &str, chars: usize, max_chars: usize) -> bool {
         && !folded.contains(['。', '…'])
         && (folded.contains("://") || !folded.contains(['?', '!', ';']))
         && !is_tagged_clause(folded)
+        && !is_list_item(folded)
+}
+
+/// Whether the line opens as an item of a numbered list (`3、`, `一、`,
+/// `(2)`, `1. `): the text's own list, whose items hold the same words as
+/// a byline or a meta line (`3、……以文字标示`, `一、時間:…`).
+pub fn is_list_item(folded: &str) -> bool {
+    let chars: Vec<char> = folded.chars().take(5).collect();
+    let digits = chars.iter().take_while(|c| c.is_ascii_digit()).count();
+    let numerals = chars
+        .iter()
+        .take_while(|c| "一二三四五六七八九十".contains(**c))
+        .count();
+    let after = |n: usize| chars.get(n).copied();
+    let next_is_not_digit = |n: usize| !after(n + 1).is_some_and(|c| c.is_ascii_digit());
+    (matches!(digits, 1 | 2)
+        && (after(digits) == Some('、') || after(digits) == Some('.') && next_is_not_digit(digits)))
+        || (numerals > 0 && after(numerals) == Some('、'))
+        || (chars.first() == Some(&'(')
+            && chars
+                .get(1)
+                .is_some_and(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(*c))
+            && chars.get(2) == Some(&')'))
 }
 
 /// Whether the line is a bracketed tag followed by a clause of prose
@@ -296,6 +335,34 @@ mod tests {
             assert!(!is_span(&fold(stamp)), "{stamp}");
         }
         assert!(!cues("时间:2014/7/16-19", "时间").contains(&"date"));
+    }
+
+    #[test]
+    fn a_bound_of_a_schedule_is_no_stamp() {
+        assert!(is_bound(&fold("♕ 進房時間:當日下午15:00以後")));
+        assert!(is_bound(&fold("6月1日起实施")));
+        assert!(!is_bound(&fold("时间:2021-03-02 10:20 来源:某某")));
+        assert!(!cues("進房時間:當日下午15:00以後", "时间").contains(&"time"));
+    }
+
+    #[test]
+    fn a_numbered_item_is_the_texts_own_list() {
+        for item in [
+            "3、食品成分以文字标示",
+            "一、時間:2025年6月6日",
+            "(2)作者:张三",
+            "1. 来源说明",
+        ] {
+            assert!(is_list_item(&fold(item)), "{item}");
+        }
+        for not in [
+            "2021.03.02 来源:某某",
+            "3.5万人阅读",
+            "12:30 发布",
+            "作者:张三",
+        ] {
+            assert!(!is_list_item(&fold(not)), "{not}");
+        }
     }
 
     #[test]
