@@ -186,6 +186,21 @@ impl Digits {
                     d.time = true;
                     i = skip_date(&chars, i);
                 }
+                // A version or a decimal (`Vue 2.0`, `iOS 17.2`) names a
+                // thing or a measure; a page's counts are whole numbers,
+                // or decimals of a unit (`2.37W`, `3.5万`).
+                Some('.') if next_digit => {
+                    i += 1;
+                    while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
+                        i += 1;
+                    }
+                    if chars
+                        .get(i)
+                        .is_some_and(|c| matches!(c, '万' | '千' | '亿' | 'w' | 'W' | 'k' | 'K'))
+                    {
+                        d.other = true;
+                    }
+                }
                 _ => d.other = true,
             }
         }
@@ -335,6 +350,13 @@ mod tests {
             assert!(!is_span(&fold(stamp)), "{stamp}");
         }
         assert!(!cues("时间:2014/7/16-19", "时间").contains(&"date"));
+    }
+
+    #[test]
+    fn a_version_is_no_count() {
+        assert!(!cues("Vue作者尤雨溪:Vue 2.0,渐进式前端解决方案", "作者").contains(&"number"));
+        assert!(cues("作者:张三 阅读 123", "作者").contains(&"number"));
+        assert!(cues("才智咖 人氣:2.37W", "人气").contains(&"number"));
     }
 
     #[test]
