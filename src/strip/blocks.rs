@@ -939,18 +939,84 @@ impl<'a> Page<'a> {
         }
     }
 
-    /// The line model's verdicts (see [`judge_lines`]).
+    /// The line model's verdicts on the short, non-prose lines below the
+    /// title (see [`model`]): every such line's cues are recorded, and a line
+    /// no rule took goes when the model says so and its rule is enabled.
     fn judge(&mut self) -> Vec<Judged> {
-        let facts = &self.facts;
-        judge_lines(
-            self.rules,
-            &self.lines,
-            self.text,
-            &self.nonblank,
-            &mut self.hits,
-            &self.spared,
-            |i| facts[i],
-        )
+        let (rules, lines, text, limit) = (self.rules, &self.lines, self.text, self.limit);
+        let (nonblank, spared, hits) = (&self.nonblank, &self.spared, &mut self.hits);
+        let facts = |i: usize| self.facts[i];
+        let model_rule = rules.iter().position(|r| r.action == Action::Model);
+        let prose: Vec<bool> = nonblank
+            .iter()
+            .map(|&i| is_prose_line(&lines[i], text))
+            .collect();
+        let first_prose = prose.iter().position(|&p| p);
+        let last_prose = prose.iter().rposition(|&p| p);
+        let ruled = |q: usize| {
+            let j = nonblank[q];
+            lines[j].is_folded(limit) && !facts(j).matches.is_empty()
+        };
+        let near = |q: Option<usize>| match q.filter(|&q| q < nonblank.len()) {
+            None => model::neighbour(false, false, false, 0),
+            Some(q) => model::neighbour(true, prose[q], ruled(q), lines[nonblank[q]].chars),
+        };
+        let short: Vec<bool> = (0..nonblank.len())
+            .map(|q| !prose[q] && lines[nonblank[q]].chars <= 20)
+            .collect();
+        let runs = run_lengths(&short);
+        let prose_distance = distances_to(&prose);
+        let mut judged = Vec::new();
+        for (p, &i) in nonblank.iter().enumerate().skip(1) {
+            let l = &lines[i];
+            if prose[p]
+                || spared[i]
+                || l.chars > model::MAX_CHARS
+                || !l.is_folded(limit)
+                || facts(i).suffix.is_some()
+            {
+                continue;
+            }
+            let zone = match (first_prose, last_prose) {
+                (Some(f), _) if p < f => "header",
+                (_, Some(e)) if p > e => "footer",
+                (Some(_), Some(_)) => "body",
+                _ => "noprose",
+            };
+            let window = p.saturating_sub(3)..(p + 4).min(nonblank.len());
+            let ruled_near = window.filter(|&q| q != p && ruled(q)).count();
+            let place = model::Place {
+                zone,
+                above: p,
+                below: nonblank.len() - 1 - p,
+                prev: near(p.checked_sub(1)),
+                next: near(Some(p + 1)),
+                ruled_near,
+                run: runs[p],
+                prose_distance: prose_distance[p],
+            };
+            let f = facts(i);
+            let families = f.matches.iter().map(|&k| rules[k].family.as_str());
+            let features = model::features(&f.folded, l.chars, families, &place);
+            let ruled = hits[i].is_some();
+            let verdict = match model_rule {
+                Some(k) if !ruled => {
+                    let v = model::LineModel::shipped().judge(&features);
+                    if v.remove {
+                        hits[i] = Some(k);
+                    }
+                    Some(v)
+                }
+                _ => None,
+            };
+            judged.push(Judged {
+                line: i,
+                features,
+                ruled,
+                verdict,
+            });
+        }
+        judged
     }
 
     /// Credits at the end of kept lines: `(line, rule, byte offset where
@@ -1025,92 +1091,6 @@ fn distances_to(flags: &[bool]) -> Vec<usize> {
     out.iter()
         .map(|&d| if d == usize::MAX { 0 } else { d })
         .collect()
-}
-
-/// The line model's verdicts on the short, non-prose lines below the
-/// title (see [`model`]): every such line's cues are recorded, and a line
-/// no rule took goes when the model says so and its rule is enabled.
-fn judge_lines<'a>(
-    rules: &RuleSet,
-    lines: &[LineInfo],
-    text: &str,
-    nonblank: &[usize],
-    hits: &mut [Option<usize>],
-    spared: &[bool],
-    facts: impl Fn(usize) -> &'a LineFacts,
-) -> Vec<Judged> {
-    let limit = rules.iter().map(|r| r.max_chars).max().unwrap_or(0);
-    let model_rule = rules.iter().position(|r| r.action == Action::Model);
-    let prose: Vec<bool> = nonblank
-        .iter()
-        .map(|&i| is_prose_line(&lines[i], text))
-        .collect();
-    let first_prose = prose.iter().position(|&p| p);
-    let last_prose = prose.iter().rposition(|&p| p);
-    let ruled = |q: usize| {
-        let j = nonblank[q];
-        lines[j].is_folded(limit) && !facts(j).matches.is_empty()
-    };
-    let near = |q: Option<usize>| match q.filter(|&q| q < nonblank.len()) {
-        None => model::neighbour(false, false, false, 0),
-        Some(q) => model::neighbour(true, prose[q], ruled(q), lines[nonblank[q]].chars),
-    };
-    let short: Vec<bool> = (0..nonblank.len())
-        .map(|q| !prose[q] && lines[nonblank[q]].chars <= 20)
-        .collect();
-    let runs = run_lengths(&short);
-    let prose_distance = distances_to(&prose);
-    let mut judged = Vec::new();
-    for (p, &i) in nonblank.iter().enumerate().skip(1) {
-        let l = &lines[i];
-        if prose[p]
-            || spared[i]
-            || l.chars > model::MAX_CHARS
-            || !l.is_folded(limit)
-            || facts(i).suffix.is_some()
-        {
-            continue;
-        }
-        let zone = match (first_prose, last_prose) {
-            (Some(f), _) if p < f => "header",
-            (_, Some(e)) if p > e => "footer",
-            (Some(_), Some(_)) => "body",
-            _ => "noprose",
-        };
-        let window = p.saturating_sub(3)..(p + 4).min(nonblank.len());
-        let ruled_near = window.filter(|&q| q != p && ruled(q)).count();
-        let place = model::Place {
-            zone,
-            above: p,
-            below: nonblank.len() - 1 - p,
-            prev: near(p.checked_sub(1)),
-            next: near(Some(p + 1)),
-            ruled_near,
-            run: runs[p],
-            prose_distance: prose_distance[p],
-        };
-        let f = facts(i);
-        let families = f.matches.iter().map(|&k| rules[k].family.as_str());
-        let features = model::features(&f.folded, l.chars, families, &place);
-        let ruled = hits[i].is_some();
-        let verdict = match model_rule {
-            Some(k) if !ruled => {
-                let v = model::LineModel::shipped().judge(&features);
-                if v.remove {
-                    hits[i] = Some(k);
-                }
-                Some(v)
-            }
-            _ => None,
-        };
-        judged.push(Judged {
-            line: i,
-            features,
-            ruled,
-            verdict,
-        });
-    }
-    judged
 }
 
 /// Fewest characters (spaces left out) of a line a repeat rule compares:
